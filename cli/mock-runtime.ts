@@ -1,0 +1,231 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mockInvoke, mockResource } from "./placeholders";
+
+/**
+ * Runs a Pulumi program under Pulumi's mock runtime, the way the Pulumi CLI would run it (inside
+ * a root `pulumi:pulumi:Stack`), and records every resource registration and invoke exactly as
+ * it reached the engine: inputs, parent, dependencies, options. The offline plan and the tests
+ * both use this one helper.
+ */
+
+/** A value the engine would hold secret; inputs keep it wrapped so it can be masked. */
+export interface SecretValue {
+  readonly [pulumi.runtime.specialSigKey]: typeof pulumi.runtime.specialSecretSig;
+  readonly value: unknown;
+}
+
+/** A resource registration as the engine received it. */
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** Parent URN; absent only for the root stack. */
+  readonly parent?: string;
+  readonly custom: boolean;
+  /** Provider reference `<urn>::<id>` of a custom resource. */
+  readonly provider?: string;
+  /** Inputs; secrets are {@link SecretValue}s, unknowns are `pulumi.runtime.unknownValue`-like sentinels. */
+  readonly inputs: Record<string, unknown>;
+  /** Every URN this resource waits for (explicit dependsOn and input dependencies). */
+  readonly dependencies: readonly string[];
+  /** URNs each input property waits for. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  /** Plugin version and download URL the package asked for (empty for components). */
+  readonly version: string;
+  readonly pluginDownloadURL: string;
+}
+
+/**
+ * An invoke as the program made it. Recorded at the SDK boundary rather than at the engine:
+ * the SDK strips secretness from invoke arguments before they reach the engine, and the plan
+ * must still know which ones to mask.
+ */
+export interface RecordedInvoke {
+  readonly token: string;
+  /** Serialized arguments; secrets are {@link SecretValue}s, unknowns `pulumi.runtime.unknownValue`. */
+  readonly args: Record<string, unknown>;
+  readonly version?: string;
+  readonly pluginDownloadURL?: string;
+}
+
+/** Everything one run registered. */
+export interface MockRun<T> {
+  /** What the program returned. */
+  readonly result: T;
+  readonly resources: readonly RecordedResource[];
+  readonly invokes: readonly RecordedInvoke[];
+}
+
+export interface MockRunOptions {
+  readonly project?: string;
+  readonly stack: string;
+  /** Flat config as Pulumi passes it (`homelab:nodes` → JSON text). */
+  readonly config?: Record<string, string>;
+  readonly secretKeys?: readonly string[];
+  /** Run as `pulumi preview` (the default) or as `pulumi up`. */
+  readonly preview?: boolean;
+}
+
+// The mock monitor answers with callbacks; only these two calls are recorded.
+type Callback = (error: Error | null, response: { getUrn(): string } | undefined) => void;
+interface Monitor {
+  registerResource(request: RegisterRequest, callback: Callback): void;
+}
+interface Struct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getObject(): Struct;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getVersion(): string;
+  getPlugindownloadurl(): string;
+}
+
+function decode(struct: Struct): Record<string, unknown> {
+  return pulumi.runtime.deserializeProperties(struct as never, true) as Record<string, unknown>;
+}
+
+/**
+ * Runs `program` as a stack under mocks and returns what it registered. Resolves only once every
+ * resource the program created is registered (each URN awaited, until no new ones appear).
+ */
+export async function runUnderMocks<T>(options: MockRunOptions, program: () => T): Promise<MockRun<T>> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => mockResource(args.type, args.name, args.inputs as Record<string, unknown>),
+      call: (args) => mockInvoke(args.token, args.inputs as Record<string, unknown>),
+    },
+    options.project ?? "homelab",
+    options.stack,
+    options.preview ?? true,
+  );
+  pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
+
+  const resources: RecordedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (!error && response) resources.push(recordResource(request, response.getUrn()));
+      callback(error, response);
+    });
+  const invokes: Promise<RecordedInvoke>[] = [];
+  const restore = recordInvokes(invokes);
+  try {
+    const created: pulumi.Resource[] = [];
+    let result: T | undefined;
+    let failure: unknown;
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        created.push(args.resource);
+        return undefined;
+      });
+      try {
+        result = program();
+      } catch (error) {
+        failure = error;
+      }
+      return {};
+    });
+    if (failure !== undefined) throw failure;
+
+    // Registration is asynchronous and unordered; wait until every URN is in.
+    for (let seen = -1; seen !== created.length; ) {
+      seen = created.length;
+      await Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+    }
+    return { result: result as T, resources, invokes: await Promise.all(invokes) };
+  } finally {
+    restore();
+  }
+}
+
+const INVOKE_FUNCTIONS = ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"] as const;
+type InvokeFunction = (token: string, props: pulumi.Inputs, opts?: pulumi.InvokeOptions, packageRef?: unknown) => unknown;
+
+/** Wraps the runtime's invoke functions (which SDKs call at call time) to record each call. */
+function recordInvokes(into: Promise<RecordedInvoke>[]): () => void {
+  const runtime = pulumi.runtime as unknown as Record<(typeof INVOKE_FUNCTIONS)[number], InvokeFunction>;
+  const originals = INVOKE_FUNCTIONS.map((name) => [name, runtime[name]] as const);
+  for (const [name, original] of originals) {
+    runtime[name] = (token, props, opts = {}, packageRef) => {
+      into.push(
+        pulumi.runtime.serializeProperties(`invoke:${token}`, props).then((args) => ({
+          token,
+          args,
+          version: opts.version,
+          pluginDownloadURL: opts.pluginDownloadURL,
+        })),
+      );
+      return original(token, props, opts, packageRef);
+    };
+  }
+  return () => {
+    for (const [name, original] of originals) runtime[name] = original;
+  };
+}
+
+function recordResource(request: RegisterRequest, urn: string): RecordedResource {
+  const propertyDependencies: Record<string, string[]> = {};
+  request.getPropertydependenciesMap().forEach((value, key) => {
+    propertyDependencies[key] = value.getUrnsList();
+  });
+  return {
+    urn,
+    type: request.getType(),
+    name: request.getName(),
+    parent: request.getParent() || undefined,
+    custom: request.getCustom(),
+    provider: request.getProvider() || undefined,
+    inputs: decode(request.getObject()),
+    dependencies: request.getDependenciesList(),
+    propertyDependencies,
+    protect: request.getProtect(),
+    ignoreChanges: request.getIgnorechangesList(),
+    additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+    version: request.getVersion(),
+    pluginDownloadURL: request.getPlugindownloadurl(),
+  };
+}
+
+/** True for a value the engine holds secret. */
+export function isSecretValue(value: unknown): value is SecretValue {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  );
+}
+
+/** What an Output holds once settled: known or not, secret or not, and the value. */
+export interface Settled {
+  readonly known: boolean;
+  readonly secret: boolean;
+  readonly value: unknown;
+}
+
+/**
+ * Settles an Output without running apply callbacks, so unknown values (a preview) do not hang.
+ * Uses the Output's own promises, as Pulumi-generated SDKs do for method calls.
+ */
+export async function settle(input: pulumi.Input<unknown>): Promise<Settled> {
+  const output = pulumi.output(input) as unknown as {
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+    promise(withUnknowns?: boolean): Promise<unknown>;
+  };
+  const [known, secret, value] = await Promise.all([output.isKnown, output.isSecret, output.promise(true)]);
+  return { known, secret, value };
+}

@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+
+/**
+ * What the offline plan answers where a real run would ask a provider. Every answer is a fixed
+ * function of the inputs, so the same config always gives the same plan. Resources echo their
+ * inputs as state and add the outputs below; invokes echo their arguments and add the results
+ * below. Anything not listed is left out, so it reads as unknown, as in `pulumi preview`.
+ */
+
+/** Text standing in for a value only a real provider could produce. */
+export function placeholder(what: string): string {
+  return `<placeholder: ${what}>`;
+}
+
+type Inputs = Record<string, unknown>;
+
+function hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+const certificate = (what: string) => ({ cert: placeholder(`${what} certificate`), key: placeholder(`${what} key`) });
+
+const clientConfiguration = () => ({
+  caCertificate: placeholder("Talos CA certificate"),
+  clientCertificate: placeholder("Talos admin certificate"),
+  clientKey: placeholder("Talos admin key"),
+});
+
+/** Outputs added to a resource's echoed inputs, and its id, by type token. */
+const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: string; outputs?: Inputs }> = {
+  /** Talos machine secrets: a complete bundle of placeholders, so configuration invokes can run. */
+  "talos:machine/secrets:Secrets": (name) => ({
+    id: `${name}-secrets`,
+    outputs: {
+      machineSecrets: {
+        certs: {
+          etcd: certificate("etcd CA"),
+          k8s: certificate("Kubernetes CA"),
+          k8sAggregator: certificate("aggregator CA"),
+          k8sServiceaccount: { key: placeholder("service account key") },
+          os: certificate("Talos CA"),
+        },
+        cluster: { id: placeholder("cluster id"), secret: placeholder("cluster secret") },
+        secrets: { bootstrapToken: placeholder("bootstrap token"), secretboxEncryptionSecret: placeholder("secretbox key") },
+        trustdinfo: { token: placeholder("trustd token") },
+      },
+      clientConfiguration: clientConfiguration(),
+    },
+  }),
+  /** The Image Factory's id is a content hash too; this one is the SHA-256 of the schematic text. */
+  "talos:imageFactory/schematic:Schematic": (_name, inputs) => ({ id: hex(String(inputs.schematic ?? "")) }),
+  "talos:machine/configurationApply:ConfigurationApply": (name, inputs) => ({
+    id: name,
+    outputs: {
+      machineConfiguration: placeholder("applied machine configuration"),
+      machineConfigurationHash: placeholder("machine configuration hash"),
+      resolvedApplyMode: inputs.applyMode ?? "auto",
+    },
+  }),
+  "talos:cluster/kubeconfig:Kubeconfig": (name) => ({
+    id: name,
+    outputs: {
+      kubeconfigRaw: placeholder("admin kubeconfig"),
+      kubernetesClientConfiguration: { ...clientConfiguration(), host: placeholder("Kubernetes API URL") },
+    },
+  }),
+  /** The provider's own id format: `<datastore>:<content type>/<file name>`. */
+  "proxmoxve:download/file:File": (_name, inputs) => ({
+    id: `${String(inputs.datastoreId)}:${String(inputs.contentType)}/${String(inputs.fileName)}`,
+  }),
+  /** Proxmox identifies a VM by its VM id. */
+  "proxmoxve:index/vmLegacy:VmLegacy": (name, inputs) => ({ id: inputs.vmId === undefined ? name : String(inputs.vmId) }),
+};
+
+/** Mock answer for a resource registration. */
+export function mockResource(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
+  const made = resourceOutputs[type]?.(name, inputs) ?? {};
+  return { id: made.id ?? `${name}-id`, state: { ...inputs, ...made.outputs } };
+}
+
+/** Results added to an invoke's echoed arguments, by token. */
+const invokeResults: Record<string, (args: Inputs) => Inputs> = {
+  "talos:machine/getConfiguration:getConfiguration": (args) => ({
+    id: String(args.clusterName),
+    machineConfiguration: placeholder(`generated ${String(args.machineType)} machine configuration`),
+  }),
+  "talos:client/getConfiguration:getConfiguration": (args) => ({
+    id: String(args.clusterName),
+    talosConfig: placeholder("talosconfig"),
+  }),
+};
+
+/** Mock answer for an invoke. */
+export function mockInvoke(token: string, args: Inputs): Inputs {
+  return { ...args, ...invokeResults[token]?.(args) };
+}

@@ -1,0 +1,188 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, rawConfigFromPulumi } from "../config/loader";
+import { programFor, programs, runStack, UnknownStackError } from "../stacks";
+import { runUnderMocks, settle, type Settled } from "./mock-runtime";
+import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
+import { readStackFile, StackFileError } from "./stack-file";
+
+/**
+ * The offline plan: runs a stack's real program under Pulumi's mocks in preview mode, with the
+ * stack's config file, and prints what `pulumi preview` would create. No Pulumi CLI, credentials
+ * or network needed. See the README for the placeholders it answers provider calls with.
+ */
+
+const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
+
+  <stack>            a stack name: <program> or <program>-<env> (programs: ${Object.keys(programs).join(", ")})
+  --all              every stack with a Pulumi.<stack>.yaml in the project
+  --config FILE      config in Pulumi.<stack>.yaml format (one stack only; default Pulumi.<stack>.yaml)
+  --out DIR          write resources.json, graph.mmd and artifacts/ (per stack in DIR/<stack>/ with several)
+  --format FORMAT    text (default), json or markdown
+
+Exit status: 0 planned, 2 bad usage or config (nothing planned), 1 the program failed.`;
+
+/** The project root: where Pulumi.yaml and the example stack files live. */
+export const PROJECT_ROOT = resolve(__dirname, "..");
+
+const FORMATS = ["text", "json", "markdown"] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface PlanIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Directory `--config` and `--out` paths are relative to. */
+  cwd: string;
+}
+
+const processIo: PlanIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+};
+
+class UsageError extends Error {}
+
+/** Stack names that have a `Pulumi.<stack>.yaml` in the project and select a program. */
+export function exampleStacks(root: string = PROJECT_ROOT): string[] {
+  return readdirSync(root)
+    .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
+    .filter((stack): stack is string => {
+      if (stack === undefined) return false;
+      try {
+        programFor(stack);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+/** Plans one stack. Throws ConfigError, StackFileError or UnknownStackError before planning anything. */
+export async function planStack(stack: string, configFile?: string): Promise<StackPlan> {
+  const { program } = programFor(stack);
+  const file = configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+  const stackConfig = readStackFile(file);
+  // Validate first: bad config must plan nothing, not even the root stack.
+  loadConfig(stack, program.config, rawConfigFromPulumi(stackConfig.values, (k) => stackConfig.secretKeys.includes(k)));
+
+  const run = await runUnderMocks({ stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys }, () => runStack(stack));
+  const settleAll = async (record: Record<string, unknown>): Promise<Record<string, Settled>> =>
+    Object.fromEntries(await Promise.all(Object.entries(record).map(async ([k, v]) => [k, await settle(v)] as const)));
+  return {
+    stack,
+    program: run.result.program,
+    resources: run.resources,
+    invokes: run.invokes,
+    outputs: await settleAll(run.result.outputs),
+    artifacts: await settleAll(run.result.artifacts),
+    warnings: run.result.warnings,
+  };
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Writes `resources.json`, `graph.mmd` and `artifacts/` (replaced as a whole) into `dir`. */
+export function writePlan(plan: StackPlan, dir: string): string[] {
+  const notes: string[] = [];
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "resources.json"), json(resourcesJson(plan)));
+  writeFileSync(join(dir, "graph.mmd"), graphMermaid(plan));
+  const artifactsDir = join(dir, "artifacts");
+  rmSync(artifactsDir, { recursive: true, force: true });
+  mkdirSync(artifactsDir);
+  for (const name of Object.keys(plan.artifacts).sort()) {
+    const artifact = plan.artifacts[name]!;
+    if (artifact.secret) notes.push(`${name} not written: it holds a secret`);
+    else if (!artifact.known || typeof artifact.value !== "string") notes.push(`${name} not written: unknown until apply`);
+    else writeFileSync(join(artifactsDir, name), artifact.value);
+  }
+  return notes;
+}
+
+function render(plans: StackPlan[], format: Format): string {
+  switch (format) {
+    case "json":
+      return json(plans.length === 1 ? planJson(plans[0]!) : plans.map(planJson));
+    case "markdown":
+      return plans.map(planMarkdown).join("\n");
+    default:
+      return plans.map(planText).join("\n");
+  }
+}
+
+function parse(argv: string[]): { stacks: string[]; config?: string; out?: string; format: Format } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        all: { type: "boolean" },
+        config: { type: "string" },
+        out: { type: "string" },
+        format: { type: "string", default: "text" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new UsageError("");
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${values.format}"`);
+  if (values.all && positionals.length > 0) throw new UsageError("give stack names or --all, not both");
+  const stacks = values.all ? exampleStacks() : positionals;
+  if (stacks.length === 0) throw new UsageError(values.all ? "no Pulumi.<stack>.yaml selects a program" : "name a stack, or --all");
+  if (values.config !== undefined && stacks.length !== 1) throw new UsageError("--config applies to exactly one stack");
+  return { stacks, config: values.config, out: values.out, format };
+}
+
+/** Runs the CLI; resolves to the exit status. */
+export async function main(argv: string[], io: PlanIo = processIo): Promise<number> {
+  let options;
+  try {
+    options = parse(argv);
+  } catch (error) {
+    const message = (error as Error).message;
+    io.stderr(message ? `plan: ${message}\n\n${USAGE}\n` : `${USAGE}\n`);
+    return message ? 2 : 0;
+  }
+
+  const plans: StackPlan[] = [];
+  for (const stack of options.stacks) {
+    try {
+      plans.push(await planStack(stack, options.config && resolve(io.cwd, options.config)));
+    } catch (error) {
+      if (error instanceof ConfigError || error instanceof UnknownStackError || error instanceof StackFileError) {
+        io.stderr(`plan: ${error.message}\nNothing was planned.\n`);
+        return 2;
+      }
+      io.stderr(`plan: stack ${stack} failed: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+
+  io.stdout(render(plans, options.format));
+  for (const plan of plans) for (const warning of plan.warnings) io.stderr(`warning: ${warning}\n`);
+  if (options.out !== undefined) {
+    const out = resolve(io.cwd, options.out);
+    for (const plan of plans) {
+      const dir = plans.length === 1 ? out : join(out, plan.stack);
+      for (const note of writePlan(plan, dir)) io.stderr(`note: ${note}\n`);
+      io.stderr(`wrote ${dir}\n`);
+    }
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { CONFIG_NAMESPACE } from "../config/loader";
+
+/** What secrets from a stack file turn into: the plan never decrypts anything. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/** A stack's config as Pulumi hands it to the program: flat keys, structured values as JSON text. */
+export interface StackConfig {
+  readonly values: Record<string, string>;
+  /** Keys holding a `secure:` value anywhere inside. */
+  readonly secretKeys: string[];
+}
+
+/** Thrown for a stack file that cannot be read or is not a Pulumi stack settings file. */
+export class StackFileError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = "StackFileError";
+  }
+}
+
+function isSecure(value: unknown): value is { secure: string } {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) &&
+    Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string"
+  );
+}
+
+/** Replaces every `{secure: ...}` with the placeholder; reports whether there was one. */
+function stripSecrets(value: unknown): { value: unknown; secret: boolean } {
+  if (isSecure(value)) return { value: SECRET_PLACEHOLDER, secret: true };
+  if (Array.isArray(value)) {
+    const items = value.map(stripSecrets);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).map(([k, v]) => [k, stripSecrets(v)] as const);
+    return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), secret: entries.some(([, v]) => v.secret) };
+  }
+  return { value, secret: false };
+}
+
+/**
+ * Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands its `config:` to a program: keys
+ * namespaced (`homelab:nodes`; a bare key belongs to the project), strings as they are, everything
+ * else as JSON text. Encrypted values become {@link SECRET_PLACEHOLDER} and mark their key secret.
+ */
+export function readStackFile(file: string): StackConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new StackFileError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let document: unknown;
+  try {
+    document = parse(text, { uniqueKeys: true });
+  } catch (error) {
+    throw new StackFileError(file, `is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  if (document === null || document === undefined) return { values: {}, secretKeys: [] };
+  if (typeof document !== "object" || Array.isArray(document)) {
+    throw new StackFileError(file, "is not a Pulumi stack settings file (expected a map with a config: key)");
+  }
+  const config = (document as { config?: unknown }).config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new StackFileError(file, "config: must be a map of keys to values");
+  }
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, rawValue] of Object.entries(config)) {
+    const key = rawKey.includes(":") ? rawKey : `${CONFIG_NAMESPACE}:${rawKey}`;
+    const { value, secret } = stripSecrets(rawValue);
+    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    if (secret) secretKeys.push(key);
+  }
+  return { values, secretKeys };
+}

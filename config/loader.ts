@@ -1,0 +1,314 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/** Every key this project reads lives under this Pulumi config namespace (`homelab:<key>`). */
+export const CONFIG_NAMESPACE = "homelab";
+
+/** A config path below the namespace, as Pulumi's `--path` flag spells it: `nodes[2].ip`. */
+export type ConfigPath = readonly (string | number)[];
+
+/** One thing wrong with the config: where, and what. */
+export interface ConfigProblem {
+  /** `homelab:nodes[2].ip` */
+  readonly key: string;
+  readonly message: string;
+}
+
+/** Thrown before anything is created when the config is invalid; lists every problem found. */
+export class ConfigError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      [
+        `invalid configuration for stack ${stackName} (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
+        ...problems.map((p) => `  ${p.key}: ${p.message}`),
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** The stack's `homelab:` config, before validation. Keys have the namespace removed. */
+export interface RawConfig {
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Top-level keys Pulumi holds encrypted (`pulumi config set --secret`). */
+  readonly secretKeys: ReadonlySet<string>;
+}
+
+/** `homelab:` + a path: `["nodes", 2, "ip"]` → `homelab:nodes[2].ip`. */
+export function formatKey(path: ConfigPath): string {
+  let text = "";
+  for (const part of path) {
+    if (typeof part === "number") text += `[${part}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(part)) text += text === "" ? part : `.${part}`;
+    else text += `[${JSON.stringify(part)}]`;
+  }
+  return `${CONFIG_NAMESPACE}:${text}`;
+}
+
+/** Pulumi hands structured values to the program as JSON text and plain values as text. */
+function decodeValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The `homelab:` part of a flat Pulumi config map (`homelab:nodes` → JSON text), as the Pulumi CLI
+ * passes it to a program; other namespaces (`proxmoxve:`, `talos:`) belong to providers.
+ */
+export function rawConfigFromPulumi(config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean): RawConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [key, text] of Object.entries(config)) {
+    if (!key.startsWith(prefix)) continue;
+    const name = key.slice(prefix.length);
+    values[name] = decodeValue(text);
+    if (isSecret(key)) secretKeys.add(name);
+  }
+  return { values, secretKeys };
+}
+
+/**
+ * Reads the running stack's `homelab:` keys through the Pulumi runtime (the same path in a real
+ * run and under the offline plan's mocks).
+ */
+export function readPulumiConfig(): RawConfig {
+  // `isConfigSecret` is exported by the runtime but left out of its typings; it is the only way
+  // to learn which keys were stored encrypted without wrapping every value in an Output.
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  return rawConfigFromPulumi(pulumi.runtime.allConfig(), (key) => isSecret?.(key) ?? false);
+}
+
+/** Raw config from a plain object (tests, library users): `{ nodes: [...], network: {...} }`. */
+export function rawConfig(values: Record<string, unknown>, secretKeys: Iterable<string> = []): RawConfig {
+  return { values, secretKeys: new Set(secretKeys) };
+}
+
+/** Adds a problem at a path (relative to the namespace). */
+export type Report = (path: ConfigPath, message: string) => void;
+
+type Sections = Record<string, z.ZodType>;
+type Parsed<S extends Sections> = { [K in keyof S]: z.output<S[K]> };
+
+/** What cross-field checks see: every section and array element that passed its own schema. */
+export interface CheckContext<S extends Sections> {
+  /** Sections that are valid on their own (absent when invalid). */
+  readonly sections: Partial<Parsed<S>>;
+  /** The valid elements of an array section with their index in the config. */
+  elements<K extends keyof S>(key: K): { index: number; value: ElementOf<z.output<S[K]>> }[];
+  readonly report: Report;
+}
+
+type ElementOf<T> = T extends readonly (infer E)[] ? E : never;
+
+/** A program's config: one zod schema per top-level key, cross-field checks, and resolution. */
+export interface ConfigSpec<S extends Sections, Resolved> {
+  readonly sections: S;
+  /** Cross-field checks, run even when other parts are invalid so every problem is reported. */
+  check(context: CheckContext<S>): void;
+  /** Turns the valid, checked config into what the program runs on (defaults merged, etc.). */
+  resolve(parsed: Parsed<S>): Resolved;
+}
+
+/** What loading gives back. */
+export interface Loaded<Resolved> {
+  readonly config: Resolved;
+  /** Things that are allowed but probably not meant (a secret stored in plain text, ...). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Validates `raw` against `spec` and resolves it. Every problem (unknown keys, wrong types, failed
+ * cross-field checks) is collected and thrown together as one {@link ConfigError}.
+ */
+export function loadConfig<S extends Sections, Resolved>(
+  stack: string,
+  spec: ConfigSpec<S, Resolved>,
+  raw: RawConfig,
+): Loaded<Resolved> {
+  const problems: ConfigProblem[] = [];
+  const report: Report = (path, message) => problems.push({ key: formatKey(path), message });
+
+  for (const key of Object.keys(raw.values).sort()) {
+    if (!(key in spec.sections)) {
+      report([key], `unknown key${suggestion(key, Object.keys(spec.sections))}`);
+    }
+  }
+
+  const sections: Partial<Parsed<S>> = {};
+  for (const [key, schema] of Object.entries(spec.sections) as [keyof S & string, z.ZodType][]) {
+    const result = schema.safeParse(raw.values[key], { error: issueMessage });
+    if (result.success) {
+      sections[key] = result.data as Parsed<S>[typeof key];
+    } else {
+      for (const issue of result.error.issues) reportIssue(report, schema, [key], issue);
+    }
+  }
+
+  spec.check({
+    sections,
+    report,
+    elements: (key) => validElements(spec.sections[key] as z.ZodType, raw.values[key as string]),
+  });
+
+  if (problems.length > 0) throw new ConfigError(stack, problems);
+  return {
+    config: spec.resolve(sections as Parsed<S>),
+    warnings: secretWarnings(raw, sections),
+  };
+}
+
+// ---------------------------------------------------------------- zod issues → messages
+
+function describeInput(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a map";
+  if (typeof input === "string") return JSON.stringify(input);
+  return String(input);
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  object: "a map",
+  array: "a list",
+};
+
+/** zod's per-parse error map: short messages phrased for config files. */
+function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "is required";
+      return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeInput(issue.input)}`;
+    case "too_small":
+      if (issue.origin === "array") return `needs at least ${String(issue.minimum)} item${issue.minimum === 1 ? "" : "s"}`;
+      if (issue.origin === "string") return "must not be empty";
+      return `must be at least ${String(issue.minimum)}, got ${describeInput(issue.input)}`;
+    case "too_big":
+      if (issue.origin === "array") return `allows at most ${String(issue.maximum)} items`;
+      return `must be at most ${String(issue.maximum)}, got ${describeInput(issue.input)}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}`;
+    default:
+      return undefined;
+  }
+}
+
+function reportIssue(report: Report, schema: z.ZodType, prefix: ConfigPath, issue: z.core.$ZodIssue): void {
+  const path = [...prefix, ...(issue.path as (string | number)[])];
+  if (issue.code === "unrecognized_keys") {
+    const known = keysAt(schema, issue.path as (string | number)[]);
+    for (const key of issue.keys) report([...path, key], `unknown key${suggestion(key, known)}`);
+    return;
+  }
+  report(path, issue.message);
+}
+
+/** Unwraps optional/default/pipe wrappers to reach the schema that does the work. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** The keys an object schema allows at `path`, for "did you mean" hints. */
+function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  let current = unwrap(schema);
+  for (const part of path) {
+    if (current instanceof z.ZodObject && typeof part === "string") {
+      const next = (current.shape as Record<string, z.ZodType>)[part];
+      if (!next) return [];
+      current = unwrap(next);
+    } else if (current instanceof z.ZodArray) {
+      current = unwrap(current.element as z.ZodType);
+    } else {
+      return [];
+    }
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** ` (did you mean "vmId"?)`, or the list of known keys when nothing is close. */
+function suggestion(key: string, known: readonly string[]): string {
+  if (known.length === 0) return "";
+  const close = known
+    .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+    .filter(({ d }) => d <= 2)
+    .sort((x, y) => x.d - y.d)[0];
+  return close ? ` (did you mean "${close.k}"?)` : ` (known keys: ${known.join(", ")})`;
+}
+
+function validElements(schema: z.ZodType, raw: unknown): { index: number; value: never }[] {
+  const array = unwrap(schema);
+  if (!(array instanceof z.ZodArray) || !Array.isArray(raw)) return [];
+  const element = array.element as z.ZodType;
+  const valid: { index: number; value: never }[] = [];
+  raw.forEach((item, index) => {
+    const result = element.safeParse(item);
+    if (result.success) valid.push({ index, value: result.data as never });
+  });
+  return valid;
+}
+
+// ---------------------------------------------------------------- secrets
+
+/** Paths below `value` that hold secret Outputs (fields the schema marks secret). */
+function secretPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (pulumi.Output.isInstance(value)) return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => secretPaths(v, [...path, i]));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => secretPaths(v, [...path, k]));
+  }
+  return [];
+}
+
+function secretWarnings(raw: RawConfig, sections: Record<string, unknown>): string[] {
+  const warnings: string[] = [];
+  for (const [key, value] of Object.entries(sections)) {
+    const paths = secretPaths(value, [key]);
+    if (raw.secretKeys.has(key)) {
+      if (paths.length === 0) {
+        warnings.push(
+          `${formatKey([key])} is stored encrypted, but none of its fields is a secret; its values are used in plain text`,
+        );
+      }
+    } else {
+      for (const path of paths) {
+        warnings.push(
+          `${formatKey(path)} is stored in plain text; encrypt it with \`pulumi config set --secret --path '${formatKey(path)}' ...\``,
+        );
+      }
+    }
+  }
+  return warnings;
+}

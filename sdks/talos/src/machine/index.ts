@@ -1,0 +1,4 @@
+export * from "./bootstrap";
+export * from "./configurationApply";
+export * from "./getConfiguration";
+export * from "./secrets";

@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, loadConfig, readPulumiConfig, type RawConfig } from "../config/loader";
+import { talosConfigSpec, type TalosConfig } from "../config/talos";
+import type { Program, ProgramResult } from "./program";
+import * as talos from "./talos";
+
+export type { Program, ProgramResult } from "./program";
+
+// Programs are typed by their own config; the registry only needs "some config".
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyProgram = Program<any>;
+
+/** Every program, by the stack-name prefix that selects it. */
+export const programs: Readonly<Record<string, AnyProgram>> = {
+  talos: {
+    name: "talos",
+    description: "Proxmox VMs running Talos, bootstrapped into a Kubernetes cluster",
+    config: talosConfigSpec,
+    run: talos.run,
+  } satisfies Program<TalosConfig>,
+};
+
+/** Thrown for a stack name no program answers to. */
+export class UnknownStackError extends Error {
+  constructor(readonly stackName: string) {
+    super(
+      `stack "${stackName}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: ${Object.keys(programs).join(", ")}`,
+    );
+    this.name = "UnknownStackError";
+  }
+}
+
+/** `talos` → talos; `talos-dev` → talos (environment `dev`); anything else throws. */
+export function programFor(stackName: string): { program: AnyProgram; environment?: string } {
+  const match = /^([a-z][a-z0-9]*)(?:-([a-z0-9][a-z0-9-]*))?$/.exec(stackName);
+  const program = match ? programs[match[1]!] : undefined;
+  if (!match || !program) throw new UnknownStackError(stackName);
+  return match[2] === undefined ? { program } : { program, environment: match[2] };
+}
+
+/** What running a stack gives: the program's result and the config warnings. */
+export interface StackRun extends ProgramResult {
+  readonly program: string;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Validates the stack's config and runs its program. Throws {@link UnknownStackError} or
+ * {@link ConfigError} before any resource exists.
+ */
+export function runStack(stackName: string, raw: RawConfig = readPulumiConfig()): StackRun {
+  const { program } = programFor(stackName);
+  const { config, warnings } = loadConfig(stackName, program.config, raw);
+  return { program: program.name, warnings, ...program.run(config) };
+}
+
+/**
+ * The Pulumi entry point: runs the stack Pulumi selected and returns its outputs. A bad stack
+ * name or config ends the run with the list of problems and no stack trace.
+ */
+export function main(stackName: string = pulumi.getStack()): Record<string, pulumi.Input<unknown>> {
+  let result: StackRun;
+  try {
+    result = runStack(stackName);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UnknownStackError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+  for (const warning of result.warnings) void pulumi.log.warn(warning);
+  return result.outputs;
+}

@@ -1,0 +1,23 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConfigSpec } from "../config/loader";
+
+/** What a program's `run` returns. */
+export interface ProgramResult {
+  /** Stack outputs (secrets stay wrapped as secret Outputs). */
+  readonly outputs: Record<string, pulumi.Input<unknown>>;
+  /**
+   * Documents the program renders, by file name (`cp1.talos.yaml`): the very values passed to the
+   * resources and invokes that consume them. Only the offline plan writes them out.
+   */
+  readonly artifacts: Record<string, pulumi.Input<string>>;
+}
+
+/** A program: its config spec and the function that turns validated config into resources. */
+export interface Program<Config> {
+  readonly name: string;
+  /** One line for `--help` and error messages. */
+  readonly description: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly config: ConfigSpec<any, Config>;
+  run(config: Config): ProgramResult;
+}

@@ -1,0 +1,113 @@
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as talos from "@pulumiverse/talos";
+import { ProxmoxCluster } from "../components/proxmox-cluster";
+import { TalosBootstrap } from "../components/talos-bootstrap";
+import type { TalosConfig } from "../config/talos";
+import { parseCidr } from "../lib/net";
+import type { ProgramResult } from "./program";
+
+/**
+ * The `talos` program: Proxmox VMs running Talos, configured and bootstrapped into a Kubernetes
+ * cluster. Exports the kubeconfig and talosconfig (secrets), the API endpoint and the node map.
+ */
+export function run(cfg: TalosConfig): ProgramResult {
+  // Credentials not in config come from PROXMOX_VE_API_TOKEN or PROXMOX_VE_USERNAME/PASSWORD,
+  // which the provider reads itself.
+  const proxmox = new proxmoxve.Provider("proxmox", {
+    endpoint: cfg.proxmox.endpoint,
+    insecure: cfg.proxmox.insecure,
+    apiToken: cfg.proxmox.apiToken,
+    username: cfg.proxmox.username,
+    password: cfg.proxmox.password,
+  });
+  const talosProvider = new talos.Provider("talos", { imageFactoryUrl: cfg.image.factoryUrl });
+
+  const vms = new ProxmoxCluster(
+    cfg.cluster.name,
+    {
+      clusterName: cfg.cluster.name,
+      talosVersion: cfg.cluster.talosVersion,
+      imageFactoryUrl: cfg.image.factoryUrl,
+      imageDatastore: cfg.image.datastore,
+      images: {
+        base: variant(cfg.image.base),
+        ...(cfg.image.gpu ? { gpu: variant(cfg.image.gpu) } : {}),
+      },
+      network: {
+        prefixLength: parseCidr(cfg.network.cidr)!.prefix,
+        gateway: cfg.network.gateway,
+        nameservers: [...cfg.network.nameservers],
+        searchDomain: cfg.network.searchDomains[0],
+        bridge: cfg.network.bridge,
+        vlanId: cfg.network.vlan,
+      },
+      nodes: cfg.nodes.map((n) => ({
+        name: n.name,
+        role: n.role,
+        host: n.host,
+        vmId: n.vmId,
+        ip: n.ip,
+        macAddress: n.mac,
+        image: n.image,
+        cpu: n.cpu,
+        memory: n.memory,
+        disk: n.disk,
+        pciDevices: n.gpu?.devices.map((d) => ({ ...d })),
+        agent: n.agent,
+        tags: [...n.tags],
+        protect: n.protect,
+      })),
+    },
+    { providers: [proxmox, talosProvider] },
+  );
+
+  const cluster = new TalosBootstrap(
+    cfg.cluster.name,
+    {
+      clusterName: cfg.cluster.name,
+      talosVersion: cfg.cluster.talosVersion,
+      kubernetesVersion: cfg.cluster.kubernetesVersion,
+      vip: cfg.network.vip,
+      network: {
+        cidr: cfg.network.cidr,
+        gateway: cfg.network.gateway,
+        nameservers: [...cfg.network.nameservers],
+        searchDomains: [...cfg.network.searchDomains],
+        ntpServers: [...cfg.network.ntpServers],
+      },
+      installDisk: cfg.cluster.installDisk,
+      allowSchedulingOnControlPlanes: cfg.cluster.allowSchedulingOnControlPlanes,
+      patches: [...cfg.cluster.patches],
+      protectSecrets: cfg.cluster.protect,
+      nodes: cfg.nodes.map((n) => ({
+        name: n.name,
+        role: n.role,
+        ip: n.ip,
+        macAddress: n.mac,
+        installImage: vms.installerImages[n.image]!,
+        nvidia: n.gpu?.nvidia ?? false,
+        bootstrap: n.bootstrap,
+        patches: [...n.patches],
+        dependsOn: [vms.vms[n.name]!],
+      })),
+    },
+    { providers: [talosProvider] },
+  );
+
+  return {
+    outputs: {
+      kubeconfig: cluster.kubeconfig,
+      talosconfig: cluster.talosconfig,
+      endpoint: cluster.endpoint,
+      nodeIps: vms.nodeIps,
+      vmIds: vms.vmIds,
+    },
+    artifacts: Object.fromEntries(cfg.nodes.map((n) => [`${n.name}.talos.yaml`, cluster.patches[n.name]!])),
+  };
+}
+
+function variant(image: TalosConfig["image"]["base"]) {
+  return image.schematicId !== undefined
+    ? { schematicId: image.schematicId }
+    : { extensions: [...(image.extensions ?? [])], extraKernelArgs: image.extraKernelArgs && [...image.extraKernelArgs] };
+}
