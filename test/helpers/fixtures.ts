@@ -1,0 +1,29 @@
+import { rawConfig, type RawConfig } from "../../config/loader";
+
+/**
+ * A small talos config: one control plane, one worker and one GPU worker, with just enough set
+ * to be valid. Tests copy it and change one thing.
+ */
+export function smallLab(): Record<string, unknown> {
+  return {
+    proxmox: { endpoint: "https://pve.example.net:8006/", node: "pve1" },
+    cluster: { name: "lab", talosVersion: "v1.13.9" },
+    network: { cidr: "10.0.0.0/24", gateway: "10.0.0.1", vip: "10.0.0.10", nameservers: ["10.0.0.1"] },
+    image: {
+      base: { extensions: ["siderolabs/qemu-guest-agent"] },
+      gpu: { extensions: ["siderolabs/qemu-guest-agent", "siderolabs/nonfree-kmod-nvidia-production"] },
+    },
+    nodes: [
+      { name: "cp1", role: "controlplane", ip: "10.0.0.11", vmId: 111 },
+      { name: "w1", role: "worker", ip: "10.0.0.21", vmId: 121 },
+      { name: "gpu1", role: "worker", ip: "10.0.0.31", vmId: 131, host: "pve2", gpu: { devices: ["0000:01:00"] } },
+    ],
+  };
+}
+
+/** `smallLab()` with `edit` applied to a deep copy. */
+export function labWith(edit: (lab: Record<string, any>) => void, secretKeys: string[] = []): RawConfig {
+  const lab = structuredClone(smallLab());
+  edit(lab);
+  return rawConfig(lab, secretKeys);
+}
