@@ -148,6 +148,8 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
     }
     return { result: result as T, resources, invokes: await Promise.all(invokes) };
   } finally {
+    // Drain every outstanding RPC (late registerOutputs, invokes) so none reaches the next run's mocks.
+    await pulumi.runtime.disconnect();
     restore();
   }
 }
