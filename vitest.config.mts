@@ -3,8 +3,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Each file gets its own process: Pulumi's runtime (mocks, config, root stack) is global state.
+    // Test files share a worker's module cache (importing @pulumi/pulumi once per worker instead of
+    // once per file halves the run). That is safe because Pulumi's global runtime state is reset by
+    // every mock run (cli/mock-runtime.ts: fresh mocks and config, RPCs drained on the way out).
     pool: "forks",
+    isolate: false,
     testTimeout: 20_000,
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },

@@ -139,7 +139,7 @@ function parse(argv: string[]): { stacks: string[]; config?: string; out?: strin
   if (values.all && positionals.length > 0) throw new UsageError("give stack names or --all, not both");
   const stacks = values.all ? exampleStacks() : positionals;
   if (stacks.length === 0) throw new UsageError(values.all ? "no Pulumi.<stack>.yaml selects a program" : "name a stack, or --all");
-  if (values.config !== undefined && stacks.length !== 1) throw new UsageError("--config applies to exactly one stack");
+  if (values.config !== undefined && (values.all || stacks.length !== 1)) throw new UsageError("--config applies to exactly one named stack");
   return { stacks, config: values.config, out: values.out, format };
 }
 

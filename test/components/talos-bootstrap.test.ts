@@ -10,9 +10,15 @@ const APPLY = "talos:machine/configurationApply:ConfigurationApply";
 const MACHINE_CONFIG = "talos:machine/getConfiguration:getConfiguration";
 const CLIENT_CONFIG = "talos:client/getConfiguration:getConfiguration";
 
-/** Stand-ins for the nodes' VMs, so dependency edges can be checked. */
+/** Stand-in for a node's VM, so dependency edges can be checked. */
+class Machine extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:Machine", name, {});
+  }
+}
+
 function machines(names: string[]): Record<string, pulumi.CustomResource> {
-  return Object.fromEntries(names.map((n) => [n, new pulumi.CustomResource("test:index:Machine", `vm-${n}`, {})]));
+  return Object.fromEntries(names.map((n) => [n, new Machine(`vm-${n}`)]));
 }
 
 function lab(vms: Record<string, pulumi.CustomResource>, overrides: Partial<TalosBootstrapArgs> = {}): TalosBootstrapArgs {

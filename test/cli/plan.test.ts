@@ -1,0 +1,159 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, test } from "vitest";
+import { parse, stringify } from "yaml";
+import { main, PROJECT_ROOT } from "../../cli/plan";
+
+const work = mkdtempSync(join(tmpdir(), "plan-"));
+
+/** Runs the CLI in-process and captures what it prints. */
+async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work });
+  return { code, stdout, stderr };
+}
+
+/** A copy of the example stack file with `edit` applied to its `config:`. */
+function exampleWith(edit: (config: Record<string, any>) => void): string {
+  const document = parse(readFileSync(join(PROJECT_ROOT, "Pulumi.talos.yaml"), "utf8"));
+  edit(document.config);
+  const path = join(work, `Pulumi.${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, stringify(document));
+  return path;
+}
+
+describe("npm run plan", () => {
+  test("plans the example stack like pulumi preview", async () => {
+    const { code, stdout, stderr } = await plan("talos");
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    expect(stdout).toContain("Previewing stack talos (program talos) offline, under Pulumi mocks: nothing is applied.\n");
+    expect(stdout).toMatch(/ \+   pulumi:pulumi:Stack\s+homelab-talos\n/);
+    expect(stdout).toMatch(/ \+   │  ├─ proxmoxve:index\/vmLegacy:VmLegacy\s+homelab-cp1\n/);
+    expect(stdout).toContain('    endpoint    : "https://10.20.0.10:6443"\n    kubeconfig  : "[secret]"\n');
+    expect(stdout).toContain('    talosconfig : "[secret]"\n');
+    expect(stdout).toContain("Resources:\n    + 27 to create\n");
+    expect(stdout).toContain("      7  proxmoxve:index/vmLegacy:VmLegacy\n      7  talos:machine/configurationApply:ConfigurationApply\n");
+  });
+
+  test("--out writes resources.json, graph.mmd and one Talos patch per node", async () => {
+    const out = join(work, "out");
+    const { code, stderr } = await plan("talos", "--out", out);
+    expect(code).toBe(0);
+    expect(stderr).toBe(`wrote ${out}\n`);
+    expect(readdirSync(out).sort()).toEqual(["artifacts", "graph.mmd", "resources.json"]);
+    expect(readdirSync(join(out, "artifacts")).sort()).toEqual(["cp1", "cp2", "cp3", "gpu1", "w1", "w2", "w3"].map((n) => `${n}.talos.yaml`));
+    const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
+    expect(resources.resources).toHaveLength(27);
+    expect(resources.invokes).toHaveLength(8);
+    const secrets = resources.resources.find((r: any) => r.name === "homelab-secrets");
+    expect(secrets).toMatchObject({ type: "talos:machine/secrets:Secrets", protect: true, ignoreChanges: ["talosVersion"], inputs: { talosVersion: "v1.13.9" } });
+    const apply = resources.resources.find((r: any) => r.name === "homelab-w1-config");
+    expect(apply.inputs).toEqual({ clientConfiguration: "[secret]", endpoint: "10.20.0.21", machineConfigurationInput: "[secret]", node: "10.20.0.21" });
+    const graph = readFileSync(join(out, "graph.mmd"), "utf8");
+    expect(graph.startsWith("flowchart LR\n")).toBe(true);
+    expect(graph).toMatch(/r\d+\["homelab-cp1-config<br\/><small>talos:machine\/configurationApply:ConfigurationApply<\/small>"\]/);
+  });
+
+  test("same input, byte-identical output", async () => {
+    const [a, b] = [join(work, "a"), join(work, "b")];
+    const first = await plan("talos", "--out", a, "--format", "json");
+    const second = await plan("talos", "--out", b, "--format", "json");
+    expect(second.stdout).toBe(first.stdout);
+    for (const file of ["resources.json", "graph.mmd", "artifacts/cp1.talos.yaml", "artifacts/gpu1.talos.yaml"]) {
+      expect(readFileSync(join(b, file), "utf8"), file).toBe(readFileSync(join(a, file), "utf8"));
+    }
+  });
+
+  test("never prints a secret, even one stored in plain text", async () => {
+    const config = exampleWith((c) => (c["homelab:proxmox"].apiToken = "root@pam!pulumi=s3cr3t-t0ken"));
+    const out = join(work, "secret");
+    const run = await plan("talos", "--config", config, "--out", out, "--format", "json");
+    expect(run.code).toBe(0);
+    const written = [run.stdout, run.stderr, readFileSync(join(out, "resources.json"), "utf8"), readFileSync(join(out, "graph.mmd"), "utf8")];
+    for (const text of written) expect(text).not.toContain("s3cr3t");
+    expect(run.stderr).toContain(
+      "warning: homelab:proxmox.apiToken is stored in plain text; encrypt it with `pulumi config set --secret --path 'homelab:proxmox.apiToken' ...`\n",
+    );
+    const provider = JSON.parse(readFileSync(join(out, "resources.json"), "utf8")).resources.find((r: any) => r.type === "pulumi:providers:proxmoxve");
+    expect(provider.inputs.apiToken).toBe("[secret]");
+    expect(JSON.parse(run.stdout).outputs).toMatchObject({ kubeconfig: "[secret]", talosconfig: "[secret]" });
+  });
+
+  test("encrypted values are never decrypted: they plan as placeholders, masked", async () => {
+    const config = exampleWith((c) => (c["homelab:proxmox"].apiToken = { secure: "v1:abcdef" }));
+    const run = await plan("talos", "--config", config, "--format", "json");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    const provider = JSON.parse(run.stdout).resources.find((r: any) => r.type === "pulumi:providers:proxmoxve");
+    expect(provider.inputs).toEqual({ apiToken: "[secret]", endpoint: "https://pve1.lab.example.net:8006/", insecure: "true" });
+  });
+
+  test("bad config: exit 2, every problem by key path, nothing planned, no stack trace", async () => {
+    const config = exampleWith((c) => {
+      c["homelab:nodes"][1].ip = "10.20.0.11";
+      c["homelab:nodes"][2].ip = "192.168.1.13";
+      delete c["homelab:cluster"].talosVersion;
+    });
+    const out = join(work, "bad");
+    const run = await plan("talos", "--config", config, "--out", out);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      [
+        "plan: invalid configuration for stack talos (3 problems):",
+        "  homelab:cluster.talosVersion: is required",
+        "  homelab:nodes[1].ip: IP 10.20.0.11 is already used by nodes[0]",
+        "  homelab:nodes[2].ip: 192.168.1.13 is outside the LAN CIDR 10.20.0.0/24",
+        "Nothing was planned.",
+        "",
+      ].join("\n"),
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test.each<[string[], string]>([
+    [["platform"], 'plan: stack "platform" selects no program'],
+    [["talos-dev"], "Pulumi.talos-dev.yaml: cannot read it (ENOENT)"],
+    [[], "plan: name a stack, or --all"],
+    [["talos", "--all"], "plan: give stack names or --all, not both"],
+    [["talos", "--format", "yaml"], 'plan: --format must be one of text, json, markdown, got "yaml"'],
+    [["--all", "--config", "x.yaml"], "plan: --config applies to exactly one named stack"],
+    [["talos", "--bogus"], "plan: Unknown option '--bogus'"],
+  ])("usage problems exit 2: %j", async (argv, message) => {
+    const run = await plan(...argv);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("--help prints usage and exits 0", async () => {
+    const run = await plan("--help");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^Usage: npm run plan -- <stack>\.\.\. \| --all \[options\]/);
+  });
+
+  test("--all plans every example stack; --format markdown suits a PR comment", async () => {
+    const run = await plan("--all", "--format", "markdown");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**27 to create.**");
+    expect(run.stdout).toContain("| `kubeconfig` | `\"[secret]\"` |");
+  });
+});
+
+test("the real command exits 2 on bad config", async () => {
+  const config = exampleWith((c) => (c["homelab:nodes"][0].vmId = "811"));
+  const run = promisify(execFile)(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "cli", "plan.ts"), "talos", "--config", config], {
+    cwd: PROJECT_ROOT,
+  });
+  await expect(run).rejects.toMatchObject({
+    code: 2,
+    stdout: "",
+    stderr: 'plan: invalid configuration for stack talos (1 problem):\n  homelab:nodes[0].vmId: must be a number, got "811"\nNothing was planned.\n',
+  });
+});

@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { afterEach, describe, expect, test } from "vitest";
+import { main, programFor, programs, UnknownStackError } from "../../stacks";
+
+describe("programFor", () => {
+  test.each([
+    ["talos", "talos", undefined],
+    ["talos-dev", "talos", "dev"],
+    ["talos-lab2-east", "talos", "lab2-east"],
+  ])("%s → program %s, environment %s", (stack, program, environment) => {
+    const found = programFor(stack);
+    expect(found.program.name).toBe(program);
+    expect(found.environment).toBe(environment);
+  });
+
+  test.each(["platform", "Talos", "talos_dev", "talos-", "-talos", "dev"])("%s selects no program", (stack) => {
+    expect(() => programFor(stack)).toThrow(
+      new UnknownStackError(stack),
+    );
+    expect(() => programFor(stack)).toThrow(
+      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos`,
+    );
+  });
+
+  test("the registry lists each program under its own name", () => {
+    expect(Object.entries(programs).map(([key, p]) => [key, p.name])).toEqual([["talos", "talos"]]);
+  });
+});
+
+describe("main (the Pulumi entry point)", () => {
+  afterEach(() => pulumi.runtime.setAllConfig({}));
+
+  test("an unknown stack ends the run cleanly, naming the programs", () => {
+    expect(() => main("platform")).toThrow(pulumi.RunError);
+    expect(() => main("platform")).toThrow("programs: talos");
+  });
+
+  test("bad config ends the run cleanly, listing every problem", () => {
+    pulumi.runtime.setAllConfig({ "homelab:cluster": '{"name":"Lab"}', "homelab:extra": "1" });
+    let error: unknown;
+    try {
+      main("talos");
+    } catch (e) {
+      error = e;
+    }
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      [
+        "invalid configuration for stack talos (7 problems):",
+        '  homelab:extra: unknown key (known keys: proxmox, cluster, network, image, vm, nodes)',
+        "  homelab:proxmox: is required",
+        "  homelab:cluster.name: must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got \"Lab\"",
+        "  homelab:cluster.talosVersion: is required",
+        "  homelab:network: is required",
+        "  homelab:image: is required",
+        "  homelab:nodes: is required",
+      ].join("\n"),
+    );
+  });
+});
