@@ -94,7 +94,7 @@ interface RegisterRequest {
 }
 
 function decode(struct: Struct): Record<string, unknown> {
-  return pulumi.runtime.deserializeProperties(struct as never, true) as Record<string, unknown>;
+  return pulumi.runtime.deserializeProperties(struct as never, true);
 }
 
 /**
@@ -126,8 +126,8 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
   try {
     const created: pulumi.Resource[] = [];
     let result: T | undefined;
-    let failure: unknown;
-    await pulumi.runtime.runInPulumiStack(async () => {
+    let failure: Error | undefined;
+    await pulumi.runtime.runInPulumiStack(() => {
       pulumi.runtime.registerStackTransformation((args) => {
         created.push(args.resource);
         return undefined;
@@ -135,14 +135,14 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
       try {
         result = program();
       } catch (error) {
-        failure = error;
+        failure = error as Error;
       }
-      return {};
+      return Promise.resolve({});
     });
     if (failure !== undefined) throw failure;
 
     // Registration is asynchronous and unordered; wait until every URN is in.
-    for (let seen = -1; seen !== created.length; ) {
+    for (let seen = -1; seen !== created.length;) {
       seen = created.length;
       await Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
     }

@@ -48,7 +48,9 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
     },
   }),
   /** The Image Factory's id is a content hash too; this one is the SHA-256 of the schematic text. */
-  "talos:imageFactory/schematic:Schematic": (_name, inputs) => ({ id: hex(String(inputs.schematic ?? "")) }),
+  "talos:imageFactory/schematic:Schematic": (_name, inputs) => ({
+    id: hex(typeof inputs.schematic === "string" ? inputs.schematic : ""),
+  }),
   "talos:machine/configurationApply:ConfigurationApply": (name, inputs) => ({
     id: name,
     outputs: {
@@ -69,7 +71,7 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
     id: `${String(inputs.datastoreId)}:${String(inputs.contentType)}/${String(inputs.fileName)}`,
   }),
   /** Proxmox identifies a VM by its VM id. */
-  "proxmoxve:index/vmLegacy:VmLegacy": (name, inputs) => ({ id: inputs.vmId === undefined ? name : String(inputs.vmId) }),
+  "proxmoxve:index/vmLegacy:VmLegacy": (name, inputs) => ({ id: typeof inputs.vmId === "number" ? String(inputs.vmId) : name }),
 };
 
 /** Mock answer for a resource registration. */

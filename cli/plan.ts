@@ -66,9 +66,15 @@ export async function planStack(stack: string, configFile?: string): Promise<Sta
   const file = configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
   const stackConfig = readStackFile(file);
   // Validate first: bad config must plan nothing, not even the root stack.
-  loadConfig(stack, program.config, rawConfigFromPulumi(stackConfig.values, (k) => stackConfig.secretKeys.includes(k)));
+  loadConfig(
+    stack,
+    program.config,
+    rawConfigFromPulumi(stackConfig.values, (k) => stackConfig.secretKeys.includes(k)),
+  );
 
-  const run = await runUnderMocks({ stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys }, () => runStack(stack));
+  const run = await runUnderMocks({ stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys }, () =>
+    runStack(stack),
+  );
   const settleAll = async (record: Record<string, unknown>): Promise<Record<string, Settled>> =>
     Object.fromEntries(await Promise.all(Object.entries(record).map(async ([k, v]) => [k, await settle(v)] as const)));
   return {
@@ -138,8 +144,10 @@ function parse(argv: string[]): { stacks: string[]; config?: string; out?: strin
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${values.format}"`);
   if (values.all && positionals.length > 0) throw new UsageError("give stack names or --all, not both");
   const stacks = values.all ? exampleStacks() : positionals;
-  if (stacks.length === 0) throw new UsageError(values.all ? "no Pulumi.<stack>.yaml selects a program" : "name a stack, or --all");
-  if (values.config !== undefined && (values.all || stacks.length !== 1)) throw new UsageError("--config applies to exactly one named stack");
+  if (stacks.length === 0)
+    throw new UsageError(values.all ? "no Pulumi.<stack>.yaml selects a program" : "name a stack, or --all");
+  if (values.config !== undefined && (values.all || stacks.length !== 1))
+    throw new UsageError("--config applies to exactly one named stack");
   return { stacks, config: values.config, out: values.out, format };
 }
 

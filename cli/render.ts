@@ -73,7 +73,11 @@ export function planJson(plan: StackPlan): unknown {
     })),
     invokes: sortedInvokes(plan),
     counts: Object.fromEntries(countsByType(plan)),
-    outputs: Object.fromEntries(Object.keys(plan.outputs).sort().map((k) => [k, shown(plan.outputs[k]!)])),
+    outputs: Object.fromEntries(
+      Object.keys(plan.outputs)
+        .sort()
+        .map((k) => [k, shown(plan.outputs[k]!)]),
+    ),
     warnings: plan.warnings,
   };
 }

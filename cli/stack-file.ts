@@ -14,7 +14,10 @@ export interface StackConfig {
 
 /** Thrown for a stack file that cannot be read or is not a Pulumi stack settings file. */
 export class StackFileError extends Error {
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(`${file}: ${message}`);
     this.name = "StackFileError";
   }
@@ -22,8 +25,11 @@ export class StackFileError extends Error {
 
 function isSecure(value: unknown): value is { secure: string } {
   return (
-    typeof value === "object" && value !== null && !Array.isArray(value) &&
-    Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string"
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { secure?: unknown }).secure === "string"
   );
 }
 

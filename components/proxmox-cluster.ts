@@ -1,13 +1,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as talos from "@pulumiverse/talos";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  diskImageFileName,
-  diskImageUrl,
-  installerImage,
-  schematicDocument,
-  type TalosRole,
-} from "../lib/talos";
+import { diskImageFileName, diskImageUrl, installerImage, schematicDocument, type TalosRole } from "../lib/talos";
 import { toYaml } from "../lib/yaml";
 
 /** An Image Factory image: a schematic id you already have, or extensions to register one from. */
@@ -176,7 +170,9 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
     const factoryUrl = args.imageFactoryUrl ?? "https://factory.talos.dev";
     const used = new Set(args.nodes.map((n) => n.image));
     const schematicIds: Record<string, pulumi.Output<string>> = {};
-    for (const variant of Object.keys(args.images).filter((v) => used.has(v)).sort()) {
+    for (const variant of Object.keys(args.images)
+      .filter((v) => used.has(v))
+      .sort()) {
       schematicIds[variant] = schematicId(this, name, variant, args.images[variant]!);
     }
     const images = downloadImages(this, name, args, factoryUrl, schematicIds);

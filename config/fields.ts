@@ -15,12 +15,10 @@ export const ipv4Cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
 });
 
 /** An RFC 1123 label: what a hostname, a Kubernetes node name and a Proxmox node name accept. */
-export const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    error: (issue) =>
-      `must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got ${JSON.stringify(issue.input)}`,
-  });
+export const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: (issue) =>
+    `must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got ${JSON.stringify(issue.input)}`,
+});
 
 /** A DNS name made of labels (`lab.example.net`). */
 export const dnsName = z

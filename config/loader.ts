@@ -171,7 +171,8 @@ function describeInput(input: unknown): string {
   if (Array.isArray(input)) return "a list";
   if (typeof input === "object") return "a map";
   if (typeof input === "string") return JSON.stringify(input);
-  return String(input);
+  if (typeof input === "number" || typeof input === "boolean" || typeof input === "bigint") return String(input);
+  return typeof input;
 }
 
 const TYPE_NAMES: Record<string, string> = {

@@ -26,7 +26,8 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const talosDocument = z
   .record(z.string(), z.unknown(), { error: "must be a Talos config document (a map)" })
   .refine((doc) => ("apiVersion" in doc && "kind" in doc) || "machine" in doc || "cluster" in doc, {
-    error: "must be a Talos config document: a v1alpha1 patch (machine/cluster keys) or a typed document with apiVersion and kind",
+    error:
+      "must be a Talos config document: a v1alpha1 patch (machine/cluster keys) or a typed document with apiVersion and kind",
   });
 
 const proxmox = z
@@ -195,7 +196,9 @@ const pciDevice = z.preprocess(
       /** Host PCI address, e.g. `0000:01:00` (all functions) or `0000:01:00.0`. Needs root@pam password auth. */
       id: z
         .string()
-        .regex(PCI_ADDRESS, { error: (i) => `must be a PCI address like 0000:01:00 or 0000:01:00.0, got ${JSON.stringify(i.input)}` })
+        .regex(PCI_ADDRESS, {
+          error: (i) => `must be a PCI address like 0000:01:00 or 0000:01:00.0, got ${JSON.stringify(i.input)}`,
+        })
         .optional(),
       /** Proxmox PCI resource mapping name (works with API tokens). */
       mapping: z
@@ -220,7 +223,8 @@ const gpu = z.strictObject({
   /** PCI devices passed through, as `hostpci0..n` in this order. */
   devices: z
     .array(pciDevice, {
-      error: (i) => (i.input === undefined ? "a GPU node must name its PCI devices (PCI addresses or resource mappings)" : undefined),
+      error: (i) =>
+        i.input === undefined ? "a GPU node must name its PCI devices (PCI addresses or resource mappings)" : undefined,
     })
     .min(1, { error: "a GPU node must name at least one PCI device" })
     .max(16, { error: "Proxmox allows at most 16 PCI devices (hostpci0..15)" }),
@@ -241,7 +245,9 @@ const node = z.strictObject({
   /** NIC MAC address. Default: derived from the cluster and node names. */
   mac: z
     .string()
-    .regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/, { error: (i) => `must be a MAC address like 02:11:22:33:44:55, got ${JSON.stringify(i.input)}` })
+    .regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/, {
+      error: (i) => `must be a MAC address like 02:11:22:33:44:55, got ${JSON.stringify(i.input)}`,
+    })
     .optional(),
   /** The control plane the cluster is bootstrapped on. Default: the first control plane. */
   bootstrap: z.boolean().optional(),
@@ -422,7 +428,10 @@ function checkNodes(ctx: CheckContext<Sections>): void {
       if (mem.ownFloor && mem.floor > mem.size) {
         ctx.report(at("memory", "floor"), `balloon floor ${mem.floor} MiB is above the memory size ${mem.size} MiB`);
       } else if (n.gpu && mem.floor < mem.size) {
-        ctx.report(at("memory", "floor"), "a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size");
+        ctx.report(
+          at("memory", "floor"),
+          "a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size",
+        );
       }
     }
   }
@@ -434,11 +443,17 @@ function checkNodes(ctx: CheckContext<Sections>): void {
   if (controlPlanes.length === 0) {
     ctx.report(["nodes"], "needs at least one control-plane node");
   } else if (controlPlanes.length !== 1 && controlPlanes.length % 2 === 0) {
-    ctx.report(["nodes"], `needs 1 or an odd number (3, 5, ...) of control-plane nodes for etcd quorum, found ${controlPlanes.length}`);
+    ctx.report(
+      ["nodes"],
+      `needs 1 or an odd number (3, 5, ...) of control-plane nodes for etcd quorum, found ${controlPlanes.length}`,
+    );
   }
   const bootstrappers = all.map((n, index) => ({ n, index })).filter(({ n }) => n.bootstrap === true);
   for (const { index } of bootstrappers.slice(1)) {
-    ctx.report(["nodes", index, "bootstrap"], `only one node can bootstrap the cluster; nodes[${bootstrappers[0]!.index}] already does`);
+    ctx.report(
+      ["nodes", index, "bootstrap"],
+      `only one node can bootstrap the cluster; nodes[${bootstrappers[0]!.index}] already does`,
+    );
   }
 }
 
@@ -474,7 +489,11 @@ function checkImages(ctx: CheckContext<Sections>): void {
   }
 }
 
-function resolveNode(parsed: z.output<typeof talosSectionsObject>, n: RawNode, bootstrapName: string): TalosNodeConfig {
+function resolveNode(
+  parsed: { [K in keyof Sections]: z.output<Sections[K]> },
+  n: RawNode,
+  bootstrapName: string,
+): TalosNodeConfig {
   const v = parsed.vm;
   const mem = memoryOf(v, n);
   return {
@@ -496,8 +515,6 @@ function resolveNode(parsed: z.output<typeof talosSectionsObject>, n: RawNode, b
     protect: n.protect ?? parsed.cluster.protect,
   };
 }
-
-const talosSectionsObject = z.object(talosSections);
 
 /** The talos program's config: schema, cross-field checks and defaults. */
 export const talosConfigSpec: ConfigSpec<Sections, TalosConfig> = {

@@ -79,9 +79,7 @@ export function isHostAddress(cidr: Ipv4Cidr, ip: number): boolean {
 export function hostAddressProblem(cidr: Ipv4Cidr, ip: number): string | undefined {
   if (!cidrContains(cidr, ip)) return `is outside the LAN CIDR ${cidr.text}`;
   if (isHostAddress(cidr, ip)) return undefined;
-  return ip === cidr.network
-    ? `is the network address of ${cidr.text}`
-    : `is the broadcast address of ${cidr.text}`;
+  return ip === cidr.network ? `is the network address of ${cidr.text}` : `is the broadcast address of ${cidr.text}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadConfig, readPulumiConfig, type RawConfig } from "../config/loader";
+import { ConfigError, loadConfig, readPulumiConfig, type Loaded, type RawConfig } from "../config/loader";
 import { talosConfigSpec, type TalosConfig } from "../config/talos";
 import type { Program, ProgramResult } from "./program";
 import * as talos from "./talos";
@@ -50,8 +50,8 @@ export interface StackRun extends ProgramResult {
  */
 export function runStack(stackName: string, raw: RawConfig = readPulumiConfig()): StackRun {
   const { program } = programFor(stackName);
-  const { config, warnings } = loadConfig(stackName, program.config, raw);
-  return { program: program.name, warnings, ...program.run(config) };
+  const loaded: Loaded<unknown> = loadConfig(stackName, program.config, raw);
+  return { program: program.name, warnings: loaded.warnings, ...program.run(loaded.config) };
 }
 
 /**

@@ -37,7 +37,9 @@ describe("npm run plan", () => {
     expect(stdout).toContain('    endpoint    : "https://10.20.0.10:6443"\n    kubeconfig  : "[secret]"\n');
     expect(stdout).toContain('    talosconfig : "[secret]"\n');
     expect(stdout).toContain("Resources:\n    + 27 to create\n");
-    expect(stdout).toContain("      7  proxmoxve:index/vmLegacy:VmLegacy\n      7  talos:machine/configurationApply:ConfigurationApply\n");
+    expect(stdout).toContain(
+      "      7  proxmoxve:index/vmLegacy:VmLegacy\n      7  talos:machine/configurationApply:ConfigurationApply\n",
+    );
   });
 
   test("--out writes resources.json, graph.mmd and one Talos patch per node", async () => {
@@ -46,17 +48,31 @@ describe("npm run plan", () => {
     expect(code).toBe(0);
     expect(stderr).toBe(`wrote ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(["artifacts", "graph.mmd", "resources.json"]);
-    expect(readdirSync(join(out, "artifacts")).sort()).toEqual(["cp1", "cp2", "cp3", "gpu1", "w1", "w2", "w3"].map((n) => `${n}.talos.yaml`));
+    expect(readdirSync(join(out, "artifacts")).sort()).toEqual(
+      ["cp1", "cp2", "cp3", "gpu1", "w1", "w2", "w3"].map((n) => `${n}.talos.yaml`),
+    );
     const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
     expect(resources.resources).toHaveLength(27);
     expect(resources.invokes).toHaveLength(8);
     const secrets = resources.resources.find((r: any) => r.name === "homelab-secrets");
-    expect(secrets).toMatchObject({ type: "talos:machine/secrets:Secrets", protect: true, ignoreChanges: ["talosVersion"], inputs: { talosVersion: "v1.13.9" } });
+    expect(secrets).toMatchObject({
+      type: "talos:machine/secrets:Secrets",
+      protect: true,
+      ignoreChanges: ["talosVersion"],
+      inputs: { talosVersion: "v1.13.9" },
+    });
     const apply = resources.resources.find((r: any) => r.name === "homelab-w1-config");
-    expect(apply.inputs).toEqual({ clientConfiguration: "[secret]", endpoint: "10.20.0.21", machineConfigurationInput: "[secret]", node: "10.20.0.21" });
+    expect(apply.inputs).toEqual({
+      clientConfiguration: "[secret]",
+      endpoint: "10.20.0.21",
+      machineConfigurationInput: "[secret]",
+      node: "10.20.0.21",
+    });
     const graph = readFileSync(join(out, "graph.mmd"), "utf8");
     expect(graph.startsWith("flowchart LR\n")).toBe(true);
-    expect(graph).toMatch(/r\d+\["homelab-cp1-config<br\/><small>talos:machine\/configurationApply:ConfigurationApply<\/small>"\]/);
+    expect(graph).toMatch(
+      /r\d+\["homelab-cp1-config<br\/><small>talos:machine\/configurationApply:ConfigurationApply<\/small>"\]/,
+    );
   });
 
   test("same input, byte-identical output", async () => {
@@ -74,12 +90,19 @@ describe("npm run plan", () => {
     const out = join(work, "secret");
     const run = await plan("talos", "--config", config, "--out", out, "--format", "json");
     expect(run.code).toBe(0);
-    const written = [run.stdout, run.stderr, readFileSync(join(out, "resources.json"), "utf8"), readFileSync(join(out, "graph.mmd"), "utf8")];
+    const written = [
+      run.stdout,
+      run.stderr,
+      readFileSync(join(out, "resources.json"), "utf8"),
+      readFileSync(join(out, "graph.mmd"), "utf8"),
+    ];
     for (const text of written) expect(text).not.toContain("s3cr3t");
     expect(run.stderr).toContain(
       "warning: homelab:proxmox.apiToken is stored in plain text; encrypt it with `pulumi config set --secret --path 'homelab:proxmox.apiToken' ...`\n",
     );
-    const provider = JSON.parse(readFileSync(join(out, "resources.json"), "utf8")).resources.find((r: any) => r.type === "pulumi:providers:proxmoxve");
+    const provider = JSON.parse(readFileSync(join(out, "resources.json"), "utf8")).resources.find(
+      (r: any) => r.type === "pulumi:providers:proxmoxve",
+    );
     expect(provider.inputs.apiToken).toBe("[secret]");
     expect(JSON.parse(run.stdout).outputs).toMatchObject({ kubeconfig: "[secret]", talosconfig: "[secret]" });
   });
@@ -142,18 +165,23 @@ describe("npm run plan", () => {
     const run = await plan("--all", "--format", "markdown");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**27 to create.**");
-    expect(run.stdout).toContain("| `kubeconfig` | `\"[secret]\"` |");
+    expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
   });
 });
 
 test("the real command exits 2 on bad config", async () => {
   const config = exampleWith((c) => (c["homelab:nodes"][0].vmId = "811"));
-  const run = promisify(execFile)(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "cli", "plan.ts"), "talos", "--config", config], {
-    cwd: PROJECT_ROOT,
-  });
+  const run = promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", join(PROJECT_ROOT, "cli", "plan.ts"), "talos", "--config", config],
+    {
+      cwd: PROJECT_ROOT,
+    },
+  );
   await expect(run).rejects.toMatchObject({
     code: 2,
     stdout: "",
-    stderr: 'plan: invalid configuration for stack talos (1 problem):\n  homelab:nodes[0].vmId: must be a number, got "811"\nNothing was planned.\n',
+    stderr:
+      'plan: invalid configuration for stack talos (1 problem):\n  homelab:nodes[0].vmId: must be a number, got "811"\nNothing was planned.\n',
   });
 });

@@ -56,6 +56,8 @@ describe("readStackFile", () => {
   });
 
   test("a missing file says so", () => {
-    expect(() => readStackFile(join(dir, "Pulumi.none.yaml"))).toThrow(`${join(dir, "Pulumi.none.yaml")}: cannot read it (ENOENT)`);
+    expect(() => readStackFile(join(dir, "Pulumi.none.yaml"))).toThrow(
+      `${join(dir, "Pulumi.none.yaml")}: cannot read it (ENOENT)`,
+    );
   });
 });

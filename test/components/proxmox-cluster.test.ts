@@ -26,7 +26,14 @@ const args = (overrides: Partial<ProxmoxClusterArgs> = {}): ProxmoxClusterArgs =
   clusterName: "lab",
   talosVersion: "v1.13.9",
   images: { base: { extensions: ["siderolabs/qemu-guest-agent"] }, gpu: { schematicId: SCHEMATIC } },
-  network: { prefixLength: 24, gateway: "10.0.0.1", nameservers: ["10.0.0.1"], searchDomain: "lab.example.net", bridge: "vmbr1", vlanId: 30 },
+  network: {
+    prefixLength: 24,
+    gateway: "10.0.0.1",
+    nameservers: ["10.0.0.1"],
+    searchDomain: "lab.example.net",
+    bridge: "vmbr1",
+    vlanId: 30,
+  },
   nodes: [
     node("cp1", { role: "controlplane", vmId: 111, ip: "10.0.0.11", macAddress: "02:00:00:00:00:11", tags: ["lab", "extra"] }),
     node("w1", { vmId: 121, ip: "10.0.0.21", macAddress: "02:00:00:00:00:21", host: "pve2", protect: true }),
@@ -177,27 +184,47 @@ describe("ProxmoxCluster", () => {
     expect((await valueOf(cluster.nodeIps)).value).toEqual({ cp1: "10.0.0.11", w1: "10.0.0.21", gpu1: "10.0.0.31" });
     expect((await valueOf(cluster.vmIds)).value).toEqual({ cp1: 111, w1: 121, gpu1: 131 });
     expect((await valueOf(cluster.installerImages.gpu!)).value).toBe(`factory.talos.dev/nocloud-installer/${SCHEMATIC}:v1.13.9`);
-    expect((await valueOf(cluster.installerImages.base!)).value).toMatch(/^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/);
+    expect((await valueOf(cluster.installerImages.base!)).value).toMatch(
+      /^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/,
+    );
     expect(Object.keys(cluster.vms)).toEqual(["cp1", "w1", "gpu1"]);
     expect(cluster.vms.cp1).toBeInstanceOf(proxmoxve.VmLegacy);
   });
 
   test("a custom Image Factory and datastore reach URLs and installer images", async () => {
     const r = await build(
-      args({ imageFactoryUrl: "https://factory.example.net", imageDatastore: "isos", nodes: [node("cp1", { role: "controlplane", image: "gpu" })] }),
+      args({
+        imageFactoryUrl: "https://factory.example.net",
+        imageDatastore: "isos",
+        nodes: [node("cp1", { role: "controlplane", image: "gpu" })],
+      }),
     );
     expect(r.ofType(FILE).map((f) => [f.name, f.inputs.datastoreId, f.inputs.url])).toEqual([
       ["lab-gpu-image-pve1", "isos", `https://factory.example.net/image/${SCHEMATIC}/v1.13.9/nocloud-amd64.raw.zst`],
     ]);
     expect(r.ofType(SCHEMATIC_TYPE)).toEqual([]);
-    expect((await valueOf(r.result.installerImages.gpu!)).value).toBe(`factory.example.net/nocloud-installer/${SCHEMATIC}:v1.13.9`);
+    expect((await valueOf(r.result.installerImages.gpu!)).value).toBe(
+      `factory.example.net/nocloud-installer/${SCHEMATIC}:v1.13.9`,
+    );
   });
 
   test.each<[string, Partial<ProxmoxClusterArgs>, string]>([
     ["duplicate names", { nodes: [node("a"), node("a")] }, 'ProxmoxCluster lab: node name "a" is used twice'],
-    ["unknown image", { nodes: [node("a", { image: "arm" })] }, 'ProxmoxCluster lab: node a boots image "arm", which is not one of: base, gpu'],
-    ["PCI device without id or mapping", { nodes: [node("a", { pciDevices: [{}] })] }, "ProxmoxCluster lab: node a: each PCI device needs exactly one of id or mapping"],
-    ["image with both", { images: { base: { schematicId: SCHEMATIC, extensions: [] } }, nodes: [node("a")] }, "ProxmoxCluster lab: image base needs exactly one of schematicId or extensions"],
+    [
+      "unknown image",
+      { nodes: [node("a", { image: "arm" })] },
+      'ProxmoxCluster lab: node a boots image "arm", which is not one of: base, gpu',
+    ],
+    [
+      "PCI device without id or mapping",
+      { nodes: [node("a", { pciDevices: [{}] })] },
+      "ProxmoxCluster lab: node a: each PCI device needs exactly one of id or mapping",
+    ],
+    [
+      "image with both",
+      { images: { base: { schematicId: SCHEMATIC, extensions: [] } }, nodes: [node("a")] },
+      "ProxmoxCluster lab: image base needs exactly one of schematicId or extensions",
+    ],
     ["no nodes", { nodes: [] }, "ProxmoxCluster lab: needs at least one node"],
   ])("rejects %s before creating anything", async (_what, overrides, message) => {
     await expect(build(args(overrides))).rejects.toThrow(message);

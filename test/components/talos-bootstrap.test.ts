@@ -80,7 +80,11 @@ describe("TalosBootstrap", () => {
     const r = await build();
     const bootstrap = r.get("lab-bootstrap");
     expect(reveal(bootstrap.inputs.clientConfiguration)[1]).toBe(true);
-    expect({ ...bootstrap.inputs, clientConfiguration: undefined }).toEqual({ node: "10.0.0.11", endpoint: "10.0.0.11", clientConfiguration: undefined });
+    expect({ ...bootstrap.inputs, clientConfiguration: undefined }).toEqual({
+      node: "10.0.0.11",
+      endpoint: "10.0.0.11",
+      clientConfiguration: undefined,
+    });
     expect(r.names(bootstrap.dependencies)).toEqual(["lab-cp1-config", "lab-cp2-config", "lab-cp3-config", "lab-secrets"]);
   });
 
@@ -102,7 +106,10 @@ describe("TalosBootstrap", () => {
     const apply = r.get("lab-w1-config");
     expect(Object.keys(apply.inputs).sort()).toEqual(["clientConfiguration", "endpoint", "machineConfigurationInput", "node"]);
     expect(apply.inputs).toMatchObject({ node: "10.0.0.21", endpoint: "10.0.0.21" });
-    expect(reveal(apply.inputs.machineConfigurationInput)).toEqual(["<placeholder: generated worker machine configuration>", true]);
+    expect(reveal(apply.inputs.machineConfigurationInput)).toEqual([
+      "<placeholder: generated worker machine configuration>",
+      true,
+    ]);
   });
 
   test("one configuration invoke per node, with the rendered patches", async () => {
@@ -169,10 +176,26 @@ describe("TalosBootstrap", () => {
   });
 
   test.each<[string, (vms: Record<string, pulumi.CustomResource>) => Partial<TalosBootstrapArgs>, string]>([
-    ["no control plane", (vms) => ({ nodes: lab(vms).nodes.filter((n) => n.role === "worker") }), "TalosBootstrap lab: needs at least one control-plane node"],
-    ["a worker flagged to bootstrap", (vms) => ({ nodes: lab(vms).nodes.map((n) => ({ ...n, bootstrap: n.name === "w1" })) }), "TalosBootstrap lab: node w1 bootstraps but is not a control plane"],
-    ["two bootstrap nodes", (vms) => ({ nodes: lab(vms).nodes.map((n) => ({ ...n, bootstrap: n.role === "controlplane" && n.name !== "cp3" })) }), "TalosBootstrap lab: only one node can bootstrap, got cp1, cp2"],
-    ["duplicate names", (vms) => ({ nodes: [...lab(vms).nodes, lab(vms).nodes[0]!] }), 'TalosBootstrap lab: node name "cp1" is used twice'],
+    [
+      "no control plane",
+      (vms) => ({ nodes: lab(vms).nodes.filter((n) => n.role === "worker") }),
+      "TalosBootstrap lab: needs at least one control-plane node",
+    ],
+    [
+      "a worker flagged to bootstrap",
+      (vms) => ({ nodes: lab(vms).nodes.map((n) => ({ ...n, bootstrap: n.name === "w1" })) }),
+      "TalosBootstrap lab: node w1 bootstraps but is not a control plane",
+    ],
+    [
+      "two bootstrap nodes",
+      (vms) => ({ nodes: lab(vms).nodes.map((n) => ({ ...n, bootstrap: n.role === "controlplane" && n.name !== "cp3" })) }),
+      "TalosBootstrap lab: only one node can bootstrap, got cp1, cp2",
+    ],
+    [
+      "duplicate names",
+      (vms) => ({ nodes: [...lab(vms).nodes, lab(vms).nodes[0]!] }),
+      'TalosBootstrap lab: node name "cp1" is used twice',
+    ],
   ])("rejects %s before creating anything", async (_what, overrides, message) => {
     await expect(build(overrides)).rejects.toThrow(message);
   });

@@ -22,7 +22,12 @@ describe("rawConfigFromPulumi", () => {
       },
       (key) => key === "homelab:proxmox",
     );
-    expect(raw.values).toEqual({ nodes: [{ name: "cp1" }], proxmox: { endpoint: "https://pve:8006" }, label: "not json", count: 3 });
+    expect(raw.values).toEqual({
+      nodes: [{ name: "cp1" }],
+      proxmox: { endpoint: "https://pve:8006" },
+      label: "not json",
+      count: 3,
+    });
     expect([...raw.secretKeys]).toEqual(["proxmox"]);
   });
 });
@@ -38,12 +43,17 @@ describe("loadConfig", () => {
   };
 
   test("resolves a valid config", () => {
-    expect(loadConfig("s", spec, rawConfig({ a: { n: 2 }, list: [{ id: "x" }] }))).toEqual({ config: { total: 3 }, warnings: [] });
+    expect(loadConfig("s", spec, rawConfig({ a: { n: 2 }, list: [{ id: "x" }] }))).toEqual({
+      config: { total: 3 },
+      warnings: [],
+    });
   });
 
   test("cross checks see the valid elements of a list whose other elements are invalid", () => {
     const load = () => loadConfig("s", spec, rawConfig({ a: { n: 1 }, list: [{ id: "bad" }, { id: 7 }, { id: "ok" }] }));
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow("invalid configuration for stack s (2 problems):\n  homelab:list[1].id: must be a string, got 7\n  homelab:list: saw ids bad,ok");
+    expect(load).toThrow(
+      "invalid configuration for stack s (2 problems):\n  homelab:list[1].id: must be a string, got 7\n  homelab:list: saw ids bad,ok",
+    );
   });
 });

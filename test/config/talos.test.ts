@@ -77,13 +77,30 @@ describe("a valid config", () => {
     const { config } = load(
       labWith((lab) => {
         lab.cluster.protect = true;
-        lab.vm = { cpu: { cores: 4, type: "x86-64-v2-AES" }, memory: { size: 8192, floor: 2048 }, disk: { datastore: "nvme" }, tags: ["lab", "k8s"] };
-        lab.nodes[1] = { ...lab.nodes[1], cpu: { cores: 8 }, memory: { floor: 6144 }, tags: ["big", "lab"], protect: false, mac: "02:AA:00:00:00:01" };
+        lab.vm = {
+          cpu: { cores: 4, type: "x86-64-v2-AES" },
+          memory: { size: 8192, floor: 2048 },
+          disk: { datastore: "nvme" },
+          tags: ["lab", "k8s"],
+        };
+        lab.nodes[1] = {
+          ...lab.nodes[1],
+          cpu: { cores: 8 },
+          memory: { floor: 6144 },
+          tags: ["big", "lab"],
+          protect: false,
+          mac: "02:AA:00:00:00:01",
+        };
         lab.nodes[0].memory = { size: 1024 };
       }),
     );
     const [cp1, w1, gpu1] = config.nodes;
-    expect(cp1).toMatchObject({ cpu: { cores: 4, sockets: 1, type: "x86-64-v2-AES" }, memory: { size: 1024, floor: 1024 }, protect: true, tags: ["k8s", "lab"] });
+    expect(cp1).toMatchObject({
+      cpu: { cores: 4, sockets: 1, type: "x86-64-v2-AES" },
+      memory: { size: 1024, floor: 1024 },
+      protect: true,
+      tags: ["k8s", "lab"],
+    });
     expect(w1).toMatchObject({
       cpu: { cores: 8, sockets: 1, type: "x86-64-v2-AES" },
       memory: { size: 8192, floor: 6144 },
@@ -123,11 +140,15 @@ describe("secrets", () => {
 
   test("an encrypted key without secret fields is used in plain text, with a warning", () => {
     const { warnings } = load(labWith(() => undefined, ["network"]));
-    expect(warnings).toEqual(["homelab:network is stored encrypted, but none of its fields is a secret; its values are used in plain text"]);
+    expect(warnings).toEqual([
+      "homelab:network is stored encrypted, but none of its fields is a secret; its values are used in plain text",
+    ]);
   });
 
   test("password auth is secret too", async () => {
-    const { config } = load(labWith((lab) => Object.assign(lab.proxmox, { username: "root@pam", password: "hunter2" }), ["proxmox"]));
+    const { config } = load(
+      labWith((lab) => Object.assign(lab.proxmox, { username: "root@pam", password: "hunter2" }), ["proxmox"]),
+    );
     expect(await valueOf(config.proxmox.password!)).toEqual({ value: "hunter2", secret: true, known: true });
     expect(config.proxmox.username).toBe("root@pam");
   });
@@ -154,7 +175,10 @@ describe("every problem at once", () => {
         lab.nodes[0].vmId = "111";
         lab.nodes[1].vmId = 131;
       }),
-    ).toEqual(['homelab:nodes[0].vmId: must be a number, got "111"', "homelab:nodes[2].vmId: VM id 131 is already used by nodes[1]"]);
+    ).toEqual([
+      'homelab:nodes[0].vmId: must be a number, got "111"',
+      "homelab:nodes[2].vmId: VM id 131 is already used by nodes[1]",
+    ]);
   });
 
   test("nothing at all", () => {
@@ -174,85 +198,155 @@ describe("every problem at once", () => {
 
 describe("each rule", () => {
   test.each<[string, (lab: Record<string, any>) => void, string[]]>([
-    ["unknown keys, with suggestions", (l) => ((l.node = 1), (l.nodes[1].vmid = 3), (l.cluster.flavour = "x")), [
-      'homelab:node: unknown key (did you mean "nodes"?)',
-      "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, installDisk, allowSchedulingOnControlPlanes, protect, patches)",
-      'homelab:nodes[1].vmid: unknown key (did you mean "vmId"?)',
-    ]],
-    ["wrong types and values", (l) => ((l.nodes[0].vmId = 1.5), (l.network.vlan = "20"), (l.nodes[0].role = "master")), [
-      'homelab:network.vlan: must be a number, got "20"',
-      'homelab:nodes[0].role: must be one of "controlplane", "worker", got "master"',
-      "homelab:nodes[0].vmId: must be an integer, got 1.5",
-    ]],
-    ["names must be DNS labels", (l) => (l.nodes[0].name = "CP_1"), [
-      "homelab:nodes[0].name: must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got \"CP_1\"",
-    ]],
-    ["names and VM ids unique", (l) => ((l.nodes[1].name = "cp1"), (l.nodes[2].vmId = 111)), [
-      'homelab:nodes[1].name: name "cp1" is already used by nodes[0]',
-      "homelab:nodes[2].vmId: VM id 111 is already used by nodes[0]",
-    ]],
-    ["explicit MACs unique", (l) => ((l.nodes[0].mac = "02:00:00:00:00:01"), (l.nodes[1].mac = "02:00:00:00:00:01")), [
-      "homelab:nodes[1].mac: MAC 02:00:00:00:00:01 is already used by nodes[0]",
-    ]],
-    ["node IPs are host addresses, not the gateway or the VIP", (l) => ((l.nodes[0].ip = "10.0.0.0"), (l.nodes[1].ip = "10.0.0.1"), (l.nodes[2].ip = "10.0.0.10")), [
-      "homelab:nodes[0].ip: 10.0.0.0 is the network address of 10.0.0.0/24",
-      "homelab:nodes[1].ip: 10.0.0.1 is the gateway address",
-      "homelab:nodes[2].ip: 10.0.0.10 is the control-plane VIP",
-    ]],
-    ["gateway and VIP inside the CIDR", (l) => ((l.network.gateway = "10.1.0.1"), (l.network.vip = "10.0.0.255")), [
-      "homelab:network.gateway: 10.1.0.1 is outside the LAN CIDR 10.0.0.0/24",
-      "homelab:network.vip: 10.0.0.255 is the broadcast address of 10.0.0.0/24",
-    ]],
+    [
+      "unknown keys, with suggestions",
+      (l) => ((l.node = 1), (l.nodes[1].vmid = 3), (l.cluster.flavour = "x")),
+      [
+        'homelab:node: unknown key (did you mean "nodes"?)',
+        "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, installDisk, allowSchedulingOnControlPlanes, protect, patches)",
+        'homelab:nodes[1].vmid: unknown key (did you mean "vmId"?)',
+      ],
+    ],
+    [
+      "wrong types and values",
+      (l) => ((l.nodes[0].vmId = 1.5), (l.network.vlan = "20"), (l.nodes[0].role = "master")),
+      [
+        'homelab:network.vlan: must be a number, got "20"',
+        'homelab:nodes[0].role: must be one of "controlplane", "worker", got "master"',
+        "homelab:nodes[0].vmId: must be an integer, got 1.5",
+      ],
+    ],
+    [
+      "names must be DNS labels",
+      (l) => (l.nodes[0].name = "CP_1"),
+      [
+        "homelab:nodes[0].name: must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got \"CP_1\"",
+      ],
+    ],
+    [
+      "names and VM ids unique",
+      (l) => ((l.nodes[1].name = "cp1"), (l.nodes[2].vmId = 111)),
+      [
+        'homelab:nodes[1].name: name "cp1" is already used by nodes[0]',
+        "homelab:nodes[2].vmId: VM id 111 is already used by nodes[0]",
+      ],
+    ],
+    [
+      "explicit MACs unique",
+      (l) => ((l.nodes[0].mac = "02:00:00:00:00:01"), (l.nodes[1].mac = "02:00:00:00:00:01")),
+      ["homelab:nodes[1].mac: MAC 02:00:00:00:00:01 is already used by nodes[0]"],
+    ],
+    [
+      "node IPs are host addresses, not the gateway or the VIP",
+      (l) => ((l.nodes[0].ip = "10.0.0.0"), (l.nodes[1].ip = "10.0.0.1"), (l.nodes[2].ip = "10.0.0.10")),
+      [
+        "homelab:nodes[0].ip: 10.0.0.0 is the network address of 10.0.0.0/24",
+        "homelab:nodes[1].ip: 10.0.0.1 is the gateway address",
+        "homelab:nodes[2].ip: 10.0.0.10 is the control-plane VIP",
+      ],
+    ],
+    [
+      "gateway and VIP inside the CIDR",
+      (l) => ((l.network.gateway = "10.1.0.1"), (l.network.vip = "10.0.0.255")),
+      [
+        "homelab:network.gateway: 10.1.0.1 is outside the LAN CIDR 10.0.0.0/24",
+        "homelab:network.vip: 10.0.0.255 is the broadcast address of 10.0.0.0/24",
+      ],
+    ],
     ["VIP is not the gateway", (l) => (l.network.vip = "10.0.0.1"), ["homelab:network.vip: 10.0.0.1 is the gateway address"]],
-    ["CIDR host bits", (l) => (l.network.cidr = "10.0.0.5/24"), [
-      'homelab:network.cidr: must be an IPv4 network like 10.10.0.0/24 (host bits zero), got "10.0.0.5/24"',
-    ]],
-    ["two control planes", (l) => (l.nodes[1].role = "controlplane"), [
-      "homelab:nodes: needs 1 or an odd number (3, 5, ...) of control-plane nodes for etcd quorum, found 2",
-    ]],
+    [
+      "CIDR host bits",
+      (l) => (l.network.cidr = "10.0.0.5/24"),
+      ['homelab:network.cidr: must be an IPv4 network like 10.10.0.0/24 (host bits zero), got "10.0.0.5/24"'],
+    ],
+    [
+      "two control planes",
+      (l) => (l.nodes[1].role = "controlplane"),
+      ["homelab:nodes: needs 1 or an odd number (3, 5, ...) of control-plane nodes for etcd quorum, found 2"],
+    ],
     ["no control plane", (l) => l.nodes.shift(), ["homelab:nodes: needs at least one control-plane node"]],
-    ["one bootstrap node, a control plane", (l) => {
-      l.nodes.push({ name: "cp2", role: "controlplane", ip: "10.0.0.12", vmId: 112, bootstrap: true });
-      l.nodes.push({ name: "cp3", role: "controlplane", ip: "10.0.0.13", vmId: 113, bootstrap: true });
-      l.nodes[1].bootstrap = true;
-    }, [
-      "homelab:nodes[1].bootstrap: only a control-plane node can bootstrap the cluster",
-      "homelab:nodes[3].bootstrap: only one node can bootstrap the cluster; nodes[1] already does",
-      "homelab:nodes[4].bootstrap: only one node can bootstrap the cluster; nodes[1] already does",
-    ]],
-    ["GPU nodes name their PCI devices", (l) => (l.nodes[2].gpu = {}), [
-      "homelab:nodes[2].gpu.devices: a GPU node must name its PCI devices (PCI addresses or resource mappings)",
-    ]],
-    ["at least one PCI device", (l) => (l.nodes[2].gpu.devices = []), ["homelab:nodes[2].gpu.devices: a GPU node must name at least one PCI device"]],
-    ["PCI devices by address or mapping", (l) => (l.nodes[2].gpu.devices = ["zz", { mapping: "gpu0", id: "0000:01:00" }, { mapping: "rtx-3060" }]), [
-      'homelab:nodes[2].gpu.devices[0].id: must be a PCI address like 0000:01:00 or 0000:01:00.0, got "zz"',
-      "homelab:nodes[2].gpu.devices[1]: give exactly one of id (a PCI address) or mapping",
-    ]],
-    ["a GPU node needs the gpu image", (l) => delete l.image.gpu, ["homelab:image.gpu: is required: gpu1 pass PCI devices through and boot the gpu image"]],
-    ["images run the guest agent the VMs wait for", (l) => (l.image.gpu.extensions = ["siderolabs/nonfree-kmod-nvidia-production"]), [
-      "homelab:image.gpu.extensions: must include siderolabs/qemu-guest-agent: gpu1 run the QEMU guest agent (or set agent: false)",
-    ]],
+    [
+      "one bootstrap node, a control plane",
+      (l) => {
+        l.nodes.push({ name: "cp2", role: "controlplane", ip: "10.0.0.12", vmId: 112, bootstrap: true });
+        l.nodes.push({ name: "cp3", role: "controlplane", ip: "10.0.0.13", vmId: 113, bootstrap: true });
+        l.nodes[1].bootstrap = true;
+      },
+      [
+        "homelab:nodes[1].bootstrap: only a control-plane node can bootstrap the cluster",
+        "homelab:nodes[3].bootstrap: only one node can bootstrap the cluster; nodes[1] already does",
+        "homelab:nodes[4].bootstrap: only one node can bootstrap the cluster; nodes[1] already does",
+      ],
+    ],
+    [
+      "GPU nodes name their PCI devices",
+      (l) => (l.nodes[2].gpu = {}),
+      ["homelab:nodes[2].gpu.devices: a GPU node must name its PCI devices (PCI addresses or resource mappings)"],
+    ],
+    [
+      "at least one PCI device",
+      (l) => (l.nodes[2].gpu.devices = []),
+      ["homelab:nodes[2].gpu.devices: a GPU node must name at least one PCI device"],
+    ],
+    [
+      "PCI devices by address or mapping",
+      (l) => (l.nodes[2].gpu.devices = ["zz", { mapping: "gpu0", id: "0000:01:00" }, { mapping: "rtx-3060" }]),
+      [
+        'homelab:nodes[2].gpu.devices[0].id: must be a PCI address like 0000:01:00 or 0000:01:00.0, got "zz"',
+        "homelab:nodes[2].gpu.devices[1]: give exactly one of id (a PCI address) or mapping",
+      ],
+    ],
+    [
+      "a GPU node needs the gpu image",
+      (l) => delete l.image.gpu,
+      ["homelab:image.gpu: is required: gpu1 pass PCI devices through and boot the gpu image"],
+    ],
+    [
+      "images run the guest agent the VMs wait for",
+      (l) => (l.image.gpu.extensions = ["siderolabs/nonfree-kmod-nvidia-production"]),
+      [
+        "homelab:image.gpu.extensions: must include siderolabs/qemu-guest-agent: gpu1 run the QEMU guest agent (or set agent: false)",
+      ],
+    ],
     ["no guest agent needed when it is off", (l) => ((l.image.base.extensions = []), (l.vm = { agent: false })), []],
-    ["an image is a schematic id or extensions", (l) => ((l.image.base = { schematicId: "a".repeat(64), extensions: [] }), (l.image.gpu = { extraKernelArgs: ["x"] })), [
-      "homelab:image.base: give exactly one of schematicId or extensions",
-      "homelab:image.gpu: give exactly one of schematicId or extensions",
-    ]],
-    ["balloon floors fit the memory", (l) => ((l.vm = { memory: { size: 2048, floor: 4096 } }), (l.nodes[1].memory = { size: 1024, floor: 2048 })), [
-      "homelab:vm.memory.floor: balloon floor 4096 MiB is above the memory size 2048 MiB",
-      "homelab:nodes[1].memory.floor: balloon floor 2048 MiB is above the memory size 1024 MiB",
-    ]],
-    ["PCI passthrough cannot balloon", (l) => (l.nodes[2].memory = { floor: 1024 }), [
-      "homelab:nodes[2].memory.floor: a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size",
-    ]],
-    ["Proxmox credentials: one kind", (l) => Object.assign(l.proxmox, { apiToken: "t", password: "p", endpoint: "http://pve:8006" }), [
-      'homelab:proxmox.endpoint: must be an https:// URL, got "http://pve:8006"',
-      "homelab:proxmox.password: give either apiToken or username/password, not both",
-      "homelab:proxmox.username: is required when password is set",
-    ]],
-    ["patches are Talos documents", (l) => (l.cluster.patches = [{ foo: 1 }, "machine: {}"]), [
-      "homelab:cluster.patches[0]: must be a Talos config document: a v1alpha1 patch (machine/cluster keys) or a typed document with apiVersion and kind",
-      "homelab:cluster.patches[1]: must be a Talos config document (a map)",
-    ]],
+    [
+      "an image is a schematic id or extensions",
+      (l) => ((l.image.base = { schematicId: "a".repeat(64), extensions: [] }), (l.image.gpu = { extraKernelArgs: ["x"] })),
+      [
+        "homelab:image.base: give exactly one of schematicId or extensions",
+        "homelab:image.gpu: give exactly one of schematicId or extensions",
+      ],
+    ],
+    [
+      "balloon floors fit the memory",
+      (l) => ((l.vm = { memory: { size: 2048, floor: 4096 } }), (l.nodes[1].memory = { size: 1024, floor: 2048 })),
+      [
+        "homelab:vm.memory.floor: balloon floor 4096 MiB is above the memory size 2048 MiB",
+        "homelab:nodes[1].memory.floor: balloon floor 2048 MiB is above the memory size 1024 MiB",
+      ],
+    ],
+    [
+      "PCI passthrough cannot balloon",
+      (l) => (l.nodes[2].memory = { floor: 1024 }),
+      ["homelab:nodes[2].memory.floor: a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size"],
+    ],
+    [
+      "Proxmox credentials: one kind",
+      (l) => Object.assign(l.proxmox, { apiToken: "t", password: "p", endpoint: "http://pve:8006" }),
+      [
+        'homelab:proxmox.endpoint: must be an https:// URL, got "http://pve:8006"',
+        "homelab:proxmox.password: give either apiToken or username/password, not both",
+        "homelab:proxmox.username: is required when password is set",
+      ],
+    ],
+    [
+      "patches are Talos documents",
+      (l) => (l.cluster.patches = [{ foo: 1 }, "machine: {}"]),
+      [
+        "homelab:cluster.patches[0]: must be a Talos config document: a v1alpha1 patch (machine/cluster keys) or a typed document with apiVersion and kind",
+        "homelab:cluster.patches[1]: must be a Talos config document (a map)",
+      ],
+    ],
   ])("%s", (_name, edit, expected) => {
     if (expected.length === 0) expect(() => load(labWith(edit))).not.toThrow();
     else expect(problems(edit)).toEqual(expected);

@@ -20,7 +20,8 @@ export class Registered<T> {
   /** The one resource with this name (and type, when names repeat across types). */
   get(name: string, type?: string): RecordedResource {
     const found = this.run.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
-    if (found.length !== 1) throw new Error(`expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`);
+    if (found.length !== 1)
+      throw new Error(`expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`);
     return found[0]!;
   }
 
@@ -54,7 +55,11 @@ export async function valueOf<T>(input: pulumi.Input<T>): Promise<{ value: T; se
 
 /** Unwraps `{[sig]: secret, value}` inputs for value assertions; returns [value, wasSecret]. */
 export function reveal(value: unknown): [unknown, boolean] {
-  if (typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  ) {
     return [(value as { value: unknown }).value, true];
   }
   return [value, false];

@@ -102,7 +102,13 @@ describe("nodePatches", () => {
       ntpServers: [],
       extraPatches: [],
     });
-    expect(docs.map((d) => d.kind ?? "v1alpha1")).toEqual(["v1alpha1", "HostnameConfig", "LinkAliasConfig", "LinkConfig", "ResolverConfig"]);
+    expect(docs.map((d) => d.kind ?? "v1alpha1")).toEqual([
+      "v1alpha1",
+      "HostnameConfig",
+      "LinkAliasConfig",
+      "LinkConfig",
+      "ResolverConfig",
+    ]);
     expect(docs[0]).toEqual({
       machine: {
         install: { disk: "/dev/sda", image: `factory.talos.dev/nocloud-installer/${ID}:v1.13.9` },
@@ -110,7 +116,11 @@ describe("nodePatches", () => {
       },
       cluster: { network: { cni: { name: "none" } }, proxy: { disabled: true } },
     });
-    expect(docs[4]).toEqual({ apiVersion: "v1alpha1", kind: "ResolverConfig", nameservers: [{ address: "10.0.0.1" }, { address: "1.1.1.1" }] });
+    expect(docs[4]).toEqual({
+      apiVersion: "v1alpha1",
+      kind: "ResolverConfig",
+      nameservers: [{ address: "10.0.0.1" }, { address: "1.1.1.1" }],
+    });
   });
 
   test("control plane without a VIP has no Layer2VIPConfig", () => {
@@ -121,7 +131,9 @@ describe("nodePatches", () => {
 
   test("NVIDIA nodes load the driver modules and relax BPF JIT hardening", () => {
     const machine = (nodePatches({ ...controlPlane, role: "worker", nvidia: true })[0] as any).machine;
-    expect(machine.kernel).toEqual({ modules: [{ name: "nvidia" }, { name: "nvidia_uvm" }, { name: "nvidia_drm" }, { name: "nvidia_modeset" }] });
+    expect(machine.kernel).toEqual({
+      modules: [{ name: "nvidia" }, { name: "nvidia_uvm" }, { name: "nvidia_drm" }, { name: "nvidia_modeset" }],
+    });
     expect(machine.sysctls).toEqual({ "net.core.bpf_jit_harden": "1" });
   });
 });

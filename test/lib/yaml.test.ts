@@ -17,7 +17,10 @@ describe("toYaml", () => {
 
 describe("toYamlDocuments", () => {
   test("joins documents with --- and reads back as the same documents", () => {
-    const docs = [{ machine: { install: { disk: "/dev/sda" } } }, { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off" }];
+    const docs = [
+      { machine: { install: { disk: "/dev/sda" } } },
+      { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off" },
+    ];
     const text = toYamlDocuments(docs);
     expect(text).toBe("machine:\n  install:\n    disk: /dev/sda\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: off\n");
     expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual(docs);

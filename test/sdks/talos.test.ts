@@ -31,7 +31,10 @@ function sample(p: Property): unknown {
 }
 
 const samples = (props: Record<string, Property>) => Object.fromEntries(Object.entries(props).map(([k, p]) => [k, sample(p)]));
-const secretNames = (props: Record<string, Property>) => Object.keys(props).filter((k) => props[k]!.secret).sort();
+const secretNames = (props: Record<string, Property>) =>
+  Object.keys(props)
+    .filter((k) => props[k]!.secret)
+    .sort();
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 const resources: Record<string, ResourceClass> = {

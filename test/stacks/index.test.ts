@@ -14,9 +14,7 @@ describe("programFor", () => {
   });
 
   test.each(["platform", "Talos", "talos_dev", "talos-", "-talos", "dev"])("%s selects no program", (stack) => {
-    expect(() => programFor(stack)).toThrow(
-      new UnknownStackError(stack),
-    );
+    expect(() => programFor(stack)).toThrow(new UnknownStackError(stack));
     expect(() => programFor(stack)).toThrow(
       `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos`,
     );
@@ -47,7 +45,7 @@ describe("main (the Pulumi entry point)", () => {
     expect((error as Error).message).toBe(
       [
         "invalid configuration for stack talos (7 problems):",
-        '  homelab:extra: unknown key (known keys: proxmox, cluster, network, image, vm, nodes)',
+        "  homelab:extra: unknown key (known keys: proxmox, cluster, network, image, vm, nodes)",
         "  homelab:proxmox: is required",
         "  homelab:cluster.name: must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got \"Lab\"",
         "  homelab:cluster.talosVersion: is required",

@@ -53,9 +53,15 @@ describe("the talos stack on the example config", () => {
   });
 
   test("a Proxmox API token from config reaches the provider as a secret", async () => {
-    const r = await example((values) => {
-      values["homelab:proxmox"] = JSON.stringify({ ...JSON.parse(values["homelab:proxmox"]!), apiToken: "root@pam!pulumi=0000" });
-    }, ["homelab:proxmox"]);
+    const r = await example(
+      (values) => {
+        values["homelab:proxmox"] = JSON.stringify({
+          ...JSON.parse(values["homelab:proxmox"]!),
+          apiToken: "root@pam!pulumi=0000",
+        });
+      },
+      ["homelab:proxmox"],
+    );
     expect(reveal(r.get("proxmox", "pulumi:providers:proxmoxve").inputs.apiToken)).toEqual(["root@pam!pulumi=0000", true]);
   });
 
@@ -79,8 +85,16 @@ describe("the talos stack on the example config", () => {
 
   test("each node's config waits for its own VM only; the GPU node boots and installs the GPU image", async () => {
     const r = await example();
-    expect(r.names(r.get("homelab-cp2-config").dependencies)).toEqual(["homelab-base-schematic", "homelab-cp2", "homelab-secrets"]);
-    expect(r.names(r.get("homelab-gpu1-config").dependencies)).toEqual(["homelab-gpu-schematic", "homelab-gpu1", "homelab-secrets"]);
+    expect(r.names(r.get("homelab-cp2-config").dependencies)).toEqual([
+      "homelab-base-schematic",
+      "homelab-cp2",
+      "homelab-secrets",
+    ]);
+    expect(r.names(r.get("homelab-gpu1-config").dependencies)).toEqual([
+      "homelab-gpu-schematic",
+      "homelab-gpu1",
+      "homelab-secrets",
+    ]);
     expect(r.names(r.get("homelab-gpu1").dependencies)).toEqual(["homelab-gpu-image-pve2"]);
     expect(r.get("homelab-gpu1").inputs).toMatchObject({
       nodeName: "pve2",
@@ -102,10 +116,12 @@ describe("the talos stack on the example config", () => {
     expect(Object.keys(artifacts).sort()).toEqual(["cp1", "cp2", "cp3", "gpu1", "w1", "w2", "w3"].map((n) => `${n}.talos.yaml`));
     const cp1 = (await valueOf(artifacts["cp1.talos.yaml"]!)).value;
     const sent = r.run.invokes.find(
-      (i) => i.token === "talos:machine/getConfiguration:getConfiguration" && (i.args.configPatches as string[])[1]!.includes("hostname: cp1"),
+      (i) =>
+        i.token === "talos:machine/getConfiguration:getConfiguration" &&
+        (i.args.configPatches as string[])[1]!.includes("hostname: cp1"),
     )!;
     expect(cp1).toBe((sent.args.configPatches as string[]).join("---\n"));
     expect(cp1).toContain("kind: Layer2VIPConfig\nname: 10.20.0.10\nlink: lan\n");
-    expect(cp1).toContain("rotate-server-certificates: \"true\"");
+    expect(cp1).toContain('rotate-server-certificates: "true"');
   });
 });

@@ -9,7 +9,7 @@ export const PLUGIN_DOWNLOAD_URL = "github://api.github.com/pulumiverse";
 /** The SDK (and provider plugin) version, read from this package's package.json. */
 export function getVersion(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const version: string = require("../package.json").version;
+  const { version } = require("../package.json") as { version: string };
   return version.startsWith("v") ? version.slice(1) : version;
 }
 
@@ -26,7 +26,12 @@ export function resourceOptsDefaults(): { version: string; pluginDownloadURL: st
 export function resourceInputs(
   argsOrState: Record<string, unknown> | undefined,
   opts: pulumi.CustomResourceOptions,
-  spec: { inputs: readonly string[]; outputs?: readonly string[]; secretInputs?: readonly string[]; required?: readonly string[] },
+  spec: {
+    inputs: readonly string[];
+    outputs?: readonly string[];
+    secretInputs?: readonly string[];
+    required?: readonly string[];
+  },
 ): pulumi.Inputs {
   const bag: pulumi.Inputs = {};
   const all = [...spec.inputs, ...(spec.outputs ?? [])];

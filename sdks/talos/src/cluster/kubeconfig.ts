@@ -8,7 +8,12 @@ export class Kubeconfig extends pulumi.CustomResource {
   /** @internal */
   static readonly __pulumiType = "talos:cluster/kubeconfig:Kubeconfig";
 
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: KubeconfigState, opts?: pulumi.CustomResourceOptions): Kubeconfig {
+  static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: KubeconfigState,
+    opts?: pulumi.CustomResourceOptions,
+  ): Kubeconfig {
     return new Kubeconfig(name, state as KubeconfigArgs, { ...opts, id });
   }
 

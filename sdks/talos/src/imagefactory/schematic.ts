@@ -18,7 +18,7 @@ export class Schematic extends pulumi.CustomResource {
   declare readonly schematic: pulumi.Output<string | undefined>;
 
   constructor(name: string, args?: SchematicArgs, opts?: pulumi.CustomResourceOptions);
-  constructor(name: string, argsOrState?: SchematicArgs | SchematicState, opts: pulumi.CustomResourceOptions = {}) {
+  constructor(name: string, argsOrState?: SchematicArgs, opts: pulumi.CustomResourceOptions = {}) {
     const inputs = resourceInputs(argsOrState as Record<string, unknown> | undefined, opts, { inputs: ["schematic"] });
     super(Schematic.__pulumiType, name, inputs, resourceOptions(opts));
   }

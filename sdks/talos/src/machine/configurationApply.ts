@@ -8,7 +8,12 @@ export class ConfigurationApply extends pulumi.CustomResource {
   /** @internal */
   static readonly __pulumiType = "talos:machine/configurationApply:ConfigurationApply";
 
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ConfigurationApplyState, opts?: pulumi.CustomResourceOptions): ConfigurationApply {
+  static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: ConfigurationApplyState,
+    opts?: pulumi.CustomResourceOptions,
+  ): ConfigurationApply {
     return new ConfigurationApply(name, state as ConfigurationApplyArgs, { ...opts, id });
   }
 
@@ -32,7 +37,11 @@ export class ConfigurationApply extends pulumi.CustomResource {
   declare readonly timeouts: pulumi.Output<outputs.machine.Timeout | undefined>;
 
   constructor(name: string, args: ConfigurationApplyArgs, opts?: pulumi.CustomResourceOptions);
-  constructor(name: string, argsOrState?: ConfigurationApplyArgs | ConfigurationApplyState, opts: pulumi.CustomResourceOptions = {}) {
+  constructor(
+    name: string,
+    argsOrState?: ConfigurationApplyArgs | ConfigurationApplyState,
+    opts: pulumi.CustomResourceOptions = {},
+  ) {
     const inputs = resourceInputs(argsOrState as Record<string, unknown> | undefined, opts, {
       inputs: [
         "applyMode",
@@ -54,7 +63,12 @@ export class ConfigurationApply extends pulumi.CustomResource {
       ConfigurationApply.__pulumiType,
       name,
       inputs,
-      resourceOptions(opts, ["clientConfigurationWo", "machineConfiguration", "machineConfigurationInput", "machineConfigurationInputWo"]),
+      resourceOptions(opts, [
+        "clientConfigurationWo",
+        "machineConfiguration",
+        "machineConfigurationInput",
+        "machineConfigurationInputWo",
+      ]),
     );
   }
 }
