@@ -58,32 +58,8 @@ export function countsByType(plan: StackPlan): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
 
-/** The plan as one JSON document (`--format json`). */
-export function planJson(plan: StackPlan): unknown {
-  return {
-    stack: plan.stack,
-    program: plan.program,
-    resources: sortedResources(plan).map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      ...(r.parent ? { parent: r.parent } : {}),
-      inputs: mask(r.inputs),
-      dependencies: [...r.dependencies].sort(),
-    })),
-    invokes: sortedInvokes(plan),
-    counts: Object.fromEntries(countsByType(plan)),
-    outputs: Object.fromEntries(
-      Object.keys(plan.outputs)
-        .sort()
-        .map((k) => [k, shown(plan.outputs[k]!)]),
-    ),
-    warnings: plan.warnings,
-  };
-}
-
 /** `resources.json` of `--out`: what the upstream schema check reads. */
-export function resourcesJson(plan: StackPlan): unknown {
+export function resourcesJson(plan: StackPlan) {
   return {
     stack: plan.stack,
     program: plan.program,
@@ -100,6 +76,20 @@ export function resourcesJson(plan: StackPlan): unknown {
       dependencies: [...r.dependencies].sort(),
     })),
     invokes: sortedInvokes(plan),
+  };
+}
+
+/** The plan as one JSON document (`--format json`): `resources.json` plus counts, outputs and warnings. */
+export function planJson(plan: StackPlan): unknown {
+  return {
+    ...resourcesJson(plan),
+    counts: Object.fromEntries(countsByType(plan)),
+    outputs: Object.fromEntries(
+      Object.keys(plan.outputs)
+        .sort()
+        .map((k) => [k, shown(plan.outputs[k]!)]),
+    ),
+    warnings: plan.warnings,
   };
 }
 

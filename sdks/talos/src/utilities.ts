@@ -61,7 +61,24 @@ export function resourceOptions<T extends pulumi.ResourceOptions>(opts: T | unde
   return merged;
 }
 
-/** Invoke options with the package defaults. */
-export function invokeOptions<T extends pulumi.InvokeOptions | pulumi.InvokeOutputOptions>(opts: T | undefined): T {
+function invokeOptions<T extends pulumi.InvokeOptions | pulumi.InvokeOutputOptions>(opts: T | undefined): T {
   return pulumi.mergeOptions(resourceOptsDefaults(), opts ?? {}) as T;
+}
+
+/**
+ * The plain and Output forms of a provider function: both send exactly the schema's argument
+ * `names` under `token`, with the package defaults in the options.
+ */
+export function providerFunction<Args extends object, OutputArgs extends object, Result>(
+  token: string,
+  names: readonly string[],
+) {
+  const pick = (args: object): pulumi.Inputs =>
+    Object.fromEntries(names.map((name) => [name, (args as Record<string, unknown>)[name]]));
+  return {
+    plain: (args: Args, opts?: pulumi.InvokeOptions): Promise<Result> =>
+      pulumi.runtime.invoke(token, pick(args), invokeOptions(opts)) as Promise<Result>,
+    output: (args: OutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<Result> =>
+      pulumi.runtime.invokeOutput<Result>(token, pick(args), invokeOptions(opts)),
+  };
 }

@@ -1,31 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "../types/input";
 import type * as outputs from "../types/output";
-import { invokeOptions } from "../utilities";
+import { providerFunction } from "../utilities";
 
-const TOKEN = "talos:client/getConfiguration:getConfiguration";
+const configuration = providerFunction<GetConfigurationArgs, GetConfigurationOutputArgs, GetConfigurationResult>(
+  "talos:client/getConfiguration:getConfiguration",
+  ["clientConfiguration", "clusterName", "endpoints", "nodes"],
+);
 
 /** Renders a talosconfig (client configuration) for the cluster. */
-export function getConfiguration(args: GetConfigurationArgs, opts?: pulumi.InvokeOptions): Promise<GetConfigurationResult> {
-  return pulumi.runtime.invoke(TOKEN, invokeArgs(args), invokeOptions(opts));
-}
-
+export const getConfiguration = configuration.plain;
 /** {@link getConfiguration} over Inputs. */
-export function getConfigurationOutput(
-  args: GetConfigurationOutputArgs,
-  opts?: pulumi.InvokeOutputOptions,
-): pulumi.Output<GetConfigurationResult> {
-  return pulumi.runtime.invokeOutput(TOKEN, invokeArgs(args), invokeOptions(opts));
-}
-
-function invokeArgs(args: GetConfigurationArgs | GetConfigurationOutputArgs): pulumi.Inputs {
-  return {
-    clientConfiguration: args.clientConfiguration,
-    clusterName: args.clusterName,
-    endpoints: args.endpoints,
-    nodes: args.nodes,
-  };
-}
+export const getConfigurationOutput = configuration.output;
 
 export interface GetConfigurationArgs {
   clientConfiguration: outputs.machine.ClientConfiguration;

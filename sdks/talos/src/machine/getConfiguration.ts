@@ -1,36 +1,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "../types/input";
 import type * as outputs from "../types/output";
-import { invokeOptions } from "../utilities";
+import { providerFunction } from "../utilities";
 
-const TOKEN = "talos:machine/getConfiguration:getConfiguration";
+const configuration = providerFunction<GetConfigurationArgs, GetConfigurationOutputArgs, GetConfigurationResult>(
+  "talos:machine/getConfiguration:getConfiguration",
+  [
+    "clusterEndpoint",
+    "clusterName",
+    "configPatches",
+    "docs",
+    "examples",
+    "kubernetesVersion",
+    "machineSecrets",
+    "machineType",
+    "talosVersion",
+  ],
+);
 
 /** Generates a node's machine configuration from the cluster secrets (a pure, local invoke). */
-export function getConfiguration(args: GetConfigurationArgs, opts?: pulumi.InvokeOptions): Promise<GetConfigurationResult> {
-  return pulumi.runtime.invoke(TOKEN, invokeArgs(args), invokeOptions(opts));
-}
-
+export const getConfiguration = configuration.plain;
 /** {@link getConfiguration} over Inputs. */
-export function getConfigurationOutput(
-  args: GetConfigurationOutputArgs,
-  opts?: pulumi.InvokeOutputOptions,
-): pulumi.Output<GetConfigurationResult> {
-  return pulumi.runtime.invokeOutput(TOKEN, invokeArgs(args), invokeOptions(opts));
-}
-
-function invokeArgs(args: GetConfigurationArgs | GetConfigurationOutputArgs): pulumi.Inputs {
-  return {
-    clusterEndpoint: args.clusterEndpoint,
-    clusterName: args.clusterName,
-    configPatches: args.configPatches,
-    docs: args.docs,
-    examples: args.examples,
-    kubernetesVersion: args.kubernetesVersion,
-    machineSecrets: args.machineSecrets,
-    machineType: args.machineType,
-    talosVersion: args.talosVersion,
-  };
-}
+export const getConfigurationOutput = configuration.output;
 
 export interface GetConfigurationArgs {
   /** `https://<endpoint>:6443` */
