@@ -42,10 +42,13 @@ export const httpsUrl = z.string().refine(
 
 /**
  * A secret string. Whatever way it was stored (encrypted, or in plain text by mistake), the program
- * only ever sees it as a secret Output, so it is masked in plans, state and stack outputs.
+ * only ever sees it as a secret Output, so it is masked in plans, state and stack outputs. Its
+ * errors never repeat the value.
  */
 export const secretString = () =>
   z
-    .string()
-    .min(1)
+    .string({
+      error: (issue) => (issue.input === undefined ? "is required" : "must be a string (the value is secret and not shown)"),
+    })
+    .min(1, { error: "must not be empty" })
     .transform((v) => pulumi.secret(v));

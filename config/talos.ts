@@ -44,6 +44,20 @@ const proxmox = z
     username: z.string().min(1).optional(),
     /** Password for `username`; else PROXMOX_VE_PASSWORD. Secret. */
     password: secretString().optional(),
+    /**
+     * SSH to the Proxmox nodes, which the provider needs to import the Talos disk image into each
+     * VM; else the PROXMOX_VE_SSH_* variables.
+     */
+    ssh: z
+      .strictObject({
+        /** SSH user (a PAM account, e.g. `root`). */
+        username: z.string().min(1).optional(),
+        /** Authenticate with the running SSH agent. */
+        agent: z.boolean().optional(),
+        /** Unencrypted private key in PEM format. Secret. */
+        privateKey: secretString().optional(),
+      })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     if (p.apiToken && p.password) {
@@ -334,6 +348,7 @@ export interface TalosConfig {
     readonly apiToken?: pulumi.Output<string>;
     readonly username?: string;
     readonly password?: pulumi.Output<string>;
+    readonly ssh?: { readonly username?: string; readonly agent?: boolean; readonly privateKey?: pulumi.Output<string> };
   };
   readonly cluster: {
     readonly name: string;

@@ -11,14 +11,15 @@ import type { ProgramResult } from "./program";
  * cluster. Exports the kubeconfig and talosconfig (secrets), the API endpoint and the node map.
  */
 export function run(cfg: TalosConfig): ProgramResult {
-  // Credentials not in config come from PROXMOX_VE_API_TOKEN or PROXMOX_VE_USERNAME/PASSWORD,
-  // which the provider reads itself.
+  // Credentials not in config come from PROXMOX_VE_API_TOKEN or PROXMOX_VE_USERNAME/PASSWORD
+  // (and PROXMOX_VE_SSH_*), which the provider reads itself.
   const proxmox = new proxmoxve.Provider("proxmox", {
     endpoint: cfg.proxmox.endpoint,
     insecure: cfg.proxmox.insecure,
     apiToken: cfg.proxmox.apiToken,
     username: cfg.proxmox.username,
     password: cfg.proxmox.password,
+    ssh: cfg.proxmox.ssh && { ...cfg.proxmox.ssh },
   });
   const talosProvider = new talos.Provider("talos", { imageFactoryUrl: cfg.image.factoryUrl });
 

@@ -113,7 +113,12 @@ describe("npm run plan", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     const provider = JSON.parse(run.stdout).resources.find((r: any) => r.type === "pulumi:providers:proxmoxve");
-    expect(provider.inputs).toEqual({ apiToken: "[secret]", endpoint: "https://pve1.lab.example.net:8006/", insecure: "true" });
+    expect(provider.inputs).toEqual({
+      apiToken: "[secret]",
+      endpoint: "https://pve1.lab.example.net:8006/",
+      insecure: "true",
+      ssh: '{"username":"root","agent":true}',
+    });
   });
 
   test("bad config: exit 2, every problem by key path, nothing planned, no stack trace", async () => {

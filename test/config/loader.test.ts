@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { ConfigError, formatKey, loadConfig, rawConfig, rawConfigFromPulumi } from "../../config/loader";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, formatKey, loadConfig, rawConfig, rawConfigFromPulumi, readPulumiConfig } from "../../config/loader";
 
 describe("formatKey", () => {
   test.each<[(string | number)[], string]>([
@@ -30,6 +31,19 @@ describe("rawConfigFromPulumi", () => {
     });
     expect([...raw.secretKeys]).toEqual(["proxmox"]);
   });
+});
+
+test("readPulumiConfig reads the running stack's config and which keys are encrypted", () => {
+  pulumi.runtime.setAllConfig({ "homelab:nodes": "[]", "homelab:proxmox": '{"apiToken":"t"}', "talos:imageFactoryUrl": "x" }, [
+    "homelab:proxmox",
+  ]);
+  try {
+    const raw = readPulumiConfig();
+    expect(raw.values).toEqual({ nodes: [], proxmox: { apiToken: "t" } });
+    expect([...raw.secretKeys]).toEqual(["proxmox"]);
+  } finally {
+    pulumi.runtime.setAllConfig({});
+  }
 });
 
 describe("loadConfig", () => {

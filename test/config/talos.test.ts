@@ -145,6 +145,22 @@ describe("secrets", () => {
     ]);
   });
 
+  test("a bad secret is reported without its value", () => {
+    const lines = problems((lab) => Object.assign(lab.proxmox, { apiToken: 4242, username: "root@pam", password: "" }));
+    expect(lines).toEqual([
+      "homelab:proxmox.apiToken: must be a string (the value is secret and not shown)",
+      "homelab:proxmox.password: must not be empty",
+    ]);
+  });
+
+  test("an SSH private key is secret; the SSH user and agent flag are not", async () => {
+    const { config } = load(
+      labWith((lab) => (lab.proxmox.ssh = { username: "root", agent: false, privateKey: "-----BEGIN KEY-----" }), ["proxmox"]),
+    );
+    expect(config.proxmox.ssh).toMatchObject({ username: "root", agent: false });
+    expect(await valueOf(config.proxmox.ssh!.privateKey!)).toEqual({ value: "-----BEGIN KEY-----", secret: true, known: true });
+  });
+
   test("password auth is secret too", async () => {
     const { config } = load(
       labWith((lab) => Object.assign(lab.proxmox, { username: "root@pam", password: "hunter2" }), ["proxmox"]),

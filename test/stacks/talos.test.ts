@@ -44,7 +44,11 @@ describe("the talos stack on the example config", () => {
     const proxmox = r.get("proxmox", "pulumi:providers:proxmoxve");
     const talos = r.get("talos", "pulumi:providers:talos");
     // Provider inputs travel as strings, as Pulumi sends provider configuration.
-    expect(proxmox.inputs).toEqual({ endpoint: "https://pve1.lab.example.net:8006/", insecure: "true" });
+    expect(proxmox.inputs).toEqual({
+      endpoint: "https://pve1.lab.example.net:8006/",
+      insecure: "true",
+      ssh: '{"username":"root","agent":true}',
+    });
     expect(talos.inputs).toEqual({ imageFactoryUrl: "https://factory.talos.dev" });
     for (const res of r.run.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
       const provider = res.type.startsWith("talos:") ? talos : proxmox;
