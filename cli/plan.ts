@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, rawConfigFromPulumi } from "../config/loader";
@@ -23,8 +23,10 @@ const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
 
 Exit status: 0 planned, 2 bad usage or config (nothing planned), 1 the program failed.`;
 
-/** The project root: where Pulumi.yaml and the example stack files live. */
-export const PROJECT_ROOT = resolve(__dirname, "..");
+/** The project root: where Pulumi.yaml and the example stack files live (also from a built dist/). */
+export const PROJECT_ROOT =
+  [resolve(__dirname, ".."), resolve(__dirname, "..", "..")].find((dir) => existsSync(join(dir, "Pulumi.yaml"))) ??
+  resolve(__dirname, "..");
 
 const FORMATS = ["text", "json", "markdown"] as const;
 type Format = (typeof FORMATS)[number];

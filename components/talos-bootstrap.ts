@@ -123,49 +123,12 @@ export class TalosBootstrap extends pulumi.ComponentResource {
 
     this.patches = {};
     const applies = args.nodes.map((node) => {
-      const documents = pulumi.output(node.installImage).apply((installImage) =>
-        nodePatches({
-          hostname: node.name,
-          role: node.role,
-          address: node.ip,
-          lanCidr: args.network.cidr,
-          gateway: args.network.gateway,
-          macAddress: node.macAddress,
-          nameservers: args.network.nameservers,
-          searchDomains: args.network.searchDomains,
-          ntpServers: args.network.ntpServers,
-          vip: args.vip,
-          installDisk: args.installDisk ?? "/dev/sda",
-          installImage,
-          nvidia: node.nvidia,
-          allowSchedulingOnControlPlanes: args.allowSchedulingOnControlPlanes,
-          extraPatches: [...(args.patches ?? []), ...(node.patches ?? [])],
-        }),
-      );
+      const documents = renderPatches(args, node);
       this.patches[node.name] = documents.apply(toYamlDocuments);
-      const configuration = talos.machine.getConfigurationOutput(
-        {
-          clusterName: args.clusterName,
-          clusterEndpoint: endpoint,
-          machineType: node.role,
-          machineSecrets,
-          talosVersion: args.talosVersion,
-          kubernetesVersion: args.kubernetesVersion,
-          configPatches: documents.apply((docs) => docs.map(toYaml)),
-        },
-        { parent: this },
-      );
-      const apply = new talos.machine.ConfigurationApply(
-        `${name}-${node.name}-config`,
-        {
-          node: node.ip,
-          endpoint: node.ip,
-          clientConfiguration,
-          machineConfigurationInput: configuration.machineConfiguration,
-        },
-        { parent: this, dependsOn: node.dependsOn ?? [] },
-      );
-      return { node, apply };
+      return {
+        node,
+        apply: applyConfiguration(this, name, args, node, documents, { machineSecrets, clientConfiguration, endpoint }),
+      };
     });
 
     // etcd is bootstrapped once, on one control plane, after every control plane has its config.
@@ -194,4 +157,71 @@ export class TalosBootstrap extends pulumi.ComponentResource {
     this.endpoint = pulumi.output(endpoint);
     this.registerOutputs({ kubeconfig: this.kubeconfig, talosconfig: this.talosconfig, endpoint: this.endpoint });
   }
+}
+
+/** A node's patches (documents), rendered once its installer image is known. */
+function renderPatches(args: TalosBootstrapArgs, node: TalosNodeArgs): pulumi.Output<TalosDocument[]> {
+  return pulumi.output(node.installImage).apply((installImage) =>
+    nodePatches({
+      hostname: node.name,
+      role: node.role,
+      address: node.ip,
+      lanCidr: args.network.cidr,
+      gateway: args.network.gateway,
+      macAddress: node.macAddress,
+      nameservers: args.network.nameservers,
+      searchDomains: args.network.searchDomains,
+      ntpServers: args.network.ntpServers,
+      vip: args.vip,
+      installDisk: args.installDisk ?? "/dev/sda",
+      installImage,
+      nvidia: node.nvidia,
+      allowSchedulingOnControlPlanes: args.allowSchedulingOnControlPlanes,
+      extraPatches: [...(args.patches ?? []), ...(node.patches ?? [])],
+    }),
+  );
+}
+
+/** What every node's configuration is generated from. */
+interface ClusterIdentity {
+  machineSecrets: pulumi.Output<talos.types.output.machine.MachineSecrets>;
+  clientConfiguration: pulumi.Output<talos.types.output.machine.ClientConfiguration>;
+  /** Kubernetes API endpoint. */
+  endpoint: string;
+}
+
+/**
+ * Generates a node's machine configuration (the provider's configuration invoke, with the
+ * node's patches) and applies it to the node, after the node's own machine and nothing else.
+ */
+function applyConfiguration(
+  parent: pulumi.Resource,
+  name: string,
+  args: TalosBootstrapArgs,
+  node: TalosNodeArgs,
+  documents: pulumi.Output<TalosDocument[]>,
+  cluster: ClusterIdentity,
+): talos.machine.ConfigurationApply {
+  const configuration = talos.machine.getConfigurationOutput(
+    {
+      clusterName: args.clusterName,
+      clusterEndpoint: cluster.endpoint,
+      machineType: node.role,
+      machineSecrets: cluster.machineSecrets,
+      talosVersion: args.talosVersion,
+      kubernetesVersion: args.kubernetesVersion,
+      configPatches: documents.apply((docs) => docs.map(toYaml)),
+    },
+    { parent },
+  );
+  return new talos.machine.ConfigurationApply(
+    `${name}-${node.name}-config`,
+    {
+      node: node.ip,
+      endpoint: node.ip,
+      clientConfiguration: cluster.clientConfiguration,
+      machineConfigurationInput: configuration.machineConfiguration,
+    },
+    { parent, dependsOn: node.dependsOn ?? [] },
+  );
 }
