@@ -178,7 +178,7 @@ test("the real command exits 2 on bad config", async () => {
   const config = exampleWith((c) => (c["homelab:nodes"][0].vmId = "811"));
   const run = promisify(execFile)(
     process.execPath,
-    ["--require", "tsx/cjs", join(PROJECT_ROOT, "cli", "plan.ts"), "talos", "--config", config],
+    ["--require", join(PROJECT_ROOT, "cli", "register.cjs"), join(PROJECT_ROOT, "cli", "plan.ts"), "talos", "--config", config],
     {
       cwd: PROJECT_ROOT,
     },
