@@ -179,7 +179,9 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
   }
 
   io.stdout(render(plans, options.format));
-  for (const plan of plans) for (const warning of plan.warnings) io.stderr(`warning: ${warning}\n`);
+  // The text report lists warnings itself; other formats go to files and comments, so say them here too.
+  if (options.format !== "text")
+    for (const plan of plans) for (const warning of plan.warnings) io.stderr(`warning: ${warning}\n`);
   if (options.out !== undefined) {
     const out = resolve(io.cwd, options.out);
     for (const plan of plans) {

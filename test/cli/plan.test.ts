@@ -166,6 +166,17 @@ describe("npm run plan", () => {
     expect(run.stderr).toMatch(/^Usage: npm run plan -- <stack>\.\.\. \| --all \[options\]/);
   });
 
+  test("warnings are part of the text report", async () => {
+    const config = exampleWith(
+      (c) => ((c["homelab:proxmox"].password = "hunter2"), (c["homelab:proxmox"].username = "root@pam")),
+    );
+    const run = await plan("talos", "--config", config);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/\nWarnings:\n    homelab:proxmox\.password is stored in plain text; encrypt it with .*\n$/);
+    expect(run.stdout).not.toContain("hunter2");
+  });
+
   test("--all plans every example stack; --format markdown suits a PR comment", async () => {
     const run = await plan("--all", "--format", "markdown");
     expect(run.code).toBe(0);
