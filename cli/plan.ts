@@ -186,7 +186,12 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
     const out = resolve(io.cwd, options.out);
     for (const plan of plans) {
       const dir = plans.length === 1 ? out : join(out, plan.stack);
-      for (const note of writePlan(plan, dir)) io.stderr(`note: ${note}\n`);
+      try {
+        for (const note of writePlan(plan, dir)) io.stderr(`note: ${note}\n`);
+      } catch (error) {
+        io.stderr(`plan: cannot write ${dir}: ${(error as Error).message}\n`);
+        return 2;
+      }
       io.stderr(`wrote ${dir}\n`);
     }
   }

@@ -160,6 +160,14 @@ describe("npm run plan", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test("an --out that cannot be written is reported, not thrown", async () => {
+    const file = join(work, "a-file");
+    writeFileSync(file, "");
+    const run = await plan("talos", "--out", file);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`plan: cannot write ${file}: EEXIST: file already exists, mkdir '${file}'\n`);
+  });
+
   test("--help prints usage and exits 0", async () => {
     const run = await plan("--help");
     expect(run.code).toBe(0);
