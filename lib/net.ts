@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
  * instead of throwing, so config validation can report a problem without a stack trace.
  */
 
-/** A parsed IPv4 network: `10.10.0.0/24` → base address, prefix length and mask. */
+/** A parsed IPv4 network: `10.10.0.0/24` → network address, prefix length and normalised text. */
 export interface Ipv4Cidr {
   /** The network address as an unsigned 32-bit integer (host bits cleared). */
   readonly network: number;
