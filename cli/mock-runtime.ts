@@ -28,8 +28,6 @@ export interface RecordedResource {
   readonly inputs: Record<string, unknown>;
   /** Every URN this resource waits for (explicit dependsOn and input dependencies). */
   readonly dependencies: readonly string[];
-  /** URNs each input property waits for. */
-  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   readonly protect: boolean;
   readonly ignoreChanges: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
@@ -85,7 +83,6 @@ interface RegisterRequest {
   getProvider(): string;
   getObject(): Struct;
   getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getProtect(): boolean;
   getIgnorechangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
@@ -180,10 +177,6 @@ function recordInvokes(into: Promise<RecordedInvoke>[]): () => void {
 }
 
 function recordResource(request: RegisterRequest, urn: string): RecordedResource {
-  const propertyDependencies: Record<string, string[]> = {};
-  request.getPropertydependenciesMap().forEach((value, key) => {
-    propertyDependencies[key] = value.getUrnsList();
-  });
   return {
     urn,
     type: request.getType(),
@@ -193,7 +186,6 @@ function recordResource(request: RegisterRequest, urn: string): RecordedResource
     provider: request.getProvider() || undefined,
     inputs: decode(request.getObject()),
     dependencies: request.getDependenciesList(),
-    propertyDependencies,
     protect: request.getProtect(),
     ignoreChanges: request.getIgnorechangesList(),
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),

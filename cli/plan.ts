@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, rawConfigFromPulumi } from "../config/loader";
+import { ConfigError } from "../config/loader";
 import { programFor, programs, runStack, UnknownStackError } from "../stacks";
 import { runUnderMocks, settle, type Settled } from "./mock-runtime";
 import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
@@ -62,18 +62,13 @@ export function exampleStacks(root: string = PROJECT_ROOT): string[] {
     .sort();
 }
 
-/** Plans one stack. Throws ConfigError, StackFileError or UnknownStackError before planning anything. */
+/**
+ * Plans one stack. Throws UnknownStackError or StackFileError before running anything, and the
+ * program's ConfigError before it creates any resource.
+ */
 export async function planStack(stack: string, configFile?: string): Promise<StackPlan> {
-  const { program } = programFor(stack);
-  const file = configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
-  const stackConfig = readStackFile(file);
-  // Validate first: bad config must plan nothing, not even the root stack.
-  loadConfig(
-    stack,
-    program.config,
-    rawConfigFromPulumi(stackConfig.values, (k) => stackConfig.secretKeys.includes(k)),
-  );
-
+  programFor(stack); // an unknown stack fails as such, not as a missing Pulumi.<stack>.yaml
+  const stackConfig = readStackFile(configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
   const run = await runUnderMocks({ stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys }, () =>
     runStack(stack),
   );

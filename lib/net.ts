@@ -66,19 +66,12 @@ export function cidrContains(cidr: Ipv4Cidr, ip: number): boolean {
 }
 
 /**
- * True when `ip` can be given to a host in `cidr`: inside it, and neither the network nor the
- * broadcast address (both are usable in /31 and /32 networks, RFC 3021).
+ * Why `ip` cannot be given to a host in `cidr`, or `undefined` when it can: it must be inside the
+ * network and be neither its network nor its broadcast address (both usable in /31 and /32, RFC 3021).
  */
-export function isHostAddress(cidr: Ipv4Cidr, ip: number): boolean {
-  if (!cidrContains(cidr, ip)) return false;
-  if (cidr.prefix >= 31) return true;
-  return ip !== cidr.network && ip !== lastAddress(cidr);
-}
-
-/** Why `ip` cannot be a host address in `cidr`, or `undefined` when it can. */
 export function hostAddressProblem(cidr: Ipv4Cidr, ip: number): string | undefined {
   if (!cidrContains(cidr, ip)) return `is outside the LAN CIDR ${cidr.text}`;
-  if (isHostAddress(cidr, ip)) return undefined;
+  if (cidr.prefix >= 31 || (ip !== cidr.network && ip !== lastAddress(cidr))) return undefined;
   return ip === cidr.network ? `is the network address of ${cidr.text}` : `is the broadcast address of ${cidr.text}`;
 }
 
