@@ -9,9 +9,9 @@ export interface ProxmoxImageVariant {
   /** A registered schematic id (64 hex characters). Give this or `extensions`. */
   schematicId?: pulumi.Input<string>;
   /** Official system extensions, e.g. `siderolabs/qemu-guest-agent`; registers a schematic. */
-  extensions?: string[];
+  extensions?: readonly string[];
   /** Extra kernel arguments of the registered schematic (with `extensions` only). */
-  extraKernelArgs?: string[];
+  extraKernelArgs?: readonly string[];
 }
 
 /** A PCI device passed through to a VM, as `hostpciN` in list order. */
@@ -69,11 +69,11 @@ export interface ProxmoxNodeArgs {
     discard?: pulumi.Input<boolean>;
   };
   /** PCI passthrough, in `hostpci0..15` order. */
-  pciDevices?: ProxmoxPciDevice[];
+  pciDevices?: readonly ProxmoxPciDevice[];
   /** Enable the QEMU guest agent (the image needs the qemu-guest-agent extension). @default true */
   agent?: boolean;
   /** Extra Proxmox tags; `talos`, the role and the cluster name are always added. */
-  tags?: string[];
+  tags?: readonly string[];
   /** Protect the VM from deletion. @default false */
   protect?: boolean;
 }
@@ -93,7 +93,7 @@ export interface ProxmoxClusterArgs {
     /** Prefix length of the LAN, e.g. 24. */
     prefixLength: number;
     gateway: string;
-    nameservers: string[];
+    nameservers: readonly string[];
     /** DNS domain given to the guest through cloud-init. */
     searchDomain?: string;
     /** Proxmox bridge. */
@@ -101,7 +101,7 @@ export interface ProxmoxClusterArgs {
     /** VLAN tag of the NICs; untagged when unset. */
     vlanId?: number;
   };
-  nodes: ProxmoxNodeArgs[];
+  nodes: readonly ProxmoxNodeArgs[];
 }
 
 const MAX_PCI_DEVICES = 16;
@@ -301,7 +301,7 @@ function nodeVm(
         type: "nocloud",
         datastoreId: node.disk.datastore,
         ipConfigs: [{ ipv4: { address: `${node.ip}/${network.prefixLength}`, gateway: network.gateway } }],
-        dns: { servers: network.nameservers, domain: network.searchDomain },
+        dns: { servers: [...network.nameservers], domain: network.searchDomain },
       },
       hostpcis: (node.pciDevices ?? []).map((device, index) => ({
         device: `hostpci${index}`,

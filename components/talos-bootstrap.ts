@@ -19,9 +19,9 @@ export interface TalosNodeArgs {
   /** Bootstrap etcd on this control plane. @default the first control plane */
   bootstrap?: boolean;
   /** Extra config documents for this node, applied after the cluster-wide `patches`. */
-  patches?: TalosDocument[];
+  patches?: readonly TalosDocument[];
   /** What must exist before the config is applied (the node's VM). Never other nodes. */
-  dependsOn?: pulumi.Resource[];
+  dependsOn?: readonly pulumi.Resource[];
 }
 
 export interface TalosBootstrapArgs {
@@ -37,18 +37,18 @@ export interface TalosBootstrapArgs {
     /** The LAN in CIDR form, e.g. `10.10.0.0/24`. */
     cidr: string;
     gateway: string;
-    nameservers: string[];
-    searchDomains?: string[];
+    nameservers: readonly string[];
+    searchDomains?: readonly string[];
     /** @default Talos's default time servers */
-    ntpServers?: string[];
+    ntpServers?: readonly string[];
   };
   /** Install disk. @default "/dev/sda" */
   installDisk?: string;
   /** Run ordinary workloads on control planes. @default false */
   allowSchedulingOnControlPlanes?: boolean;
   /** Extra config documents for every node. */
-  patches?: TalosDocument[];
-  nodes: TalosNodeArgs[];
+  patches?: readonly TalosDocument[];
+  nodes: readonly TalosNodeArgs[];
   /** Protect the machine secrets (the cluster's CAs) from deletion. @default false */
   protectSecrets?: boolean;
 }
@@ -222,6 +222,6 @@ function applyConfiguration(
       clientConfiguration: cluster.clientConfiguration,
       machineConfigurationInput: configuration.machineConfiguration,
     },
-    { parent, dependsOn: node.dependsOn ?? [] },
+    { parent, dependsOn: [...(node.dependsOn ?? [])] },
   );
 }

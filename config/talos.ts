@@ -378,6 +378,11 @@ export interface TalosConfig {
   readonly nodes: readonly TalosNodeConfig[];
 }
 
+/** A node's NIC MAC: its own, or one derived from the cluster and node names. Lowercase. */
+function nodeMac(clusterName: string, n: RawNode): string {
+  return (n.mac ?? derivedMac(`${clusterName}/${n.name}`)).toLowerCase();
+}
+
 /** A node's effective memory, and whether the node itself set the floor (for error paths). */
 function memoryOf(vmDefaults: RawVm, n: RawNode): { size: number; floor: number; ownFloor: boolean } {
   const size = n.memory?.size ?? vmDefaults.memory?.size ?? VM_DEFAULTS.memory.size;
@@ -423,8 +428,9 @@ function checkNodes(ctx: CheckContext<Sections>): void {
     unique("vmId", `VM id ${n.vmId}`);
     unique("ip", `IP ${n.ip}`);
     // A derived MAC only repeats when the name does, which is reported already.
-    const mac = n.mac ?? (clusterName ? derivedMac(`${clusterName}/${n.name}`) : undefined);
-    if (mac !== undefined && (newName || n.mac !== undefined)) unique("mac", `MAC ${mac.toLowerCase()}`);
+    // Without a valid cluster name only an explicit MAC is known.
+    const mac = clusterName === undefined ? n.mac?.toLowerCase() : nodeMac(clusterName, n);
+    if (mac !== undefined && (newName || n.mac !== undefined)) unique("mac", `MAC ${mac}`);
 
     if (net && cidr) {
       const ip = parseIpv4(n.ip)!;
@@ -517,7 +523,7 @@ function resolveNode(
     ip: n.ip,
     vmId: n.vmId,
     host: n.host ?? parsed.proxmox.node,
-    mac: (n.mac ?? derivedMac(`${parsed.cluster.name}/${n.name}`)).toLowerCase(),
+    mac: nodeMac(parsed.cluster.name, n),
     bootstrap: n.name === bootstrapName,
     cpu: { ...VM_DEFAULTS.cpu, ...v.cpu, ...n.cpu },
     memory: { size: mem.size, floor: mem.floor },

@@ -1,6 +1,6 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as talos from "@pulumiverse/talos";
-import { ProxmoxCluster } from "../components/proxmox-cluster";
+import { ProxmoxCluster, type ProxmoxImageVariant } from "../components/proxmox-cluster";
 import { TalosBootstrap } from "../components/talos-bootstrap";
 import type { TalosConfig } from "../config/talos";
 import { parseCidr } from "../lib/net";
@@ -37,7 +37,7 @@ export function run(cfg: TalosConfig): ProgramResult {
       network: {
         prefixLength: parseCidr(cfg.network.cidr)!.prefix,
         gateway: cfg.network.gateway,
-        nameservers: [...cfg.network.nameservers],
+        nameservers: cfg.network.nameservers,
         searchDomain: cfg.network.searchDomains[0],
         bridge: cfg.network.bridge,
         vlanId: cfg.network.vlan,
@@ -53,9 +53,9 @@ export function run(cfg: TalosConfig): ProgramResult {
         cpu: n.cpu,
         memory: n.memory,
         disk: n.disk,
-        pciDevices: n.gpu?.devices.map((d) => ({ ...d })),
+        pciDevices: n.gpu?.devices,
         agent: n.agent,
-        tags: [...n.tags],
+        tags: n.tags,
         protect: n.protect,
       })),
     },
@@ -72,13 +72,13 @@ export function run(cfg: TalosConfig): ProgramResult {
       network: {
         cidr: cfg.network.cidr,
         gateway: cfg.network.gateway,
-        nameservers: [...cfg.network.nameservers],
-        searchDomains: [...cfg.network.searchDomains],
-        ntpServers: [...cfg.network.ntpServers],
+        nameservers: cfg.network.nameservers,
+        searchDomains: cfg.network.searchDomains,
+        ntpServers: cfg.network.ntpServers,
       },
       installDisk: cfg.cluster.installDisk,
       allowSchedulingOnControlPlanes: cfg.cluster.allowSchedulingOnControlPlanes,
-      patches: [...cfg.cluster.patches],
+      patches: cfg.cluster.patches,
       protectSecrets: cfg.cluster.protect,
       nodes: cfg.nodes.map((n) => ({
         name: n.name,
@@ -88,7 +88,7 @@ export function run(cfg: TalosConfig): ProgramResult {
         installImage: vms.installerImages[n.image]!,
         nvidia: n.gpu?.nvidia ?? false,
         bootstrap: n.bootstrap,
-        patches: [...n.patches],
+        patches: n.patches,
         dependsOn: [vms.vms[n.name]!],
       })),
     },
@@ -107,8 +107,9 @@ export function run(cfg: TalosConfig): ProgramResult {
   };
 }
 
-function variant(image: TalosConfig["image"]["base"]) {
+/** A config image variant as the component takes it: a fixed schematic id, or extensions to register. */
+function variant(image: TalosConfig["image"]["base"]): ProxmoxImageVariant {
   return image.schematicId !== undefined
     ? { schematicId: image.schematicId }
-    : { extensions: [...(image.extensions ?? [])], extraKernelArgs: image.extraKernelArgs && [...image.extraKernelArgs] };
+    : { extensions: image.extensions ?? [], extraKernelArgs: image.extraKernelArgs };
 }

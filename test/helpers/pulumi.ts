@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { runUnderMocks, settle, type MockRun, type MockRunOptions, type RecordedResource } from "../../cli/mock-runtime";
+import {
+  isSecretValue,
+  runUnderMocks,
+  settle,
+  type MockRun,
+  type MockRunOptions,
+  type RecordedResource,
+} from "../../cli/mock-runtime";
 
 /**
  * Test side of the one mock runtime (cli/mock-runtime.ts): run a program under mocks and look up
@@ -55,12 +62,5 @@ export async function valueOf<T>(input: pulumi.Input<T>): Promise<{ value: T; se
 
 /** Unwraps `{[sig]: secret, value}` inputs for value assertions; returns [value, wasSecret]. */
 export function reveal(value: unknown): [unknown, boolean] {
-  if (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
-  ) {
-    return [(value as { value: unknown }).value, true];
-  }
-  return [value, false];
+  return isSecretValue(value) ? [value.value, true] : [value, false];
 }
