@@ -175,7 +175,7 @@ describe("ProxmoxCluster", () => {
       ["lab-gpu1", false],
       ["lab-w1", true],
     ]);
-    expect(r.ofType(FILE).every((f) => !f.protect)).toBe(true);
+    expect(r.ofType(FILE).map((f) => f.protect)).toEqual([false, false, false]);
   });
 
   test("outputs: node IPs, VM ids, installer images, and the VMs themselves", async () => {

@@ -110,7 +110,7 @@ describe("the talos stack on the example config", () => {
 
   test("the example protects the VMs and the machine secrets", async () => {
     const r = await example();
-    expect(r.ofType("proxmoxve:index/vmLegacy:VmLegacy").every((vm) => vm.protect)).toBe(true);
+    expect(r.ofType("proxmoxve:index/vmLegacy:VmLegacy").map((vm) => vm.protect)).toEqual(Array(7).fill(true));
     expect(r.get("homelab-secrets").protect).toBe(true);
   });
 
