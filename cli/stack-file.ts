@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { SECRET_PLACEHOLDER } from "../config/fields";
 import { CONFIG_NAMESPACE } from "../config/loader";
 
-/** What secrets from a stack file turn into: the plan never decrypts anything. */
-export const SECRET_PLACEHOLDER = "[secret]";
+/** What secrets from a stack file turn into: the plan never decrypts anything (config/fields). */
+export { SECRET_PLACEHOLDER };
 
 /** A stack's config as Pulumi hands it to the program: flat keys, structured values as JSON text. */
 export interface StackConfig {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { isIPv6 } from "node:net";
 import { parseCidr, parseIpv4 } from "../lib/net";
 
 /** Shared zod field types for every program's config. */
@@ -28,6 +29,13 @@ export const dnsName = z
     error: (issue) => `must be a lowercase DNS name like lab.example.net, got ${JSON.stringify(issue.input)}`,
   });
 
+/** A host name (a DNS name) or an IPv4 or IPv6 address: an NTP server, a syslog target. */
+export const hostOrIp = z
+  .string()
+  .refine((v) => (/^[\d.]+$/.test(v) ? parseIpv4(v) !== undefined : dnsName.safeParse(v).success || isIPv6(v)), {
+    error: (issue) => `must be a host name or an IP address, got ${JSON.stringify(issue.input)}`,
+  });
+
 /** An `https://` URL. */
 export const httpsUrl = z.string().refine(
   (v) => {
@@ -41,14 +49,43 @@ export const httpsUrl = z.string().refine(
 );
 
 /**
+ * What the offline plan hands the program in place of an encrypted value it never decrypts. Format
+ * checks of secret fields accept it, since the real value is not known there.
+ */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/** Options of {@link secretString}. */
+export interface SecretStringOptions {
+  /** A format the value must have (checked on the plain value, which is never shown). */
+  readonly format?: RegExp;
+  /** What the format is, for the error: `an API token USER@REALM!TOKENID=SECRET`. */
+  readonly formatName?: string;
+}
+
+/**
  * A secret string. Whatever way it was stored (encrypted, or in plain text by mistake), the program
  * only ever sees it as a secret Output, so it is masked in plans, state and stack outputs. Its
  * errors never repeat the value.
  */
-export const secretString = () =>
+export const secretString = (options: SecretStringOptions = {}) =>
   z
     .string({
       error: (issue) => (issue.input === undefined ? "is required" : "must be a string (the value is secret and not shown)"),
     })
     .min(1, { error: "must not be empty" })
+    .refine((v) => options.format === undefined || v === SECRET_PLACEHOLDER || options.format.test(v), {
+      error: `must be ${options.formatName ?? "in the expected format"} (the value is secret and not shown)`,
+    })
     .transform((v) => pulumi.secret(v));
+
+/** A MAC address a NIC can have: six hex octets, unicast (even first octet) and not all zeros. */
+export const unicastMac = z
+  .string()
+  .regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/, {
+    error: (i) => `must be a MAC address like 02:11:22:33:44:55, got ${JSON.stringify(i.input)}`,
+  })
+  .refine((v) => (parseInt(v.slice(0, 2), 16) & 1) === 0, {
+    error: (i) =>
+      `${String(i.input)} is a multicast address (odd first octet), which no NIC can have; use a unicast one, e.g. starting with 02: (locally administered)`,
+  })
+  .refine((v) => !/^00(:00){5}$/.test(v), { error: "00:00:00:00:00:00 is not a usable MAC address" });

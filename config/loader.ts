@@ -37,15 +37,20 @@ export interface RawConfig {
   readonly secretKeys: ReadonlySet<string>;
 }
 
-/** `homelab:` + a path: `["nodes", 2, "ip"]` → `homelab:nodes[2].ip`. */
-export function formatKey(path: ConfigPath): string {
+/** A path as Pulumi's `--path` flag spells it: `["nodes", 2, "ip"]` → `nodes[2].ip`. */
+export function formatPath(path: ConfigPath): string {
   let text = "";
   for (const part of path) {
     if (typeof part === "number") text += `[${part}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(part)) text += text === "" ? part : `.${part}`;
     else text += `[${JSON.stringify(part)}]`;
   }
-  return `${CONFIG_NAMESPACE}:${text}`;
+  return text;
+}
+
+/** The namespace + a path: `["nodes", 2, "ip"]` → `homelab:nodes[2].ip`. */
+export function formatKey(path: ConfigPath, namespace: string = CONFIG_NAMESPACE): string {
+  return `${namespace}:${formatPath(path)}`;
 }
 
 /** Pulumi hands structured values to the program as JSON text and plain values as text. */
@@ -61,8 +66,12 @@ function decodeValue(text: string): unknown {
  * The `homelab:` part of a flat Pulumi config map (`homelab:nodes` → JSON text), as the Pulumi CLI
  * passes it to a program; other namespaces (`proxmoxve:`, `talos:`) belong to providers.
  */
-export function rawConfigFromPulumi(config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean): RawConfig {
-  const prefix = `${CONFIG_NAMESPACE}:`;
+export function rawConfigFromPulumi(
+  config: Readonly<Record<string, string>>,
+  isSecret: (key: string) => boolean,
+  namespace: string = CONFIG_NAMESPACE,
+): RawConfig {
+  const prefix = `${namespace}:`;
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
   for (const [key, text] of Object.entries(config)) {
@@ -78,11 +87,11 @@ export function rawConfigFromPulumi(config: Readonly<Record<string, string>>, is
  * Reads the running stack's `homelab:` keys through the Pulumi runtime (the same path in a real
  * run and under the offline plan's mocks).
  */
-export function readPulumiConfig(): RawConfig {
+export function readPulumiConfig(namespace: string = CONFIG_NAMESPACE): RawConfig {
   // `isConfigSecret` is exported by the runtime but left out of its typings; it is the only way
   // to learn which keys were stored encrypted without wrapping every value in an Output.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
-  return rawConfigFromPulumi(pulumi.runtime.allConfig(), (key) => isSecret?.(key) ?? false);
+  return rawConfigFromPulumi(pulumi.runtime.allConfig(), (key) => isSecret?.(key) ?? false, namespace);
 }
 
 /** Raw config from a plain object (tests, library users): `{ nodes: [...], network: {...} }`. */
@@ -90,22 +99,49 @@ export function rawConfig(values: Record<string, unknown>, secretKeys: Iterable<
   return { values, secretKeys: new Set(secretKeys) };
 }
 
-/** Adds a problem at a path (relative to the namespace). */
+/** Adds a problem (or a warning) at a path (relative to the namespace). */
 export type Report = (path: ConfigPath, message: string) => void;
 
 type Sections = Record<string, z.ZodType>;
 type Parsed<S extends Sections> = { [K in keyof S]: z.output<S[K]> };
 
-/** What cross-field checks see: every section and array element that passed its own schema. */
-export interface CheckContext<S extends Sections> {
-  /** Sections that are valid on their own (absent when invalid). */
-  readonly sections: Partial<Parsed<S>>;
-  /** The valid elements of an array section with their index in the config. */
-  elements<K extends keyof S>(key: K): { index: number; value: ElementOf<z.output<S[K]>> }[];
-  readonly report: Report;
-}
+/**
+ * A parsed value with everything that failed its own schema left out: every object field becomes
+ * optional (absent when invalid), every list element may be `undefined` (lists keep their indices),
+ * and leaves (strings, numbers, secret Outputs, free-form maps) are whole or absent.
+ */
+export type Valid<T> =
+  T extends pulumi.Output<unknown>
+    ? T
+    : T extends readonly (infer E)[]
+      ? readonly (Valid<E> | undefined)[]
+      : T extends object
+        ? { readonly [K in keyof T]?: Valid<T[K]> }
+        : T;
 
-type ElementOf<T> = T extends readonly (infer E)[] ? E : never;
+/**
+ * What cross-field checks see. A check reads its inputs from `valid` and runs when they are there:
+ * an invalid value elsewhere (another section, another field of the same node) never switches a
+ * check off; only a check whose own inputs are invalid is skipped, because its input is reported
+ * already.
+ */
+export interface CheckContext<S extends Sections> {
+  /**
+   * Every section, object field and list element that passed its own schema, with defaults
+   * applied; whatever failed is absent. Lists keep their length, so an index is the config's.
+   */
+  readonly valid: { readonly [K in keyof S]?: Valid<z.output<S[K]>> };
+  /** True when the key is written in the config at all (valid or not): absent and invalid differ. */
+  given(path: ConfigPath): boolean;
+  /** True when the key, or a key it is inside, is written but invalid: checks reading it skip. */
+  invalid(path: ConfigPath): boolean;
+  /** The value as written (before defaults and parsing), or `undefined`. */
+  raw(path: ConfigPath): unknown;
+  /** Adds an error: the config is rejected. */
+  readonly report: Report;
+  /** Adds a warning: allowed, but probably not meant or not checked (e.g. a newer release). */
+  readonly warn: Report;
+}
 
 /** A program's config: one zod schema per top-level key, cross-field checks, and resolution. */
 export interface ConfigSpec<S extends Sections, Resolved> {
@@ -123,17 +159,28 @@ export interface Loaded<Resolved> {
   readonly warnings: readonly string[];
 }
 
+/** The config's namespace, when a program reads another one than `homelab`. */
+export interface LoadOptions {
+  /** Namespace shown in key paths (`<namespace>:nodes[2].ip`). Default {@link CONFIG_NAMESPACE}. */
+  readonly namespace?: string;
+}
+
 /**
  * Validates `raw` against `spec` and resolves it. Every problem (unknown keys, wrong types, failed
- * cross-field checks) is collected and thrown together as one {@link ConfigError}.
+ * cross-field checks) is collected and thrown together as one {@link ConfigError}; nothing is
+ * resolved unless there is none.
  */
 export function loadConfig<S extends Sections, Resolved>(
   stack: string,
   spec: ConfigSpec<S, Resolved>,
   raw: RawConfig,
+  options: LoadOptions = {},
 ): Loaded<Resolved> {
+  const namespace = options.namespace ?? CONFIG_NAMESPACE;
   const problems: ConfigProblem[] = [];
-  const report: Report = (path, message) => problems.push({ key: formatKey(path), message });
+  const warnings: string[] = [];
+  const report: Report = (path, message) => problems.push({ key: formatKey(path, namespace), message });
+  const warn: Report = (path, message) => warnings.push(`${formatKey(path, namespace)}: ${message}`);
 
   for (const key of Object.keys(raw.values).sort()) {
     if (!(key in spec.sections)) {
@@ -141,27 +188,91 @@ export function loadConfig<S extends Sections, Resolved>(
     }
   }
 
-  const sections: Partial<Parsed<S>> = {};
+  const parsed: Partial<Parsed<S>> = {};
+  const valid: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(spec.sections) as [keyof S & string, z.ZodType][]) {
     const result = schema.safeParse(raw.values[key], { error: issueMessage });
     if (result.success) {
-      sections[key] = result.data as Parsed<S>[typeof key];
+      parsed[key] = result.data as Parsed<S>[typeof key];
+      valid[key] = result.data;
     } else {
       for (const issue of result.error.issues) reportIssue(report, schema, [key], issue);
+      valid[key] = validPart(schema, raw.values[key]);
     }
   }
 
   spec.check({
-    sections,
+    valid: valid as CheckContext<S>["valid"],
+    given: (path) => lookup(raw.values, path) !== undefined,
+    invalid: (path) =>
+      path.some((_, i) => {
+        const prefix = path.slice(0, i + 1);
+        return lookup(raw.values, prefix) !== undefined && lookup(valid, prefix) === undefined;
+      }),
+    raw: (path) => lookup(raw.values, path),
     report,
-    elements: (key) => validElements(spec.sections[key] as z.ZodType, raw.values[key as string]),
+    warn,
   });
 
   if (problems.length > 0) throw new ConfigError(stack, problems);
   return {
-    config: spec.resolve(sections as Parsed<S>),
-    warnings: secretWarnings(raw, sections),
+    config: spec.resolve(parsed as Parsed<S>),
+    warnings: [...secretWarnings(raw, parsed, namespace), ...warnings],
   };
+}
+
+/** The raw value at `path`, or `undefined`. */
+function lookup(values: unknown, path: ConfigPath): unknown {
+  let current = values;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
+}
+
+/**
+ * The part of `raw` that passes `schema`, piece by piece (see {@link Valid}): objects field by
+ * field and lists element by element, whatever their own refinements say (those are reported by
+ * the whole parse); anything else is parsed whole. Defaults and preprocessing apply as in a parse.
+ */
+export function validPart(schema: z.ZodType, raw: unknown): unknown {
+  let current = schema;
+  let value = raw;
+  for (;;) {
+    if (value === undefined) {
+      // Absent: the schema decides (a default, optional, or required and so invalid).
+      const result = current.safeParse(undefined);
+      return result.success ? result.data : undefined;
+    }
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe && current.in instanceof z.ZodTransform) {
+      // z.preprocess(fn, schema): apply fn, then look into the schema.
+      const result = (current.in as z.ZodType).safeParse(value);
+      if (!result.success) return undefined;
+      value = result.data;
+      current = current.out as z.ZodType;
+    } else {
+      break;
+    }
+  }
+  if (current instanceof z.ZodObject) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(current.shape as Record<string, z.ZodType>)) {
+      const part = validPart(field, (value as Record<string, unknown>)[key]);
+      if (part !== undefined) out[key] = part;
+    }
+    return out;
+  }
+  if (current instanceof z.ZodArray) {
+    if (!Array.isArray(value)) return undefined;
+    const element = current.element as z.ZodType;
+    return value.map((item) => validPart(element, item));
+  }
+  const result = current.safeParse(value);
+  return result.success ? result.data : undefined;
 }
 
 // ---------------------------------------------------------------- zod issues → messages
@@ -269,18 +380,6 @@ function suggestion(key: string, known: readonly string[]): string {
   return close ? ` (did you mean "${close.k}"?)` : ` (known keys: ${known.join(", ")})`;
 }
 
-function validElements(schema: z.ZodType, raw: unknown): { index: number; value: never }[] {
-  const array = unwrap(schema);
-  if (!(array instanceof z.ZodArray) || !Array.isArray(raw)) return [];
-  const element = array.element as z.ZodType;
-  const valid: { index: number; value: never }[] = [];
-  raw.forEach((item, index) => {
-    const result = element.safeParse(item);
-    if (result.success) valid.push({ index, value: result.data as never });
-  });
-  return valid;
-}
-
 // ---------------------------------------------------------------- secrets
 
 /** Paths below `value` that hold secret Outputs (fields the schema marks secret). */
@@ -293,20 +392,20 @@ function secretPaths(value: unknown, path: (string | number)[] = []): (string | 
   return [];
 }
 
-function secretWarnings(raw: RawConfig, sections: Record<string, unknown>): string[] {
+function secretWarnings(raw: RawConfig, sections: Record<string, unknown>, namespace: string): string[] {
   const warnings: string[] = [];
   for (const [key, value] of Object.entries(sections)) {
     const paths = secretPaths(value, [key]);
     if (raw.secretKeys.has(key)) {
       if (paths.length === 0) {
         warnings.push(
-          `${formatKey([key])} is stored encrypted, but none of its fields is a secret; its values are used in plain text`,
+          `${formatKey([key], namespace)} is stored encrypted, but none of its fields is a secret; its values are used in plain text`,
         );
       }
     } else {
       for (const path of paths) {
         warnings.push(
-          `${formatKey(path)} is stored in plain text; encrypt it with \`pulumi config set --secret --path '${formatKey(path)}' ...\``,
+          `${formatKey(path, namespace)} is stored in plain text; encrypt it with \`pulumi config set --secret --path '${formatKey(path, namespace)}' ...\``,
         );
       }
     }

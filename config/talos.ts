@@ -2,8 +2,23 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { derivedMac, hostAddressProblem, parseCidr, parseIpv4 } from "../lib/net";
 import type { TalosDocument, TalosRole } from "../lib/talos";
-import { dnsLabel, dnsName, httpsUrl, ipv4, ipv4Cidr, secretString } from "./fields";
-import type { CheckContext, ConfigSpec } from "./loader";
+import {
+  kubernetesVersionProblem,
+  NVIDIA_KERNEL_MODULE_EXTENSIONS,
+  TALOS_MINIMUMS,
+  talosVersionProblem,
+} from "../lib/talos-support";
+import { dnsLabel, dnsName, hostOrIp, httpsUrl, ipv4, ipv4Cidr, secretString, unicastMac } from "./fields";
+import {
+  proxmoxCpuType,
+  proxmoxEndpoint,
+  proxmoxMappingId,
+  proxmoxNodeName,
+  proxmoxStorageId,
+  proxmoxTag,
+  proxmoxUser,
+} from "./proxmox-fields";
+import { formatKey, formatPath, type CheckContext, type ConfigPath, type ConfigSpec, type Valid } from "./loader";
 
 /**
  * Config of the `talos` program: the Proxmox API, the Talos cluster, the LAN, the Talos images and
@@ -30,52 +45,46 @@ const talosDocument = z
       "must be a Talos config document: a v1alpha1 patch (machine/cluster keys) or a typed document with apiVersion and kind",
   });
 
-const proxmox = z
-  .strictObject({
-    /** Proxmox VE API URL, e.g. `https://pve1.lab.example.net:8006/`. */
-    endpoint: httpsUrl,
-    /** Skip TLS verification (self-signed Proxmox certificate). Default false. */
-    insecure: z.boolean().default(false),
-    /** Proxmox node VMs are placed on unless a node sets `host`. */
-    node: dnsLabel,
-    /** API token `user@realm!id=uuid`; else PROXMOX_VE_API_TOKEN or username/password. Secret. */
-    apiToken: secretString().optional(),
-    /** User for password auth, e.g. `root@pam`; else PROXMOX_VE_USERNAME. */
-    username: z.string().min(1).optional(),
-    /** Password for `username`; else PROXMOX_VE_PASSWORD. Secret. */
-    password: secretString().optional(),
-    /**
-     * SSH to the Proxmox nodes, which the provider needs to import the Talos disk image into each
-     * VM; else the PROXMOX_VE_SSH_* variables.
-     */
-    ssh: z
-      .strictObject({
-        /** SSH user (a PAM account, e.g. `root`). */
-        username: z.string().min(1).optional(),
-        /** Authenticate with the running SSH agent. */
-        agent: z.boolean().optional(),
-        /** Unencrypted private key in PEM format. Secret. */
-        privateKey: secretString().optional(),
-      })
-      .optional(),
-  })
-  .superRefine((p, ctx) => {
-    if (p.apiToken && p.password) {
-      ctx.addIssue({ code: "custom", path: ["password"], message: "give either apiToken or username/password, not both" });
-    }
-    if (p.password && !p.username) {
-      ctx.addIssue({ code: "custom", path: ["username"], message: "is required when password is set" });
-    }
-  });
+/** `USER@REALM!TOKENID=SECRET`, as Proxmox shows a new API token (`root@pam!pulumi=<uuid>`). */
+const API_TOKEN = /^[^\s@!=:]+@[A-Za-z][A-Za-z0-9._-]*![A-Za-z][A-Za-z0-9._-]*=\S+$/;
+
+const proxmox = z.strictObject({
+  /** Proxmox VE API URL, e.g. `https://pve1.lab.example.net:8006/` (the provider appends `/api2/json`). */
+  endpoint: proxmoxEndpoint,
+  /** Skip TLS verification (self-signed Proxmox certificate). Default false. */
+  insecure: z.boolean().default(false),
+  /** Proxmox node VMs are placed on unless a node sets `host`. */
+  node: proxmoxNodeName,
+  /** API token `USER@REALM!TOKENID=SECRET`; else PROXMOX_VE_API_TOKEN or username/password. Secret. */
+  apiToken: secretString({ format: API_TOKEN, formatName: "an API token USER@REALM!TOKENID=SECRET, e.g. root@pam!pulumi=<uuid>" }).optional(),
+  /** User for password auth, `USER@REALM`, e.g. `root@pam`; else PROXMOX_VE_USERNAME. */
+  username: proxmoxUser.optional(),
+  /** Password for `username`; else PROXMOX_VE_PASSWORD. Secret. */
+  password: secretString().optional(),
+  /**
+   * SSH to the Proxmox nodes, which the provider needs to import the Talos disk image into each
+   * VM; else the PROXMOX_VE_SSH_* variables.
+   */
+  ssh: z
+    .strictObject({
+      /** SSH user (a PAM account, e.g. `root`). */
+      username: z.string().min(1).optional(),
+      /** Authenticate with the running SSH agent. */
+      agent: z.boolean().optional(),
+      /** Unencrypted private key in PEM format. Secret. */
+      privateKey: secretString().optional(),
+    })
+    .optional(),
+});
 
 const cluster = z.strictObject({
   /** Cluster name (Talos and kubeconfig context). */
   name: dnsLabel,
-  /** Talos release the images boot and install, e.g. `v1.13.9`. */
+  /** Talos release the images boot and install, e.g. `v1.13.9` (supported: see lib/talos-versions). */
   talosVersion: z.string().regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/, {
     error: (i) => `must be a Talos release like v1.13.9, got ${JSON.stringify(i.input)}`,
   }),
-  /** Kubernetes version; Talos's default for its release when unset. */
+  /** Kubernetes version, within what the Talos release supports; Talos's default for its release when unset. */
   kubernetesVersion: z
     .string()
     .regex(/^v?\d+\.\d+\.\d+$/, { error: (i) => `must be a version like 1.36.0, got ${JSON.stringify(i.input)}` })
@@ -104,8 +113,8 @@ const network = z.strictObject({
   nameservers: z.array(ipv4).min(1),
   /** DNS search domains. */
   searchDomains: z.array(dnsName).default([]),
-  /** NTP servers; Talos's default when empty. */
-  ntpServers: z.array(z.string().min(1)).default([]),
+  /** NTP servers (host names or IPs); Talos's default when empty. */
+  ntpServers: z.array(hostOrIp).default([]),
   /** Proxmox bridge the VMs attach to. Default `vmbr0`. */
   bridge: z
     .string()
@@ -115,42 +124,30 @@ const network = z.strictObject({
   vlan: int(1, 4094).optional(),
 });
 
-const imageVariant = z
-  .strictObject({
-    /** A precomputed Image Factory schematic id (64 hex characters). */
-    schematicId: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, { error: "must be an Image Factory schematic id (64 lowercase hex characters)" })
-      .optional(),
-    /** Official system extensions; the schematic is registered with the Image Factory. */
-    extensions: z
-      .array(
-        z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, {
-          error: (i) => `must be an extension like siderolabs/qemu-guest-agent, got ${JSON.stringify(i.input)}`,
-        }),
-      )
-      .optional(),
-    /** Extra kernel arguments baked into the image (only with `extensions`). */
-    extraKernelArgs: z.array(z.string().min(1)).optional(),
-  })
-  .superRefine((v, ctx) => {
-    if ((v.schematicId === undefined) === (v.extensions === undefined)) {
-      ctx.addIssue({ code: "custom", path: [], message: "give exactly one of schematicId or extensions" });
-    }
-    if (v.schematicId !== undefined && v.extraKernelArgs !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["extraKernelArgs"],
-        message: "only applies with extensions (a schematicId already fixes the kernel arguments)",
-      });
-    }
-  });
+/** An image is a schematic id or extensions (checked in {@link checkImages}, so other problems never hide it). */
+const imageVariant = z.strictObject({
+  /** A precomputed Image Factory schematic id (64 hex characters). */
+  schematicId: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { error: "must be an Image Factory schematic id (64 lowercase hex characters)" })
+    .optional(),
+  /** Official system extensions; the schematic is registered with the Image Factory. */
+  extensions: z
+    .array(
+      z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, {
+        error: (i) => `must be an extension like siderolabs/qemu-guest-agent, got ${JSON.stringify(i.input)}`,
+      }),
+    )
+    .optional(),
+  /** Extra kernel arguments baked into the image (only with `extensions`). */
+  extraKernelArgs: z.array(z.string().min(1)).optional(),
+});
 
 const image = z.strictObject({
   /** Image Factory URL. Default `https://factory.talos.dev`. */
   factoryUrl: httpsUrl.default("https://factory.talos.dev"),
   /** Proxmox datastore the disk images are downloaded to (needs the `iso` content type). Default `local`. */
-  datastore: z.string().min(1).default("local"),
+  datastore: proxmoxStorageId.default("local"),
   /** Image of every node without PCI devices. */
   base: imageVariant,
   /** Image of nodes with PCI devices (GPU drivers). */
@@ -163,8 +160,8 @@ const cpu = z
     cores: int(1, 512),
     /** Sockets. */
     sockets: int(1, 16),
-    /** CPU type; `host` by default (Talos needs x86-64-v2, which `kvm64` lacks). */
-    type: z.string().min(1),
+    /** Proxmox CPU model; `host` by default (Talos needs x86-64-v2, which `kvm64` lacks). */
+    type: proxmoxCpuType,
   })
   .partial();
 
@@ -182,7 +179,7 @@ const disk = z
     /** Disk size in GiB. */
     size: int(8, 65536),
     /** Datastore of the disk and the EFI disk. */
-    datastore: z.string().min(1),
+    datastore: proxmoxStorageId,
     /** IO thread per disk (virtio-scsi-single). */
     iothread: z.boolean(),
     /** Present the disk as SSD. */
@@ -192,45 +189,33 @@ const disk = z
   })
   .partial();
 
-const tag = z.string().regex(/^[a-z0-9][a-z0-9_+.-]*$/, {
-  error: (i) => `must be a Proxmox tag (lowercase letters, digits, _ + . -), got ${JSON.stringify(i.input)}`,
-});
-
 const vm = z
-  .strictObject({ cpu, memory, disk, tags: z.array(tag), agent: z.boolean() })
+  .strictObject({ cpu, memory, disk, tags: z.array(proxmoxTag), agent: z.boolean() })
   .partial()
   .default({});
 
 const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}(\.[0-7])?$/;
 
+/** A device is an address or a mapping (checked in {@link checkGpus}, so other problems never hide it). */
 const pciDevice = z.preprocess(
   (value) => (typeof value === "string" ? { id: value } : value),
-  z
-    .strictObject({
-      /** Host PCI address, e.g. `0000:01:00` (all functions) or `0000:01:00.0`. Needs root@pam password auth. */
-      id: z
-        .string()
-        .regex(PCI_ADDRESS, {
-          error: (i) => `must be a PCI address like 0000:01:00 or 0000:01:00.0, got ${JSON.stringify(i.input)}`,
-        })
-        .optional(),
-      /** Proxmox PCI resource mapping name (works with API tokens). */
-      mapping: z
-        .string()
-        .regex(/^[A-Za-z][\w-]*$/, { error: (i) => `must be a Proxmox resource mapping name, got ${JSON.stringify(i.input)}` })
-        .optional(),
-      /** PCI Express passthrough (q35). Default true. */
-      pcie: z.boolean().default(true),
-      /** Expose the device ROM. Default true. */
-      rombar: z.boolean().default(true),
-      /** Primary VGA of the VM. Default false. */
-      xvga: z.boolean().default(false),
-    })
-    .superRefine((d, ctx) => {
-      if ((d.id === undefined) === (d.mapping === undefined)) {
-        ctx.addIssue({ code: "custom", path: [], message: "give exactly one of id (a PCI address) or mapping" });
-      }
-    }),
+  z.strictObject({
+    /** Host PCI address, e.g. `0000:01:00` (all functions) or `0000:01:00.0`. Needs root@pam password auth. */
+    id: z
+      .string()
+      .regex(PCI_ADDRESS, {
+        error: (i) => `must be a PCI address like 0000:01:00 or 0000:01:00.0, got ${JSON.stringify(i.input)}`,
+      })
+      .optional(),
+    /** Proxmox PCI resource mapping id (works with API tokens). */
+    mapping: proxmoxMappingId.optional(),
+    /** PCI Express passthrough (q35). Default true. */
+    pcie: z.boolean().default(true),
+    /** Expose the device ROM. Default true. */
+    rombar: z.boolean().default(true),
+    /** Primary VGA of the VM. Default false. */
+    xvga: z.boolean().default(false),
+  }),
 );
 
 const gpu = z.strictObject({
@@ -255,21 +240,16 @@ const node = z.strictObject({
   /** Proxmox VM id, unique in the Proxmox cluster. */
   vmId: int(100, 999_999_999),
   /** Proxmox node the VM runs on. Default `homelab:proxmox.node`. */
-  host: dnsLabel.optional(),
-  /** NIC MAC address. Default: derived from the cluster and node names. */
-  mac: z
-    .string()
-    .regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/, {
-      error: (i) => `must be a MAC address like 02:11:22:33:44:55, got ${JSON.stringify(i.input)}`,
-    })
-    .optional(),
+  host: proxmoxNodeName.optional(),
+  /** NIC MAC address (unicast, not all zeros). Default: derived from the cluster and node names. */
+  mac: unicastMac.optional(),
   /** The control plane the cluster is bootstrapped on. Default: the first control plane. */
   bootstrap: z.boolean().optional(),
   cpu: cpu.optional(),
   memory: memory.optional(),
   disk: disk.optional(),
   /** Proxmox tags added to `homelab:vm.tags`. */
-  tags: z.array(tag).optional(),
+  tags: z.array(proxmoxTag).optional(),
   /** Run the QEMU guest agent. Default `homelab:vm.agent`, else true. */
   agent: z.boolean().optional(),
   /** PCI passthrough: makes this a GPU node booting the `gpu` image. */
@@ -379,43 +359,120 @@ export interface TalosConfig {
 }
 
 /** A node's NIC MAC: its own, or one derived from the cluster and node names. Lowercase. */
-function nodeMac(clusterName: string, n: RawNode): string {
+function nodeMac(clusterName: string, n: { readonly name: string; readonly mac?: string }): string {
   return (n.mac ?? derivedMac(`${clusterName}/${n.name}`)).toLowerCase();
 }
 
-/** A node's effective memory, and whether the node itself set the floor (for error paths). */
-function memoryOf(vmDefaults: RawVm, n: RawNode): { size: number; floor: number; ownFloor: boolean } {
-  const size = n.memory?.size ?? vmDefaults.memory?.size ?? VM_DEFAULTS.memory.size;
-  if (n.memory?.floor !== undefined) return { size, floor: n.memory.floor, ownFloor: true };
-  // PCI passthrough pins all guest memory, so a GPU node never inherits a balloon floor; a
-  // default floor above a smaller node's size means "no ballooning" for that node.
-  const inherited = n.gpu ? undefined : vmDefaults.memory?.floor;
-  return { size, floor: inherited === undefined ? size : Math.min(inherited, size), ownFloor: false };
+// ---------------------------------------------------------------- merge rules
+//
+// A node's VM settings come from the node, else from `homelab:vm`, else from VM_DEFAULTS, field
+// by field (cpu.cores, cpu.sockets, cpu.type, memory.size, disk.*, agent). Two fields differ:
+// `tags` is the union of `vm.tags` and the node's tags, and the balloon floor is the node's own,
+// else the inherited `vm.memory.floor` (never on a GPU node), else none (floor = size). An
+// inherited floor above the node's size is an error, not a silent "no ballooning".
+
+type ValidNode = Valid<RawNode>;
+type ValidVm = Valid<RawVm>;
+
+/** A node's effective value of a VM setting, and the key it comes from (none for a default). */
+interface Effective<T> {
+  readonly value: T;
+  readonly from?: ConfigPath;
 }
 
-function checkNetwork(ctx: CheckContext<Sections>): void {
-  const net = ctx.sections.network;
-  if (!net) return;
-  const cidr = parseCidr(net.cidr)!;
-  const gateway = parseIpv4(net.gateway)!;
-  const gatewayProblem = hostAddressProblem(cidr, gateway);
-  if (gatewayProblem) ctx.report(["network", "gateway"], `${net.gateway} ${gatewayProblem}`);
-  if (net.vip !== undefined) {
-    const vip = parseIpv4(net.vip)!;
-    const vipProblem = hostAddressProblem(cidr, vip);
-    if (vipProblem) ctx.report(["network", "vip"], `${net.vip} ${vipProblem}`);
-    if (vip === gateway) ctx.report(["network", "vip"], `${net.vip} is the gateway address`);
+/**
+ * The node's value of `vm.<group>.<field>` (or `vm.agent`): its own, else homelab:vm's, else the
+ * default. `undefined` while the key that decides is invalid: a check then skips the node.
+ */
+function inherit<T>(
+  ctx: CheckContext<Sections>,
+  index: number,
+  path: readonly string[],
+  own: T | undefined,
+  fromVm: T | undefined,
+  fallback: T,
+): Effective<T> | undefined {
+  const nodeKey = ["nodes", index, ...path];
+  if (ctx.invalid(nodeKey)) return undefined;
+  if (own !== undefined) return { value: own, from: nodeKey };
+  const vmKey = ["vm", ...path];
+  if (ctx.invalid(vmKey)) return undefined;
+  if (fromVm !== undefined) return { value: fromVm, from: vmKey };
+  return { value: fallback };
+}
+
+/** ` (from homelab:vm.memory.size)` / ` (the default)`; nothing when the node sets it itself. */
+function source(effective: Effective<unknown>, index: number): string {
+  if (effective.from === undefined) return " (the default)";
+  return effective.from[0] === "nodes" && effective.from[1] === index ? "" : ` (from ${formatKey(effective.from)})`;
+}
+
+/** The balloon floor a node runs with, per the merge rules; `size` means no ballooning. */
+function floorOf(size: number, n: { gpu?: unknown; memory?: { floor?: number } }, vmFloor: number | undefined): number {
+  if (n.memory?.floor !== undefined) return n.memory.floor;
+  // PCI passthrough pins all guest memory: a GPU node never inherits a balloon floor.
+  if (n.gpu !== undefined || vmFloor === undefined) return size;
+  return vmFloor;
+}
+
+// ---------------------------------------------------------------- cross-field checks
+//
+// Each check reads its inputs from `ctx.valid` and runs whenever they are valid, whatever else is
+// wrong; a check whose input is invalid is skipped (that input is reported already).
+
+function checkProxmox(ctx: CheckContext<Sections>): void {
+  const p = ctx.valid.proxmox;
+  if (!p) return;
+  if (ctx.given(["proxmox", "apiToken"]) && ctx.given(["proxmox", "password"])) {
+    ctx.report(["proxmox", "password"], "give either apiToken or username/password, not both");
+  }
+  if (ctx.given(["proxmox", "password"]) && !ctx.given(["proxmox", "username"])) {
+    ctx.report(["proxmox", "username"], "is required when password is set");
   }
 }
 
-function checkNodes(ctx: CheckContext<Sections>): void {
-  const nodes = ctx.elements("nodes");
-  const net = ctx.sections.network;
-  const cidr = net ? parseCidr(net.cidr) : undefined;
-  const seen = new Map<string, number>();
-  const clusterName = ctx.sections.cluster?.name;
+function checkCluster(ctx: CheckContext<Sections>): void {
+  const c = ctx.valid.cluster;
+  if (c?.talosVersion === undefined) return;
+  const talos = talosVersionProblem(c.talosVersion);
+  if (talos?.level === "error") ctx.report(["cluster", "talosVersion"], talos.message);
+  if (talos?.level === "warning") ctx.warn(["cluster", "talosVersion"], talos.message);
+  if (c.kubernetesVersion !== undefined && talos?.level !== "error") {
+    const k8s = kubernetesVersionProblem(c.talosVersion, c.kubernetesVersion);
+    if (k8s?.level === "error") ctx.report(["cluster", "kubernetesVersion"], k8s.message);
+    if (k8s?.level === "warning") ctx.warn(["cluster", "kubernetesVersion"], k8s.message);
+  }
+}
 
-  for (const { index, value: n } of nodes) {
+function checkNetwork(ctx: CheckContext<Sections>): void {
+  const net = ctx.valid.network;
+  if (!net) return;
+  const cidr = net.cidr === undefined ? undefined : parseCidr(net.cidr);
+  for (const field of ["gateway", "vip"] as const) {
+    const address = net[field];
+    const problem = cidr && address !== undefined ? hostAddressProblem(cidr, parseIpv4(address)!) : undefined;
+    if (problem) ctx.report(["network", field], `${address} ${problem}`);
+  }
+  if (net.vip !== undefined && net.vip === net.gateway) ctx.report(["network", "vip"], `${net.vip} is the gateway address`);
+}
+
+function checkVmDefaults(ctx: CheckContext<Sections>): void {
+  const memory = ctx.valid.vm?.memory;
+  if (memory?.floor === undefined || ctx.invalid(["vm", "memory", "size"])) return;
+  const size = memory.size ?? VM_DEFAULTS.memory.size;
+  if (memory.floor > size) {
+    ctx.report(["vm", "memory", "floor"], `balloon floor ${memory.floor} MiB is above the memory size ${size} MiB`);
+  }
+}
+
+/** Names, VM ids, IPs and MACs are unique; IPs are host addresses of the LAN. */
+function checkAddresses(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[]): void {
+  const net = ctx.valid.network;
+  const cidr = net?.cidr === undefined ? undefined : parseCidr(net.cidr);
+  const clusterName = ctx.valid.cluster?.name;
+  const seen = new Map<string, number>();
+  nodes.forEach((n, index) => {
+    if (!n) return;
     const at = (...path: (string | number)[]) => ["nodes", index, ...path];
     /** Reports `label` at `field` when an earlier node used it; true when it is new. */
     const unique = (field: string, label: string): boolean => {
@@ -424,90 +481,191 @@ function checkNodes(ctx: CheckContext<Sections>): void {
       else ctx.report(at(field), `${label} is already used by nodes[${first}]`);
       return first === undefined;
     };
-    const newName = unique("name", `name "${n.name}"`);
-    unique("vmId", `VM id ${n.vmId}`);
-    unique("ip", `IP ${n.ip}`);
-    // A derived MAC only repeats when the name does, which is reported already.
-    // Without a valid cluster name only an explicit MAC is known.
-    const mac = clusterName === undefined ? n.mac?.toLowerCase() : nodeMac(clusterName, n);
-    if (mac !== undefined && (newName || n.mac !== undefined)) unique("mac", `MAC ${mac}`);
+    const newName = n.name === undefined || unique("name", `name "${n.name}"`);
+    if (n.vmId !== undefined) unique("vmId", `VM id ${n.vmId}`);
+    if (n.ip !== undefined) unique("ip", `IP ${n.ip}`);
+    // A derived MAC only repeats when the name does, which is reported already; it needs a valid
+    // cluster and node name, and is not derived while the node's own MAC is invalid.
+    if (n.mac !== undefined) unique("mac", `MAC ${n.mac.toLowerCase()}`);
+    else if (!ctx.given(at("mac")) && clusterName !== undefined && n.name !== undefined && newName) {
+      unique("mac", `MAC ${nodeMac(clusterName, { name: n.name })}`);
+    }
 
-    if (net && cidr) {
-      const ip = parseIpv4(n.ip)!;
-      const problem = hostAddressProblem(cidr, ip);
+    if (n.ip !== undefined && cidr) {
+      const problem = hostAddressProblem(cidr, parseIpv4(n.ip)!);
       if (problem) ctx.report(at("ip"), `${n.ip} ${problem}`);
-      if (n.ip === net.gateway) ctx.report(at("ip"), `${n.ip} is the gateway address`);
-      if (n.ip === net.vip) ctx.report(at("ip"), `${n.ip} is the control-plane VIP`);
     }
-    if (n.bootstrap && n.role !== "controlplane") {
-      ctx.report(at("bootstrap"), "only a control-plane node can bootstrap the cluster");
+    if (n.ip !== undefined && n.ip === net?.gateway) ctx.report(at("ip"), `${n.ip} is the gateway address`);
+    if (n.ip !== undefined && n.ip === net?.vip) ctx.report(at("ip"), `${n.ip} is the control-plane VIP`);
+  });
+}
+
+/** Quorum and the bootstrap node. */
+function checkRoles(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[]): void {
+  nodes.forEach((n, index) => {
+    if (n?.bootstrap && n.role === "worker") {
+      ctx.report(["nodes", index, "bootstrap"], "only a control-plane node can bootstrap the cluster");
+    }
+  });
+  const bootstrappers = nodes.flatMap((n, index) => (n?.bootstrap === true ? [index] : []));
+  for (const index of bootstrappers.slice(1)) {
+    ctx.report(["nodes", index, "bootstrap"], `only one node can bootstrap the cluster; nodes[${bootstrappers[0]!}] already does`);
+  }
+  // Counting control planes needs every node's role.
+  if (nodes.length === 0 || nodes.some((n) => n?.role === undefined)) return;
+  const controlPlanes = nodes.filter((n) => n?.role === "controlplane").length;
+  if (controlPlanes === 0) {
+    ctx.report(["nodes"], "needs at least one control-plane node");
+  } else if (controlPlanes !== 1 && controlPlanes % 2 === 0) {
+    ctx.report(["nodes"], `needs 1 or an odd number (3, 5, ...) of control-plane nodes for etcd quorum, found ${controlPlanes}`);
+  }
+}
+
+/** Memory (with the balloon floor) and disk, merged per the rules above, against Talos's minimums. */
+function checkResources(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[], vm: ValidVm): void {
+  nodes.forEach((n, index) => {
+    if (!n) return;
+    const at = (...path: (string | number)[]) => ["nodes", index, ...path];
+    const minimum = n.role === undefined ? undefined : TALOS_MINIMUMS[n.role];
+    const roleName = n.role === "controlplane" ? "a control plane" : "a worker";
+
+    const size = inherit(ctx, index, ["memory", "size"], n.memory?.size, vm.memory?.size, VM_DEFAULTS.memory.size);
+    if (size && minimum && size.value < minimum.memoryMiB) {
+      ctx.report(
+        at("memory", "size"),
+        `${size.value} MiB${source(size, index)} is below Talos's minimum of ${minimum.memoryMiB} MiB for ${roleName}`,
+      );
+    }
+    const disk = inherit(ctx, index, ["disk", "size"], n.disk?.size, vm.disk?.size, VM_DEFAULTS.disk.size);
+    if (disk && minimum && disk.value < minimum.diskGiB) {
+      ctx.report(
+        at("disk", "size"),
+        `${disk.value} GiB${source(disk, index)} is below Talos's minimum of ${minimum.diskGiB} GiB for ${roleName}`,
+      );
     }
 
-    const vmDefaults = ctx.sections.vm;
-    if (vmDefaults) {
-      const mem = memoryOf(vmDefaults, n);
-      if (mem.ownFloor && mem.floor > mem.size) {
-        ctx.report(at("memory", "floor"), `balloon floor ${mem.floor} MiB is above the memory size ${mem.size} MiB`);
-      } else if (n.gpu && mem.floor < mem.size) {
+    if (!size || ctx.invalid(at("memory", "floor")) || ctx.invalid(["vm", "memory", "floor"])) return;
+    const ownFloor = n.memory?.floor;
+    const isGpu = ctx.given(at("gpu"));
+    if (ownFloor !== undefined) {
+      if (ownFloor > size.value) {
         ctx.report(
           at("memory", "floor"),
-          "a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size",
+          `balloon floor ${ownFloor} MiB is above the memory size ${size.value} MiB${source(size, index)}`,
         );
+      } else if (isGpu && ownFloor < size.value) {
+        ctx.report(at("memory", "floor"), "a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size");
       }
+      return;
     }
-  }
-
-  // Quorum and bootstrap rules only make sense over the whole, valid node list.
-  const all = ctx.sections.nodes;
-  if (!all) return;
-  const controlPlanes = all.filter((n) => n.role === "controlplane");
-  if (controlPlanes.length === 0) {
-    ctx.report(["nodes"], "needs at least one control-plane node");
-  } else if (controlPlanes.length !== 1 && controlPlanes.length % 2 === 0) {
-    ctx.report(
-      ["nodes"],
-      `needs 1 or an odd number (3, 5, ...) of control-plane nodes for etcd quorum, found ${controlPlanes.length}`,
-    );
-  }
-  const bootstrappers = all.map((n, index) => ({ n, index })).filter(({ n }) => n.bootstrap === true);
-  for (const { index } of bootstrappers.slice(1)) {
-    ctx.report(
-      ["nodes", index, "bootstrap"],
-      `only one node can bootstrap the cluster; nodes[${bootstrappers[0]!.index}] already does`,
-    );
-  }
-}
-
-function checkVmDefaults(ctx: CheckContext<Sections>): void {
-  const memory = ctx.sections.vm?.memory;
-  const size = memory?.size ?? VM_DEFAULTS.memory.size;
-  if (memory?.floor !== undefined && memory.floor > size) {
-    ctx.report(["vm", "memory", "floor"], `balloon floor ${memory.floor} MiB is above the memory size ${size} MiB`);
-  }
-}
-
-function checkImages(ctx: CheckContext<Sections>): void {
-  const { image: img, vm: vmDefaults } = ctx.sections;
-  if (!img) return;
-  const nodes = ctx.elements("nodes").map(({ value }) => value);
-  const gpuNodes = nodes.filter((n) => n.gpu).map((n) => n.name);
-  if (gpuNodes.length > 0 && !img.gpu) {
-    ctx.report(["image", "gpu"], `is required: ${gpuNodes.join(", ")} pass PCI devices through and boot the gpu image`);
-  }
-  // The VM waits for the guest agent; an image without it would hang VM creation.
-  for (const variant of ["base", "gpu"] as const) {
-    const extensions = img[variant]?.extensions;
-    if (!extensions || extensions.includes(QEMU_GUEST_AGENT)) continue;
-    const users = nodes.filter(
-      (n) => (n.gpu ? "gpu" : "base") === variant && (n.agent ?? vmDefaults?.agent ?? VM_DEFAULTS.agent),
-    );
-    if (users.length > 0) {
+    const vmFloor = vm.memory?.floor;
+    // An inherited floor above an inherited size is reported at homelab:vm.memory.floor.
+    if (!isGpu && vmFloor !== undefined && vmFloor > size.value && size.from !== undefined && size.from[0] === "nodes") {
       ctx.report(
-        ["image", variant, "extensions"],
-        `must include ${QEMU_GUEST_AGENT}: ${users.map((n) => n.name).join(", ")} run the QEMU guest agent (or set agent: false)`,
+        at("memory", "size"),
+        `${size.value} MiB is below the balloon floor ${vmFloor} MiB inherited from homelab:vm.memory.floor; ` +
+          `set ${formatPath(at("memory", "floor"))} too (equal to the size for no ballooning)`,
+      );
+    }
+  });
+}
+
+/** The images nodes boot: present, with the guest agent their VMs run and the NVIDIA modules. */
+function checkImages(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[], vm: ValidVm): void {
+  const img = ctx.valid.image;
+  /** Variants that are neither a schematic id nor extensions: what they contain is unclear. */
+  const unclear = new Set<string>();
+  for (const variant of ["base", "gpu"] as const) {
+    const v = img?.[variant];
+    if (!v) continue;
+    if (ctx.given(["image", variant, "schematicId"]) === ctx.given(["image", variant, "extensions"])) {
+      ctx.report(["image", variant], "give exactly one of schematicId or extensions");
+      unclear.add(variant);
+    }
+    if (ctx.given(["image", variant, "schematicId"]) && ctx.given(["image", variant, "extraKernelArgs"])) {
+      ctx.report(
+        ["image", variant, "extraKernelArgs"],
+        "only applies with extensions (a schematicId already fixes the kernel arguments)",
       );
     }
   }
+  if (!img) return;
+
+  const gpuNodes = nodes.filter((n, index) => n && ctx.given(["nodes", index, "gpu"]));
+  if (gpuNodes.length > 0 && !ctx.given(["image", "gpu"])) {
+    ctx.report(["image", "gpu"], `is required: ${names(gpuNodes)} pass PCI devices through and boot the gpu image`);
+  }
+
+  // The VM waits for the guest agent; an image without it would hang VM creation.
+  for (const variant of ["base", "gpu"] as const) {
+    const extensions = img[variant]?.extensions;
+    if (!extensions || unclear.has(variant) || extensions.some((e) => e === undefined) || extensions.includes(QEMU_GUEST_AGENT)) {
+      continue;
+    }
+    const users = nodes.filter((n, index) => {
+      if (!n || (ctx.given(["nodes", index, "gpu"]) ? "gpu" : "base") !== variant) return false;
+      return inherit(ctx, index, ["agent"], n.agent, vm.agent, VM_DEFAULTS.agent)?.value === true;
+    });
+    if (users.length > 0) {
+      ctx.report(
+        ["image", variant, "extensions"],
+        `must include ${QEMU_GUEST_AGENT}: ${names(users)} run the QEMU guest agent (or set agent: false)`,
+      );
+    }
+  }
+
+  // The NVIDIA modules a GPU node loads come from the image's kernel-module extension.
+  const gpuExtensions = img.gpu?.extensions;
+  if (!gpuExtensions || unclear.has("gpu") || gpuExtensions.some((e) => e === undefined)) return;
+  if (gpuExtensions.some((e) => NVIDIA_KERNEL_MODULE_EXTENSIONS.includes(e!))) return;
+  nodes.forEach((n, index) => {
+    if (n?.gpu?.nvidia !== true) return;
+    ctx.report(
+      ["nodes", index, "gpu", "nvidia"],
+      `${ctx.given(["nodes", index, "gpu", "nvidia"]) ? "true" : "true (the default)"} loads the NVIDIA kernel modules, ` +
+        `but homelab:image.gpu.extensions has none of ${NVIDIA_KERNEL_MODULE_EXTENSIONS.join(", ")}; add one, or set nvidia: false`,
+    );
+  });
+}
+
+/** PCI devices: an address or a mapping, and addresses only where Proxmox allows them. */
+function checkGpus(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[]): void {
+  const p = ctx.valid.proxmox;
+  const token = ctx.given(["proxmox", "apiToken"]);
+  const user = p?.username;
+  nodes.forEach((n, index) => {
+    n?.gpu?.devices?.forEach((d, device) => {
+      if (!d) return;
+      const at = ["nodes", index, "gpu", "devices", device];
+      const hasId = ctx.given([...at, "id"]) || typeof ctx.raw(at) === "string";
+      if (hasId === ctx.given([...at, "mapping"])) {
+        ctx.report(at, "give exactly one of id (a PCI address) or mapping");
+        return;
+      }
+      if (d.id === undefined) return;
+      // Proxmox lets only root@pam (logged in with a password) pass an unmapped device through.
+      const why = token
+        ? "homelab:proxmox.apiToken is set"
+        : user !== undefined && user !== "root@pam"
+          ? `homelab:proxmox.username is ${user}`
+          : undefined;
+      if (why) {
+        ctx.report(
+          [...at, "id"],
+          `a raw PCI address needs password auth as root@pam, but ${why}; use a Proxmox resource mapping ({ mapping: <id> }) instead`,
+        );
+      } else if (user === undefined && !ctx.given(["proxmox", "username"])) {
+        ctx.warn(
+          [...at, "id"],
+          "a raw PCI address needs password auth as root@pam (PROXMOX_VE_USERNAME=root@pam); an API token is refused — a Proxmox resource mapping works with either",
+        );
+      }
+    });
+  });
+}
+
+function names(nodes: readonly (ValidNode | undefined)[]): string {
+  return nodes.map((n) => n?.name ?? "(unnamed)").join(", ");
 }
 
 function resolveNode(
@@ -516,7 +674,7 @@ function resolveNode(
   bootstrapName: string,
 ): TalosNodeConfig {
   const v = parsed.vm;
-  const mem = memoryOf(v, n);
+  const size = n.memory?.size ?? v.memory?.size ?? VM_DEFAULTS.memory.size;
   return {
     name: n.name,
     role: n.role,
@@ -526,7 +684,7 @@ function resolveNode(
     mac: nodeMac(parsed.cluster.name, n),
     bootstrap: n.name === bootstrapName,
     cpu: { ...VM_DEFAULTS.cpu, ...v.cpu, ...n.cpu },
-    memory: { size: mem.size, floor: mem.floor },
+    memory: { size, floor: floorOf(size, n, v.memory?.floor) },
     disk: { ...VM_DEFAULTS.disk, ...v.disk, ...n.disk },
     tags: [...new Set([...(v.tags ?? []), ...(n.tags ?? [])])].sort(),
     agent: n.agent ?? v.agent ?? VM_DEFAULTS.agent,
@@ -541,10 +699,17 @@ function resolveNode(
 export const talosConfigSpec: ConfigSpec<Sections, TalosConfig> = {
   sections: talosSections,
   check(ctx) {
+    const nodes = ctx.valid.nodes ?? [];
+    const vm = ctx.valid.vm ?? {};
+    checkProxmox(ctx);
+    checkCluster(ctx);
     checkNetwork(ctx);
     checkVmDefaults(ctx);
-    checkNodes(ctx);
-    checkImages(ctx);
+    checkAddresses(ctx, nodes);
+    checkRoles(ctx, nodes);
+    checkResources(ctx, nodes, vm);
+    checkImages(ctx, nodes, vm);
+    checkGpus(ctx, nodes);
   },
   resolve(parsed) {
     const bootstrapName =

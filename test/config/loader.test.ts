@@ -1,7 +1,16 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, formatKey, loadConfig, rawConfig, rawConfigFromPulumi, readPulumiConfig } from "../../config/loader";
+import {
+  ConfigError,
+  formatKey,
+  loadConfig,
+  rawConfig,
+  rawConfigFromPulumi,
+  readPulumiConfig,
+  validPart,
+  type CheckContext,
+} from "../../config/loader";
 
 describe("formatKey", () => {
   test.each<[(string | number)[], string]>([
@@ -47,11 +56,14 @@ test("readPulumiConfig reads the running stack's config and which keys are encry
 });
 
 describe("loadConfig", () => {
+  const item = z.strictObject({ id: z.string(), size: z.number().int().default(1) });
   const spec = {
-    sections: { a: z.strictObject({ n: z.number().int() }), list: z.array(z.strictObject({ id: z.string() })).default([]) },
-    check(ctx: any) {
-      const ids = ctx.elements("list").map((e: { index: number; value: { id: string } }) => e.value.id);
+    sections: { a: z.strictObject({ n: z.number().int(), m: z.number().optional() }), list: z.array(item).default([]) },
+    check(ctx: CheckContext<any>) {
+      const ids = (ctx.valid.list ?? []).map((e: { id?: string } | undefined) => e?.id ?? "?");
       if (ids.includes("bad")) ctx.report(["list"], `saw ids ${ids.join(",")}`);
+      if (ctx.valid.a?.n === 13) ctx.warn(["a", "n"], "is unlucky");
+      if (ctx.given(["a", "m"]) && ctx.invalid(["a", "m"])) ctx.report(["a"], `m is given as ${JSON.stringify(ctx.raw(["a", "m"]))}`);
     },
     resolve: (parsed: any) => ({ total: parsed.a.n + parsed.list.length }),
   };
@@ -63,11 +75,50 @@ describe("loadConfig", () => {
     });
   });
 
-  test("cross checks see the valid elements of a list whose other elements are invalid", () => {
-    const load = () => loadConfig("s", spec, rawConfig({ a: { n: 1 }, list: [{ id: "bad" }, { id: 7 }, { id: "ok" }] }));
+  test("checks see every valid field, even of invalid sections and elements; lists keep their indices", () => {
+    const load = () =>
+      loadConfig("s", spec, rawConfig({ a: { n: 1, m: "x", extra: 1 }, list: [{ id: "bad" }, { id: 7 }, "junk", { id: "ok", size: 0.5 }] }));
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(
-      "invalid configuration for stack s (2 problems):\n  homelab:list[1].id: must be a string, got 7\n  homelab:list: saw ids bad,ok",
+      [
+        "invalid configuration for stack s (7 problems):",
+        "  homelab:a.m: must be a number, got \"x\"",
+        "  homelab:a.extra: unknown key (known keys: n, m)",
+        "  homelab:list[1].id: must be a string, got 7",
+        "  homelab:list[2]: must be a map, got \"junk\"",
+        "  homelab:list[3].size: must be an integer, got 0.5",
+        "  homelab:list: saw ids bad,?,?,ok",
+      ].join("\n") + "\n  homelab:a: m is given as \"x\"",
     );
   });
+
+  test("warnings from checks carry their key; a namespace other than homelab shows in keys", () => {
+    expect(loadConfig("s", spec, rawConfig({ a: { n: 13 } }), { namespace: "lab" }).warnings).toEqual(["lab:a.n: is unlucky"]);
+    expect(() => loadConfig("s", spec, rawConfig({ a: { n: "x" } }), { namespace: "lab" })).toThrow(
+      'invalid configuration for stack s (1 problem):\n  lab:a.n: must be a number, got "x"',
+    );
+  });
+});
+
+describe("validPart", () => {
+  const schema = z.strictObject({
+    name: z.string(),
+    count: z.number().default(3),
+    nested: z.strictObject({ on: z.boolean(), tags: z.array(z.string()) }).partial().default({}),
+    device: z.preprocess((v) => (typeof v === "string" ? { id: v } : v), z.strictObject({ id: z.string().min(2) })).optional(),
+    secret: z.string().transform((v) => v.length),
+  });
+
+  test.each<[string, unknown, unknown]>([
+    ["a valid value is parsed whole", { name: "a", secret: "xyz" }, { name: "a", count: 3, nested: {}, secret: 3 }],
+    ["invalid fields are left out", { name: 1, count: "2", secret: "ab" }, { nested: {}, secret: 2 }],
+    [
+      "lists keep their length, invalid elements undefined",
+      { nested: { on: "yes", tags: ["a", 2, "c"] } },
+      { count: 3, nested: { tags: ["a", undefined, "c"] } },
+    ],
+    ["preprocessing applies before the fields are looked at", { device: "x" }, { count: 3, nested: {}, device: {} }],
+    ["preprocessing applies before the fields are looked at (valid)", { device: "xy" }, { count: 3, nested: {}, device: { id: "xy" } }],
+    ["a value of the wrong kind is left out whole", "text", undefined],
+  ])("%s", (_name, raw, expected) => expect(validPart(schema, raw)).toEqual(expected));
 });

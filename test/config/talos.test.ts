@@ -69,7 +69,7 @@ describe("a valid config", () => {
       host: "pve2",
       bootstrap: false,
       image: "gpu",
-      gpu: { devices: [{ id: "0000:01:00", pcie: true, rombar: true, xvga: false }], nvidia: true },
+      gpu: { devices: [{ mapping: "gpu0", pcie: true, rombar: true, xvga: false }], nvidia: true },
     });
   });
 
@@ -91,13 +91,13 @@ describe("a valid config", () => {
           protect: false,
           mac: "02:AA:00:00:00:01",
         };
-        lab.nodes[0].memory = { size: 1024 };
+        lab.nodes[0].memory = { size: 2048, floor: 2048 };
       }),
     );
     const [cp1, w1, gpu1] = config.nodes;
     expect(cp1).toMatchObject({
       cpu: { cores: 4, sockets: 1, type: "x86-64-v2-AES" },
-      memory: { size: 1024, floor: 1024 },
+      memory: { size: 2048, floor: 2048 },
       protect: true,
       tags: ["k8s", "lab"],
     });
@@ -150,6 +150,8 @@ describe("secrets", () => {
     expect(lines).toEqual([
       "homelab:proxmox.apiToken: must be a string (the value is secret and not shown)",
       "homelab:proxmox.password: must not be empty",
+      // Both are given, whatever is wrong with each.
+      "homelab:proxmox.password: give either apiToken or username/password, not both",
     ]);
   });
 
@@ -351,6 +353,7 @@ describe("each rule", () => {
       (l) => Object.assign(l.proxmox, { apiToken: "t", password: "p", endpoint: "http://pve:8006" }),
       [
         'homelab:proxmox.endpoint: must be an https:// URL, got "http://pve:8006"',
+        "homelab:proxmox.apiToken: must be an API token USER@REALM!TOKENID=SECRET, e.g. root@pam!pulumi=<uuid> (the value is secret and not shown)",
         "homelab:proxmox.password: give either apiToken or username/password, not both",
         "homelab:proxmox.username: is required when password is set",
       ],

@@ -16,7 +16,7 @@ export function smallLab(): Record<string, unknown> {
     nodes: [
       { name: "cp1", role: "controlplane", ip: "10.0.0.11", vmId: 111 },
       { name: "w1", role: "worker", ip: "10.0.0.21", vmId: 121 },
-      { name: "gpu1", role: "worker", ip: "10.0.0.31", vmId: 131, host: "pve2", gpu: { devices: ["0000:01:00"] } },
+      { name: "gpu1", role: "worker", ip: "10.0.0.31", vmId: 131, host: "pve2", gpu: { devices: [{ mapping: "gpu0" }] } },
     ],
   };
 }

@@ -103,7 +103,7 @@ describe("the talos stack on the example config", () => {
     expect(r.get("homelab-gpu1").inputs).toMatchObject({
       nodeName: "pve2",
       memory: { dedicated: 16384, floating: 16384 },
-      hostpcis: [{ device: "hostpci0", id: "0000:01:00", pcie: true, rombar: true, xvga: false }],
+      hostpcis: [{ device: "hostpci0", mapping: "gpu0", pcie: true, rombar: true, xvga: false }],
       tags: ["gpu", "homelab", "talos", "worker"],
     });
   });
