@@ -260,7 +260,8 @@ export function validPart(schema: z.ZodType, raw: unknown): unknown {
   if (current instanceof z.ZodObject) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
     const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(current.shape as Record<string, z.ZodType>)) {
+    const shape: Record<string, z.ZodType> = current.shape;
+    for (const [key, field] of Object.entries(shape)) {
       const part = validPart(field, (value as Record<string, unknown>)[key]);
       if (part !== undefined) out[key] = part;
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  CPU_MODEL_NAME,
   CUSTOM_CPU_MODEL,
   PROXMOX_CONFIG_ID,
   PROXMOX_CPU_MODELS,
@@ -57,19 +58,32 @@ export const proxmoxStorageId = z.string().regex(PROXMOX_STORAGE_ID, {
     `must be a Proxmox storage id (a letter first, letters, digits, - _ . inside, alphanumeric last), got ${quoted(i.input)}`,
 });
 
-/** A Proxmox CPU model Talos can run on (x86-64-v2 or better), or a `custom-<name>` model. */
+/**
+ * A Proxmox CPU model Talos can run on (x86-64-v2 or better), or a `custom-<name>` model. A name
+ * Proxmox may know but this project does not passes here; {@link unknownCpuModel} tells checks
+ * to warn about it.
+ */
 export const proxmoxCpuType = z.string().superRefine((v, ctx) => {
-  const model = PROXMOX_CPU_MODELS[v];
+  const model = PROXMOX_CPU_MODELS.get(v);
   if (model?.x86_64_v2 === false) {
     ctx.addIssue({
       code: "custom",
       message: `${quoted(v)} lacks x86-64-v2, which Talos needs; use host, x86-64-v2-AES or a newer model`,
     });
-  } else if (!model && !CUSTOM_CPU_MODEL.test(v)) {
-    const close = Object.keys(PROXMOX_CPU_MODELS).find((name) => name.toLowerCase() === v.toLowerCase());
+    return;
+  }
+  if (model || CUSTOM_CPU_MODEL.test(v)) return;
+  const close = [...PROXMOX_CPU_MODELS.keys()].find((name) => name.toLowerCase() === v.toLowerCase());
+  if (close || !CPU_MODEL_NAME.test(v) || v.startsWith("custom-")) {
     ctx.addIssue({
       code: "custom",
       message: `${quoted(v)} is not a Proxmox CPU model${close ? ` (did you mean "${close}"?)` : ""}; e.g. host, x86-64-v2-AES, x86-64-v3, EPYC-Rome, or custom-<name>`,
     });
   }
 });
+
+/** A warning for a CPU model this project does not know (a newer QEMU may), or `undefined`. */
+export function unknownCpuModel(type: string): string | undefined {
+  if (PROXMOX_CPU_MODELS.has(type) || CUSTOM_CPU_MODEL.test(type)) return undefined;
+  return `${quoted(type)} is not a CPU model of Proxmox VE 9.2; fine if your Proxmox's QEMU has it (newer releases add models), else the VM will not start`;
+}

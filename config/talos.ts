@@ -4,6 +4,7 @@ import { derivedMac, hostAddressProblem, parseCidr, parseIpv4 } from "../lib/net
 import type { TalosDocument, TalosRole } from "../lib/talos";
 import {
   kubernetesVersionProblem,
+  NVIDIA_CONTAINER_TOOLKIT_EXTENSIONS,
   NVIDIA_KERNEL_MODULE_EXTENSIONS,
   TALOS_MINIMUMS,
   talosVersionProblem,
@@ -17,6 +18,7 @@ import {
   proxmoxStorageId,
   proxmoxTag,
   proxmoxUser,
+  unknownCpuModel,
 } from "./proxmox-fields";
 import { formatKey, formatPath, type CheckContext, type ConfigPath, type ConfigSpec, type Valid } from "./loader";
 
@@ -544,6 +546,15 @@ function checkResources(ctx: CheckContext<Sections>, nodes: readonly (ValidNode 
       );
     }
 
+    const cores = inherit(ctx, index, ["cpu", "cores"], n.cpu?.cores, vm.cpu?.cores, VM_DEFAULTS.cpu.cores);
+    const sockets = inherit(ctx, index, ["cpu", "sockets"], n.cpu?.sockets, vm.cpu?.sockets, VM_DEFAULTS.cpu.sockets);
+    if (cores && sockets && minimum && cores.value * sockets.value < minimum.cpus) {
+      ctx.report(
+        at("cpu", "cores"),
+        `${cores.value} core${cores.value === 1 ? "" : "s"}${source(cores, index)} × ${sockets.value} socket${sockets.value === 1 ? "" : "s"}${source(sockets, index)} is below Talos's minimum of ${minimum.cpus} CPUs for ${roleName}`,
+      );
+    }
+
     if (!size || ctx.invalid(at("memory", "floor")) || ctx.invalid(["vm", "memory", "floor"])) return;
     const ownFloor = n.memory?.floor;
     const isGpu = ctx.given(at("gpu"));
@@ -614,10 +625,20 @@ function checkImages(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | u
     }
   }
 
-  // The NVIDIA modules a GPU node loads come from the image's kernel-module extension.
+  // The NVIDIA modules a GPU node loads come from the image's kernel-module extension; pods reach
+  // the GPU through the container toolkit's runtime.
   const gpuExtensions = img.gpu?.extensions;
   if (!gpuExtensions || unclear.has("gpu") || gpuExtensions.some((e) => e === undefined)) return;
-  if (gpuExtensions.some((e) => NVIDIA_KERNEL_MODULE_EXTENSIONS.includes(e!))) return;
+  const hasModules = gpuExtensions.some((e) => NVIDIA_KERNEL_MODULE_EXTENSIONS.includes(e!));
+  const hasToolkit = gpuExtensions.some((e) => NVIDIA_CONTAINER_TOOLKIT_EXTENSIONS.includes(e!));
+  const nvidiaNodes = nodes.filter((n) => n?.gpu?.nvidia === true);
+  if (hasModules && !hasToolkit && nvidiaNodes.length > 0) {
+    ctx.warn(
+      ["image", "gpu", "extensions"],
+      `has the NVIDIA kernel modules but none of ${NVIDIA_CONTAINER_TOOLKIT_EXTENSIONS.join(", ")}: pods on ${names(nvidiaNodes)} cannot use the GPU through the NVIDIA container runtime`,
+    );
+  }
+  if (hasModules) return;
   nodes.forEach((n, index) => {
     if (n?.gpu?.nvidia !== true) return;
     ctx.report(
@@ -662,6 +683,16 @@ function checkGpus(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | und
       }
     });
   });
+}
+
+/** CPU models newer than the list known here are allowed, with a warning. */
+function checkCpuModels(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[], vm: ValidVm): void {
+  const warnAt = (path: ConfigPath, type: string | undefined) => {
+    const warning = type === undefined ? undefined : unknownCpuModel(type);
+    if (warning) ctx.warn(path, warning);
+  };
+  warnAt(["vm", "cpu", "type"], vm.cpu?.type);
+  nodes.forEach((n, index) => warnAt(["nodes", index, "cpu", "type"], n?.cpu?.type));
 }
 
 function names(nodes: readonly (ValidNode | undefined)[]): string {
@@ -710,6 +741,7 @@ export const talosConfigSpec: ConfigSpec<Sections, TalosConfig> = {
     checkResources(ctx, nodes, vm);
     checkImages(ctx, nodes, vm);
     checkGpus(ctx, nodes);
+    checkCpuModels(ctx, nodes, vm);
   },
   resolve(parsed) {
     const bootstrapName =

@@ -1,7 +1,13 @@
 /**
- * Proxmox VE facts the config is checked against. Source: Proxmox VE's qemu-server
- * (`PVE/QemuServer/CPUConfig.pm`: the built-in CPU models) and pve-common
- * (`PVE/JSONSchema.pm`: the formats of node names, tags, configuration and storage ids).
+ * Proxmox VE facts the config is checked against. Sources: qemu-server 9.2
+ * (`src/PVE/QemuServer/CPUConfig.pm`: the x86_64 CPU models and the built-in x86-64-vN models;
+ * custom models are `custom-<configid>`, at most 40 characters after the prefix), pve-common 9.2
+ * (`src/PVE/JSONSchema.pm`: the `pve-node`, `pve-tag`, `pve-configid`, `pve-storage-id` and
+ * `pve-userid` formats) and pve-guest-common (`src/PVE/Mapping/PCI.pm`: mapping ids are
+ * `pve-configid`).
+ *
+ * Since 9.2 Proxmox reads the CPU model list from the QEMU package, so a newer host may accept a
+ * model this list lacks: config validation warns about unknown models instead of rejecting them.
  */
 
 /**
@@ -9,7 +15,7 @@
  * instruction set Talos needs (CX16, LAHF/SAHF, POPCNT, SSE3, SSE4.1, SSE4.2, SSSE3). `host` and
  * `max` pass the host CPU through. Custom models are `custom-<name>`.
  */
-export const PROXMOX_CPU_MODELS: Readonly<Record<string, { readonly x86_64_v2: boolean }>> = Object.fromEntries([
+export const PROXMOX_CPU_MODELS: ReadonlyMap<string, { readonly x86_64_v2: boolean }> = new Map<string, { readonly x86_64_v2: boolean }>([
   ...[
     "486",
     "pentium",
@@ -76,9 +82,18 @@ export const PROXMOX_CPU_MODELS: Readonly<Record<string, { readonly x86_64_v2: b
     "Icelake-Server-v4",
     "Icelake-Server-v5",
     "Icelake-Server-v6",
+    "Icelake-Server-v7",
     "SapphireRapids",
     "SapphireRapids-v2",
+    "SapphireRapids-v3",
+    "SapphireRapids-v4",
     "GraniteRapids",
+    "GraniteRapids-v2",
+    "GraniteRapids-v3",
+    "SierraForest",
+    "SierraForest-v2",
+    "SierraForest-v3",
+    "ClearwaterForest",
     "KnightsMill",
     "Opteron_G4",
     "Opteron_G5",
@@ -86,20 +101,28 @@ export const PROXMOX_CPU_MODELS: Readonly<Record<string, { readonly x86_64_v2: b
     "EPYC-IBPB",
     "EPYC-v3",
     "EPYC-v4",
+    "EPYC-v5",
     "EPYC-Rome",
     "EPYC-Rome-v2",
     "EPYC-Rome-v3",
     "EPYC-Rome-v4",
+    "EPYC-Rome-v5",
     "EPYC-Milan",
     "EPYC-Milan-v2",
+    "EPYC-Milan-v3",
     "EPYC-Genoa",
+    "EPYC-Genoa-v2",
+    "EPYC-Turin",
   ].map((name) => [name, { x86_64_v2: true }] as const),
 ]);
 
-/** A custom CPU model defined in `/etc/pve/virtual-guest/cpu-models.conf`. */
-export const CUSTOM_CPU_MODEL = /^custom-[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A custom CPU model defined in `/etc/pve/virtual-guest/cpu-models.conf`: `custom-` + a config id. */
+export const CUSTOM_CPU_MODEL = /^custom-[A-Za-z][A-Za-z0-9_-]{1,39}$/;
 
-/** Proxmox node names (`pve-node`): letters, digits and '-', starting and ending alphanumeric. */
+/** What a CPU model name looks like (QEMU's names), for models newer than the list above. */
+export const CPU_MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Proxmox node names (`pve-node`): letters, digits and '-', starting and ending alphanumeric (a host name, so ≤ 63). */
 export const PROXMOX_NODE_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** Proxmox tags (`pve-tag`): letters, digits, `_ - + .`, not starting with `-`, `+` or `.`. */

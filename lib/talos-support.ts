@@ -3,10 +3,11 @@
  * Kubernetes versions each runs, the minimum VM size, and the NVIDIA extensions. Pure data and
  * comparisons; config validation reads it.
  *
- * Sources (Sidero Labs' Talos documentation): the support matrix
- * (`website/content/v1.x/introduction/support-matrix.md`), the system requirements
- * (`introduction/system-requirements.md`), the release notes (`introduction/what-is-new.md`) and
- * the NVIDIA GPU guide (`talos-guides/configuration/nvidia-gpu*.md`).
+ * Sources: Sidero Labs' Talos documentation (siderolabs/docs, `public/talos/v1.X/getting-started/`:
+ * `support-matrix.mdx`, `system-requirements.mdx`, `what's-new-in-talos.mdx`), checked against
+ * the Talos sources (`pkg/machinery/compatibility/talos1XX`: Kubernetes 1.(X+18).0 to 1.(X+23).99
+ * for Talos 1.X; `pkg/machinery/config/types/network`: every network document this program renders
+ * first shipped in v1.12.0), and the extension names of siderolabs/extensions.
  */
 
 import type { TalosRole } from "./talos";
@@ -32,10 +33,12 @@ export const OLDEST_TALOS = TALOS_KUBERNETES_SUPPORT[0]!.talos;
 /** The newest Talos minor known here (the one the Talos provider 0.8.1 is built against). */
 export const NEWEST_TALOS = TALOS_KUBERNETES_SUPPORT[TALOS_KUBERNETES_SUPPORT.length - 1]!.talos;
 
-/** Talos's minimum VM size per role (system requirements). */
-export const TALOS_MINIMUMS: Readonly<Record<TalosRole, { readonly memoryMiB: number; readonly diskGiB: number }>> = {
-  controlplane: { memoryMiB: 2048, diskGiB: 10 },
-  worker: { memoryMiB: 1024, diskGiB: 10 },
+/** Talos's minimum VM size per role (system requirements, the same from Talos 1.9 to 1.14). */
+export const TALOS_MINIMUMS: Readonly<
+  Record<TalosRole, { readonly memoryMiB: number; readonly diskGiB: number; readonly cpus: number }>
+> = {
+  controlplane: { memoryMiB: 2048, diskGiB: 10, cpus: 2 },
+  worker: { memoryMiB: 1024, diskGiB: 10, cpus: 1 },
 };
 
 /** System extensions that ship the NVIDIA kernel modules (proprietary and open, LTS and production). */
@@ -44,6 +47,12 @@ export const NVIDIA_KERNEL_MODULE_EXTENSIONS: readonly string[] = [
   "siderolabs/nonfree-kmod-nvidia-production",
   "siderolabs/nvidia-open-gpu-kernel-modules-lts",
   "siderolabs/nvidia-open-gpu-kernel-modules-production",
+];
+
+/** System extensions of the NVIDIA container toolkit (the runtime pods reach the GPU through). */
+export const NVIDIA_CONTAINER_TOOLKIT_EXTENSIONS: readonly string[] = [
+  "siderolabs/nvidia-container-toolkit-lts",
+  "siderolabs/nvidia-container-toolkit-production",
 ];
 
 /** `v1.13.9` / `1.36.0` → `{ major: 1, minor: 13 }`; `undefined` when it is not a version. */

@@ -7,6 +7,7 @@ import { labWith, smallLab } from "../helpers/fixtures";
 import { valueOf } from "../helpers/pulumi";
 
 const load = (raw = rawConfig(smallLab())) => loadConfig("talos", talosConfigSpec, raw);
+const AGENT = "siderolabs/qemu-guest-agent";
 
 /** The problems a config is rejected with, as `key: message` lines. */
 function problems(edit: (lab: Record<string, any>) => void): string[] {
@@ -45,7 +46,13 @@ describe("a valid config", () => {
       factoryUrl: "https://factory.talos.dev",
       datastore: "local",
       base: { extensions: ["siderolabs/qemu-guest-agent"] },
-      gpu: { extensions: ["siderolabs/qemu-guest-agent", "siderolabs/nonfree-kmod-nvidia-production"] },
+      gpu: {
+        extensions: [
+          "siderolabs/qemu-guest-agent",
+          "siderolabs/nonfree-kmod-nvidia-production",
+          "siderolabs/nvidia-container-toolkit-production",
+        ],
+      },
     });
     expect(config.nodes[0]).toEqual({
       name: "cp1",
@@ -366,10 +373,171 @@ describe("each rule", () => {
         "homelab:cluster.patches[1]: must be a Talos config document (a map)",
       ],
     ],
+    [
+      "Talos releases older than the rendered documents",
+      (l) => (l.cluster.talosVersion = "v1.10.7"),
+      [
+        "homelab:cluster.talosVersion: v1.10.7 is older than v1.12, the first Talos release with the multi-document network config this program renders; supported: v1.12 to v1.13",
+      ],
+    ],
+    [
+      "a Kubernetes version newer than the Talos release runs",
+      (l) => Object.assign(l.cluster, { talosVersion: "v1.12.4", kubernetesVersion: "v1.36.0" }),
+      ["homelab:cluster.kubernetesVersion: Kubernetes v1.36.0 is not supported by Talos v1.12.4, which runs Kubernetes 1.30 to 1.35"],
+    ],
+    ["the oldest and newest Kubernetes of a release are fine", (l) => (l.cluster.kubernetesVersion = "1.31.0"), []],
+    [
+      "the Proxmox endpoint without the API path",
+      (l) => (l.proxmox.endpoint = "https://pve.example.net:8006/api2/json"),
+      ["homelab:proxmox.endpoint: must not include the API path: the provider appends /api2/json itself; use https://pve.example.net:8006/"],
+    ],
+    [
+      "usable MAC addresses",
+      (l) => ((l.nodes[0].mac = "01:00:5e:00:00:01"), (l.nodes[1].mac = "00:00:00:00:00:00"), (l.nodes[2].mac = "ff:ff:ff:ff:ff:ff")),
+      [
+        "homelab:nodes[0].mac: 01:00:5e:00:00:01 is a multicast address (odd first octet), which no NIC can have; use a unicast one, e.g. starting with 02: (locally administered)",
+        "homelab:nodes[1].mac: 00:00:00:00:00:00 is not a usable MAC address",
+        "homelab:nodes[2].mac: ff:ff:ff:ff:ff:ff is a multicast address (odd first octet), which no NIC can have; use a unicast one, e.g. starting with 02: (locally administered)",
+      ],
+    ],
+    [
+      "memory and disk at Talos's minimums per role",
+      (l) => {
+        l.nodes[0].memory = { size: 2047 };
+        l.nodes[1].memory = { size: 1023 };
+        l.vm = { disk: { size: 9 } };
+      },
+      [
+        "homelab:nodes[0].memory.size: 2047 MiB is below Talos's minimum of 2048 MiB for a control plane",
+        "homelab:nodes[0].disk.size: 9 GiB (from homelab:vm.disk.size) is below Talos's minimum of 10 GiB for a control plane",
+        "homelab:nodes[1].memory.size: 1023 MiB is below Talos's minimum of 1024 MiB for a worker",
+        "homelab:nodes[1].disk.size: 9 GiB (from homelab:vm.disk.size) is below Talos's minimum of 10 GiB for a worker",
+        "homelab:nodes[2].disk.size: 9 GiB (from homelab:vm.disk.size) is below Talos's minimum of 10 GiB for a worker",
+      ],
+    ],
+    [
+      "exactly the minimums are fine",
+      (l) => ((l.nodes[0].memory = { size: 2048 }), (l.nodes[1].memory = { size: 1024 }), (l.vm = { disk: { size: 10 } })),
+      [],
+    ],
+    [
+      "NVIDIA modules need their extension; nvidia: false needs none",
+      (l) => ((l.image.gpu.extensions = [AGENT, "siderolabs/nvidia-container-toolkit-production"]), (l.nodes[2].gpu.nvidia = true)),
+      [
+        "homelab:nodes[2].gpu.nvidia: true loads the NVIDIA kernel modules, but homelab:image.gpu.extensions has none of siderolabs/nonfree-kmod-nvidia-lts, siderolabs/nonfree-kmod-nvidia-production, siderolabs/nvidia-open-gpu-kernel-modules-lts, siderolabs/nvidia-open-gpu-kernel-modules-production; add one, or set nvidia: false",
+      ],
+    ],
+    ["an image without NVIDIA modules for nvidia: false", (l) => ((l.image.gpu.extensions = [AGENT]), (l.nodes[2].gpu.nvidia = false)), []],
+    ["a gpu schematic id is taken on trust", (l) => (l.image.gpu = { schematicId: "b".repeat(64) }), []],
+    [
+      "an API token in USER@REALM!TOKENID=SECRET form, never echoed",
+      (l) => (l.proxmox.apiToken = "pulumi=d0e1f2"),
+      [
+        "homelab:proxmox.apiToken: must be an API token USER@REALM!TOKENID=SECRET, e.g. root@pam!pulumi=<uuid> (the value is secret and not shown)",
+      ],
+    ],
+    [
+      "a raw PCI address with a user other than root@pam",
+      (l) => (Object.assign(l.proxmox, { username: "admin@pve", password: "pw" }), (l.nodes[2].gpu.devices = ["0000:01:00.0"])),
+      [
+        "homelab:nodes[2].gpu.devices[0].id: a raw PCI address needs password auth as root@pam, but homelab:proxmox.username is admin@pve; use a Proxmox resource mapping ({ mapping: <id> }) instead",
+      ],
+    ],
+    [
+      "a raw PCI address as root@pam with a password",
+      (l) => (Object.assign(l.proxmox, { username: "root@pam", password: "pw" }), (l.nodes[2].gpu.devices = ["0000:01:00"])),
+      [],
+    ],
+    [
+      "Proxmox CPU models Talos runs on",
+      (l) => {
+        l.vm = { cpu: { type: "kvm64" } };
+        l.nodes[0].cpu = { type: "epyc-rome" };
+        l.nodes[1].cpu = { type: "Sky lake" };
+        l.nodes[2].cpu = { type: "custom-" };
+      },
+      [
+        'homelab:vm.cpu.type: "kvm64" lacks x86-64-v2, which Talos needs; use host, x86-64-v2-AES or a newer model',
+        'homelab:nodes[0].cpu.type: "epyc-rome" is not a Proxmox CPU model (did you mean "EPYC-Rome"?); e.g. host, x86-64-v2-AES, x86-64-v3, EPYC-Rome, or custom-<name>',
+        'homelab:nodes[1].cpu.type: "Sky lake" is not a Proxmox CPU model; e.g. host, x86-64-v2-AES, x86-64-v3, EPYC-Rome, or custom-<name>',
+        'homelab:nodes[2].cpu.type: "custom-" is not a Proxmox CPU model; e.g. host, x86-64-v2-AES, x86-64-v3, EPYC-Rome, or custom-<name>',
+      ],
+    ],
+    [
+      "control planes have Talos's minimum of 2 CPUs",
+      (l) => ((l.vm = { cpu: { cores: 1 } }), (l.nodes[0].cpu = { sockets: 1 })),
+      ["homelab:nodes[0].cpu.cores: 1 core (from homelab:vm.cpu.cores) × 1 socket is below Talos's minimum of 2 CPUs for a control plane"],
+    ],
+    ["2 sockets of 1 core are 2 CPUs", (l) => (l.nodes[0].cpu = { cores: 1, sockets: 2 }), []],
+    [
+      "NTP servers and search domains are host names or IPs",
+      (l) => {
+        l.network.ntpServers = ["time.cloudflare.com", "10.0.0.1", "2606:4700:f1::1", "10.0.0.300", "ntp server"];
+        l.network.searchDomains = ["lab.example.net", "-lab.example.net"];
+      },
+      [
+        'homelab:network.searchDomains[1]: must be a lowercase DNS name like lab.example.net, got "-lab.example.net"',
+        'homelab:network.ntpServers[3]: must be a host name or an IP address, got "10.0.0.300"',
+        'homelab:network.ntpServers[4]: must be a host name or an IP address, got "ntp server"',
+      ],
+    ],
+    [
+      "Proxmox node names, tags, mapping and storage ids as Proxmox accepts them",
+      (l) => {
+        l.proxmox.node = "PVE-1";
+        l.nodes[0].host = "pve_2";
+        l.vm = { tags: ["_k8s", "Lab.1"], disk: { datastore: "nvme." } };
+        l.nodes[1].tags = ["-x"];
+        l.image.datastore = "9iso";
+        l.nodes[2].gpu.devices = [{ mapping: "g" }, { mapping: "gpu-0" }];
+        l.proxmox.username = "root";
+      },
+      [
+        'homelab:proxmox.username: must be a Proxmox user USER@REALM like root@pam, got "root"',
+        'homelab:image.datastore: must be a Proxmox storage id (a letter first, letters, digits, - _ . inside, alphanumeric last), got "9iso"',
+        'homelab:vm.disk.datastore: must be a Proxmox storage id (a letter first, letters, digits, - _ . inside, alphanumeric last), got "nvme."',
+        "homelab:nodes[0].host: must be a Proxmox node name (letters, digits and '-', at most 63, starting and ending alphanumeric), got \"pve_2\"",
+        'homelab:nodes[1].tags[0]: must be a Proxmox tag (letters, digits, _ + . -, not starting with + . -), got "-x"',
+        'homelab:nodes[2].gpu.devices[0].mapping: must be a Proxmox resource mapping id (a letter, then at least one letter, digit, _ or -), got "g"',
+      ],
+    ],
   ])("%s", (_name, edit, expected) => {
     if (expected.length === 0) expect(() => load(labWith(edit))).not.toThrow();
     else expect(problems(edit)).toEqual(expected);
   });
+});
+
+describe("warnings: allowed, but newer than what is known here or not checkable", () => {
+  test.each<[string, (lab: Record<string, any>) => void, string[]]>([
+    [
+      "a Talos release newer than the newest known",
+      (l) => Object.assign(l.cluster, { talosVersion: "v1.14.0", kubernetesVersion: "1.40.0" }),
+      [
+        "homelab:cluster.talosVersion: v1.14.0 is newer than v1.13, the newest Talos release known here; its documents are rendered as for v1.13, and its Kubernetes versions are not checked",
+      ],
+    ],
+    [
+      "a CPU model a newer Proxmox may have",
+      (l) => ((l.vm = { cpu: { type: "EPYC-Turin-v2" } }), (l.nodes[1].cpu = { type: "custom-fast" })),
+      [
+        'homelab:vm.cpu.type: "EPYC-Turin-v2" is not a CPU model of Proxmox VE 9.2; fine if your Proxmox\'s QEMU has it (newer releases add models), else the VM will not start',
+      ],
+    ],
+    [
+      "a raw PCI address while the credentials come from the environment",
+      (l) => (l.nodes[2].gpu.devices = ["0000:01:00"]),
+      [
+        "homelab:nodes[2].gpu.devices[0].id: a raw PCI address needs password auth as root@pam (PROXMOX_VE_USERNAME=root@pam); an API token is refused — a Proxmox resource mapping works with either",
+      ],
+    ],
+    [
+      "NVIDIA modules without the container toolkit",
+      (l) => (l.image.gpu.extensions = [AGENT, "siderolabs/nvidia-open-gpu-kernel-modules-lts"]),
+      [
+        "homelab:image.gpu.extensions: has the NVIDIA kernel modules but none of siderolabs/nvidia-container-toolkit-lts, siderolabs/nvidia-container-toolkit-production: pods on gpu1 cannot use the GPU through the NVIDIA container runtime",
+      ],
+    ],
+  ])("%s", (_name, edit, expected) => expect(load(labWith(edit)).warnings).toEqual(expected));
 });
 
 test("the error message lists every problem under the stack name", () => {

@@ -11,7 +11,13 @@ export function smallLab(): Record<string, unknown> {
     network: { cidr: "10.0.0.0/24", gateway: "10.0.0.1", vip: "10.0.0.10", nameservers: ["10.0.0.1"] },
     image: {
       base: { extensions: ["siderolabs/qemu-guest-agent"] },
-      gpu: { extensions: ["siderolabs/qemu-guest-agent", "siderolabs/nonfree-kmod-nvidia-production"] },
+      gpu: {
+        extensions: [
+          "siderolabs/qemu-guest-agent",
+          "siderolabs/nonfree-kmod-nvidia-production",
+          "siderolabs/nvidia-container-toolkit-production",
+        ],
+      },
     },
     nodes: [
       { name: "cp1", role: "controlplane", ip: "10.0.0.11", vmId: 111 },
