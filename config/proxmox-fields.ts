@@ -26,8 +26,7 @@ function urlPath(text: string): string | undefined {
 
 /** The Proxmox API URL without the API path, which the provider appends itself. */
 export const proxmoxEndpoint = httpsUrl.refine((v) => !urlPath(v)?.startsWith("/api2"), {
-  error: (i) =>
-    `must not include the API path: the provider appends /api2/json itself; use ${new URL(String(i.input)).origin}/`,
+  error: (i) => `must not include the API path: the provider appends /api2/json itself; use ${new URL(String(i.input)).origin}/`,
 });
 
 /** A Proxmox cluster node name, e.g. `pve1`. */

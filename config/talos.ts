@@ -58,7 +58,10 @@ const proxmox = z.strictObject({
   /** Proxmox node VMs are placed on unless a node sets `host`. */
   node: proxmoxNodeName,
   /** API token `USER@REALM!TOKENID=SECRET`; else PROXMOX_VE_API_TOKEN or username/password. Secret. */
-  apiToken: secretString({ format: API_TOKEN, formatName: "an API token USER@REALM!TOKENID=SECRET, e.g. root@pam!pulumi=<uuid>" }).optional(),
+  apiToken: secretString({
+    format: API_TOKEN,
+    formatName: "an API token USER@REALM!TOKENID=SECRET, e.g. root@pam!pulumi=<uuid>",
+  }).optional(),
   /** User for password auth, `USER@REALM`, e.g. `root@pam`; else PROXMOX_VE_USERNAME. */
   username: proxmoxUser.optional(),
   /** Password for `username`; else PROXMOX_VE_PASSWORD. Secret. */
@@ -511,7 +514,10 @@ function checkRoles(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | un
   });
   const bootstrappers = nodes.flatMap((n, index) => (n?.bootstrap === true ? [index] : []));
   for (const index of bootstrappers.slice(1)) {
-    ctx.report(["nodes", index, "bootstrap"], `only one node can bootstrap the cluster; nodes[${bootstrappers[0]!}] already does`);
+    ctx.report(
+      ["nodes", index, "bootstrap"],
+      `only one node can bootstrap the cluster; nodes[${bootstrappers[0]!}] already does`,
+    );
   }
   // Counting control planes needs every node's role.
   if (nodes.length === 0 || nodes.some((n) => n?.role === undefined)) return;
@@ -565,7 +571,10 @@ function checkResources(ctx: CheckContext<Sections>, nodes: readonly (ValidNode 
           `balloon floor ${ownFloor} MiB is above the memory size ${size.value} MiB${source(size, index)}`,
         );
       } else if (isGpu && ownFloor < size.value) {
-        ctx.report(at("memory", "floor"), "a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size");
+        ctx.report(
+          at("memory", "floor"),
+          "a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size",
+        );
       }
       return;
     }

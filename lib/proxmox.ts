@@ -15,7 +15,10 @@
  * instruction set Talos needs (CX16, LAHF/SAHF, POPCNT, SSE3, SSE4.1, SSE4.2, SSSE3). `host` and
  * `max` pass the host CPU through. Custom models are `custom-<name>`.
  */
-export const PROXMOX_CPU_MODELS: ReadonlyMap<string, { readonly x86_64_v2: boolean }> = new Map<string, { readonly x86_64_v2: boolean }>([
+export const PROXMOX_CPU_MODELS: ReadonlyMap<string, { readonly x86_64_v2: boolean }> = new Map<
+  string,
+  { readonly x86_64_v2: boolean }
+>([
   ...[
     "486",
     "pentium",

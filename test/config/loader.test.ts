@@ -63,7 +63,8 @@ describe("loadConfig", () => {
       const ids = (ctx.valid.list ?? []).map((e: { id?: string } | undefined) => e?.id ?? "?");
       if (ids.includes("bad")) ctx.report(["list"], `saw ids ${ids.join(",")}`);
       if (ctx.valid.a?.n === 13) ctx.warn(["a", "n"], "is unlucky");
-      if (ctx.given(["a", "m"]) && ctx.invalid(["a", "m"])) ctx.report(["a"], `m is given as ${JSON.stringify(ctx.raw(["a", "m"]))}`);
+      if (ctx.given(["a", "m"]) && ctx.invalid(["a", "m"]))
+        ctx.report(["a"], `m is given as ${JSON.stringify(ctx.raw(["a", "m"]))}`);
     },
     resolve: (parsed: any) => ({ total: parsed.a.n + parsed.list.length }),
   };
@@ -77,18 +78,22 @@ describe("loadConfig", () => {
 
   test("checks see every valid field, even of invalid sections and elements; lists keep their indices", () => {
     const load = () =>
-      loadConfig("s", spec, rawConfig({ a: { n: 1, m: "x", extra: 1 }, list: [{ id: "bad" }, { id: 7 }, "junk", { id: "ok", size: 0.5 }] }));
+      loadConfig(
+        "s",
+        spec,
+        rawConfig({ a: { n: 1, m: "x", extra: 1 }, list: [{ id: "bad" }, { id: 7 }, "junk", { id: "ok", size: 0.5 }] }),
+      );
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(
       [
         "invalid configuration for stack s (7 problems):",
-        "  homelab:a.m: must be a number, got \"x\"",
+        '  homelab:a.m: must be a number, got "x"',
         "  homelab:a.extra: unknown key (known keys: n, m)",
         "  homelab:list[1].id: must be a string, got 7",
-        "  homelab:list[2]: must be a map, got \"junk\"",
+        '  homelab:list[2]: must be a map, got "junk"',
         "  homelab:list[3].size: must be an integer, got 0.5",
         "  homelab:list: saw ids bad,?,?,ok",
-      ].join("\n") + "\n  homelab:a: m is given as \"x\"",
+      ].join("\n") + '\n  homelab:a: m is given as "x"',
     );
   });
 
@@ -104,7 +109,10 @@ describe("validPart", () => {
   const schema = z.strictObject({
     name: z.string(),
     count: z.number().default(3),
-    nested: z.strictObject({ on: z.boolean(), tags: z.array(z.string()) }).partial().default({}),
+    nested: z
+      .strictObject({ on: z.boolean(), tags: z.array(z.string()) })
+      .partial()
+      .default({}),
     device: z.preprocess((v) => (typeof v === "string" ? { id: v } : v), z.strictObject({ id: z.string().min(2) })).optional(),
     secret: z.string().transform((v) => v.length),
   });
@@ -118,7 +126,11 @@ describe("validPart", () => {
       { count: 3, nested: { tags: ["a", undefined, "c"] } },
     ],
     ["preprocessing applies before the fields are looked at", { device: "x" }, { count: 3, nested: {}, device: {} }],
-    ["preprocessing applies before the fields are looked at (valid)", { device: "xy" }, { count: 3, nested: {}, device: { id: "xy" } }],
+    [
+      "preprocessing applies before the fields are looked at (valid)",
+      { device: "xy" },
+      { count: 3, nested: {}, device: { id: "xy" } },
+    ],
     ["a value of the wrong kind is left out whole", "text", undefined],
   ])("%s", (_name, raw, expected) => expect(validPart(schema, raw)).toEqual(expected));
 });

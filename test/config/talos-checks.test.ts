@@ -99,7 +99,9 @@ const CROSS_CHECKS: [string, Edit, string[]][] = [
   [
     "Talos's minimum memory per role",
     (l) => (l.vm = { memory: { size: 1024 } }),
-    ["homelab:nodes[0].memory.size: 1024 MiB (from homelab:vm.memory.size) is below Talos's minimum of 2048 MiB for a control plane"],
+    [
+      "homelab:nodes[0].memory.size: 1024 MiB (from homelab:vm.memory.size) is below Talos's minimum of 2048 MiB for a control plane",
+    ],
   ],
   [
     "Talos's minimum disk",
@@ -150,11 +152,7 @@ const CROSS_CHECKS: [string, Edit, string[]][] = [
     (l) => Object.assign(l.proxmox, { apiToken: TOKEN, username: "root@pam", password: "pw" }),
     ["homelab:proxmox.password: give either apiToken or username/password, not both"],
   ],
-  [
-    "a password needs a user",
-    (l) => (l.proxmox.password = "pw"),
-    ["homelab:proxmox.username: is required when password is set"],
-  ],
+  ["a password needs a user", (l) => (l.proxmox.password = "pw"), ["homelab:proxmox.username: is required when password is set"]],
   [
     "a Talos release the rendered documents support",
     (l) => (l.cluster.talosVersion = "v1.11.5"),
@@ -201,7 +199,7 @@ test("each unrelated error is reported alone, and touches no check", () => {
   expect(problems(UNRELATED[6]![1])).toEqual([
     'homelab:nodes[0].protect: must be true or false, got "yes"',
     'homelab:nodes[1].protect: must be true or false, got "yes"',
-    'homelab:nodes[2].gpu.devices[0].xvga: must be true or false, got 1',
+    "homelab:nodes[2].gpu.devices[0].xvga: must be true or false, got 1",
     'homelab:nodes[2].protect: must be true or false, got "yes"',
   ]);
 });

@@ -383,17 +383,25 @@ describe("each rule", () => {
     [
       "a Kubernetes version newer than the Talos release runs",
       (l) => Object.assign(l.cluster, { talosVersion: "v1.12.4", kubernetesVersion: "v1.36.0" }),
-      ["homelab:cluster.kubernetesVersion: Kubernetes v1.36.0 is not supported by Talos v1.12.4, which runs Kubernetes 1.30 to 1.35"],
+      [
+        "homelab:cluster.kubernetesVersion: Kubernetes v1.36.0 is not supported by Talos v1.12.4, which runs Kubernetes 1.30 to 1.35",
+      ],
     ],
     ["the oldest and newest Kubernetes of a release are fine", (l) => (l.cluster.kubernetesVersion = "1.31.0"), []],
     [
       "the Proxmox endpoint without the API path",
       (l) => (l.proxmox.endpoint = "https://pve.example.net:8006/api2/json"),
-      ["homelab:proxmox.endpoint: must not include the API path: the provider appends /api2/json itself; use https://pve.example.net:8006/"],
+      [
+        "homelab:proxmox.endpoint: must not include the API path: the provider appends /api2/json itself; use https://pve.example.net:8006/",
+      ],
     ],
     [
       "usable MAC addresses",
-      (l) => ((l.nodes[0].mac = "01:00:5e:00:00:01"), (l.nodes[1].mac = "00:00:00:00:00:00"), (l.nodes[2].mac = "ff:ff:ff:ff:ff:ff")),
+      (l) => (
+        (l.nodes[0].mac = "01:00:5e:00:00:01"),
+        (l.nodes[1].mac = "00:00:00:00:00:00"),
+        (l.nodes[2].mac = "ff:ff:ff:ff:ff:ff")
+      ),
       [
         "homelab:nodes[0].mac: 01:00:5e:00:00:01 is a multicast address (odd first octet), which no NIC can have; use a unicast one, e.g. starting with 02: (locally administered)",
         "homelab:nodes[1].mac: 00:00:00:00:00:00 is not a usable MAC address",
@@ -422,12 +430,19 @@ describe("each rule", () => {
     ],
     [
       "NVIDIA modules need their extension; nvidia: false needs none",
-      (l) => ((l.image.gpu.extensions = [AGENT, "siderolabs/nvidia-container-toolkit-production"]), (l.nodes[2].gpu.nvidia = true)),
+      (l) => (
+        (l.image.gpu.extensions = [AGENT, "siderolabs/nvidia-container-toolkit-production"]),
+        (l.nodes[2].gpu.nvidia = true)
+      ),
       [
         "homelab:nodes[2].gpu.nvidia: true loads the NVIDIA kernel modules, but homelab:image.gpu.extensions has none of siderolabs/nonfree-kmod-nvidia-lts, siderolabs/nonfree-kmod-nvidia-production, siderolabs/nvidia-open-gpu-kernel-modules-lts, siderolabs/nvidia-open-gpu-kernel-modules-production; add one, or set nvidia: false",
       ],
     ],
-    ["an image without NVIDIA modules for nvidia: false", (l) => ((l.image.gpu.extensions = [AGENT]), (l.nodes[2].gpu.nvidia = false)), []],
+    [
+      "an image without NVIDIA modules for nvidia: false",
+      (l) => ((l.image.gpu.extensions = [AGENT]), (l.nodes[2].gpu.nvidia = false)),
+      [],
+    ],
     ["a gpu schematic id is taken on trust", (l) => (l.image.gpu = { schematicId: "b".repeat(64) }), []],
     [
       "an API token in USER@REALM!TOKENID=SECRET form, never echoed",
@@ -466,7 +481,9 @@ describe("each rule", () => {
     [
       "control planes have Talos's minimum of 2 CPUs",
       (l) => ((l.vm = { cpu: { cores: 1 } }), (l.nodes[0].cpu = { sockets: 1 })),
-      ["homelab:nodes[0].cpu.cores: 1 core (from homelab:vm.cpu.cores) × 1 socket is below Talos's minimum of 2 CPUs for a control plane"],
+      [
+        "homelab:nodes[0].cpu.cores: 1 core (from homelab:vm.cpu.cores) × 1 socket is below Talos's minimum of 2 CPUs for a control plane",
+      ],
     ],
     ["2 sockets of 1 core are 2 CPUs", (l) => (l.nodes[0].cpu = { cores: 1, sockets: 2 }), []],
     [
