@@ -177,9 +177,9 @@ export function loadConfig<S extends Sections, Resolved>(
   options: LoadOptions = {},
 ): Loaded<Resolved> {
   const namespace = options.namespace ?? CONFIG_NAMESPACE;
-  const problems: ConfigProblem[] = [];
+  const found: { path: ConfigPath; problem: ConfigProblem }[] = [];
   const warnings: string[] = [];
-  const report: Report = (path, message) => problems.push({ key: formatKey(path, namespace), message });
+  const report: Report = (path, message) => found.push({ path, problem: { key: formatKey(path, namespace), message } });
   const warn: Report = (path, message) => warnings.push(`${formatKey(path, namespace)}: ${message}`);
 
   for (const key of Object.keys(raw.values).sort()) {
@@ -214,11 +214,28 @@ export function loadConfig<S extends Sections, Resolved>(
     warn,
   });
 
-  if (problems.length > 0) throw new ConfigError(stack, problems);
+  if (found.length > 0) throw new ConfigError(stack, inReadingOrder(found, Object.keys(spec.sections)));
   return {
     config: spec.resolve(parsed as Parsed<S>),
     warnings: [...secretWarnings(raw, parsed, namespace), ...warnings],
   };
+}
+
+/**
+ * Problems in the order a reader meets their keys: by section (unknown top-level keys first), then
+ * by list index (everything about `nodes[0]` before `nodes[1]`); otherwise as found — a key's own
+ * problems before those of the checks across keys.
+ */
+function inReadingOrder(found: readonly { path: ConfigPath; problem: ConfigProblem }[], sections: readonly string[]): ConfigProblem[] {
+  const indices = (path: ConfigPath) => path.filter((p): p is number => typeof p === "number");
+  const compare = (a: ConfigPath, b: ConfigPath): number => {
+    const bySection = sections.indexOf(String(a[0])) - sections.indexOf(String(b[0]));
+    if (bySection !== 0) return bySection;
+    const [x, y] = [indices(a), indices(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return x.length - y.length;
+  };
+  return [...found].sort((a, b) => compare(a.path, b.path)).map((f) => f.problem);
 }
 
 /** The raw value at `path`, or `undefined`. */

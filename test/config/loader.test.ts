@@ -76,7 +76,7 @@ describe("loadConfig", () => {
     });
   });
 
-  test("checks see every valid field, even of invalid sections and elements; lists keep their indices", () => {
+  test("checks see every valid field, even of invalid sections and elements; lists keep their indices; problems come by section, then by index", () => {
     const load = () =>
       loadConfig(
         "s",
@@ -89,11 +89,12 @@ describe("loadConfig", () => {
         "invalid configuration for stack s (7 problems):",
         '  homelab:a.m: must be a number, got "x"',
         "  homelab:a.extra: unknown key (known keys: n, m)",
+        '  homelab:a: m is given as "x"',
+        "  homelab:list: saw ids bad,?,?,ok",
         "  homelab:list[1].id: must be a string, got 7",
         '  homelab:list[2]: must be a map, got "junk"',
         "  homelab:list[3].size: must be an integer, got 0.5",
-        "  homelab:list: saw ids bad,?,?,ok",
-      ].join("\n") + '\n  homelab:a: m is given as "x"',
+      ].join("\n"),
     );
   });
 

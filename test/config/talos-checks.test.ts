@@ -199,8 +199,8 @@ test("each unrelated error is reported alone, and touches no check", () => {
   expect(problems(UNRELATED[6]![1])).toEqual([
     'homelab:nodes[0].protect: must be true or false, got "yes"',
     'homelab:nodes[1].protect: must be true or false, got "yes"',
-    "homelab:nodes[2].gpu.devices[0].xvga: must be true or false, got 1",
     'homelab:nodes[2].protect: must be true or false, got "yes"',
+    "homelab:nodes[2].gpu.devices[0].xvga: must be true or false, got 1",
   ]);
 });
 
