@@ -226,7 +226,10 @@ export function loadConfig<S extends Sections, Resolved>(
  * by list index (everything about `nodes[0]` before `nodes[1]`); otherwise as found — a key's own
  * problems before those of the checks across keys.
  */
-function inReadingOrder(found: readonly { path: ConfigPath; problem: ConfigProblem }[], sections: readonly string[]): ConfigProblem[] {
+function inReadingOrder(
+  found: readonly { path: ConfigPath; problem: ConfigProblem }[],
+  sections: readonly string[],
+): ConfigProblem[] {
   const indices = (path: ConfigPath) => path.filter((p): p is number => typeof p === "number");
   const compare = (a: ConfigPath, b: ConfigPath): number => {
     const bySection = sections.indexOf(String(a[0])) - sections.indexOf(String(b[0]));

@@ -85,7 +85,7 @@ const proxmox = z.strictObject({
 const cluster = z.strictObject({
   /** Cluster name (Talos and kubeconfig context). */
   name: dnsLabel,
-  /** Talos release the images boot and install, e.g. `v1.13.9` (supported: see lib/talos-versions). */
+  /** Talos release the images boot and install, e.g. `v1.13.9` (supported: see lib/talos-support). */
   talosVersion: z.string().regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/, {
     error: (i) => `must be a Talos release like v1.13.9, got ${JSON.stringify(i.input)}`,
   }),
