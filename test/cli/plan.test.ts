@@ -1,13 +1,14 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
 import { main, PROJECT_ROOT } from "../../cli/plan";
 
 const work = mkdtempSync(join(tmpdir(), "plan-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the CLI in-process and captures what it prints. */
 async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { readStackFile, SECRET_PLACEHOLDER, StackFileError } from "../../cli/stack-file";
 
 const dir = mkdtempSync(join(tmpdir(), "stack-file-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(text: string): string {
   const path = join(dir, `Pulumi.${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(path, text);
