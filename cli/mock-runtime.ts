@@ -30,6 +30,9 @@ export interface RecordedResource {
   readonly dependencies: readonly string[];
   readonly protect: boolean;
   readonly ignoreChanges: readonly string[];
+  /** URNs whose replacement replaces this resource too. */
+  readonly replaceWith: readonly string[];
+  readonly deleteBeforeReplace: boolean;
   readonly additionalSecretOutputs: readonly string[];
   /** Plugin version and download URL the package asked for (empty for components). */
   readonly version: string;
@@ -85,6 +88,8 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProtect(): boolean;
   getIgnorechangesList(): string[];
+  getReplaceWithList(): string[];
+  getDeletebeforereplace(): boolean;
   getAdditionalsecretoutputsList(): string[];
   getVersion(): string;
   getPlugindownloadurl(): string;
@@ -188,6 +193,8 @@ function recordResource(request: RegisterRequest, urn: string): RecordedResource
     dependencies: request.getDependenciesList(),
     protect: request.getProtect(),
     ignoreChanges: request.getIgnorechangesList(),
+    replaceWith: request.getReplaceWithList(),
+    deleteBeforeReplace: request.getDeletebeforereplace(),
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     version: request.getVersion(),
     pluginDownloadURL: request.getPlugindownloadurl(),

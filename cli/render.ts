@@ -72,6 +72,8 @@ export function resourcesJson(plan: StackPlan) {
       ...(r.provider ? { provider: r.provider } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.ignoreChanges.length > 0 ? { ignoreChanges: r.ignoreChanges } : {}),
+      ...(r.replaceWith.length > 0 ? { replaceWith: r.replaceWith } : {}),
+      ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
       inputs: mask(r.inputs),
       dependencies: [...r.dependencies].sort(),
     })),

@@ -53,8 +53,12 @@ export interface ProxmoxNodeArgs {
   memory: {
     /** Memory in MiB. */
     size: pulumi.Input<number>;
-    /** Balloon floor in MiB: Proxmox may reclaim memory down to this. @default size (no ballooning) */
-    floor?: pulumi.Input<number>;
+    /**
+     * Balloon floor in MiB: Proxmox may reclaim memory down to this. Without it the VM has no
+     * balloon device at all. Not allowed with PCI devices (passthrough pins all memory).
+     * @default none (no ballooning)
+     */
+    floor?: number;
   };
   disk: {
     /** Size in GiB. */
@@ -87,6 +91,13 @@ export interface ProxmoxClusterArgs {
   imageFactoryUrl?: string;
   /** Datastore the disk images are downloaded to (needs the `iso` content type). @default "local" */
   imageDatastore?: string;
+  /**
+   * The image datastore is shared by every Proxmox node (NFS, CephFS, ...): download each image
+   * once, through `imageNode`, instead of once per node. @default false
+   */
+  sharedImageDatastore?: boolean;
+  /** The Proxmox node that downloads images to a shared datastore. @default the first node's host */
+  imageNode?: string;
   /** Image variants by name, e.g. `{ base: {...}, gpu: {...} }`. Only variants some node uses are downloaded. */
   images: Record<string, ProxmoxImageVariant>;
   network: {
@@ -119,6 +130,9 @@ function validate(name: string, args: ProxmoxClusterArgs): void {
       fail(`node ${node.name} boots image "${node.image}", which is not one of: ${Object.keys(args.images).join(", ")}`);
     }
     if ((node.pciDevices?.length ?? 0) > MAX_PCI_DEVICES) fail(`node ${node.name} has more than ${MAX_PCI_DEVICES} PCI devices`);
+    if ((node.pciDevices?.length ?? 0) > 0 && node.memory.floor !== undefined) {
+      fail(`node ${node.name} passes PCI devices through and cannot balloon; leave memory.floor unset`);
+    }
     for (const device of node.pciDevices ?? []) {
       if ((device.id === undefined) === (device.mapping === undefined)) {
         fail(`node ${node.name}: each PCI device needs exactly one of id or mapping`);
@@ -179,7 +193,7 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
 
     this.vms = {};
     for (const node of args.nodes) {
-      this.vms[node.name] = nodeVm(this, name, args, node, images.get(imageKey(node.image, node.host))!);
+      this.vms[node.name] = nodeVm(this, name, args, node, images.get(imageKey(args, node))!);
     }
 
     this.installerImages = Object.fromEntries(
@@ -205,11 +219,12 @@ function schematicId(parent: pulumi.Resource, name: string, variant: string, ima
   return schematic.id;
 }
 
-function imageKey(variant: string, host: string): string {
-  return `${variant}@${host}`;
+/** Which download a node boots from: per variant and host, or per variant on a shared datastore. */
+function imageKey(args: ProxmoxClusterArgs, node: ProxmoxNodeArgs): string {
+  return args.sharedImageDatastore ? node.image : `${node.image}@${node.host}`;
 }
 
-/** One download per image variant and Proxmox node that some VM boots from. */
+/** One download per image variant and Proxmox node that some VM boots from (per variant when shared). */
 function downloadImages(
   parent: pulumi.Resource,
   name: string,
@@ -218,20 +233,21 @@ function downloadImages(
   schematicIds: Record<string, pulumi.Output<string>>,
 ): Map<string, proxmoxve.download.File> {
   const files = new Map<string, proxmoxve.download.File>();
-  const wanted = [...new Set(args.nodes.map((n) => imageKey(n.image, n.host)))].sort();
+  const wanted = [...new Set(args.nodes.map((n) => imageKey(args, n)))].sort();
+  const sharedHost = args.imageNode ?? args.nodes[0]!.host;
   for (const key of wanted) {
-    const [variant, host] = key.split("@") as [string, string];
+    const [variant, host = sharedHost] = key.split("@") as [string, string?];
     const id = schematicIds[variant]!;
     files.set(
       key,
       new proxmoxve.download.File(
-        `${name}-${variant}-image-${host}`,
+        args.sharedImageDatastore ? `${name}-${variant}-image` : `${name}-${variant}-image-${host}`,
         {
           nodeName: host,
           datastoreId: args.imageDatastore ?? "local",
           contentType: "iso",
           url: id.apply((s) => diskImageUrl(factoryUrl, s, args.talosVersion)),
-          fileName: id.apply((s) => diskImageFileName(s, args.talosVersion)),
+          fileName: id.apply((s) => diskImageFileName(args.clusterName, s, args.talosVersion)),
           decompressionAlgorithm: "zst",
           // The stored file is the decompressed image, so its size never matches the URL's;
           // overwrite would re-download it on every refresh.
@@ -267,6 +283,8 @@ function nodeVm(
       started: true,
       // Talos has nothing to save on shutdown; do not wait for a guest that may ignore ACPI.
       stopOnDestroy: true,
+      // A new host moves the VM (Proxmox migration) instead of re-creating it.
+      migrate: true,
       machine: "q35",
       bios: "ovmf",
       efiDisk: { datastoreId: node.disk.datastore, type: "4m", fileFormat: "raw", preEnrolledKeys: false },
@@ -281,7 +299,8 @@ function nodeVm(
         waitForIp: { disabled: true },
       },
       cpu: { cores: node.cpu.cores, sockets: node.cpu.sockets ?? 1, type: node.cpu.type ?? "host" },
-      memory: { dedicated: node.memory.size, floating: node.memory.floor ?? node.memory.size },
+      // floating 0 removes the balloon device: a VM balloons only when it is given a floor.
+      memory: { dedicated: node.memory.size, floating: node.memory.floor ?? 0 },
       disks: [
         {
           interface: "scsi0",
@@ -315,6 +334,9 @@ function nodeVm(
     {
       parent,
       protect: node.protect ?? false,
+      // A replaced VM keeps its VM id, MAC and IP: the old one must be gone before the new one
+      // exists (and the node's Talos apply, replaced with it, resets the old node first).
+      deleteBeforeReplace: true,
       // The boot disk is imported from the image once. A new Talos version or schematic must not
       // re-image running nodes: Talos upgrades in place from the installer image instead.
       ignoreChanges: ["disks[0].fileId"],

@@ -1,6 +1,9 @@
 import * as talos from "@pulumiverse/talos";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterEndpoint, nodePatches, type TalosDocument, type TalosRole } from "../lib/talos";
+import { clusterEndpoint, nodePatches, type NodeTaint, type TalosDocument, type TalosRole } from "../lib/talos";
+import { KUBERNETES_UPGRADE_SCRIPT, ROLLOUT_CREATE, ROLLOUT_SCRIPT } from "../lib/talos-commands";
+import { contractOf } from "../lib/talos-support";
 import { toYaml, toYamlDocuments } from "../lib/yaml";
 
 /** One Talos node. */
@@ -12,7 +15,11 @@ export interface TalosNodeArgs {
   ip: string;
   /** MAC of the node's LAN NIC: the `lan` link alias selects the NIC by it. */
   macAddress: string;
-  /** Installer image (with the node's extensions), e.g. `factory.talos.dev/nocloud-installer/<id>:v1.13.9`. */
+  /**
+   * Installer image the node runs (its Talos release and extensions), e.g.
+   * `factory.talos.dev/nocloud-installer/<id>:v1.13.9`. A new one rolls the node forward with
+   * `talosctl upgrade`.
+   */
   installImage: pulumi.Input<string>;
   /** Load the NVIDIA kernel modules. @default false */
   nvidia?: boolean;
@@ -20,15 +27,33 @@ export interface TalosNodeArgs {
   bootstrap?: boolean;
   /** Extra config documents for this node, applied after the cluster-wide `patches`. */
   patches?: readonly TalosDocument[];
-  /** What must exist before the config is applied (the node's VM). Never other nodes. */
+  /** Kubernetes labels of the node. */
+  labels?: Readonly<Record<string, string>>;
+  /** Kubernetes taints of the node (set when the node registers; see the README). */
+  taints?: readonly NodeTaint[];
+  /**
+   * The node's machine (its VM). The config is applied once it exists, and applied again to a
+   * new machine whenever it is replaced (the apply is replaced with it).
+   */
+  machine?: pulumi.Resource;
+  /** What else must exist before the config is applied. Never other nodes. */
   dependsOn?: readonly pulumi.Resource[];
 }
+
+/** How the provider applies a changed config (the Talos provider's `applyMode`). */
+export type TalosApplyMode = "auto" | "no_reboot" | "reboot" | "staged" | "staged_if_needing_reboot";
 
 export interface TalosBootstrapArgs {
   /** Cluster name (a DNS label). */
   clusterName: string;
-  /** Talos version contract of the generated config, e.g. `v1.13.9`. */
+  /** Talos release the nodes run, e.g. `v1.13.9` (the installer images carry it). */
   talosVersion: string;
+  /**
+   * Talos version contract of the generated config (`talosctl gen config --talos-version`): which
+   * defaults a config gets. Pin it at the first deploy; upgrades leave it alone.
+   * @default the `vX.Y` of talosVersion
+   */
+  configVersion?: string;
   /** Kubernetes version. @default Talos's default for its release */
   kubernetesVersion?: string;
   /** Shared control-plane VIP; the Kubernetes endpoint is `https://<vip>:6443`. @default the bootstrap node's IP */
@@ -51,6 +76,27 @@ export interface TalosBootstrapArgs {
   nodes: readonly TalosNodeArgs[];
   /** Protect the machine secrets (the cluster's CAs) from deletion. @default false */
   protectSecrets?: boolean;
+  /**
+   * How changed configs are applied. The default stages a change that needs a reboot and lets
+   * the rollout reboot one node at a time; `auto` reboots every affected node at once.
+   * @default "staged_if_needing_reboot"
+   */
+  applyMode?: TalosApplyMode;
+  rollout?: {
+    /** Workers rebooted or upgraded at the same time (control planes: always one). @default 1 */
+    maxUnavailableWorkers?: number;
+    /** How long one node may take to come back healthy (a Go duration). @default "15m" */
+    timeout?: string;
+  };
+  /**
+   * Reset a node that is removed (or whose machine is replaced) before its machine goes:
+   * cordon, drain and, on a control plane, leave etcd. @default true
+   */
+  resetOnDelete?: boolean;
+  /** Prepare every node for Longhorn (kernel module, kubelet mount). @default false */
+  longhorn?: boolean;
+  /** How long the kubeconfig output waits for the cluster to be healthy (a Go duration). @default "10m" */
+  healthTimeout?: string;
 }
 
 function validate(name: string, args: TalosBootstrapArgs): TalosNodeArgs {
@@ -63,6 +109,8 @@ function validate(name: string, args: TalosBootstrapArgs): TalosNodeArgs {
     names.add(node.name);
     if (node.bootstrap && node.role !== "controlplane") fail(`node ${node.name} bootstraps but is not a control plane`);
   }
+  const batch = args.rollout?.maxUnavailableWorkers;
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) fail(`rollout.maxUnavailableWorkers must be a whole number ≥ 1, got ${batch}`);
   const flagged = args.nodes.filter((n) => n.bootstrap);
   if (flagged.length > 1) fail(`only one node can bootstrap, got ${flagged.map((n) => n.name).join(", ")}`);
   const bootstrapNode = flagged[0] ?? args.nodes.find((n) => n.role === "controlplane");
@@ -106,13 +154,14 @@ export class TalosBootstrap extends pulumi.ComponentResource {
     const bootstrapNode = validate(name, args);
     super(TalosBootstrap.__pulumiType, name, {}, opts);
 
+    const configVersion = args.configVersion ?? contractOf(args.talosVersion);
     const secrets = new talos.machine.Secrets(
       `${name}-secrets`,
-      { talosVersion: args.talosVersion },
+      { talosVersion: configVersion },
       {
         parent: this,
         protect: args.protectSecrets ?? false,
-        // The secrets are the cluster's identity; a Talos upgrade must never regenerate them.
+        // The secrets are the cluster's identity: nothing may ever regenerate them.
         ignoreChanges: ["talosVersion"],
       },
     );
@@ -120,43 +169,148 @@ export class TalosBootstrap extends pulumi.ComponentResource {
     const machineSecrets = pulumi.secret(secrets.machineSecrets);
     const clientConfiguration = pulumi.secret(secrets.clientConfiguration);
     const endpoint = clusterEndpoint(args.vip ?? bootstrapNode.ip);
+    const controlPlanes = args.nodes.filter((n) => n.role === "controlplane");
+    const workers = args.nodes.filter((n) => n.role === "worker");
+
+    const talosconfig = talos.client.getConfigurationOutput(
+      {
+        clusterName: args.clusterName,
+        clientConfiguration,
+        endpoints: controlPlanes.map((n) => n.ip),
+        nodes: args.nodes.map((n) => n.ip),
+      },
+      { parent: this },
+    );
+    this.talosconfig = pulumi.secret(talosconfig.talosConfig);
 
     this.patches = {};
-    const applies = args.nodes.map((node) => {
+    const applies: Record<string, talos.machine.ConfigurationApply> = {};
+    for (const node of args.nodes) {
       const documents = renderPatches(args, node);
       this.patches[node.name] = documents.apply(toYamlDocuments);
-      return {
-        node,
-        apply: applyConfiguration(this, name, args, node, documents, { machineSecrets, clientConfiguration, endpoint }),
-      };
-    });
+      applies[node.name] = applyConfiguration(this, name, args, node, documents, {
+        machineSecrets,
+        clientConfiguration,
+        endpoint,
+        configVersion,
+      });
+    }
 
     // etcd is bootstrapped once, on one control plane, after every control plane has its config.
     const bootstrap = new talos.machine.Bootstrap(
       `${name}-bootstrap`,
       { node: bootstrapNode.ip, endpoint: bootstrapNode.ip, clientConfiguration },
-      { parent: this, dependsOn: applies.filter((a) => a.node.role === "controlplane").map((a) => a.apply) },
+      {
+        parent: this,
+        dependsOn: controlPlanes.map((n) => applies[n.name]!),
+        // Bootstrapping happens once in a cluster's life: when the bootstrap node is later
+        // removed and another control plane takes its place here, nothing may bootstrap again.
+        ignoreChanges: ["node", "endpoint"],
+      },
     );
+
+    const rollouts = rollOut(this, name, args, applies, this.talosconfig);
+    new command.local.Command(
+      `${name}-kubernetes`,
+      {
+        create: `echo "Kubernetes \${KUBERNETES_VERSION:-(Talos's default)}"`,
+        update: KUBERNETES_UPGRADE_SCRIPT,
+        environment: {
+          TALOSCONFIG_DATA: this.talosconfig,
+          NODE: bootstrapNode.ip,
+          KUBERNETES_VERSION: args.kubernetesVersion ?? "",
+          TALOS_VERSION: args.talosVersion,
+        },
+        triggers: [args.kubernetesVersion ?? ""],
+        logging: "stdoutAndStderr",
+      },
+      // Kubernetes moves only once every node runs the Talos release that supports it.
+      { parent: this, dependsOn: [bootstrap, ...rollouts] },
+    );
+
     const kubeconfig = new talos.cluster.Kubeconfig(
       `${name}-kubeconfig`,
       { node: bootstrapNode.ip, endpoint: bootstrapNode.ip, clientConfiguration },
       { parent: this, dependsOn: [bootstrap] },
     );
-    const talosconfig = talos.client.getConfigurationOutput(
+    // The kubeconfig means a working cluster: it resolves once Talos reports the cluster healthy
+    // (Kubernetes checks skipped: the CNI comes with the platform stack), within healthTimeout.
+    const health = talos.cluster.getHealthOutput(
       {
-        clusterName: args.clusterName,
         clientConfiguration,
-        endpoints: args.nodes.filter((n) => n.role === "controlplane").map((n) => n.ip),
-        nodes: args.nodes.map((n) => n.ip),
+        endpoints: controlPlanes.map((n) => n.ip),
+        controlPlaneNodes: controlPlanes.map((n) => n.ip),
+        workerNodes: workers.map((n) => n.ip),
+        skipKubernetesChecks: true,
+        timeouts: { read: args.healthTimeout ?? "10m" },
       },
-      { parent: this },
+      { parent: this, dependsOn: [bootstrap, ...Object.values(applies)] },
     );
 
-    this.kubeconfig = pulumi.secret(kubeconfig.kubeconfigRaw);
-    this.talosconfig = pulumi.secret(talosconfig.talosConfig);
+    this.kubeconfig = pulumi.secret(pulumi.all([health.id, kubeconfig.kubeconfigRaw]).apply(([, raw]) => raw));
     this.endpoint = pulumi.output(endpoint);
     this.registerOutputs({ kubeconfig: this.kubeconfig, talosconfig: this.talosconfig, endpoint: this.endpoint });
   }
+}
+
+/**
+ * The rollout: one command per node that, on a change, upgrades it to a new installer image or
+ * reboots it into a staged config, then waits for the node and the cluster to be healthy.
+ * Control planes go one at a time, then workers in batches of `maxUnavailableWorkers`; each
+ * waits for the one before. On a first deploy the commands only record the image (nothing to
+ * roll), so the chain costs no time.
+ */
+function rollOut(
+  parent: pulumi.Resource,
+  name: string,
+  args: TalosBootstrapArgs,
+  applies: Record<string, talos.machine.ConfigurationApply>,
+  talosconfig: pulumi.Output<string>,
+): command.local.Command[] {
+  const controlPlanes = args.nodes.filter((n) => n.role === "controlplane");
+  const workers = args.nodes.filter((n) => n.role === "worker");
+  const batchSize = args.rollout?.maxUnavailableWorkers ?? 1;
+  const batches: TalosNodeArgs[][] = [
+    ...controlPlanes.map((n) => [n]),
+    ...Array.from({ length: Math.ceil(workers.length / batchSize) }, (_, i) => workers.slice(i * batchSize, (i + 1) * batchSize)),
+  ];
+  const all: command.local.Command[] = [];
+  let previous: command.local.Command[] = [];
+  for (const batch of batches) {
+    const current = batch.map((node) => {
+      const apply = applies[node.name]!;
+      const rollout = new command.local.Command(
+        `${name}-${node.name}-rollout`,
+        {
+          create: ROLLOUT_CREATE,
+          update: ROLLOUT_SCRIPT,
+          environment: {
+            TALOSCONFIG_DATA: talosconfig,
+            NODE: node.ip,
+            INSTALLER_IMAGE: node.installImage,
+            TALOS_VERSION: args.talosVersion,
+            APPLY_MODE: apply.resolvedApplyMode,
+            CONTROL_PLANES: controlPlanes.map((n) => n.ip).join(","),
+            WORKERS: workers.map((n) => n.ip).join(","),
+            TIMEOUT: args.rollout?.timeout ?? "15m",
+          },
+          // Re-run for a new image and whenever the node's applied config changes (even to the
+          // same apply mode); the image also shows in plans, where the environment is secret.
+          triggers: [node.installImage, apply.machineConfigurationHash],
+          logging: "stdoutAndStderr",
+        },
+        {
+          parent,
+          dependsOn: [apply, ...previous],
+          ...(node.machine ? { replaceWith: [node.machine] } : {}),
+        },
+      );
+      all.push(rollout);
+      return rollout;
+    });
+    previous = current;
+  }
+  return all;
 }
 
 /** A node's patches (documents), rendered once its installer image is known. */
@@ -177,6 +331,9 @@ function renderPatches(args: TalosBootstrapArgs, node: TalosNodeArgs): pulumi.Ou
       installImage,
       nvidia: node.nvidia,
       allowSchedulingOnControlPlanes: args.allowSchedulingOnControlPlanes,
+      labels: node.labels,
+      taints: node.taints,
+      longhorn: args.longhorn,
       extraPatches: [...(args.patches ?? []), ...(node.patches ?? [])],
     }),
   );
@@ -188,11 +345,17 @@ interface ClusterIdentity {
   clientConfiguration: pulumi.Output<talos.types.output.machine.ClientConfiguration>;
   /** Kubernetes API endpoint. */
   endpoint: string;
+  /** The config contract (`vX.Y`). */
+  configVersion: string;
 }
 
 /**
  * Generates a node's machine configuration (the provider's configuration invoke, with the
  * node's patches) and applies it to the node, after the node's own machine and nothing else.
+ *
+ * The provider never reads a node back (its Read is empty), so a machine that is replaced would
+ * keep its old apply and stay in maintenance mode: the apply is replaced with its machine, and
+ * deleted before the machine (reset on the way out, when `resetOnDelete`).
  */
 function applyConfiguration(
   parent: pulumi.Resource,
@@ -208,12 +371,13 @@ function applyConfiguration(
       clusterEndpoint: cluster.endpoint,
       machineType: node.role,
       machineSecrets: cluster.machineSecrets,
-      talosVersion: args.talosVersion,
+      talosVersion: cluster.configVersion,
       kubernetesVersion: args.kubernetesVersion,
       configPatches: documents.apply((docs) => docs.map(toYaml)),
     },
     { parent },
   );
+  const resetOnDelete = args.resetOnDelete ?? true;
   return new talos.machine.ConfigurationApply(
     `${name}-${node.name}-config`,
     {
@@ -221,7 +385,16 @@ function applyConfiguration(
       endpoint: node.ip,
       clientConfiguration: cluster.clientConfiguration,
       machineConfigurationInput: configuration.machineConfiguration,
+      applyMode: args.applyMode ?? "staged_if_needing_reboot",
+      // Graceful: cordon and drain the node and, on a control plane, leave etcd; then halt.
+      onDestroy: { reset: resetOnDelete, graceful: true, reboot: false },
     },
-    { parent, dependsOn: [...(node.dependsOn ?? [])] },
+    {
+      parent,
+      dependsOn: [...(node.machine ? [node.machine] : []), ...(node.dependsOn ?? [])],
+      ...(node.machine ? { replaceWith: [node.machine] } : {}),
+      // The old node is reset before a new apply reaches the same address.
+      deleteBeforeReplace: true,
+    },
   );
 }

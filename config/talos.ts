@@ -1,9 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { derivedMac, hostAddressProblem, parseCidr, parseIpv4 } from "../lib/net";
-import type { TalosDocument, TalosRole } from "../lib/talos";
+import { GPU_TAINT, LONGHORN_EXTENSIONS, type NodeTaint, type TalosDocument, type TalosRole } from "../lib/talos";
 import {
+  contractOf,
   kubernetesVersionProblem,
+  minorOf,
+  OLDEST_TALOS,
   NVIDIA_CONTAINER_TOOLKIT_EXTENSIONS,
   NVIDIA_KERNEL_MODULE_EXTENSIONS,
   TALOS_MINIMUMS,
@@ -78,6 +81,10 @@ const proxmox = z.strictObject({
       agent: z.boolean().optional(),
       /** Unencrypted private key in PEM format. Secret. */
       privateKey: secretString().optional(),
+      /** Addresses of the Proxmox nodes, where the API reports one the provider cannot reach. */
+      nodes: z
+        .array(z.strictObject({ name: proxmoxNodeName, address: hostOrIp, port: int(1, 65535).optional() }))
+        .optional(),
     })
     .optional(),
 });
@@ -94,6 +101,33 @@ const cluster = z.strictObject({
     .string()
     .regex(/^v?\d+\.\d+\.\d+$/, { error: (i) => `must be a version like 1.36.0, got ${JSON.stringify(i.input)}` })
     .optional(),
+  /**
+   * The Talos config contract (`vX.Y`): which defaults generated configs get. Pin it at the first
+   * deploy and leave it when upgrading. Default: the `vX.Y` of talosVersion.
+   */
+  configVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/, { error: (i) => `must be a Talos minor like v1.13, got ${JSON.stringify(i.input)}` })
+    .optional(),
+  /** How changed configs are applied; default stages reboots for the rollout. */
+  applyMode: z.enum(["auto", "no_reboot", "reboot", "staged", "staged_if_needing_reboot"]).default("staged_if_needing_reboot"),
+  /** How changes roll over the nodes. */
+  rollout: z
+    .strictObject({
+      /** Workers rebooted or upgraded at once. Default 1. */
+      maxUnavailableWorkers: int(1, 1000).default(1),
+      /** How long one node may take to come back healthy. Default `15m`. */
+      timeout: z
+        .string()
+        .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { error: (i) => `must be a duration like 15m or 1h30m, got ${JSON.stringify(i.input)}` })
+        .refine((v) => v !== "", { error: "must not be empty" })
+        .default("15m"),
+    })
+    .default({ maxUnavailableWorkers: 1, timeout: "15m" }),
+  /** Reset (drain, leave etcd) a node that is removed before its VM is deleted. Default true. */
+  resetOnDelete: z.boolean().default(true),
+  /** `longhorn`: every node gets what Longhorn needs (extensions, kernel module, kubelet mount). */
+  storage: z.enum(["none", "longhorn"]).default("none"),
   /** Disk Talos installs to. Default `/dev/sda` (the VM's scsi0 disk). */
   installDisk: z
     .string()
@@ -153,6 +187,8 @@ const image = z.strictObject({
   factoryUrl: httpsUrl.default("https://factory.talos.dev"),
   /** Proxmox datastore the disk images are downloaded to (needs the `iso` content type). Default `local`. */
   datastore: proxmoxStorageId.default("local"),
+  /** The datastore is shared by every Proxmox node: download each image once. Default false. */
+  sharedDatastore: z.boolean().default(false),
   /** Image of every node without PCI devices. */
   base: imageVariant,
   /** Image of nodes with PCI devices (GPU drivers). */
@@ -174,7 +210,7 @@ const memory = z
   .strictObject({
     /** Memory in MiB. */
     size: int(512, 16 * 1024 * 1024),
-    /** Balloon floor in MiB: Proxmox may reclaim memory down to this. Default: `size` (no ballooning). */
+    /** Balloon floor in MiB: Proxmox may reclaim memory down to this. Default: none (no balloon device); 0 = none. */
     floor: int(0, 16 * 1024 * 1024),
   })
   .partial();
@@ -236,6 +272,35 @@ const gpu = z.strictObject({
   nvidia: z.boolean().default(true),
 });
 
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** `[prefix/]name`: a DNS subdomain prefix and a 63-character name (Kubernetes label keys). */
+const labelKey = z.string().refine(
+  (v) => {
+    const slash = v.lastIndexOf("/");
+    const prefix = slash < 0 ? undefined : v.slice(0, slash);
+    return LABEL_NAME.test(v.slice(slash + 1)) && (prefix === undefined || dnsName.safeParse(prefix).success);
+  },
+  { error: (i) => `must be a Kubernetes label key like example.com/role, got ${JSON.stringify(i.input)}` },
+);
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
+  error: (i) => `must be a Kubernetes label value (at most 63 letters, digits, - _ .), got ${JSON.stringify(i.input)}`,
+});
+
+/** A taint, `key=value:Effect` / `key:Effect` or a map. */
+const taint = z.preprocess(
+  (value) => {
+    if (typeof value !== "string") return value;
+    const match = /^([^=:]+)(?:=([^:]*))?:([^:]+)$/.exec(value);
+    return match ? { key: match[1], ...(match[2] !== undefined ? { value: match[2] } : {}), effect: match[3] } : { key: value };
+  },
+  z.strictObject({
+    key: labelKey,
+    value: labelValue.optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+  }),
+);
+
 const node = z.strictObject({
   /** Node name: VM name, hostname and Kubernetes node name. */
   name: dnsLabel,
@@ -257,6 +322,10 @@ const node = z.strictObject({
   tags: z.array(proxmoxTag).optional(),
   /** Run the QEMU guest agent. Default `homelab:vm.agent`, else true. */
   agent: z.boolean().optional(),
+  /** Kubernetes labels of the node. */
+  labels: z.record(labelKey, labelValue).optional(),
+  /** Kubernetes taints (`key=value:Effect`); a GPU node gets `nvidia.com/gpu=true:NoSchedule` unless set. */
+  taints: z.array(taint).optional(),
   /** PCI passthrough: makes this a GPU node booting the `gpu` image. */
   gpu: gpu.optional(),
   /** Extra Talos config documents for this node, applied after the cluster-wide ones. */
@@ -300,6 +369,7 @@ export interface TalosNodeConfig {
   /** The node the cluster is bootstrapped on (exactly one control plane). */
   readonly bootstrap: boolean;
   readonly cpu: { readonly cores: number; readonly sockets: number; readonly type: string };
+  /** Memory in MiB and the balloon floor in MiB (0: no balloon device). */
   readonly memory: { readonly size: number; readonly floor: number };
   readonly disk: {
     readonly size: number;
@@ -313,6 +383,10 @@ export interface TalosNodeConfig {
   /** Image variant the VM boots. */
   readonly image: "base" | "gpu";
   readonly gpu?: { readonly devices: readonly PciDevice[]; readonly nvidia: boolean };
+  /** Kubernetes labels. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Kubernetes taints (a GPU node's default: `nvidia.com/gpu=true:NoSchedule`). */
+  readonly taints: readonly NodeTaint[];
   readonly patches: readonly TalosDocument[];
   readonly protect: boolean;
 }
@@ -333,12 +407,23 @@ export interface TalosConfig {
     readonly apiToken?: pulumi.Output<string>;
     readonly username?: string;
     readonly password?: pulumi.Output<string>;
-    readonly ssh?: { readonly username?: string; readonly agent?: boolean; readonly privateKey?: pulumi.Output<string> };
+    readonly ssh?: {
+      readonly username?: string;
+      readonly agent?: boolean;
+      readonly privateKey?: pulumi.Output<string>;
+      readonly nodes?: readonly { readonly name: string; readonly address: string; readonly port?: number }[];
+    };
   };
   readonly cluster: {
     readonly name: string;
     readonly talosVersion: string;
+    /** The config contract, `vX.Y` (defaulted from talosVersion). */
+    readonly configVersion: string;
     readonly kubernetesVersion?: string;
+    readonly applyMode: "auto" | "no_reboot" | "reboot" | "staged" | "staged_if_needing_reboot";
+    readonly rollout: { readonly maxUnavailableWorkers: number; readonly timeout: string };
+    readonly resetOnDelete: boolean;
+    readonly storage: "none" | "longhorn";
     readonly installDisk: string;
     readonly allowSchedulingOnControlPlanes: boolean;
     readonly protect: boolean;
@@ -357,6 +442,8 @@ export interface TalosConfig {
   readonly image: {
     readonly factoryUrl: string;
     readonly datastore: string;
+    readonly sharedDatastore: boolean;
+    /** With `cluster.storage: longhorn`, extension lists include what Longhorn needs. */
     readonly base: ImageVariantConfig;
     readonly gpu?: ImageVariantConfig;
   };
@@ -412,12 +499,11 @@ function source(effective: Effective<unknown>, index: number): string {
   return effective.from[0] === "nodes" && effective.from[1] === index ? "" : ` (from ${formatKey(effective.from)})`;
 }
 
-/** The balloon floor a node runs with, per the merge rules; `size` means no ballooning. */
-function floorOf(size: number, n: { gpu?: unknown; memory?: { floor?: number } }, vmFloor: number | undefined): number {
+/** The balloon floor a node runs with, per the merge rules; 0 means no balloon device at all. */
+function floorOf(n: { gpu?: unknown; memory?: { floor?: number } }, vmFloor: number | undefined): number {
   if (n.memory?.floor !== undefined) return n.memory.floor;
   // PCI passthrough pins all guest memory: a GPU node never inherits a balloon floor.
-  if (n.gpu !== undefined || vmFloor === undefined) return size;
-  return vmFloor;
+  return n.gpu !== undefined ? 0 : (vmFloor ?? 0);
 }
 
 // ---------------------------------------------------------------- cross-field checks
@@ -442,6 +528,21 @@ function checkCluster(ctx: CheckContext<Sections>): void {
   const talos = talosVersionProblem(c.talosVersion);
   if (talos?.level === "error") ctx.report(["cluster", "talosVersion"], talos.message);
   if (talos?.level === "warning") ctx.warn(["cluster", "talosVersion"], talos.message);
+  if (c.configVersion !== undefined && talos?.level !== "error") {
+    const contract = minorOf(c.configVersion)!;
+    const running = minorOf(c.talosVersion)!;
+    if (contract.major !== running.major || contract.minor > running.minor) {
+      ctx.report(
+        ["cluster", "configVersion"],
+        `${c.configVersion} is newer than the running Talos ${c.talosVersion}: the config contract can only be a release the nodes already run`,
+      );
+    } else if (talosVersionProblem(`${c.configVersion}.0`)?.level === "error") {
+      ctx.report(
+        ["cluster", "configVersion"],
+        `${c.configVersion} is older than v${OLDEST_TALOS}, the first contract with the multi-document network config this program renders`,
+      );
+    }
+  }
   if (c.kubernetesVersion !== undefined && talos?.level !== "error") {
     const k8s = kubernetesVersionProblem(c.talosVersion, c.kubernetesVersion);
     if (k8s?.level === "error") ctx.report(["cluster", "kubernetesVersion"], k8s.message);
@@ -570,11 +671,8 @@ function checkResources(ctx: CheckContext<Sections>, nodes: readonly (ValidNode 
           at("memory", "floor"),
           `balloon floor ${ownFloor} MiB is above the memory size ${size.value} MiB${source(size, index)}`,
         );
-      } else if (isGpu && ownFloor < size.value) {
-        ctx.report(
-          at("memory", "floor"),
-          "a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size",
-        );
+      } else if (isGpu && ownFloor > 0) {
+        ctx.report(at("memory", "floor"), "a node with PCI passthrough cannot balloon; leave the floor unset (or 0)");
       }
       return;
     }
@@ -584,7 +682,7 @@ function checkResources(ctx: CheckContext<Sections>, nodes: readonly (ValidNode 
       ctx.report(
         at("memory", "size"),
         `${size.value} MiB is below the balloon floor ${vmFloor} MiB inherited from homelab:vm.memory.floor; ` +
-          `set ${formatPath(at("memory", "floor"))} too (equal to the size for no ballooning)`,
+          `set ${formatPath(at("memory", "floor"))} too (0 for no ballooning)`,
       );
     }
   });
@@ -694,6 +792,33 @@ function checkGpus(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | und
   });
 }
 
+/** Label prefixes the NodeRestriction admission plugin keeps a worker's kubelet from setting. */
+const RESTRICTED_LABEL_PREFIXES = ["node-role.kubernetes.io/", "node-restriction.kubernetes.io/"];
+
+/** Labels a worker's kubelet may set; Longhorn needs its extensions in every image. */
+function checkNodeMetadata(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[]): void {
+  nodes.forEach((n, index) => {
+    if (n?.role !== "worker" || !n.labels) return;
+    for (const key of Object.keys(n.labels)) {
+      const prefix = RESTRICTED_LABEL_PREFIXES.find((p) => key.startsWith(p));
+      if (prefix) {
+        ctx.report(
+          ["nodes", index, "labels", key],
+          `a worker's kubelet may not set ${prefix}* labels (NodeRestriction admission plugin); set them with kubectl or from the platform`,
+        );
+      }
+    }
+  });
+  if (ctx.valid.cluster?.storage !== "longhorn") return;
+  for (const variant of ["base", "gpu"] as const) {
+    if (ctx.valid.image?.[variant]?.schematicId === undefined) continue;
+    ctx.warn(
+      ["image", variant, "schematicId"],
+      `cluster.storage is longhorn: this fixed schematic must include ${LONGHORN_EXTENSIONS.join(" and ")} (they are added to extension lists, not to a schematic id)`,
+    );
+  }
+}
+
 /** CPU models newer than the list known here are allowed, with a warning. */
 function checkCpuModels(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[], vm: ValidVm): void {
   const warnAt = (path: ConfigPath, type: string | undefined) => {
@@ -724,12 +849,14 @@ function resolveNode(
     mac: nodeMac(parsed.cluster.name, n),
     bootstrap: n.name === bootstrapName,
     cpu: { ...VM_DEFAULTS.cpu, ...v.cpu, ...n.cpu },
-    memory: { size, floor: floorOf(size, n, v.memory?.floor) },
+    memory: { size, floor: floorOf(n, v.memory?.floor) },
     disk: { ...VM_DEFAULTS.disk, ...v.disk, ...n.disk },
     tags: [...new Set([...(v.tags ?? []), ...(n.tags ?? [])])].sort(),
     agent: n.agent ?? v.agent ?? VM_DEFAULTS.agent,
     image: n.gpu ? "gpu" : "base",
     ...(n.gpu ? { gpu: n.gpu } : {}),
+    labels: n.labels ?? {},
+    taints: n.taints ?? (n.gpu ? [GPU_TAINT] : []),
     patches: n.patches,
     protect: n.protect ?? parsed.cluster.protect,
   };
@@ -751,15 +878,23 @@ export const talosConfigSpec: ConfigSpec<Sections, TalosConfig> = {
     checkImages(ctx, nodes, vm);
     checkGpus(ctx, nodes);
     checkCpuModels(ctx, nodes, vm);
+    checkNodeMetadata(ctx, nodes);
   },
   resolve(parsed) {
     const bootstrapName =
       parsed.nodes.find((n) => n.bootstrap)?.name ?? parsed.nodes.find((n) => n.role === "controlplane")!.name;
+    const longhorn = parsed.cluster.storage === "longhorn";
+    const withStorage = (v: ImageVariantConfig): ImageVariantConfig =>
+      longhorn && v.extensions ? { ...v, extensions: [...new Set([...v.extensions, ...LONGHORN_EXTENSIONS])].sort() } : v;
     return {
       proxmox: parsed.proxmox,
-      cluster: parsed.cluster,
+      cluster: { ...parsed.cluster, configVersion: parsed.cluster.configVersion ?? contractOf(parsed.cluster.talosVersion) },
       network: parsed.network,
-      image: parsed.image,
+      image: {
+        ...parsed.image,
+        base: withStorage(parsed.image.base),
+        ...(parsed.image.gpu ? { gpu: withStorage(parsed.image.gpu) } : {}),
+      },
       nodes: parsed.nodes.map((n) => resolveNode(parsed, n, bootstrapName)),
     };
   },

@@ -110,3 +110,9 @@ export function kubernetesVersionProblem(talosVersion: string, kubernetesVersion
     message: `Kubernetes ${kubernetesVersion} is not supported by Talos ${talosVersion}, which runs Kubernetes ${oldest} to ${newest}`,
   };
 }
+
+/** `v1.13.9` → `v1.13`: the config contract (Talos minor) a release implies. */
+export function contractOf(talosVersion: string): string {
+  const match = /^(v\d+\.\d+)/.exec(talosVersion);
+  return match ? match[1]! : talosVersion;
+}

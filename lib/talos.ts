@@ -24,6 +24,22 @@ export const KUBERNETES_API_PORT = 6443;
 const PLATFORM = "nocloud";
 const ARCH = "amd64";
 
+/** System extensions Longhorn needs on every node (Longhorn's Talos guide): iscsiadm and its tools. */
+export const LONGHORN_EXTENSIONS = ["siderolabs/iscsi-tools", "siderolabs/util-linux-tools"] as const;
+
+/** Where Longhorn keeps its data; the kubelet must see it with shared mount propagation. */
+export const LONGHORN_DATA_PATH = "/var/lib/longhorn";
+
+/** A Kubernetes taint on a node. */
+export interface NodeTaint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** The taint GPU nodes get unless told otherwise: only pods asking for the GPU land there. */
+export const GPU_TAINT: NodeTaint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" };
+
 /** Kernel modules the NVIDIA system extensions need loaded (Talos NVIDIA GPU guide). */
 export const NVIDIA_KERNEL_MODULES = ["nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"] as const;
 
@@ -50,10 +66,12 @@ export function diskImageUrl(factoryUrl: string, schematicId: string, talosVersi
 
 /**
  * File name of the decompressed image on the Proxmox datastore. Proxmox only accepts `.img`/`.iso`
- * names for `iso` content; the version and schematic prefix keep variants and versions apart.
+ * names for `iso` content. The cluster name keeps two clusters (`talos`, `talos-dev`) sharing a
+ * datastore from writing, or deleting, each other's file; version and schematic keep variants and
+ * versions apart.
  */
-export function diskImageFileName(schematicId: string, talosVersion: string): string {
-  return `talos-${talosVersion}-${schematicId.slice(0, 8)}-${PLATFORM}-${ARCH}.img`;
+export function diskImageFileName(clusterName: string, schematicId: string, talosVersion: string): string {
+  return `${clusterName}-talos-${talosVersion}-${schematicId.slice(0, 8)}-${PLATFORM}-${ARCH}.img`;
 }
 
 /** The installer image Talos uses for installs and upgrades, with the schematic's extensions. */
@@ -106,6 +124,12 @@ export interface NodePatchInput {
   readonly nvidia?: boolean;
   /** Allow ordinary workloads on control planes (clusters without workers). */
   readonly allowSchedulingOnControlPlanes?: boolean;
+  /** Kubernetes labels of the node (`machine.nodeLabels`). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Kubernetes taints of the node (`machine.nodeTaints`). */
+  readonly taints?: readonly NodeTaint[];
+  /** Prepare the node for Longhorn: the iSCSI kernel module and the kubelet mount of its data path. */
+  readonly longhorn?: boolean;
   /** Extra documents appended after the rendered ones, in order (cluster-wide first, then the node's). */
   readonly extraPatches?: readonly TalosDocument[];
 }
@@ -124,10 +148,24 @@ function machinePatch(input: NodePatchInput): TalosDocument {
     install: { disk: input.installDisk, image: input.installImage },
     kubelet: { nodeIP: { validSubnets } },
   };
+  const modules: string[] = [];
   if (input.nvidia) {
-    machine.kernel = { modules: NVIDIA_KERNEL_MODULES.map((name) => ({ name })) };
+    modules.push(...NVIDIA_KERNEL_MODULES);
     // The NVIDIA container toolkit needs the BPF JIT hardening relaxed (Talos NVIDIA guide).
     machine.sysctls = { "net.core.bpf_jit_harden": "1" };
+  }
+  if (input.longhorn) {
+    // Longhorn attaches volumes over iSCSI and mounts them below its data path, which the
+    // kubelet (a container on Talos) must share with the host.
+    modules.push("iscsi_tcp");
+    (machine.kubelet as Record<string, unknown>).extraMounts = [
+      { destination: LONGHORN_DATA_PATH, type: "bind", source: LONGHORN_DATA_PATH, options: ["bind", "rshared", "rw"] },
+    ];
+  }
+  if (modules.length > 0) machine.kernel = { modules: modules.map((name) => ({ name })) };
+  if (input.labels && Object.keys(input.labels).length > 0) machine.nodeLabels = { ...input.labels };
+  if (input.taints && input.taints.length > 0) {
+    machine.nodeTaints = Object.fromEntries(input.taints.map((t) => [t.key, `${t.value ?? ""}:${t.effect}`]));
   }
 
   // Cilium replaces both the CNI and kube-proxy; it is installed by the platform stack.

@@ -4,6 +4,7 @@ import { ProxmoxCluster, type ProxmoxImageVariant } from "../components/proxmox-
 import { TalosBootstrap } from "../components/talos-bootstrap";
 import type { TalosConfig } from "../config/talos";
 import { parseCidr } from "../lib/net";
+import { KUBERNETES_UPGRADE_SCRIPT, ROLLOUT_SCRIPT } from "../lib/talos-commands";
 import type { ProgramResult } from "./program";
 
 /**
@@ -19,7 +20,7 @@ export function run(cfg: TalosConfig): ProgramResult {
     apiToken: cfg.proxmox.apiToken,
     username: cfg.proxmox.username,
     password: cfg.proxmox.password,
-    ssh: cfg.proxmox.ssh && { ...cfg.proxmox.ssh },
+    ssh: cfg.proxmox.ssh && { ...cfg.proxmox.ssh, nodes: cfg.proxmox.ssh.nodes?.map((n) => ({ ...n })) },
   });
   const talosProvider = new talos.Provider("talos", { imageFactoryUrl: cfg.image.factoryUrl });
 
@@ -30,6 +31,8 @@ export function run(cfg: TalosConfig): ProgramResult {
       talosVersion: cfg.cluster.talosVersion,
       imageFactoryUrl: cfg.image.factoryUrl,
       imageDatastore: cfg.image.datastore,
+      sharedImageDatastore: cfg.image.sharedDatastore,
+      imageNode: cfg.proxmox.node,
       images: {
         base: variant(cfg.image.base),
         ...(cfg.image.gpu ? { gpu: variant(cfg.image.gpu) } : {}),
@@ -51,7 +54,7 @@ export function run(cfg: TalosConfig): ProgramResult {
         macAddress: n.mac,
         image: n.image,
         cpu: n.cpu,
-        memory: n.memory,
+        memory: { size: n.memory.size, ...(n.memory.floor > 0 ? { floor: n.memory.floor } : {}) },
         disk: n.disk,
         pciDevices: n.gpu?.devices,
         agent: n.agent,
@@ -67,7 +70,12 @@ export function run(cfg: TalosConfig): ProgramResult {
     {
       clusterName: cfg.cluster.name,
       talosVersion: cfg.cluster.talosVersion,
+      configVersion: cfg.cluster.configVersion,
       kubernetesVersion: cfg.cluster.kubernetesVersion,
+      applyMode: cfg.cluster.applyMode,
+      rollout: cfg.cluster.rollout,
+      resetOnDelete: cfg.cluster.resetOnDelete,
+      longhorn: cfg.cluster.storage === "longhorn",
       vip: cfg.network.vip,
       network: {
         cidr: cfg.network.cidr,
@@ -89,7 +97,9 @@ export function run(cfg: TalosConfig): ProgramResult {
         nvidia: n.gpu?.nvidia ?? false,
         bootstrap: n.bootstrap,
         patches: n.patches,
-        dependsOn: [vms.vms[n.name]!],
+        labels: n.labels,
+        taints: n.taints,
+        machine: vms.vms[n.name]!,
       })),
     },
     { providers: [talosProvider] },
@@ -103,7 +113,12 @@ export function run(cfg: TalosConfig): ProgramResult {
       nodeIps: vms.nodeIps,
       vmIds: vms.vmIds,
     },
-    artifacts: Object.fromEntries(cfg.nodes.map((n) => [`${n.name}.talos.yaml`, cluster.patches[n.name]!])),
+    artifacts: {
+      ...Object.fromEntries(cfg.nodes.map((n) => [`${n.name}.talos.yaml`, cluster.patches[n.name]!])),
+      // The scripts the rollout and Kubernetes upgrade commands run (the same for every node).
+      "talos-rollout.sh": ROLLOUT_SCRIPT,
+      "kubernetes-upgrade.sh": KUBERNETES_UPGRADE_SCRIPT,
+    },
   };
 }
 

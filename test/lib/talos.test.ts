@@ -23,7 +23,8 @@ describe("Image Factory", () => {
   ])("installer image from %s", (factory, image) => expect(installerImage(factory, ID, "v1.13.9")).toBe(image));
 
   test("image file name is an .img with version and schematic prefix", () => {
-    expect(diskImageFileName(ID, "v1.13.9")).toBe("talos-v1.13.9-37656798-nocloud-amd64.img");
+    expect(diskImageFileName("lab", ID, "v1.13.9")).toBe("lab-talos-v1.13.9-37656798-nocloud-amd64.img");
+    expect(diskImageFileName("lab-dev", ID, "v1.13.9")).toBe("lab-dev-talos-v1.13.9-37656798-nocloud-amd64.img");
   });
 
   test("schematic sorts extensions and adds kernel args only when given", () => {

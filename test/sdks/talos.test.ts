@@ -48,6 +48,7 @@ const resources: Record<string, ResourceClass> = {
 const functions: Record<string, (args: any) => pulumi.Output<unknown>> = {
   "talos:machine/getConfiguration:getConfiguration": talos.machine.getConfigurationOutput,
   "talos:client/getConfiguration:getConfiguration": talos.client.getConfigurationOutput,
+  "talos:cluster/getHealth:getHealth": talos.cluster.getHealthOutput,
 };
 
 test("package identity: name, version, plugin name and download URL", () => {

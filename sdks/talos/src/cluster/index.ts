@@ -1,1 +1,2 @@
 export * from "./kubeconfig";
+export * from "./getHealth";

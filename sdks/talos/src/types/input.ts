@@ -58,6 +58,11 @@ export namespace cluster {
     create?: pulumi.Input<string>;
     update?: pulumi.Input<string>;
   }
+  export type GetHealthClientConfiguration = machine.ClientConfiguration;
+  export interface GetHealthTimeouts {
+    /** How long to wait, as a Go duration (`10m`). */
+    read?: pulumi.Input<string>;
+  }
 }
 
 export namespace client {

@@ -48,4 +48,7 @@ export namespace cluster {
     create?: string;
     update?: string;
   }
+  export interface GetHealthTimeouts {
+    read?: string;
+  }
 }
