@@ -130,13 +130,13 @@ function validate(name: string, args: ProxmoxClusterArgs): void {
       fail(`node ${node.name} boots image "${node.image}", which is not one of: ${Object.keys(args.images).join(", ")}`);
     }
     if ((node.pciDevices?.length ?? 0) > MAX_PCI_DEVICES) fail(`node ${node.name} has more than ${MAX_PCI_DEVICES} PCI devices`);
-    if ((node.pciDevices?.length ?? 0) > 0 && node.memory.floor !== undefined) {
-      fail(`node ${node.name} passes PCI devices through and cannot balloon; leave memory.floor unset`);
-    }
     for (const device of node.pciDevices ?? []) {
       if ((device.id === undefined) === (device.mapping === undefined)) {
         fail(`node ${node.name}: each PCI device needs exactly one of id or mapping`);
       }
+    }
+    if ((node.pciDevices?.length ?? 0) > 0 && (node.memory.floor ?? 0) > 0) {
+      fail(`node ${node.name} passes PCI devices through and cannot balloon; leave memory.floor unset`);
     }
   }
   for (const [variant, image] of Object.entries(args.images)) {

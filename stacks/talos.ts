@@ -1,5 +1,6 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as talos from "@pulumiverse/talos";
+import * as command from "@pulumi/command";
 import { ProxmoxCluster, type ProxmoxImageVariant } from "../components/proxmox-cluster";
 import { TalosBootstrap } from "../components/talos-bootstrap";
 import type { TalosConfig } from "../config/talos";
@@ -23,6 +24,8 @@ export function run(cfg: TalosConfig): ProgramResult {
     ssh: cfg.proxmox.ssh && { ...cfg.proxmox.ssh, nodes: cfg.proxmox.ssh.nodes?.map((n) => ({ ...n })) },
   });
   const talosProvider = new talos.Provider("talos", { imageFactoryUrl: cfg.image.factoryUrl });
+  // Runs talosctl on the machine running `pulumi up` (rollouts, Kubernetes upgrades).
+  const commands = new command.Provider("command", {});
 
   const vms = new ProxmoxCluster(
     cfg.cluster.name,
@@ -102,7 +105,7 @@ export function run(cfg: TalosConfig): ProgramResult {
         machine: vms.vms[n.name]!,
       })),
     },
-    { providers: [talosProvider] },
+    { providers: [talosProvider, commands] },
   );
 
   return {

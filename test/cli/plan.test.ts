@@ -37,7 +37,7 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/ \+   │  ├─ proxmoxve:index\/vmLegacy:VmLegacy\s+homelab-cp1\n/);
     expect(stdout).toContain('    endpoint    : "https://10.20.0.10:6443"\n    kubeconfig  : "[secret]"\n');
     expect(stdout).toContain('    talosconfig : "[secret]"\n');
-    expect(stdout).toContain("Resources:\n    + 27 to create\n");
+    expect(stdout).toContain("Resources:\n    + 36 to create\n");
     expect(stdout).toContain(
       "      7  proxmoxve:index/vmLegacy:VmLegacy\n      7  talos:machine/configurationApply:ConfigurationApply\n",
     );
@@ -50,17 +50,17 @@ describe("npm run plan", () => {
     expect(stderr).toBe(`wrote ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(["artifacts", "graph.mmd", "resources.json"]);
     expect(readdirSync(join(out, "artifacts")).sort()).toEqual(
-      ["cp1", "cp2", "cp3", "gpu1", "w1", "w2", "w3"].map((n) => `${n}.talos.yaml`),
+      [...["cp1", "cp2", "cp3", "gpu1"].map((n) => `${n}.talos.yaml`), "kubernetes-upgrade.sh", "talos-rollout.sh", ...["w1", "w2", "w3"].map((n) => `${n}.talos.yaml`)],
     );
     const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
-    expect(resources.resources).toHaveLength(27);
-    expect(resources.invokes).toHaveLength(8);
+    expect(resources.resources).toHaveLength(36);
+    expect(resources.invokes).toHaveLength(9);
     const secrets = resources.resources.find((r: any) => r.name === "homelab-secrets");
     expect(secrets).toMatchObject({
       type: "talos:machine/secrets:Secrets",
       protect: true,
       ignoreChanges: ["talosVersion"],
-      inputs: { talosVersion: "v1.13.9" },
+      inputs: { talosVersion: "v1.13" },
     });
     const apply = resources.resources.find((r: any) => r.name === "homelab-w1-config");
     expect(apply.inputs).toEqual({
@@ -189,7 +189,7 @@ describe("npm run plan", () => {
   test("--all plans every example stack; --format markdown suits a PR comment", async () => {
     const run = await plan("--all", "--format", "markdown");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**27 to create.**");
+    expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**36 to create.**");
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
   });
 });

@@ -83,7 +83,7 @@ describe("ProxmoxCluster", () => {
       datastoreId: "local",
       contentType: "iso",
       url: `https://factory.talos.dev/image/${SCHEMATIC}/v1.13.9/nocloud-amd64.raw.zst`,
-      fileName: "talos-v1.13.9-37656798-nocloud-amd64.img",
+      fileName: "lab-talos-v1.13.9-37656798-nocloud-amd64.img",
       decompressionAlgorithm: "zst",
       overwrite: false,
       uploadTimeout: 1800,
@@ -104,6 +104,7 @@ describe("ProxmoxCluster", () => {
       onBoot: true,
       started: true,
       stopOnDestroy: true,
+      migrate: true,
       machine: "q35",
       bios: "ovmf",
       efiDisk: { datastoreId: "local-lvm", type: "4m", fileFormat: "raw", preEnrolledKeys: false },
@@ -145,14 +146,14 @@ describe("ProxmoxCluster", () => {
       { device: "hostpci0", id: "0000:01:00", pcie: true, rombar: true, xvga: false },
       { device: "hostpci1", mapping: "gpu-audio", pcie: false, rombar: false, xvga: true },
     ]);
-    expect(gpu1.inputs.memory).toEqual({ dedicated: 16384, floating: 16384 });
+    expect(gpu1.inputs.memory).toEqual({ dedicated: 16384, floating: 0 });
     expect(gpu1.inputs.agent).toEqual({ enabled: false, waitForIp: { disabled: true } });
     expect(gpu1.inputs.disks).toEqual([
       {
         interface: "scsi0",
         datastoreId: "nvme",
         size: 100,
-        fileId: "local:iso/talos-v1.13.9-37656798-nocloud-amd64.img",
+        fileId: "local:iso/lab-talos-v1.13.9-37656798-nocloud-amd64.img",
         fileFormat: "raw",
         iothread: false,
         ssd: false,

@@ -28,7 +28,7 @@ function lab(vms: Record<string, pulumi.CustomResource>, overrides: Partial<Talo
     ip,
     macAddress: `02:00:00:00:00:${ip.split(".")[3]}`,
     installImage: pulumi.output(IMAGE),
-    dependsOn: [vms[name]!],
+    machine: vms[name]!,
     ...extra,
   });
   return {
@@ -59,6 +59,11 @@ describe("TalosBootstrap", () => {
   test("children: secrets, one config apply per node, one bootstrap, one kubeconfig", async () => {
     const r = await build();
     expect(r.childrenOf(r.get("lab", TalosBootstrap.__pulumiType))).toEqual([
+      "command:local:Command::lab-cp1-rollout",
+      "command:local:Command::lab-cp2-rollout",
+      "command:local:Command::lab-cp3-rollout",
+      "command:local:Command::lab-kubernetes",
+      "command:local:Command::lab-w1-rollout",
       "talos:cluster/kubeconfig:Kubeconfig::lab-kubeconfig",
       "talos:machine/bootstrap:Bootstrap::lab-bootstrap",
       `${APPLY}::lab-cp1-config`,
@@ -104,7 +109,14 @@ describe("TalosBootstrap", () => {
   test("applies send the generated configuration to the node itself", async () => {
     const r = await build();
     const apply = r.get("lab-w1-config");
-    expect(Object.keys(apply.inputs).sort()).toEqual(["clientConfiguration", "endpoint", "machineConfigurationInput", "node"]);
+    expect(Object.keys(apply.inputs).sort()).toEqual([
+      "applyMode",
+      "clientConfiguration",
+      "endpoint",
+      "machineConfigurationInput",
+      "node",
+      "onDestroy",
+    ]);
     expect(apply.inputs).toMatchObject({ node: "10.0.0.21", endpoint: "10.0.0.21" });
     expect(reveal(apply.inputs.machineConfigurationInput)).toEqual([
       "<placeholder: generated worker machine configuration>",
@@ -136,7 +148,7 @@ describe("TalosBootstrap", () => {
       clusterEndpoint: "https://10.0.0.10:6443",
       machineType: "worker",
       machineSecrets: true,
-      talosVersion: "v1.13.9",
+      talosVersion: "v1.13",
       kubernetesVersion: "1.36.0",
       configPatches: expected.map(toYaml),
     });
@@ -169,7 +181,7 @@ describe("TalosBootstrap", () => {
 
   test("the machine secrets are protectable and survive Talos upgrades", async () => {
     const plain = (await build()).get("lab-secrets");
-    expect(plain.inputs).toEqual({ talosVersion: "v1.13.9" });
+    expect(plain.inputs).toEqual({ talosVersion: "v1.13" });
     expect(plain.protect).toBe(false);
     expect(plain.ignoreChanges).toEqual(["talosVersion"]);
     expect((await build(() => ({ protectSecrets: true }))).get("lab-secrets").protect).toBe(true);

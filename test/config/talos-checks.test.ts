@@ -88,13 +88,13 @@ const CROSS_CHECKS: [string, Edit, string[]][] = [
     "an inherited floor never silently dropped",
     (l) => ((l.vm = { memory: { floor: 3072 } }), (l.nodes[1].memory = { size: 2048 })),
     [
-      "homelab:nodes[1].memory.size: 2048 MiB is below the balloon floor 3072 MiB inherited from homelab:vm.memory.floor; set nodes[1].memory.floor too (equal to the size for no ballooning)",
+      "homelab:nodes[1].memory.size: 2048 MiB is below the balloon floor 3072 MiB inherited from homelab:vm.memory.floor; set nodes[1].memory.floor too (0 for no ballooning)",
     ],
   ],
   [
     "PCI passthrough cannot balloon",
     (l) => (l.nodes[2].memory = { floor: 1024 }),
-    ["homelab:nodes[2].memory.floor: a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size"],
+    ["homelab:nodes[2].memory.floor: a node with PCI passthrough cannot balloon; leave the floor unset (or 0)"],
   ],
   [
     "Talos's minimum memory per role",

@@ -28,6 +28,11 @@ describe("a valid config", () => {
     expect(config.cluster).toEqual({
       name: "lab",
       talosVersion: "v1.13.9",
+      configVersion: "v1.13",
+      applyMode: "staged_if_needing_reboot",
+      rollout: { maxUnavailableWorkers: 1, timeout: "15m" },
+      resetOnDelete: true,
+      storage: "none",
       installDisk: "/dev/sda",
       allowSchedulingOnControlPlanes: false,
       protect: false,
@@ -45,6 +50,7 @@ describe("a valid config", () => {
     expect(config.image).toEqual({
       factoryUrl: "https://factory.talos.dev",
       datastore: "local",
+      sharedDatastore: false,
       base: { extensions: ["siderolabs/qemu-guest-agent"] },
       gpu: {
         extensions: [
@@ -63,11 +69,13 @@ describe("a valid config", () => {
       mac: derivedMac("lab/cp1"),
       bootstrap: true,
       cpu: { cores: 2, sockets: 1, type: "host" },
-      memory: { size: 4096, floor: 4096 },
+      memory: { size: 4096, floor: 0 },
       disk: { size: 32, datastore: "local-lvm", iothread: true, ssd: true, discard: true },
       tags: [],
       agent: true,
       image: "base",
+      labels: {},
+      taints: [],
       patches: [],
       protect: false,
     });
@@ -77,6 +85,7 @@ describe("a valid config", () => {
       bootstrap: false,
       image: "gpu",
       gpu: { devices: [{ mapping: "gpu0", pcie: true, rombar: true, xvga: false }], nvidia: true },
+      taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }],
     });
   });
 
@@ -116,7 +125,7 @@ describe("a valid config", () => {
       protect: false,
       mac: "02:aa:00:00:00:01",
     });
-    expect(gpu1).toMatchObject({ memory: { size: 8192, floor: 8192 } });
+    expect(gpu1).toMatchObject({ memory: { size: 8192, floor: 0 } });
   });
 
   test("an explicit bootstrap node wins over the first control plane", () => {
@@ -228,7 +237,7 @@ describe("each rule", () => {
       (l) => ((l.node = 1), (l.nodes[1].vmid = 3), (l.cluster.flavour = "x")),
       [
         'homelab:node: unknown key (did you mean "nodes"?)',
-        "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, installDisk, allowSchedulingOnControlPlanes, protect, patches)",
+        "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, configVersion, applyMode, rollout, resetOnDelete, storage, installDisk, allowSchedulingOnControlPlanes, protect, patches)",
         'homelab:nodes[1].vmid: unknown key (did you mean "vmId"?)',
       ],
     ],
@@ -353,7 +362,7 @@ describe("each rule", () => {
     [
       "PCI passthrough cannot balloon",
       (l) => (l.nodes[2].memory = { floor: 1024 }),
-      ["homelab:nodes[2].memory.floor: a node with PCI passthrough cannot balloon; leave the floor unset or equal to the size"],
+      ["homelab:nodes[2].memory.floor: a node with PCI passthrough cannot balloon; leave the floor unset (or 0)"],
     ],
     [
       "Proxmox credentials: one kind",

@@ -23,6 +23,7 @@ describe("the talos stack on the example config", () => {
       "pulumi:pulumi:Stack": 1,
       "pulumi:providers:proxmoxve": 1,
       "pulumi:providers:talos": 1,
+      "pulumi:providers:command": 1,
       "homelab:proxmox:ProxmoxCluster": 1,
       "homelab:talos:TalosBootstrap": 1,
       "talos:imageFactory/schematic:Schematic": 2,
@@ -32,9 +33,11 @@ describe("the talos stack on the example config", () => {
       "talos:machine/configurationApply:ConfigurationApply": 7,
       "talos:machine/bootstrap:Bootstrap": 1,
       "talos:cluster/kubeconfig:Kubeconfig": 1,
+      "command:local:Command": 8,
     });
     expect(r.run.invokes.map((i) => i.token).sort()).toEqual([
       "talos:client/getConfiguration:getConfiguration",
+      "talos:cluster/getHealth:getHealth",
       ...Array(7).fill("talos:machine/getConfiguration:getConfiguration"),
     ]);
   });
@@ -43,6 +46,7 @@ describe("the talos stack on the example config", () => {
     const r = await example();
     const proxmox = r.get("proxmox", "pulumi:providers:proxmoxve");
     const talos = r.get("talos", "pulumi:providers:talos");
+    const commands = r.get("command", "pulumi:providers:command");
     // Provider inputs travel as strings, as Pulumi sends provider configuration.
     expect(proxmox.inputs).toEqual({
       endpoint: "https://pve1.lab.example.net:8006/",
@@ -51,7 +55,7 @@ describe("the talos stack on the example config", () => {
     });
     expect(talos.inputs).toEqual({ imageFactoryUrl: "https://factory.talos.dev" });
     for (const res of r.run.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
-      const provider = res.type.startsWith("talos:") ? talos : proxmox;
+      const provider = res.type.startsWith("talos:") ? talos : res.type.startsWith("command:") ? commands : proxmox;
       expect(res.provider?.startsWith(`${provider.urn}::`), `${res.name} uses ${res.provider}`).toBe(true);
     }
   });
@@ -102,7 +106,7 @@ describe("the talos stack on the example config", () => {
     expect(r.names(r.get("homelab-gpu1").dependencies)).toEqual(["homelab-gpu-image-pve2"]);
     expect(r.get("homelab-gpu1").inputs).toMatchObject({
       nodeName: "pve2",
-      memory: { dedicated: 16384, floating: 16384 },
+      memory: { dedicated: 16384, floating: 0 },
       hostpcis: [{ device: "hostpci0", mapping: "gpu0", pcie: true, rombar: true, xvga: false }],
       tags: ["gpu", "homelab", "talos", "worker"],
     });
@@ -117,7 +121,12 @@ describe("the talos stack on the example config", () => {
   test("artifacts are the very patches sent to the configuration invoke, one file per node", async () => {
     const r = await example();
     const { artifacts } = r.result;
-    expect(Object.keys(artifacts).sort()).toEqual(["cp1", "cp2", "cp3", "gpu1", "w1", "w2", "w3"].map((n) => `${n}.talos.yaml`));
+    expect(Object.keys(artifacts).sort()).toEqual([
+      ...["cp1", "cp2", "cp3", "gpu1"].map((n) => `${n}.talos.yaml`),
+      "kubernetes-upgrade.sh",
+      "talos-rollout.sh",
+      ...["w1", "w2", "w3"].map((n) => `${n}.talos.yaml`),
+    ]);
     const cp1 = (await valueOf(artifacts["cp1.talos.yaml"]!)).value;
     const sent = r.run.invokes.find(
       (i) =>
