@@ -64,11 +64,15 @@ describe("npm run plan", () => {
     });
     const apply = resources.resources.find((r: any) => r.name === "homelab-w1-config");
     expect(apply.inputs).toEqual({
+      applyMode: "staged_if_needing_reboot",
       clientConfiguration: "[secret]",
       endpoint: "10.20.0.21",
       machineConfigurationInput: "[secret]",
       node: "10.20.0.21",
+      onDestroy: { graceful: true, reboot: false, reset: true },
     });
+    expect(apply.replaceWith).toEqual(["urn:pulumi:talos::homelab::homelab:proxmox:ProxmoxCluster$proxmoxve:index/vmLegacy:VmLegacy::homelab-w1"]);
+    expect(apply.deleteBeforeReplace).toBe(true);
     const graph = readFileSync(join(out, "graph.mmd"), "utf8");
     expect(graph.startsWith("flowchart LR\n")).toBe(true);
     expect(graph).toMatch(
