@@ -90,6 +90,8 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
     id: String(args.clusterName),
     talosConfig: placeholder("talosconfig"),
   }),
+  /** The health check passes (a real one waits up to its timeout, then fails the run). */
+  "talos:cluster/getHealth:getHealth": () => ({ id: placeholder("healthy cluster") }),
 };
 
 /** Mock answer for an invoke. */

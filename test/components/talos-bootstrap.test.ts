@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { TalosBootstrap, type TalosBootstrapArgs, type TalosNodeArgs } from "../../components/talos-bootstrap";
 import { nodePatches } from "../../lib/talos";
+import { KUBERNETES_UPGRADE_SCRIPT, ROLLOUT_CREATE, ROLLOUT_SCRIPT } from "../../lib/talos-commands";
 import { toYaml, toYamlDocuments } from "../../lib/yaml";
 import { register, reveal, valueOf } from "../helpers/pulumi";
 
@@ -210,5 +211,149 @@ describe("TalosBootstrap", () => {
     ],
   ])("rejects %s before creating anything", async (_what, overrides, message) => {
     await expect(build(overrides)).rejects.toThrow(message);
+  });
+});
+
+describe("TalosBootstrap on day 2", () => {
+  const ROLLOUT = "command:local:Command";
+
+  test("an apply is replaced with its machine, and resets its node (drain, leave etcd) before the machine goes", async () => {
+    const r = await build();
+    for (const node of ["cp1", "w1"]) {
+      const apply = r.get(`lab-${node}-config`);
+      expect(r.names(apply.replaceWith)).toEqual([`vm-${node}`]);
+      expect(apply.deleteBeforeReplace).toBe(true);
+      expect(apply.inputs.onDestroy).toEqual({ reset: true, graceful: true, reboot: false });
+      // Deleting a node deletes its apply first (it depends on the machine): reset, then the VM.
+      expect(r.names(apply.dependencies)).toContain(`vm-${node}`);
+    }
+    const keep = await build(() => ({ resetOnDelete: false }));
+    expect(keep.get("lab-w1-config").inputs.onDestroy).toEqual({ reset: false, graceful: true, reboot: false });
+  });
+
+  test("changed configs are staged and rebooted by the rollout; applyMode is configurable", async () => {
+    expect((await build()).get("lab-cp1-config").inputs.applyMode).toBe("staged_if_needing_reboot");
+    expect((await build(() => ({ applyMode: "auto" }))).get("lab-cp1-config").inputs.applyMode).toBe("auto");
+  });
+
+  test("no two control planes roll at once; workers go in batches after them; applies stay parallel", async () => {
+    const r = await register(() => {
+      const vms = machines(["cp1", "cp2", "cp3", "w1", "w2", "w3", "w4"]);
+      const base = lab(vms);
+      const worker = (name: string, ip: string): TalosNodeArgs => ({
+        name,
+        role: "worker",
+        ip,
+        macAddress: `02:00:00:00:00:${ip.split(".")[3]}`,
+        installImage: IMAGE,
+        machine: vms[name]!,
+      });
+      return new TalosBootstrap("lab", {
+        ...base,
+        rollout: { maxUnavailableWorkers: 2 },
+        nodes: [
+          ...base.nodes.filter((n) => n.role === "controlplane"),
+          worker("w1", "10.0.0.21"),
+          worker("w2", "10.0.0.22"),
+          worker("w3", "10.0.0.23"),
+          worker("w4", "10.0.0.24"),
+        ],
+      });
+    });
+    const deps = (name: string) => r.names(r.get(name).dependencies);
+    // Each rollout also reads the talosconfig (the secrets) and is replaced with its machine.
+    const rollout = (node: string, ...after: string[]) => [...after, `lab-${node}-config`, "lab-secrets", `vm-${node}`].sort();
+    expect(deps("lab-cp1-rollout")).toEqual(rollout("cp1"));
+    expect(deps("lab-cp2-rollout")).toEqual(rollout("cp2", "lab-cp1-rollout"));
+    expect(deps("lab-cp3-rollout")).toEqual(rollout("cp3", "lab-cp2-rollout"));
+    expect(deps("lab-w1-rollout")).toEqual(rollout("w1", "lab-cp3-rollout"));
+    expect(deps("lab-w2-rollout")).toEqual(rollout("w2", "lab-cp3-rollout"));
+    expect(deps("lab-w3-rollout")).toEqual(rollout("w3", "lab-w1-rollout", "lab-w2-rollout"));
+    expect(deps("lab-w4-rollout")).toEqual(rollout("w4", "lab-w1-rollout", "lab-w2-rollout"));
+    // First deploy: every apply waits for its own machine and the cluster identity only.
+    for (const node of ["cp1", "cp2", "cp3", "w1", "w2", "w3", "w4"]) {
+      expect(deps(`lab-${node}-config`)).toEqual(["lab-secrets", `vm-${node}`]);
+    }
+    expect(deps("lab-kubernetes")).toEqual(
+      ["lab-bootstrap", "lab-secrets", ...["cp1", "cp2", "cp3", "w1", "w2", "w3", "w4"].map((n) => `lab-${n}-rollout`)].sort(),
+    );
+  });
+
+  test("a rollout command: nothing on create, the rollout script on update, replaced with its machine", async () => {
+    const r = await build();
+    const rollout = r.get("lab-w1-rollout", ROLLOUT);
+    expect(rollout.inputs.create).toBe(ROLLOUT_CREATE);
+    expect(rollout.inputs.update).toBe(ROLLOUT_SCRIPT);
+    expect(rollout.inputs.delete).toBeUndefined();
+    expect(rollout.inputs.triggers).toEqual([IMAGE, "<placeholder: machine configuration hash>"]);
+    expect(r.names(rollout.replaceWith)).toEqual(["vm-w1"]);
+    const [environment, secret] = reveal(rollout.inputs.environment);
+    expect(secret).toBe(true);
+    expect(environment).toEqual({
+      TALOSCONFIG_DATA: "<placeholder: talosconfig>",
+      NODE: "10.0.0.21",
+      INSTALLER_IMAGE: IMAGE,
+      TALOS_VERSION: "v1.13.9",
+      APPLY_MODE: "staged_if_needing_reboot",
+      CONTROL_PLANES: "10.0.0.11,10.0.0.12,10.0.0.13",
+      WORKERS: "10.0.0.21",
+      TIMEOUT: "15m",
+    });
+  });
+
+  test("Kubernetes upgrades once every node has rolled, when kubernetesVersion changes", async () => {
+    const r = await build();
+    const kubernetes = r.get("lab-kubernetes", ROLLOUT);
+    expect(kubernetes.inputs.update).toBe(KUBERNETES_UPGRADE_SCRIPT);
+    expect(kubernetes.inputs.triggers).toEqual(["1.36.0"]);
+    expect(reveal(kubernetes.inputs.environment)[0]).toEqual({
+      TALOSCONFIG_DATA: "<placeholder: talosconfig>",
+      NODE: "10.0.0.11",
+      KUBERNETES_VERSION: "1.36.0",
+      TALOS_VERSION: "v1.13.9",
+    });
+  });
+
+  test("the config contract is pinned apart from the running release", async () => {
+    const r = await build(() => ({ talosVersion: "v1.13.10", configVersion: "v1.12" }));
+    expect(r.get("lab-secrets").inputs).toEqual({ talosVersion: "v1.12" });
+    expect(r.invokes(MACHINE_CONFIG).map((i) => i.args.talosVersion)).toEqual(Array(4).fill("v1.12"));
+    expect((reveal(r.get("lab-cp1-rollout").inputs.environment)[0] as Record<string, string>).TALOS_VERSION).toBe("v1.13.10");
+  });
+
+  test("the kubeconfig waits for the Talos health check (Kubernetes checks skipped: no CNI yet)", async () => {
+    const r = await build(() => ({ healthTimeout: "20m" }));
+    const health = r.invokes("talos:cluster/getHealth:getHealth");
+    expect(health).toHaveLength(1);
+    expect({ ...health[0]!.args, clientConfiguration: reveal(health[0]!.args.clientConfiguration)[1] }).toEqual({
+      clientConfiguration: true,
+      endpoints: ["10.0.0.11", "10.0.0.12", "10.0.0.13"],
+      controlPlaneNodes: ["10.0.0.11", "10.0.0.12", "10.0.0.13"],
+      workerNodes: ["10.0.0.21"],
+      skipKubernetesChecks: true,
+      timeouts: { read: "20m" },
+    });
+    expect(await valueOf(r.result.kubeconfig)).toEqual({ value: "<placeholder: admin kubeconfig>", secret: true, known: true });
+  });
+
+  test("bootstrapping never repeats when the bootstrap node changes", async () => {
+    expect((await build()).get("lab-bootstrap").ignoreChanges).toEqual(["node", "endpoint"]);
+  });
+
+  test("node labels and taints reach the node's patch", async () => {
+    const r = await build((vms) => ({
+      nodes: lab(vms).nodes.map((n) =>
+        n.name === "w1"
+          ? {
+              ...n,
+              labels: { "example.com/pool": "gpu" },
+              taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }],
+            }
+          : n,
+      ),
+    }));
+    const patch = (await valueOf(r.result.patches.w1!)).value;
+    expect(patch).toContain("nodeLabels:\n    example.com/pool: gpu\n");
+    expect(patch).toContain("nodeTaints:\n    nvidia.com/gpu: true:NoSchedule\n");
   });
 });
