@@ -253,7 +253,7 @@ function lookup(values: unknown, path: ConfigPath): unknown {
 
 /**
  * The part of `raw` that passes `schema`, piece by piece (see {@link Valid}): objects field by
- * field and lists element by element, whatever their own refinements say (those are reported by
+ * field, maps entry by entry and lists element by element, whatever their own refinements say (those are reported by
  * the whole parse); anything else is parsed whole. Defaults and preprocessing apply as in a parse.
  */
 export function validPart(schema: z.ZodType, raw: unknown): unknown {
@@ -283,6 +283,18 @@ export function validPart(schema: z.ZodType, raw: unknown): unknown {
     const shape: Record<string, z.ZodType> = current.shape;
     for (const [key, field] of Object.entries(shape)) {
       const part = validPart(field, (value as Record<string, unknown>)[key]);
+      if (part !== undefined) out[key] = part;
+    }
+    return out;
+  }
+  if (current instanceof z.ZodRecord) {
+    // Maps of free keys (labels): each entry on its own, like object fields.
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const keys = current.keyType as z.ZodType;
+    const values = current.valueType as z.ZodType;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const part = keys.safeParse(key).success ? validPart(values, item) : undefined;
       if (part !== undefined) out[key] = part;
     }
     return out;

@@ -138,6 +138,40 @@ describe("ProxmoxCluster", () => {
     });
     expect(cp1.protect).toBe(false);
     expect(cp1.ignoreChanges).toEqual(["disks[0].fileId"]);
+    // Same VM id, MAC and IP: the old VM goes before a replacement is created.
+    expect(cp1.deleteBeforeReplace).toBe(true);
+  });
+
+  test("ballooning only where a floor is given", async () => {
+    const r = await build(
+      args({ nodes: [node("a", { memory: { size: 4096 } }), node("b", { memory: { size: 4096, floor: 1024 } })] }),
+    );
+    expect(r.get("lab-a").inputs.memory).toEqual({ dedicated: 4096, floating: 0 });
+    expect(r.get("lab-b").inputs.memory).toEqual({ dedicated: 4096, floating: 1024 });
+  });
+
+  test("a shared image datastore gets one download per variant, through the image node", async () => {
+    const r = await build(args({ sharedImageDatastore: true, imageNode: "pve9" }));
+    expect(r.ofType(FILE).map((f) => [f.name, f.inputs.nodeName])).toEqual([
+      ["lab-base-image", "pve9"],
+      ["lab-gpu-image", "pve9"],
+    ]);
+    expect(r.get("lab-w1").inputs.disks).toMatchObject([
+      { fileId: `local:iso/${String(r.get("lab-base-image").inputs.fileName)}` },
+    ]);
+  });
+
+  test("two clusters on one datastore never share an image file", async () => {
+    const names = async (clusterName: string) =>
+      (await build(args({ clusterName }))).ofType(FILE).map((f) => f.inputs.fileName as string);
+    const [lab, dev] = [await names("lab"), await names("lab-dev")];
+    // base (a registered schematic) on pve1 and pve2, gpu (the fixed schematic) on pve2.
+    expect(lab).toEqual([
+      "lab-talos-v1.13.9-106aed8b-nocloud-amd64.img",
+      "lab-talos-v1.13.9-106aed8b-nocloud-amd64.img",
+      `lab-talos-v1.13.9-${SCHEMATIC.slice(0, 8)}-nocloud-amd64.img`,
+    ]);
+    expect(dev.filter((n) => lab.includes(n))).toEqual([]);
   });
 
   test("a GPU VM: hostpci0..n in order, no balloon, its own image, no guest agent when off", async () => {
@@ -227,6 +261,11 @@ describe("ProxmoxCluster", () => {
       "ProxmoxCluster lab: image base needs exactly one of schematicId or extensions",
     ],
     ["no nodes", { nodes: [] }, "ProxmoxCluster lab: needs at least one node"],
+    [
+      "a balloon floor on a GPU node",
+      { nodes: [node("a", { pciDevices: [{ mapping: "gpu0" }], memory: { size: 4096, floor: 1024 } })] },
+      "ProxmoxCluster lab: node a passes PCI devices through and cannot balloon; leave memory.floor unset",
+    ],
   ])("rejects %s before creating anything", async (_what, overrides, message) => {
     await expect(build(args(overrides))).rejects.toThrow(message);
   });

@@ -128,6 +128,74 @@ describe("a valid config", () => {
     expect(gpu1).toMatchObject({ memory: { size: 8192, floor: 0 } });
   });
 
+  test("day-2 settings: contract, rollout, Longhorn, shared images, SSH addresses, labels and taints", () => {
+    const { config, warnings } = load(
+      labWith((lab) => {
+        Object.assign(lab.cluster, {
+          talosVersion: "v1.13.10",
+          configVersion: "v1.12",
+          applyMode: "auto",
+          rollout: { maxUnavailableWorkers: 3 },
+          resetOnDelete: false,
+          storage: "longhorn",
+        });
+        lab.image.sharedDatastore = true;
+        lab.proxmox.ssh = {
+          username: "root",
+          nodes: [
+            { name: "pve1", address: "192.168.1.5" },
+            { name: "pve2", address: "pve2.lan", port: 2222 },
+          ],
+        };
+        lab.nodes[1].labels = { "example.com/pool": "general" };
+        lab.nodes[1].taints = ["dedicated=db:NoSchedule", "spot:PreferNoSchedule"];
+        lab.nodes[2].taints = [];
+      }),
+    );
+    expect(warnings).toEqual([]);
+    expect(config.cluster).toMatchObject({
+      talosVersion: "v1.13.10",
+      configVersion: "v1.12",
+      applyMode: "auto",
+      rollout: { maxUnavailableWorkers: 3, timeout: "15m" },
+      resetOnDelete: false,
+      storage: "longhorn",
+    });
+    expect(config.image.sharedDatastore).toBe(true);
+    // Longhorn's extensions join every extension list.
+    expect(config.image.base.extensions).toEqual([
+      "siderolabs/iscsi-tools",
+      "siderolabs/qemu-guest-agent",
+      "siderolabs/util-linux-tools",
+    ]);
+    expect(config.image.gpu!.extensions).toContain("siderolabs/iscsi-tools");
+    expect(config.proxmox.ssh?.nodes).toEqual([
+      { name: "pve1", address: "192.168.1.5" },
+      { name: "pve2", address: "pve2.lan", port: 2222 },
+    ]);
+    expect(config.nodes[1]).toMatchObject({
+      labels: { "example.com/pool": "general" },
+      taints: [
+        { key: "dedicated", value: "db", effect: "NoSchedule" },
+        { key: "spot", effect: "PreferNoSchedule" },
+      ],
+    });
+    // A GPU node's default taint goes when taints are given, even none.
+    expect(config.nodes[2]!.taints).toEqual([]);
+  });
+
+  test("Longhorn with a fixed schematic: a warning, since nothing can be added to it", () => {
+    const { warnings } = load(
+      labWith((lab) => {
+        lab.cluster.storage = "longhorn";
+        lab.image.gpu = { schematicId: "c".repeat(64) };
+      }),
+    );
+    expect(warnings).toEqual([
+      "homelab:image.gpu.schematicId: cluster.storage is longhorn: this fixed schematic must include siderolabs/iscsi-tools and siderolabs/util-linux-tools (they are added to extension lists, not to a schematic id)",
+    ]);
+  });
+
   test("an explicit bootstrap node wins over the first control plane", () => {
     const { config } = load(
       labWith((lab) => {
@@ -527,6 +595,45 @@ describe("each rule", () => {
         'homelab:nodes[2].gpu.devices[0].mapping: must be a Proxmox resource mapping id (a letter, then at least one letter, digit, _ or -), got "g"',
       ],
     ],
+    [
+      "the config contract is a release the nodes already run, new enough for the rendered documents",
+      (l) => {
+        l.cluster.configVersion = "v1.14";
+      },
+      [
+        "homelab:cluster.configVersion: v1.14 is newer than the running Talos v1.13.9: the config contract can only be a release the nodes already run",
+      ],
+    ],
+    [
+      "an old config contract",
+      (l) => (l.cluster.configVersion = "v1.11"),
+      [
+        "homelab:cluster.configVersion: v1.11 is older than v1.12, the first contract with the multi-document network config this program renders",
+      ],
+    ],
+    [
+      "rollout and apply settings",
+      (l) => Object.assign(l.cluster, { applyMode: "later", rollout: { maxUnavailableWorkers: 0, timeout: "15 minutes" } }),
+      [
+        'homelab:cluster.applyMode: must be one of "auto", "no_reboot", "reboot", "staged", "staged_if_needing_reboot", got "later"',
+        "homelab:cluster.rollout.maxUnavailableWorkers: must be at least 1, got 0",
+        'homelab:cluster.rollout.timeout: must be a duration like 15m or 1h30m, got "15 minutes"',
+      ],
+    ],
+    [
+      "labels a worker's kubelet may not set, and bad taints",
+      (l) => {
+        l.nodes[1].labels = { "node-role.kubernetes.io/worker": "", "example.com/pool": "a b" };
+        l.nodes[1].taints = ["dedicated=db:NoRun", { key: "-x", effect: "NoSchedule" }];
+      },
+      [
+        'homelab:nodes[1].labels["example.com/pool"]: must be a Kubernetes label value (at most 63 letters, digits, - _ .), got "a b"',
+        'homelab:nodes[1].labels["node-role.kubernetes.io/worker"]: a worker\'s kubelet may not set node-role.kubernetes.io/* labels (NodeRestriction admission plugin); set them with kubectl or from the platform',
+        'homelab:nodes[1].taints[0].effect: must be one of "NoSchedule", "PreferNoSchedule", "NoExecute", got "NoRun"',
+        'homelab:nodes[1].taints[1].key: must be a Kubernetes label key like example.com/role, got "-x"',
+      ],
+    ],
+    ["a control plane may carry node-role labels", (l) => (l.nodes[0].labels = { "node-role.kubernetes.io/edge": "" }), []],
   ])("%s", (_name, edit, expected) => {
     if (expected.length === 0) expect(() => load(labWith(edit))).not.toThrow();
     else expect(problems(edit)).toEqual(expected);
