@@ -2,7 +2,13 @@ import * as talos from "@pulumiverse/talos";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterEndpoint, nodePatches, type NodeTaint, type TalosDocument, type TalosRole } from "../lib/talos";
-import { KUBERNETES_UPGRADE_SCRIPT, ROLLOUT_CREATE, ROLLOUT_SCRIPT } from "../lib/talos-commands";
+import {
+  KUBERNETES_UPGRADE_SCRIPT,
+  ROLLOUT_CREATE,
+  ROLLOUT_SCRIPT,
+  type KubernetesUpgradeEnvironment,
+  type RolloutEnvironment,
+} from "../lib/talos-commands";
 import { contractOf } from "../lib/talos-support";
 import { toYaml, toYamlDocuments } from "../lib/yaml";
 
@@ -39,6 +45,9 @@ export interface TalosNodeArgs {
   /** What else must exist before the config is applied. Never other nodes. */
   dependsOn?: readonly pulumi.Resource[];
 }
+
+/** A script's environment as command inputs, plus the talosconfig every script reads. */
+type EnvironmentOf<E> = { readonly [K in keyof E | "TALOSCONFIG_DATA"]: pulumi.Input<string> };
 
 /** How the provider applies a changed config (the Talos provider's `applyMode`). */
 export type TalosApplyMode = "auto" | "no_reboot" | "reboot" | "staged" | "staged_if_needing_reboot";
@@ -110,7 +119,8 @@ function validate(name: string, args: TalosBootstrapArgs): TalosNodeArgs {
     if (node.bootstrap && node.role !== "controlplane") fail(`node ${node.name} bootstraps but is not a control plane`);
   }
   const batch = args.rollout?.maxUnavailableWorkers;
-  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) fail(`rollout.maxUnavailableWorkers must be a whole number ≥ 1, got ${batch}`);
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1))
+    fail(`rollout.maxUnavailableWorkers must be a whole number ≥ 1, got ${batch}`);
   const flagged = args.nodes.filter((n) => n.bootstrap);
   if (flagged.length > 1) fail(`only one node can bootstrap, got ${flagged.map((n) => n.name).join(", ")}`);
   const bootstrapNode = flagged[0] ?? args.nodes.find((n) => n.role === "controlplane");
@@ -218,9 +228,9 @@ export class TalosBootstrap extends pulumi.ComponentResource {
         environment: {
           TALOSCONFIG_DATA: this.talosconfig,
           NODE: bootstrapNode.ip,
+          // Nothing else here: any change to this command's inputs runs its update step.
           KUBERNETES_VERSION: args.kubernetesVersion ?? "",
-          TALOS_VERSION: args.talosVersion,
-        },
+        } satisfies EnvironmentOf<KubernetesUpgradeEnvironment>,
         triggers: [args.kubernetesVersion ?? ""],
         logging: "stdoutAndStderr",
       },
@@ -293,7 +303,7 @@ function rollOut(
             CONTROL_PLANES: controlPlanes.map((n) => n.ip).join(","),
             WORKERS: workers.map((n) => n.ip).join(","),
             TIMEOUT: args.rollout?.timeout ?? "15m",
-          },
+          } satisfies EnvironmentOf<RolloutEnvironment>,
           // Re-run for a new image and whenever the node's applied config changes (even to the
           // same apply mode); the image also shows in plans, where the environment is secret.
           triggers: [node.installImage, apply.machineConfigurationHash],

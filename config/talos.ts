@@ -82,9 +82,7 @@ const proxmox = z.strictObject({
       /** Unencrypted private key in PEM format. Secret. */
       privateKey: secretString().optional(),
       /** Addresses of the Proxmox nodes, where the API reports one the provider cannot reach. */
-      nodes: z
-        .array(z.strictObject({ name: proxmoxNodeName, address: hostOrIp, port: int(1, 65535).optional() }))
-        .optional(),
+      nodes: z.array(z.strictObject({ name: proxmoxNodeName, address: hostOrIp, port: int(1, 65535).optional() })).optional(),
     })
     .optional(),
 });
@@ -119,7 +117,9 @@ const cluster = z.strictObject({
       /** How long one node may take to come back healthy. Default `15m`. */
       timeout: z
         .string()
-        .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { error: (i) => `must be a duration like 15m or 1h30m, got ${JSON.stringify(i.input)}` })
+        .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, {
+          error: (i) => `must be a duration like 15m or 1h30m, got ${JSON.stringify(i.input)}`,
+        })
         .refine((v) => v !== "", { error: "must not be empty" })
         .default("15m"),
     })

@@ -95,7 +95,6 @@ export interface KubernetesUpgradeEnvironment {
   readonly NODE: string;
   /** The Kubernetes version, e.g. `1.36.3`. */
   readonly KUBERNETES_VERSION: string;
-  readonly TALOS_VERSION: string;
 }
 
 /**

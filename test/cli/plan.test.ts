@@ -49,9 +49,12 @@ describe("npm run plan", () => {
     expect(code).toBe(0);
     expect(stderr).toBe(`wrote ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(["artifacts", "graph.mmd", "resources.json"]);
-    expect(readdirSync(join(out, "artifacts")).sort()).toEqual(
-      [...["cp1", "cp2", "cp3", "gpu1"].map((n) => `${n}.talos.yaml`), "kubernetes-upgrade.sh", "talos-rollout.sh", ...["w1", "w2", "w3"].map((n) => `${n}.talos.yaml`)],
-    );
+    expect(readdirSync(join(out, "artifacts")).sort()).toEqual([
+      ...["cp1", "cp2", "cp3", "gpu1"].map((n) => `${n}.talos.yaml`),
+      "kubernetes-upgrade.sh",
+      "talos-rollout.sh",
+      ...["w1", "w2", "w3"].map((n) => `${n}.talos.yaml`),
+    ]);
     const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
     expect(resources.resources).toHaveLength(36);
     expect(resources.invokes).toHaveLength(9);
@@ -71,7 +74,9 @@ describe("npm run plan", () => {
       node: "10.20.0.21",
       onDestroy: { graceful: true, reboot: false, reset: true },
     });
-    expect(apply.replaceWith).toEqual(["urn:pulumi:talos::homelab::homelab:proxmox:ProxmoxCluster$proxmoxve:index/vmLegacy:VmLegacy::homelab-w1"]);
+    expect(apply.replaceWith).toEqual([
+      "urn:pulumi:talos::homelab::homelab:proxmox:ProxmoxCluster$proxmoxve:index/vmLegacy:VmLegacy::homelab-w1",
+    ]);
     expect(apply.deleteBeforeReplace).toBe(true);
     const graph = readFileSync(join(out, "graph.mmd"), "utf8");
     expect(graph.startsWith("flowchart LR\n")).toBe(true);

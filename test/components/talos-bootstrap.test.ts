@@ -310,7 +310,6 @@ describe("TalosBootstrap on day 2", () => {
       TALOSCONFIG_DATA: "<placeholder: talosconfig>",
       NODE: "10.0.0.11",
       KUBERNETES_VERSION: "1.36.0",
-      TALOS_VERSION: "v1.13.9",
     });
   });
 

@@ -161,6 +161,20 @@ const CROSS_CHECKS: [string, Edit, string[]][] = [
     ],
   ],
   [
+    "a config contract the nodes already run",
+    (l) => (l.cluster.configVersion = "v1.14"),
+    [
+      "homelab:cluster.configVersion: v1.14 is newer than the running Talos v1.13.9: the config contract can only be a release the nodes already run",
+    ],
+  ],
+  [
+    "labels a worker's kubelet may set",
+    (l) => (l.nodes[1].labels = { "node-role.kubernetes.io/worker": "" }),
+    [
+      'homelab:nodes[1].labels["node-role.kubernetes.io/worker"]: a worker\'s kubelet may not set node-role.kubernetes.io/* labels (NodeRestriction admission plugin); set them with kubectl or from the platform',
+    ],
+  ],
+  [
     "a Kubernetes version the Talos release supports",
     (l) => (l.cluster.kubernetesVersion = "1.29.4"),
     [
