@@ -130,8 +130,13 @@ function validate(name: string, args: TalosBootstrapArgs): TalosNodeArgs {
 /**
  * Turns running machines into a Talos Kubernetes cluster: machine secrets; per node the machine
  * configuration (the provider's configuration invoke with patches rendered in `lib/talos`) and
- * its apply, which waits only for that node's own machine; one bootstrap on a control plane
- * once every control-plane config is applied; then the admin kubeconfig and a talosconfig.
+ * its apply, which waits only for that node's own machine and is replaced with it; one bootstrap
+ * on a control plane once every control-plane config is applied; a rollout that reboots or
+ * upgrades changed nodes one control plane at a time, then workers in batches (talosctl through
+ * `@pulumi/command`); a Kubernetes upgrade after it; then the admin kubeconfig, once the cluster
+ * is healthy, and a talosconfig.
+ *
+ * Providers: `talos` and `command` through `opts.providers`.
  *
  * The kubeconfig is fetched from the bootstrap node's Talos API and points at the Kubernetes
  * endpoint (the VIP): Talos advises against using the VIP as a Talos API endpoint, since it
@@ -144,7 +149,7 @@ function validate(name: string, args: TalosBootstrapArgs): TalosNodeArgs {
  *   vip: "10.10.0.10",
  *   network: { cidr: "10.10.0.0/24", gateway: "10.10.0.1", nameservers: ["10.10.0.1"] },
  *   nodes: [{ name: "cp1", role: "controlplane", ip: "10.10.0.11", macAddress: "02:00:00:00:08:11",
- *             installImage: vms.installerImages.base, dependsOn: [vms.vms.cp1] }],
+ *             installImage: vms.installerImages.base, machine: vms.vms.cp1 }],
  * });
  * export const kubeconfig = cluster.kubeconfig;
  */
