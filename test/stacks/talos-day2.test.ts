@@ -77,6 +77,15 @@ function longestChain(resources: readonly RecordedResource[]): string[] {
 }
 
 describe("day 2 on the example lab", () => {
+  test("per-node SSH addresses reach the Proxmox provider", async () => {
+    const r = await plan((c) => (c["homelab:proxmox"].ssh.nodes = [{ name: "pve2", address: "192.168.1.12", port: 2222 }]));
+    expect(JSON.parse(r.get("proxmox", "pulumi:providers:proxmoxve").inputs.ssh as string)).toEqual({
+      username: "root",
+      agent: true,
+      nodes: [{ name: "pve2", address: "192.168.1.12", port: 2222 }],
+    });
+  });
+
   test("a Talos patch release: new images and the rollout, no VM or secret replaced", async () => {
     const before = await plan();
     const after = await plan((c) => (c["homelab:cluster"].talosVersion = "v1.13.10"));
