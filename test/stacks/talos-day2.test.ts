@@ -13,7 +13,16 @@ const ROOT = join(__dirname, "..", "..");
 
 type Config = Record<string, any>;
 
-async function plan(edit: (config: Config) => void = () => undefined) {
+let example: ReturnType<typeof planWith> | undefined;
+
+/** The example as shipped (planned once for the whole file), or with `edit` applied. */
+function plan(edit?: (config: Config) => void) {
+  if (edit) return planWith(edit);
+  example ??= planWith(() => undefined);
+  return example;
+}
+
+async function planWith(edit: (config: Config) => void) {
   const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.talos.yaml"));
   const config: Config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, JSON.parse(v)]));
   edit(config);
