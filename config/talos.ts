@@ -460,7 +460,7 @@ function nodeMac(clusterName: string, n: { readonly name: string; readonly mac?:
 // A node's VM settings come from the node, else from `homelab:vm`, else from VM_DEFAULTS, field
 // by field (cpu.cores, cpu.sockets, cpu.type, memory.size, disk.*, agent). Two fields differ:
 // `tags` is the union of `vm.tags` and the node's tags, and the balloon floor is the node's own,
-// else the inherited `vm.memory.floor` (never on a GPU node), else none (floor = size). An
+// else the inherited `vm.memory.floor` (never on a GPU node), else none (no balloon device). An
 // inherited floor above the node's size is an error, not a silent "no ballooning".
 
 type ValidNode = Valid<RawNode>;
@@ -531,7 +531,7 @@ function checkCluster(ctx: CheckContext<Sections>): void {
   if (c.configVersion !== undefined && talos?.level !== "error") {
     const contract = minorOf(c.configVersion)!;
     const running = minorOf(c.talosVersion)!;
-    if (contract.major !== running.major || contract.minor > running.minor) {
+    if (contract.major > running.major || (contract.major === running.major && contract.minor > running.minor)) {
       ctx.report(
         ["cluster", "configVersion"],
         `${c.configVersion} is newer than the running Talos ${c.talosVersion}: the config contract can only be a release the nodes already run`,
