@@ -116,6 +116,7 @@ describe("validPart", () => {
       .default({}),
     device: z.preprocess((v) => (typeof v === "string" ? { id: v } : v), z.strictObject({ id: z.string().min(2) })).optional(),
     secret: z.string().transform((v) => v.length),
+    labels: z.record(z.string().regex(/^[a-z]+$/), z.string().max(3)).optional(),
   });
 
   test.each<[string, unknown, unknown]>([
@@ -133,5 +134,10 @@ describe("validPart", () => {
       { count: 3, nested: {}, device: { id: "xy" } },
     ],
     ["a value of the wrong kind is left out whole", "text", undefined],
+    [
+      "maps keep their valid entries",
+      { labels: { ok: "yes", BAD: "x", long: "toolong" } },
+      { count: 3, nested: {}, labels: { ok: "yes" } },
+    ],
   ])("%s", (_name, raw, expected) => expect(validPart(schema, raw)).toEqual(expected));
 });
