@@ -141,9 +141,9 @@ describe("the Kubernetes upgrade script", () => {
   });
 });
 
-test("every script passes shellcheck where it is installed", () => {
-  const check = spawnSync("shellcheck", ["--version"]);
-  if (check.error) return; // not installed here
+const shellcheck = !spawnSync("shellcheck", ["--version"]).error;
+
+test.skipIf(!shellcheck)("every script passes shellcheck (skipped where it is not installed)", () => {
   for (const script of [ROLLOUT_SCRIPT, KUBERNETES_UPGRADE_SCRIPT]) {
     const r = spawnSync("shellcheck", ["-s", "sh", "-"], { input: script, encoding: "utf8" });
     expect(r.stdout).toBe("");
