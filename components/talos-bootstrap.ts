@@ -224,7 +224,7 @@ export class TalosBootstrap extends pulumi.ComponentResource {
       },
     );
 
-    const rollouts = rollOut(this, name, args, applies, this.talosconfig);
+    const rollouts = rollOut(this, name, args, { controlPlanes, workers }, applies, this.talosconfig);
     new command.local.Command(
       `${name}-kubernetes`,
       {
@@ -279,11 +279,12 @@ function rollOut(
   parent: pulumi.Resource,
   name: string,
   args: TalosBootstrapArgs,
+  { controlPlanes, workers }: { controlPlanes: readonly TalosNodeArgs[]; workers: readonly TalosNodeArgs[] },
   applies: Record<string, talos.machine.ConfigurationApply>,
   talosconfig: pulumi.Output<string>,
 ): command.local.Command[] {
-  const controlPlanes = args.nodes.filter((n) => n.role === "controlplane");
-  const workers = args.nodes.filter((n) => n.role === "worker");
+  const controlPlaneIps = controlPlanes.map((n) => n.ip).join(",");
+  const workerIps = workers.map((n) => n.ip).join(",");
   const batchSize = args.rollout?.maxUnavailableWorkers ?? 1;
   const batches: TalosNodeArgs[][] = [
     ...controlPlanes.map((n) => [n]),
@@ -305,8 +306,8 @@ function rollOut(
             INSTALLER_IMAGE: node.installImage,
             TALOS_VERSION: args.talosVersion,
             APPLY_MODE: apply.resolvedApplyMode,
-            CONTROL_PLANES: controlPlanes.map((n) => n.ip).join(","),
-            WORKERS: workers.map((n) => n.ip).join(","),
+            CONTROL_PLANES: controlPlaneIps,
+            WORKERS: workerIps,
             TIMEOUT: args.rollout?.timeout ?? "15m",
           } satisfies EnvironmentOf<RolloutEnvironment>,
           // Re-run for a new image and whenever the node's applied config changes (even to the

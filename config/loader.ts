@@ -253,8 +253,9 @@ function lookup(values: unknown, path: ConfigPath): unknown {
 
 /**
  * The part of `raw` that passes `schema`, piece by piece (see {@link Valid}): objects field by
- * field, maps entry by entry and lists element by element, whatever their own refinements say (those are reported by
- * the whole parse); anything else is parsed whole. Defaults and preprocessing apply as in a parse.
+ * field, maps entry by entry and lists element by element, whatever their own refinements say
+ * (the whole parse reports those); anything else is parsed whole. Defaults and preprocessing
+ * apply as in a parse.
  */
 export function validPart(schema: z.ZodType, raw: unknown): unknown {
   let current = schema;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { derivedMac, hostAddressProblem, parseCidr, parseIpv4 } from "../lib/net";
 import { GPU_TAINT, LONGHORN_EXTENSIONS, type NodeTaint, type TalosDocument, type TalosRole } from "../lib/talos";
 import {
+  compareMinor,
   contractOf,
   kubernetesVersionProblem,
   minorOf,
@@ -12,7 +13,19 @@ import {
   TALOS_MINIMUMS,
   talosVersionProblem,
 } from "../lib/talos-support";
-import { dnsLabel, dnsName, hostOrIp, httpsUrl, ipv4, ipv4Cidr, secretString, unicastMac } from "./fields";
+import {
+  dnsLabel,
+  dnsName,
+  hostOrIp,
+  httpsUrl,
+  ipv4,
+  ipv4Cidr,
+  labelKey,
+  labelValue,
+  secretString,
+  taint,
+  unicastMac,
+} from "./fields";
 import {
   proxmoxCpuType,
   proxmoxEndpoint,
@@ -117,13 +130,13 @@ const cluster = z.strictObject({
       /** How long one node may take to come back healthy. Default `15m`. */
       timeout: z
         .string()
-        .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, {
+        .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, {
           error: (i) => `must be a duration like 15m or 1h30m, got ${JSON.stringify(i.input)}`,
         })
-        .refine((v) => v !== "", { error: "must not be empty" })
         .default("15m"),
     })
-    .default({ maxUnavailableWorkers: 1, timeout: "15m" }),
+    // Absent: parsed as {}, so the field defaults above apply.
+    .prefault({}),
   /** Reset (drain, leave etcd) a node that is removed before its VM is deleted. Default true. */
   resetOnDelete: z.boolean().default(true),
   /** `longhorn`: every node gets what Longhorn needs (extensions, kernel module, kubelet mount). */
@@ -271,35 +284,6 @@ const gpu = z.strictObject({
   /** Load the NVIDIA kernel modules. Default true. */
   nvidia: z.boolean().default(true),
 });
-
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
-/** `[prefix/]name`: a DNS subdomain prefix and a 63-character name (Kubernetes label keys). */
-const labelKey = z.string().refine(
-  (v) => {
-    const slash = v.lastIndexOf("/");
-    const prefix = slash < 0 ? undefined : v.slice(0, slash);
-    return LABEL_NAME.test(v.slice(slash + 1)) && (prefix === undefined || dnsName.safeParse(prefix).success);
-  },
-  { error: (i) => `must be a Kubernetes label key like example.com/role, got ${JSON.stringify(i.input)}` },
-);
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
-  error: (i) => `must be a Kubernetes label value (at most 63 letters, digits, - _ .), got ${JSON.stringify(i.input)}`,
-});
-
-/** A taint, `key=value:Effect` / `key:Effect` or a map. */
-const taint = z.preprocess(
-  (value) => {
-    if (typeof value !== "string") return value;
-    const match = /^([^=:]+)(?:=([^:]*))?:([^:]+)$/.exec(value);
-    return match ? { key: match[1], ...(match[2] !== undefined ? { value: match[2] } : {}), effect: match[3] } : { key: value };
-  },
-  z.strictObject({
-    key: labelKey,
-    value: labelValue.optional(),
-    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
-  }),
-);
 
 const node = z.strictObject({
   /** Node name: VM name, hostname and Kubernetes node name. */
@@ -530,13 +514,12 @@ function checkCluster(ctx: CheckContext<Sections>): void {
   if (talos?.level === "warning") ctx.warn(["cluster", "talosVersion"], talos.message);
   if (c.configVersion !== undefined && talos?.level !== "error") {
     const contract = minorOf(c.configVersion)!;
-    const running = minorOf(c.talosVersion)!;
-    if (contract.major > running.major || (contract.major === running.major && contract.minor > running.minor)) {
+    if (compareMinor(contract, minorOf(c.talosVersion)!) > 0) {
       ctx.report(
         ["cluster", "configVersion"],
         `${c.configVersion} is newer than the running Talos ${c.talosVersion}: the config contract can only be a release the nodes already run`,
       );
-    } else if (talosVersionProblem(`${c.configVersion}.0`)?.level === "error") {
+    } else if (compareMinor(contract, minorOf(OLDEST_TALOS)!) < 0) {
       ctx.report(
         ["cluster", "configVersion"],
         `${c.configVersion} is older than v${OLDEST_TALOS}, the first contract with the multi-document network config this program renders`,
@@ -765,6 +748,7 @@ function checkGpus(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | und
     n?.gpu?.devices?.forEach((d, device) => {
       if (!d) return;
       const at = ["nodes", index, "gpu", "devices", device];
+      // A plain string is the shorthand for `{ id }` (the schema's preprocess), so it is an id.
       const hasId = ctx.given([...at, "id"]) || typeof ctx.raw(at) === "string";
       if (hasId === ctx.given([...at, "mapping"])) {
         ctx.report(at, "give exactly one of id (a PCI address) or mapping");

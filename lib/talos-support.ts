@@ -61,7 +61,8 @@ export function minorOf(version: string): Minor | undefined {
   return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
 }
 
-function compare(a: Minor, b: Minor): number {
+/** Orders release lines: negative when `a` is older than `b`. */
+export function compareMinor(a: Minor, b: Minor): number {
   return a.major - b.major || a.minor - b.minor;
 }
 
@@ -79,7 +80,7 @@ export interface VersionProblem {
 export function talosVersionProblem(talosVersion: string): VersionProblem | undefined {
   const version = minorOf(talosVersion);
   if (!version) return { level: "error", message: `${talosVersion} is not a Talos release like v1.13.9` };
-  if (compare(version, minor(OLDEST_TALOS)) < 0) {
+  if (compareMinor(version, minor(OLDEST_TALOS)) < 0) {
     return {
       level: "error",
       message:
@@ -87,7 +88,7 @@ export function talosVersionProblem(talosVersion: string): VersionProblem | unde
         `config this program renders; supported: v${OLDEST_TALOS} to v${NEWEST_TALOS}`,
     };
   }
-  if (compare(version, minor(NEWEST_TALOS)) > 0) {
+  if (compareMinor(version, minor(NEWEST_TALOS)) > 0) {
     return {
       level: "warning",
       message: `${talosVersion} is newer than v${NEWEST_TALOS}, the newest Talos release known here; its documents are rendered as for v${NEWEST_TALOS}, and its Kubernetes versions are not checked`,
@@ -101,10 +102,10 @@ export function kubernetesVersionProblem(talosVersion: string, kubernetesVersion
   const talos = minorOf(talosVersion);
   const kubernetes = minorOf(kubernetesVersion);
   if (!talos || !kubernetes) return undefined;
-  const support = TALOS_KUBERNETES_SUPPORT.find((s) => compare(minor(s.talos), talos) === 0);
+  const support = TALOS_KUBERNETES_SUPPORT.find((s) => compareMinor(minor(s.talos), talos) === 0);
   if (!support) return undefined;
   const [oldest, newest] = support.kubernetes;
-  if (compare(kubernetes, minor(oldest)) >= 0 && compare(kubernetes, minor(newest)) <= 0) return undefined;
+  if (compareMinor(kubernetes, minor(oldest)) >= 0 && compareMinor(kubernetes, minor(newest)) <= 0) return undefined;
   return {
     level: "error",
     message: `Kubernetes ${kubernetesVersion} is not supported by Talos ${talosVersion}, which runs Kubernetes ${oldest} to ${newest}`,
@@ -113,6 +114,6 @@ export function kubernetesVersionProblem(talosVersion: string, kubernetesVersion
 
 /** `v1.13.9` → `v1.13`: the config contract (Talos minor) a release implies. */
 export function contractOf(talosVersion: string): string {
-  const match = /^(v\d+\.\d+)/.exec(talosVersion);
-  return match ? match[1]! : talosVersion;
+  const line = minorOf(talosVersion);
+  return line ? `v${line.major}.${line.minor}` : talosVersion;
 }

@@ -57,7 +57,7 @@ export function run(cfg: TalosConfig): ProgramResult {
         macAddress: n.mac,
         image: n.image,
         cpu: n.cpu,
-        memory: { size: n.memory.size, ...(n.memory.floor > 0 ? { floor: n.memory.floor } : {}) },
+        memory: n.memory,
         disk: n.disk,
         pciDevices: n.gpu?.devices,
         agent: n.agent,
