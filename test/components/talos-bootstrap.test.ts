@@ -335,6 +335,22 @@ describe("TalosBootstrap on day 2", () => {
     expect(await valueOf(r.result.kubeconfig)).toEqual({ value: "<placeholder: admin kubeconfig>", secret: true, known: true });
   });
 
+  test("the kubeconfig is only known once the health check has answered", async () => {
+    // The SDK calls the runtime's invokeOutput at call time: leave the health check unanswered
+    // (unknown, as in a preview before the nodes exist).
+    const runtime = pulumi.runtime as unknown as { invokeOutput: (token: string, ...rest: unknown[]) => unknown };
+    const original = runtime.invokeOutput;
+    runtime.invokeOutput = (token, ...rest) =>
+      token === "talos:cluster/getHealth:getHealth" ? pulumi.output(pulumi.unknown) : original(token, ...rest);
+    try {
+      const r = await build();
+      expect(await valueOf(r.result.kubeconfig)).toMatchObject({ known: false, secret: true });
+      expect((await valueOf(r.result.talosconfig)).known).toBe(true);
+    } finally {
+      runtime.invokeOutput = original;
+    }
+  });
+
   test("bootstrapping never repeats when the bootstrap node changes", async () => {
     expect((await build()).get("lab-bootstrap").ignoreChanges).toEqual(["node", "endpoint"]);
   });
