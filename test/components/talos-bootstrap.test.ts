@@ -225,7 +225,7 @@ describe("TalosBootstrap on day 2", () => {
       expect(apply.deleteBeforeReplace).toBe(true);
       expect(apply.inputs.onDestroy).toEqual({ reset: true, graceful: true, reboot: false });
       // Deleting a node deletes its apply first (it depends on the machine): reset, then the VM.
-      expect(r.names(apply.dependencies)).toContain(`vm-${node}`);
+      expect(r.names(apply.dependencies)).toEqual(["lab-secrets", `vm-${node}`]);
     }
     const keep = await build(() => ({ resetOnDelete: false }));
     expect(keep.get("lab-w1-config").inputs.onDestroy).toEqual({ reset: false, graceful: true, reboot: false });

@@ -168,7 +168,13 @@ describe("a valid config", () => {
       "siderolabs/qemu-guest-agent",
       "siderolabs/util-linux-tools",
     ]);
-    expect(config.image.gpu!.extensions).toContain("siderolabs/iscsi-tools");
+    expect(config.image.gpu!.extensions).toEqual([
+      "siderolabs/iscsi-tools",
+      "siderolabs/nonfree-kmod-nvidia-production",
+      "siderolabs/nvidia-container-toolkit-production",
+      "siderolabs/qemu-guest-agent",
+      "siderolabs/util-linux-tools",
+    ]);
     expect(config.proxmox.ssh?.nodes).toEqual([
       { name: "pve1", address: "192.168.1.5" },
       { name: "pve2", address: "pve2.lan", port: 2222 },

@@ -141,7 +141,7 @@ describe("day 2 on the example lab", () => {
     ]);
     const apply = before.get("homelab-w2-config");
     expect(apply.inputs.onDestroy).toEqual({ reset: true, graceful: true, reboot: false });
-    expect(before.names(apply.dependencies)).toContain("homelab-w2");
+    expect(before.names(apply.dependencies)).toEqual(["homelab-base-schematic", "homelab-secrets", "homelab-w2"]);
     // The others only learn the smaller node list (talosconfig, health targets).
     expect(
       Object.keys(changes)
