@@ -22,6 +22,8 @@ export interface RecordedResource {
   /** Parent URN; absent only for the root stack. */
   readonly parent?: string;
   readonly custom: boolean;
+  /** Read from elsewhere rather than managed (a StackReference), as `pulumi preview` shows `read`. */
+  readonly read: boolean;
   /** Provider reference `<urn>::<id>` of a custom resource. */
   readonly provider?: string;
   /** Inputs; secrets are {@link SecretValue}s, unknowns are `pulumi.runtime.unknownValue`-like sentinels. */
@@ -74,6 +76,7 @@ export interface MockRunOptions {
 type Callback = (error: Error | null, response: { getUrn(): string } | undefined) => void;
 interface Monitor {
   registerResource(request: RegisterRequest, callback: Callback): void;
+  readResource(request: ReadRequest, callback: Callback): void;
 }
 interface Struct {
   toJavaScript(): Record<string, unknown>;
@@ -90,6 +93,18 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getReplaceWithList(): string[];
   getDeletebeforereplace(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getVersion(): string;
+  getPlugindownloadurl(): string;
+}
+
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getProperties(): Struct;
+  getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getVersion(): string;
   getPlugindownloadurl(): string;
@@ -121,6 +136,12 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
   monitor.registerResource = (request, callback) =>
     register(request, (error, response) => {
       if (!error && response) resources.push(recordResource(request, response.getUrn()));
+      callback(error, response);
+    });
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (request, callback) =>
+    read(request, (error, response) => {
+      if (!error && response) resources.push(recordRead(request, response.getUrn()));
       callback(error, response);
     });
   const invokes: Promise<RecordedInvoke>[] = [];
@@ -188,6 +209,7 @@ function recordResource(request: RegisterRequest, urn: string): RecordedResource
     name: request.getName(),
     parent: request.getParent() || undefined,
     custom: request.getCustom(),
+    read: false,
     provider: request.getProvider() || undefined,
     inputs: decode(request.getObject()),
     dependencies: request.getDependenciesList(),
@@ -195,6 +217,27 @@ function recordResource(request: RegisterRequest, urn: string): RecordedResource
     ignoreChanges: request.getIgnorechangesList(),
     replaceWith: request.getReplaceWithList(),
     deleteBeforeReplace: request.getDeletebeforereplace(),
+    additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+    version: request.getVersion(),
+    pluginDownloadURL: request.getPlugindownloadurl(),
+  };
+}
+
+function recordRead(request: ReadRequest, urn: string): RecordedResource {
+  return {
+    urn,
+    type: request.getType(),
+    name: request.getName(),
+    parent: request.getParent() || undefined,
+    custom: true,
+    read: true,
+    provider: request.getProvider() || undefined,
+    inputs: decode(request.getProperties()),
+    dependencies: request.getDependenciesList(),
+    protect: false,
+    ignoreChanges: [],
+    replaceWith: [],
+    deleteBeforeReplace: false,
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     version: request.getVersion(),
     pluginDownloadURL: request.getPlugindownloadurl(),

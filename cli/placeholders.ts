@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parseStackName, referencedStack } from "../lib/stacks";
 
 /**
  * What the offline plan answers where a real run would ask a provider. Every answer is a fixed
@@ -26,8 +27,37 @@ const clientConfiguration = () => ({
   clientKey: placeholder("Talos admin key"),
 });
 
+/**
+ * What another stack's outputs read as, by the program that stack runs (a StackReference names
+ * `talos`, `talos-dev` or `org/project/talos-dev`), and which of them that program keeps secret.
+ */
+export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs; secret: readonly string[] }> = {
+  talos: {
+    outputs: (stack) => ({
+      kubeconfig: placeholder(`kubeconfig of stack ${stack}`),
+      talosconfig: placeholder(`talosconfig of stack ${stack}`),
+      endpoint: placeholder(`Kubernetes API endpoint of stack ${stack}`),
+      nodeIps: {},
+      vmIds: {},
+    }),
+    secret: ["kubeconfig", "talosconfig"],
+  },
+};
+
+/** A StackReference's answer: the referenced program's outputs, with their secrecy. */
+function stackReference(name: string, inputs: Inputs): { id: string; outputs: Inputs } {
+  const reference = typeof inputs.name === "string" ? inputs.name : name;
+  const stack = referencedStack(reference);
+  const known = STACK_OUTPUTS[parseStackName(stack)?.program ?? ""];
+  return {
+    id: reference,
+    outputs: { outputs: known?.outputs(stack) ?? {}, secretOutputNames: [...(known?.secret ?? [])] },
+  };
+}
+
 /** Outputs added to a resource's echoed inputs, and its id, by type token. */
 const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: string; outputs?: Inputs }> = {
+  "pulumi:pulumi:StackReference": stackReference,
   /** Talos machine secrets: a complete bundle of placeholders, so configuration invokes can run. */
   "talos:machine/secrets:Secrets": (name) => ({
     id: `${name}-secrets`,

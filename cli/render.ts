@@ -69,6 +69,7 @@ export function resourcesJson(plan: StackPlan) {
       name: r.name,
       ...(r.parent ? { parent: r.parent } : {}),
       custom: r.custom,
+      ...(r.read ? { read: true } : {}),
       ...(r.provider ? { provider: r.provider } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.ignoreChanges.length > 0 ? { ignoreChanges: r.ignoreChanges } : {}),
@@ -106,16 +107,16 @@ function children(plan: StackPlan): Map<string | undefined, RecordedResource[]> 
   return map;
 }
 
-/** The resource tree as `pulumi preview` draws it: `[prefix, type, name]` rows. */
-function treeRows(plan: StackPlan): [string, string, string][] {
+/** The resource tree as `pulumi preview` draws it: `[prefix, type, name, read]` rows. */
+function treeRows(plan: StackPlan): [string, string, string, boolean][] {
   const tree = children(plan);
-  const rows: [string, string, string][] = [];
+  const rows: [string, string, string, boolean][] = [];
   const walk = (parent: string | undefined, indent: string, root: boolean) => {
     const list = tree.get(parent) ?? [];
     list.forEach((r, i) => {
       const last = i === list.length - 1;
       const branch = root ? "" : last ? "└─ " : "├─ ";
-      rows.push([indent + branch, r.type, r.name]);
+      rows.push([indent + branch, r.type, r.name, r.read]);
       walk(r.urn, root ? indent : indent + (last ? "   " : "│  "), false);
     });
   };
@@ -140,19 +141,28 @@ export function planText(plan: StackPlan): string {
     `Previewing stack ${plan.stack} (program ${plan.program}) offline, under Pulumi mocks: nothing is applied.`,
     "",
     `     ${"Type".padEnd(typeWidth)}  Name`,
-    ...rows.map(([prefix, type, name]) => ` +   ${(prefix + type).padEnd(typeWidth)}  ${name}`),
+    ...rows.map(
+      ([prefix, type, name, read]) =>
+        ` ${read ? ">" : "+"}   ${(prefix + type).padEnd(typeWidth)}  ${name}${read ? "  read" : ""}`,
+    ),
     "",
     "Outputs:",
     ...outputLines(plan, "    "),
     "",
     "Resources:",
-    `    + ${plan.resources.length} to create`,
+    ...changeCounts(plan).map((line) => `    ${line}`),
     "",
     "By type:",
     ...countsByType(plan).map(([type, n]) => `    ${String(n).padStart(3)}  ${type}`),
   ];
   if (plan.warnings.length > 0) lines.push("", "Warnings:", ...plan.warnings.map((w) => `    ${w}`));
   return `${lines.join("\n")}\n`;
+}
+
+/** `+ 28 to create`, and `> 1 to read` when the program reads other stacks. */
+function changeCounts(plan: StackPlan): string[] {
+  const reads = plan.resources.filter((r) => r.read).length;
+  return [`+ ${plan.resources.length - reads} to create`, ...(reads > 0 ? [`> ${reads} to read`] : [])];
 }
 
 function cell(text: string): string {
@@ -164,7 +174,7 @@ export function planMarkdown(plan: StackPlan): string {
   const lines = [
     `### Offline plan: \`${plan.stack}\` (program \`${plan.program}\`)`,
     "",
-    `**${plan.resources.length} to create.** Run under Pulumi mocks in preview mode; secrets masked, provider answers are placeholders.`,
+    `**${changeCounts(plan).join(", ")}.** Run under Pulumi mocks in preview mode; secrets masked, provider answers are placeholders.`,
     "",
     "| Type | Count |",
     "| --- | ---: |",
@@ -173,7 +183,7 @@ export function planMarkdown(plan: StackPlan): string {
     "<details><summary>Resources</summary>",
     "",
     "```",
-    ...treeRows(plan).map(([prefix, type, name]) => `${prefix}${type}  ${name}`),
+    ...treeRows(plan).map(([prefix, type, name, read]) => `${prefix}${type}  ${name}${read ? "  (read)" : ""}`),
     "```",
     "",
     "</details>",

@@ -86,3 +86,35 @@ export function derivedMac(seed: string): string {
   const bytes = [0x02, ...digest.subarray(0, 5)];
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
+
+/** An inclusive range of IPv4 addresses, as written: `10.0.0.200-10.0.0.239`, a CIDR, or one address. */
+export interface Ipv4Range {
+  readonly start: number;
+  readonly stop: number;
+  /** The CIDR when written as one (`10.0.0.224/28`). */
+  readonly cidr?: Ipv4Cidr;
+  /** The text, normalised. */
+  readonly text: string;
+}
+
+/**
+ * Parses `a.b.c.d-e.f.g.h` (start ≤ stop), `a.b.c.d/n` or a single address. A range written
+ * backwards is rejected rather than swapped, since it is most likely a typo.
+ */
+export function parseIpv4Range(text: string): Ipv4Range | undefined {
+  if (text.includes("/")) {
+    const cidr = parseCidr(text);
+    return cidr && { start: cidr.network, stop: lastAddress(cidr), cidr, text: cidr.text };
+  }
+  const [first, second, ...rest] = text.split("-");
+  if (rest.length > 0 || first === undefined) return undefined;
+  const start = parseIpv4(first.trim());
+  const stop = second === undefined ? start : parseIpv4(second.trim());
+  if (start === undefined || stop === undefined || stop < start) return undefined;
+  return { start, stop, text: start === stop ? formatIpv4(start) : `${formatIpv4(start)}-${formatIpv4(stop)}` };
+}
+
+/** True when the two ranges share an address. */
+export function rangesOverlap(a: Pick<Ipv4Range, "start" | "stop">, b: Pick<Ipv4Range, "start" | "stop">): boolean {
+  return a.start <= b.stop && b.start <= a.stop;
+}

@@ -14,3 +14,11 @@ export function toYaml(document: unknown): string {
 export function toYamlDocuments(documents: readonly unknown[]): string {
   return documents.map(toYaml).join("---\n");
 }
+
+/**
+ * YAML for Kubernetes and Helm, which read YAML 1.1: strings that 1.1 would read as something
+ * else (`yes`, `on`, `0644`, `12:30`) are quoted, so every reader sees the same values.
+ */
+export function toKubernetesYaml(document: unknown): string {
+  return stringify(document, { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, readPulumiConfig, type Loaded, type RawConfig } from "../config/loader";
+import { platformConfigSpec, type PlatformConfig } from "../config/platform";
 import { talosConfigSpec, type TalosConfig } from "../config/talos";
+import { parseStackName } from "../lib/stacks";
 import type { Program, ProgramResult } from "./program";
+import * as platform from "./platform";
 import * as talos from "./talos";
 
-export type { Program, ProgramResult } from "./program";
+export type { Program, ProgramResult, RunContext } from "./program";
 
 // Programs are typed by their own config; the registry only needs "some config".
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,6 +21,12 @@ export const programs: Readonly<Record<string, AnyProgram>> = {
     config: talosConfigSpec,
     run: talos.run,
   } satisfies Program<TalosConfig>,
+  platform: {
+    name: "platform",
+    description: "Cilium, cert-manager, the shared Gateway and Argo CD on the talos stack's cluster",
+    config: platformConfigSpec,
+    run: platform.run,
+  } satisfies Program<PlatformConfig>,
 };
 
 /** Thrown for a stack name no program answers to. */
@@ -32,10 +41,10 @@ export class UnknownStackError extends Error {
 
 /** `talos` → talos; `talos-dev` → talos (environment `dev`); anything else throws. */
 export function programFor(stackName: string): { program: AnyProgram; environment?: string } {
-  const match = /^([a-z][a-z0-9]*)(?:-([a-z0-9][a-z0-9-]*))?$/.exec(stackName);
-  const program = match ? programs[match[1]!] : undefined;
-  if (!match || !program) throw new UnknownStackError(stackName);
-  return match[2] === undefined ? { program } : { program, environment: match[2] };
+  const parsed = parseStackName(stackName);
+  const program = parsed ? programs[parsed.program] : undefined;
+  if (!parsed || !program) throw new UnknownStackError(stackName);
+  return parsed.environment === undefined ? { program } : { program, environment: parsed.environment };
 }
 
 /** What running a stack gives: the program's result and the config warnings. */
@@ -51,7 +60,7 @@ export interface StackRun extends ProgramResult {
 export function runStack(stackName: string, raw: RawConfig = readPulumiConfig()): StackRun {
   const { program } = programFor(stackName);
   const loaded: Loaded<unknown> = loadConfig(stackName, program.config, raw);
-  return { program: program.name, warnings: loaded.warnings, ...program.run(loaded.config) };
+  return { program: program.name, warnings: loaded.warnings, ...program.run(loaded.config, { stack: stackName }) };
 }
 
 /**

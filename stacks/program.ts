@@ -12,6 +12,12 @@ export interface ProgramResult {
   readonly artifacts: Record<string, pulumi.Input<string>>;
 }
 
+/** What a program knows about the stack it runs as. */
+export interface RunContext {
+  /** The stack name (`platform-dev`): other stacks of the same environment are found from it. */
+  readonly stack: string;
+}
+
 /** A program: its config spec and the function that turns validated config into resources. */
 export interface Program<Config> {
   readonly name: string;
@@ -19,5 +25,5 @@ export interface Program<Config> {
   readonly description: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly config: ConfigSpec<any, Config>;
-  run(config: Config): ProgramResult;
+  run(config: Config, context: RunContext): ProgramResult;
 }

@@ -155,7 +155,7 @@ describe("npm run plan", () => {
   });
 
   test.each<[string[], string]>([
-    [["platform"], 'plan: stack "platform" selects no program'],
+    [["edge"], 'plan: stack "edge" selects no program'],
     [["talos-dev"], "Pulumi.talos-dev.yaml: cannot read it (ENOENT)"],
     [[], "plan: name a stack, or --all"],
     [["talos", "--all"], "plan: give stack names or --all, not both"],
@@ -198,8 +198,11 @@ describe("npm run plan", () => {
   test("--all plans every example stack; --format markdown suits a PR comment", async () => {
     const run = await plan("--all", "--format", "markdown");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**36 to create.**");
+    expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**+ 36 to create.**");
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
+    expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 28 to create, > 1 to read.**");
+    expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
+    expect(run.stdout.indexOf("`platform`")).toBeLessThan(run.stdout.indexOf("`talos`"));
   });
 });
 

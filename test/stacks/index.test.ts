@@ -7,21 +7,26 @@ describe("programFor", () => {
     ["talos", "talos", undefined],
     ["talos-dev", "talos", "dev"],
     ["talos-lab2-east", "talos", "lab2-east"],
+    ["platform", "platform", undefined],
+    ["platform-dev", "platform", "dev"],
   ])("%s → program %s, environment %s", (stack, program, environment) => {
     const found = programFor(stack);
     expect(found.program.name).toBe(program);
     expect(found.environment).toBe(environment);
   });
 
-  test.each(["platform", "Talos", "talos_dev", "talos-", "-talos", "dev"])("%s selects no program", (stack) => {
+  test.each(["edge", "Talos", "talos_dev", "talos-", "-talos", "dev"])("%s selects no program", (stack) => {
     expect(() => programFor(stack)).toThrow(new UnknownStackError(stack));
     expect(() => programFor(stack)).toThrow(
-      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos`,
+      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos, platform`,
     );
   });
 
   test("the registry lists each program under its own name", () => {
-    expect(Object.entries(programs).map(([key, p]) => [key, p.name])).toEqual([["talos", "talos"]]);
+    expect(Object.entries(programs).map(([key, p]) => [key, p.name])).toEqual([
+      ["talos", "talos"],
+      ["platform", "platform"],
+    ]);
   });
 });
 
@@ -29,8 +34,8 @@ describe("main (the Pulumi entry point)", () => {
   afterEach(() => pulumi.runtime.setAllConfig({}));
 
   test("an unknown stack ends the run cleanly, naming the programs", () => {
-    expect(() => main("platform")).toThrow(pulumi.RunError);
-    expect(() => main("platform")).toThrow("programs: talos");
+    expect(() => main("edge")).toThrow(pulumi.RunError);
+    expect(() => main("edge")).toThrow("programs: talos, platform");
   });
 
   test("bad config ends the run cleanly, listing every problem", () => {

@@ -1,0 +1,187 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import type { Release } from "@pulumi/kubernetes/helm/v3/release";
+import {
+  appProject,
+  applicationSet,
+  argoCdValues,
+  IN_CLUSTER_SERVER,
+  selfManagedApplication,
+  type ArgoCdSso,
+} from "../lib/argocd";
+import { httpsRoute, type GatewayRef } from "../lib/gateway-api";
+import type { KubernetesObject } from "../lib/kubernetes";
+import { CHARTS } from "../lib/platform-versions";
+import { applyObject, dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
+
+export interface ArgoCDInstallArgs {
+  /** argo-cd chart version (argo-helm), e.g. `10.1.1`. @default the pinned version (lib/platform-versions) */
+  version?: string;
+  /** Namespace of Argo CD and of its AppProject and ApplicationSets. @default "argocd" */
+  namespace?: string;
+  /** Host name of the UI, served through `gateway`. */
+  hostname: string;
+  /** The shared Gateway the UI's HTTPRoute attaches to (its HTTPS listener). */
+  gateway: GatewayRef;
+  /** The git repository of the lab's apps: `<path>/<category>/<app>`. */
+  repo: {
+    url: string;
+    /** Branch, tag or commit. @default "HEAD" */
+    revision?: string;
+    /** Directory holding the category directories. @default "apps" */
+    path?: string;
+  };
+  /**
+   * `per-category`: one ApplicationSet per category over `<path>/<category>/*`; `single`: one over
+   * `<path>/*\/*`. @default "per-category"
+   */
+  applicationSets?: "per-category" | "single";
+  /** Category directories (`per-category`). @default [] */
+  categories?: readonly string[];
+  /** Generated Applications revert changes made in the cluster by hand. @default false */
+  selfHeal?: boolean;
+  /** The AppProject of the generated Applications. */
+  project?: {
+    /** @default "homelab" */
+    name?: string;
+    /** Repositories apps may come from. @default [repo.url] */
+    sourceRepos?: readonly string[];
+    /** Where apps may deploy. @default [{ server: in-cluster, namespace: "*" }] */
+    destinations?: readonly { server: string; namespace: string }[];
+    /** Cluster-scoped kinds apps may create, `group/Kind` (`Kind` for the core group). @default ["Namespace"] */
+    clusterResources?: readonly string[];
+  };
+  /** An Application through which Argo CD manages its own install from this repository directory. */
+  selfManage?: { path: string };
+  /** OIDC single sign-on; the local admin is disabled when set. */
+  sso?: ArgoCdSso;
+  /** How long the controller and server wait for manifest generation, seconds. @default 180 */
+  repoServerTimeoutSeconds?: number;
+  /** Helm values deep-merged over the ones set here. @default {} */
+  values?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Argo CD from the argo-helm chart, served through the shared Gateway, with the lab's AppProject
+ * and ApplicationSets generating one Application per app directory in git. The AppProject and the
+ * ApplicationSets wait for the release (its CRDs); the ApplicationSets for the project.
+ *
+ * With `selfManage`, Argo CD takes its own install over from git: the release then ignores later
+ * version and values changes, so Pulumi and Argo CD do not undo each other.
+ *
+ * @example
+ * const argocd = new ArgoCDInstall("argocd", {
+ *   hostname: "argocd.lab.example.net",
+ *   gateway: gateway.ref,
+ *   repo: { url: "https://github.com/me/homelab-apps.git" },
+ *   categories: ["infra", "media"],
+ * }, { provider, dependsOn: [cilium] });
+ */
+export class ArgoCDInstall extends pulumi.ComponentResource {
+  static readonly type = "homelab:kubernetes:ArgoCDInstall";
+
+  public readonly release: Release;
+  public readonly route: CustomResource;
+  public readonly project: CustomResource;
+  /** The ApplicationSets, by name. */
+  public readonly applicationSets: Readonly<Record<string, CustomResource>>;
+  public readonly selfManaged?: CustomResource;
+  /** The release's chart, version and final values (this component's, then `values`). */
+  public readonly installed: InstalledRelease;
+  public readonly objects: readonly KubernetesObject[];
+  /** `https://<hostname>`. */
+  public readonly url: string;
+
+  constructor(name: string, args: ArgoCDInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(ArgoCDInstall.type, name, {}, opts);
+    const mode = args.applicationSets ?? "per-category";
+    const categories = args.categories ?? [];
+    if (mode === "per-category" && categories.length === 0) {
+      throw new Error(`ArgoCDInstall ${name}: per-category ApplicationSets need at least one category`);
+    }
+    const namespace = args.namespace ?? "argocd";
+    const revision = args.repo.revision ?? "HEAD";
+    const appsPath = args.repo.path ?? "apps";
+    const projectName = args.project?.name ?? "homelab";
+
+    const installed = installRelease(
+      this,
+      name,
+      {
+        chart: CHARTS.argocd,
+        version: args.version,
+        releaseName: "argocd",
+        namespace,
+        values: argoCdValues({
+          hostname: args.hostname,
+          repoServerTimeoutSeconds: args.repoServerTimeoutSeconds ?? 180,
+          sso: args.sso,
+        }),
+        overrides: args.values,
+        ignoreChanges: args.selfManage ? ["version", "values"] : undefined,
+      },
+      dependsOnOf(opts),
+    );
+    this.installed = installed;
+    this.release = installed.release;
+    this.url = `https://${args.hostname}`;
+
+    const objects: KubernetesObject[] = [];
+    const route = httpsRoute({
+      name: "argocd-server",
+      namespace,
+      hostname: args.hostname,
+      gateway: args.gateway,
+      service: { name: "argocd-server", port: 80 },
+    });
+    const project = appProject({
+      name: projectName,
+      namespace,
+      sourceRepos: args.project?.sourceRepos ?? [args.repo.url],
+      destinations: args.project?.destinations ?? [{ server: IN_CLUSTER_SERVER, namespace: "*" }],
+      clusterResources: args.project?.clusterResources ?? ["Namespace"],
+    });
+    objects.push(route, project);
+    this.route = applyObject(this, `${name}-server`, route, [this.release]);
+    this.project = applyObject(this, `${name}-${projectName}`, project, [this.release]);
+
+    const sets =
+      mode === "single"
+        ? [{ name: "apps", directories: `${appsPath}/*/*`, labels: undefined }]
+        : categories.map((category) => ({
+            name: `apps-${category}`,
+            directories: `${appsPath}/${category}/*`,
+            labels: { "homelab/category": category },
+          }));
+    const applicationSets: Record<string, CustomResource> = {};
+    for (const set of sets) {
+      const object = applicationSet({
+        name: set.name,
+        namespace,
+        project: projectName,
+        repoUrl: args.repo.url,
+        revision,
+        directories: set.directories,
+        labels: set.labels,
+        sync: { selfHeal: args.selfHeal ?? false },
+      });
+      objects.push(object);
+      applicationSets[set.name] = applyObject(this, `${name}-${set.name}`, object, [this.project]);
+    }
+    this.applicationSets = applicationSets;
+
+    if (args.selfManage) {
+      const object = selfManagedApplication({
+        name: "argocd",
+        namespace,
+        repoUrl: args.repo.url,
+        revision,
+        path: args.selfManage.path,
+      });
+      objects.push(object);
+      this.selfManaged = applyObject(this, `${name}-self`, object, [this.release]);
+    }
+    this.objects = objects;
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,151 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
+import type { Release } from "@pulumi/kubernetes/helm/v3/release";
+import {
+  certManagerValues,
+  cloudflareTokenSecret,
+  letsEncryptIssuer,
+  SELF_SIGNED,
+  selfSignedCa,
+  wildcardCertificate,
+  type LetsEncryptIssuer,
+} from "../lib/cert-manager";
+import type { KubernetesObject } from "../lib/kubernetes";
+import { CHARTS } from "../lib/platform-versions";
+import { applyObject, dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
+
+/** The issuers a certificate can name. */
+export type CertManagerIssuer = LetsEncryptIssuer | typeof SELF_SIGNED.issuer;
+
+export interface CertManagerArgs {
+  /** cert-manager chart version, e.g. `v1.21.1`. @default the pinned version (lib/platform-versions) */
+  version?: string;
+  /** Namespace of cert-manager (and of the Cloudflare token and the CA). @default "cert-manager" */
+  namespace?: string;
+  /**
+   * Let's Encrypt (staging and production ClusterIssuers) through DNS-01 on Cloudflare. Without
+   * it only the self-signed CA can issue.
+   */
+  letsEncrypt?: {
+    /** ACME account email. */
+    email: string;
+    /** Cloudflare API token with Zone:DNS:Edit on `zone`; kept secret end to end. */
+    cloudflareApiToken: pulumi.Input<string>;
+    /** The DNS zone the issuers solve challenges for (the lab domain or a parent). */
+    zone: string;
+  };
+  /** Create the self-signed CA and its `selfsigned` ClusterIssuer. @default false */
+  selfSignedCa?: boolean;
+  /** The wildcard certificate for `domain` and `*.domain`. */
+  certificate: {
+    domain: string;
+    /** Namespace of the certificate's Secret: the Gateway's. */
+    namespace: pulumi.Input<string>;
+    /** Secret name. @default "<domain with dashes>-tls" */
+    secretName?: string;
+    /** @default "letsencrypt-production" */
+    issuer?: CertManagerIssuer;
+  };
+  /** Helm values deep-merged over the ones set here. @default {} */
+  values?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * cert-manager with its CRDs, ClusterIssuers for Let's Encrypt (DNS-01 through Cloudflare; staging
+ * and production) and optionally a self-signed CA, and the lab's wildcard certificate. Issuers wait
+ * for the release (its CRDs and webhook); the certificate waits for the issuer that signs it.
+ *
+ * @example
+ * const certs = new CertManager("cert-manager", {
+ *   letsEncrypt: { email: "admin@example.net", cloudflareApiToken: token, zone: "example.net" },
+ *   certificate: { domain: "lab.example.net", namespace: "gateway" },
+ * }, { provider, dependsOn: [cilium] });
+ */
+export class CertManager extends pulumi.ComponentResource {
+  static readonly type = "homelab:kubernetes:CertManager";
+
+  public readonly release: Release;
+  /** The ClusterIssuers, by name. */
+  public readonly issuers: Readonly<Record<string, CustomResource>>;
+  public readonly certificate: CustomResource;
+  /** The Secret holding the wildcard certificate (in `certificate.namespace`). */
+  public readonly certificateSecret: string;
+  /** The release's chart, version and final values (this component's, then `values`). */
+  public readonly installed: InstalledRelease;
+  /** The Kubernetes objects declared besides the release (the token Secret's value is an Input). */
+  public readonly objects: readonly KubernetesObject[];
+
+  constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(CertManager.type, name, {}, opts);
+    const issuerName = args.certificate.issuer ?? "letsencrypt-production";
+    const withCa = (args.selfSignedCa ?? false) || issuerName === SELF_SIGNED.issuer;
+    if (issuerName !== SELF_SIGNED.issuer && !args.letsEncrypt) {
+      throw new Error(`CertManager ${name}: the certificate's issuer ${issuerName} needs letsEncrypt settings`);
+    }
+    const namespace = args.namespace ?? "cert-manager";
+
+    const installed = installRelease(
+      this,
+      name,
+      {
+        chart: CHARTS.certManager,
+        version: args.version,
+        releaseName: "cert-manager",
+        namespace,
+        values: certManagerValues(),
+        overrides: args.values,
+      },
+      dependsOnOf(opts),
+    );
+    this.installed = installed;
+    this.release = installed.release;
+
+    const objects: KubernetesObject[] = [];
+    const issuers: Record<string, CustomResource> = {};
+    if (args.letsEncrypt) {
+      const le = args.letsEncrypt;
+      const secretObject = cloudflareTokenSecret("cloudflare-api-token", namespace, pulumi.secret(le.cloudflareApiToken));
+      objects.push(secretObject);
+      const secret = new Secret(
+        `${name}-cloudflare-token`,
+        {
+          metadata: secretObject.metadata,
+          type: "Opaque",
+          stringData: secretObject.stringData as Record<string, pulumi.Input<string>>,
+        },
+        { parent: this, dependsOn: [this.release] },
+      );
+      for (const issuer of ["letsencrypt-staging", "letsencrypt-production"] as const) {
+        const object = letsEncryptIssuer(issuer, { email: le.email, zone: le.zone, tokenSecret: secretObject.metadata.name });
+        objects.push(object);
+        issuers[issuer] = applyObject(this, `${name}-${issuer}`, object, [this.release, secret]);
+      }
+    }
+    if (withCa) {
+      const [bootstrap, ca, caIssuer] = selfSignedCa(namespace, args.certificate.domain) as [
+        KubernetesObject,
+        KubernetesObject,
+        KubernetesObject,
+      ];
+      objects.push(bootstrap, ca, caIssuer);
+      const bootstrapIssuer = applyObject(this, `${name}-${SELF_SIGNED.bootstrap}`, bootstrap, [this.release]);
+      const caCertificate = applyObject(this, `${name}-${SELF_SIGNED.ca}`, ca, [bootstrapIssuer]);
+      issuers[SELF_SIGNED.issuer] = applyObject(this, `${name}-${SELF_SIGNED.issuer}`, caIssuer, [caCertificate]);
+    }
+    this.issuers = issuers;
+
+    this.certificateSecret = args.certificate.secretName ?? `${args.certificate.domain.replace(/\./g, "-")}-tls`;
+    const certificate = wildcardCertificate({
+      name: `wildcard-${args.certificate.domain.replace(/\./g, "-")}`,
+      namespace: args.certificate.namespace,
+      domain: args.certificate.domain,
+      secretName: this.certificateSecret,
+      issuer: issuerName,
+    });
+    objects.push(certificate);
+    this.objects = objects;
+    this.certificate = applyObject(this, `${name}-wildcard`, certificate, [issuers[issuerName]!]);
+    this.registerOutputs({});
+  }
+}

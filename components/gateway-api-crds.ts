@@ -1,0 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigFile } from "@pulumi/kubernetes/yaml/v2/configFile";
+import { GATEWAY_API_VERSION, gatewayApiInstallUrl } from "../lib/platform-versions";
+
+export interface GatewayApiCrdsArgs {
+  /** Gateway API release, e.g. `v1.6.1`. @default the pinned release (lib/platform-versions) */
+  version?: string;
+  /**
+   * `standard` (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, TLSRoute, ...) or
+   * `experimental`, which adds the alpha kinds (TCPRoute, UDPRoute, ...). @default "standard"
+   */
+  channel?: "standard" | "experimental";
+}
+
+/**
+ * The Gateway API CRDs of one release and channel, from the release's own install manifest. The
+ * Kubernetes provider reads the manifest, so the program itself makes no network call. Whatever
+ * needs the CRDs (Cilium's Gateway controller, every Gateway and route) depends on this component,
+ * which waits for all its CRDs.
+ *
+ * @example
+ * const crds = new GatewayApiCrds("gateway-api", { version: "v1.6.1" }, { provider });
+ * new CiliumInstall("cilium", { ... }, { provider, dependsOn: [crds] });
+ */
+export class GatewayApiCrds extends pulumi.ComponentResource {
+  static readonly type = "homelab:kubernetes:GatewayApiCrds";
+
+  /** The release installed. */
+  public readonly version: string;
+  /** The manifest the CRDs come from. */
+  public readonly url: string;
+
+  constructor(name: string, args: GatewayApiCrdsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super(GatewayApiCrds.type, name, {}, opts);
+    this.version = args.version ?? GATEWAY_API_VERSION;
+    this.url = gatewayApiInstallUrl(this.version, args.channel ?? "standard");
+    new ConfigFile(name, { file: this.url }, { parent: this, dependsOn: opts?.dependsOn });
+    this.registerOutputs({ version: this.version, url: this.url });
+  }
+}

@@ -1,0 +1,425 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { formatIpv4, hostAddressProblem, parseCidr, parseIpv4, parseIpv4Range, rangesOverlap, type Ipv4Range } from "../lib/net";
+import { CHART_VERSION, CHARTS, GATEWAY_API_VERSION, TESTED_CILIUM_MINORS } from "../lib/platform-versions";
+import { parseStackName, referencedStack } from "../lib/stacks";
+import { dnsLabel, dnsName, ipv4, ipv4Cidr, labelKey, labelValue, secretString } from "./fields";
+import { formatKey, type CheckContext, type ConfigSpec } from "./loader";
+
+/**
+ * Config of the `platform` program: which cluster, the LAN its load balancer addresses come from,
+ * and the pieces installed on it. Keys are `homelab:<section>` in `Pulumi.platform.yaml`.
+ */
+
+/** The in-cluster API server, as Argo CD names its own cluster. */
+export const IN_CLUSTER = "https://kubernetes.default.svc";
+
+const chartVersion = (pinned: string) =>
+  z
+    .string()
+    .regex(CHART_VERSION, {
+      error: (i) => `must be a chart version like ${pinned} (MAJOR.MINOR.PATCH), got ${JSON.stringify(i.input)}`,
+    })
+    .default(pinned);
+
+/** A StackReference: `talos-dev`, or fully qualified `org/project/talos-dev`. */
+const stackReference = z.string().regex(/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, {
+  error: (i) => `must be a stack name like talos-dev or org/project/talos-dev, got ${JSON.stringify(i.input)}`,
+});
+
+/** A Go regular expression as Cilium takes it (RE2); checked with JavaScript's, which agrees on the common subset. */
+const interfacePattern = z.string().refine(
+  (v) => {
+    try {
+      new RegExp(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (i) => `must be a regular expression like ^eth[0-9]+, got ${JSON.stringify(i.input)}` },
+);
+
+/** A git repository URL Argo CD can clone: https://, ssh:// or scp-like `git@host:org/repo.git`. */
+const gitUrl = z.string().regex(/^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, {
+  error: (i) => `must be a git URL (https://host/org/repo.git or git@host:org/repo.git), got ${JSON.stringify(i.input)}`,
+});
+
+/** A path inside the repository: relative, no `..`, no leading or trailing slash. */
+const repoPath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\s]*[^/\s]$/, {
+  error: (i) => `must be a path inside the repository like apps (relative, no ..), got ${JSON.stringify(i.input)}`,
+});
+
+const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
+  error: (i) => `must be an email address, got ${JSON.stringify(i.input)}`,
+});
+
+const freeValues = z.record(z.string(), z.unknown(), { error: "must be a map of Helm values" }).default({});
+
+const kubernetes = z
+  .strictObject({
+    /**
+     * The talos stack whose `kubeconfig` output reaches the cluster (a StackReference). Default
+     * `talos`, or `talos-<env>` for a stack `platform-<env>`.
+     */
+    stack: stackReference.optional(),
+    /** A kubeconfig for a cluster this repo did not build, instead of `stack`. Secret. */
+    kubeconfig: secretString().optional(),
+    /** The kubeconfig context to use; its current context when unset. */
+    context: z.string().min(1).optional(),
+  })
+  .prefault({});
+
+const network = z.strictObject({
+  /** The LAN the nodes and the load balancer addresses are on, e.g. `10.20.0.0/24`. */
+  cidr: ipv4Cidr,
+  /** The LAN's router. */
+  gateway: ipv4,
+  /** The Kubernetes API VIP, when the cluster has one. */
+  vip: ipv4.optional(),
+  /** Every node's address: the load balancer pool must not hand them out. */
+  nodeIps: z.array(ipv4).default([]),
+});
+
+const cilium = z.strictObject({
+  /** Cilium chart version. */
+  version: chartVersion(CHARTS.cilium.version),
+  /**
+   * Addresses Cilium hands to LoadBalancer Services and Gateways, announced on the LAN (ARP):
+   * ranges `10.20.0.200-10.20.0.239`, CIDRs or single addresses, inside the LAN and free of the
+   * gateway, the VIP and the nodes.
+   */
+  loadBalancerPool: z
+    .array(
+      z.string().refine((v) => parseIpv4Range(v) !== undefined, {
+        error: (i) =>
+          `must be an address range like 10.20.0.200-10.20.0.239 (start ≤ stop), a CIDR or an address, got ${JSON.stringify(i.input)}`,
+      }),
+    )
+    .min(1),
+  /** Where L2 announcements are made. */
+  l2: z
+    .strictObject({
+      /** Interfaces that answer ARP for pool addresses (regular expressions). Default: `^e.*` (the VM's NIC). */
+      interfaces: z.array(interfacePattern).min(1).default(["^e.*"]),
+      /** Nodes that may announce (node labels); every node when empty. */
+      nodeSelector: z.record(labelKey, labelValue).default({}),
+    })
+    .prefault({}),
+  /** Extra Helm values, deep-merged over the ones this project sets (maps merge, lists replace). */
+  values: freeValues,
+});
+
+const certManager = z.strictObject({
+  /** cert-manager chart version. */
+  version: chartVersion(CHARTS.certManager.version),
+  /** ACME account email (Let's Encrypt expiry notices). Needed by the Let's Encrypt issuers. */
+  email: email.optional(),
+  /** Cloudflare API token with Zone:DNS:Edit on the lab's zone, for DNS-01. Secret. */
+  cloudflareApiToken: secretString().optional(),
+  /** The issuer of the wildcard certificate. Default `letsencrypt-production`. */
+  issuer: z.enum(["letsencrypt-production", "letsencrypt-staging", "selfsigned"]).default("letsencrypt-production"),
+  /** Also create a self-signed CA and its ClusterIssuer (always when `issuer` is `selfsigned`). Default false. */
+  selfSignedCa: z.boolean().default(false),
+  /** Extra Helm values, deep-merged last. */
+  values: freeValues,
+});
+
+const gateway = z.strictObject({
+  /** The Gateway's name. Default `homelab`. */
+  name: dnsLabel.default("homelab"),
+  /** Namespace of the Gateway and its certificate. Default `gateway`. */
+  namespace: dnsLabel.default("gateway"),
+  /** The Gateway's fixed address, from `homelab:cilium.loadBalancerPool`. */
+  address: ipv4,
+  /** Also install the experimental-channel Gateway API CRDs (TCPRoute, UDPRoute, ...). Default false. */
+  experimentalCrds: z.boolean().default(false),
+});
+
+const project = z
+  .strictObject({
+    /** AppProject name. Default `homelab`. */
+    name: dnsLabel.default("homelab"),
+    /** Repositories apps may come from. Default: the apps repository only. */
+    sourceRepos: z.array(gitUrl).min(1).optional(),
+    /** Where apps may deploy. Default: any namespace of this cluster. */
+    destinations: z
+      .array(z.strictObject({ server: z.string().min(1).default(IN_CLUSTER), namespace: z.string().min(1) }))
+      .min(1)
+      .default([{ server: IN_CLUSTER, namespace: "*" }]),
+    /** Cluster-scoped kinds apps may create (`group/Kind`, `Kind` for the core group). Default: Namespace only. */
+    clusterResources: z
+      .array(
+        z.string().regex(/^([a-z0-9.-]+\/|\*\/)?([A-Z][A-Za-z0-9]*|\*)$/, {
+          error: (i) => `must be a kind like Namespace or rbac.authorization.k8s.io/ClusterRole, got ${JSON.stringify(i.input)}`,
+        }),
+      )
+      .default(["Namespace"]),
+  })
+  .prefault({});
+
+const argocd = z.strictObject({
+  /** argo-cd chart version. */
+  version: chartVersion(CHARTS.argocd.version),
+  /** Host name of the UI, under `homelab:domain`. Default `argocd.<domain>`. */
+  hostname: dnsName.optional(),
+  /** The git repository Argo CD deploys the lab's apps from. */
+  repo: z.strictObject({
+    url: gitUrl,
+    /** Branch, tag or commit. Default `HEAD`. */
+    revision: z.string().min(1).default("HEAD"),
+    /** Directory of the apps: `<path>/<category>/<app>`. Default `apps`. */
+    path: repoPath.default("apps"),
+  }),
+  /**
+   * `per-category`: one ApplicationSet per entry of `categories` over `<path>/<category>/*`;
+   * `single`: one over `<path>/*\/*`. Default `per-category`.
+   */
+  applicationSets: z.enum(["per-category", "single"]).default("per-category"),
+  /** Category directories (`per-category`). */
+  categories: z.array(dnsLabel).default([]),
+  /** Revert changes made in the cluster by hand. Default false. */
+  selfHeal: z.boolean().default(false),
+  project,
+  /** Let Argo CD manage its own install from this directory of the repository afterwards. */
+  selfManage: z.strictObject({ path: repoPath }).optional(),
+  /** Single sign-on (OIDC, e.g. Authentik); the local admin is disabled when set. */
+  sso: z
+    .strictObject({
+      /** Name on the login button. Default `SSO`. */
+      name: z.string().min(1).default("SSO"),
+      /** Issuer URL. */
+      issuer: z.string().regex(/^https:\/\/\S+$/, { error: (i) => `must be an https:// URL, got ${JSON.stringify(i.input)}` }),
+      clientId: z.string().min(1),
+      /** Secret. */
+      clientSecret: secretString(),
+      /** Default `openid profile email groups`. */
+      scopes: z.array(z.string().min(1)).default(["openid", "profile", "email", "groups"]),
+      /** Groups (the `groups` claim) that get Argo CD's admin role. */
+      adminGroups: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+  /** Extra Helm values, deep-merged last. */
+  values: freeValues,
+});
+
+const addon = (version: string) =>
+  z.strictObject({ enabled: z.boolean().default(true), version: chartVersion(version) }).prefault({});
+
+const addons = z
+  .strictObject({
+    /** Approves the kubelets' serving-certificate requests (Talos `rotate-server-certificates`). */
+    kubeletServingCertApprover: addon(CHARTS.kubeletServingCertApprover.version),
+    /** `kubectl top` and the HorizontalPodAutoscaler. */
+    metricsServer: addon(CHARTS.metricsServer.version),
+  })
+  .prefault({});
+
+/** The zod schema of each `homelab:` key of the platform program. */
+export const platformSections = {
+  kubernetes,
+  network,
+  /** The lab's domain: the Gateway serves `*.<domain>` with a wildcard certificate. */
+  domain: dnsName,
+  cilium,
+  certManager: certManager.prefault({}),
+  gateway,
+  argocd,
+  addons,
+};
+
+type Sections = typeof platformSections;
+type Parsed = { [K in keyof Sections]: z.output<Sections[K]> };
+
+/** One block of the load balancer pool. */
+export type PoolBlock = { readonly cidr: string } | { readonly start: string; readonly stop: string };
+
+/** The platform program's validated config. */
+export interface PlatformConfig {
+  /** `kubeconfig` when given, else `stack` (unset: the program's sibling talos stack). */
+  readonly kubernetes: { readonly stack?: string; readonly kubeconfig?: pulumi.Output<string>; readonly context?: string };
+  readonly domain: string;
+  readonly network: Parsed["network"];
+  readonly cilium: Omit<Parsed["cilium"], "loadBalancerPool"> & { readonly loadBalancerPool: readonly PoolBlock[] };
+  readonly certManager: Parsed["certManager"];
+  readonly gateway: Parsed["gateway"] & { readonly gatewayApiVersion: string };
+  readonly argocd: Omit<Parsed["argocd"], "hostname" | "project"> & {
+    readonly hostname: string;
+    readonly project: Omit<Parsed["argocd"]["project"], "sourceRepos"> & { readonly sourceRepos: readonly string[] };
+  };
+  readonly addons: Parsed["addons"];
+}
+
+export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
+  sections: platformSections,
+  check(ctx) {
+    checkKubernetes(ctx);
+    checkNetwork(ctx);
+    checkPool(ctx);
+    checkCertManager(ctx);
+    checkArgocd(ctx);
+    checkVersions(ctx);
+  },
+  resolve(parsed) {
+    return {
+      kubernetes: parsed.kubernetes,
+      domain: parsed.domain,
+      network: parsed.network,
+      cilium: { ...parsed.cilium, loadBalancerPool: parsed.cilium.loadBalancerPool.map(poolBlock) },
+      certManager: parsed.certManager,
+      gateway: { ...parsed.gateway, gatewayApiVersion: GATEWAY_API_VERSION },
+      argocd: {
+        ...parsed.argocd,
+        hostname: parsed.argocd.hostname ?? `argocd.${parsed.domain}`,
+        project: { ...parsed.argocd.project, sourceRepos: parsed.argocd.project.sourceRepos ?? [parsed.argocd.repo.url] },
+      },
+      addons: parsed.addons,
+    };
+  },
+};
+
+function poolBlock(text: string): PoolBlock {
+  const range = parseIpv4Range(text)!;
+  return range.cidr ? { cidr: range.cidr.text } : { start: formatIpv4(range.start), stop: formatIpv4(range.stop) };
+}
+
+type Ctx = CheckContext<Sections>;
+
+function checkKubernetes(ctx: Ctx): void {
+  const k = ctx.valid.kubernetes ?? {};
+  if (ctx.given(["kubernetes", "stack"]) && ctx.given(["kubernetes", "kubeconfig"])) {
+    ctx.report(["kubernetes"], "set stack (a talos stack's kubeconfig output) or kubeconfig, not both");
+  }
+  if (k.stack !== undefined) {
+    const name = referencedStack(k.stack);
+    const program = parseStackName(name)?.program;
+    if (program !== "talos") {
+      ctx.report(
+        ["kubernetes", "stack"],
+        `"${name}" is ${program ? `a stack of the ${program} program` : "not a stack name of this project"}; name a talos stack (talos or talos-<env>), whose kubeconfig output this stack reads`,
+      );
+    }
+  }
+}
+
+function checkNetwork(ctx: Ctx): void {
+  const net = ctx.valid.network;
+  const cidr = net?.cidr === undefined ? undefined : parseCidr(net.cidr);
+  if (!net || !cidr) return;
+  const inLan = (path: (string | number)[], ip: string | undefined) => {
+    const problem = ip === undefined ? undefined : hostAddressProblem(cidr, parseIpv4(ip)!);
+    if (problem) ctx.report(path, `${ip} ${problem}`);
+  };
+  inLan(["network", "gateway"], net.gateway);
+  inLan(["network", "vip"], net.vip);
+  const seen = new Map<string, number>();
+  net.nodeIps?.forEach((ip, i) => {
+    inLan(["network", "nodeIps", i], ip);
+    if (ip === undefined) return;
+    const first = seen.get(ip);
+    if (first !== undefined) ctx.report(["network", "nodeIps", i], `${ip} is listed twice (also nodeIps[${first}])`);
+    else seen.set(ip, i);
+  });
+}
+
+/** Addresses the pool must leave alone, with the key that names each. */
+function takenAddresses(ctx: Ctx): { ip: number; text: string; key: string }[] {
+  const net = ctx.valid.network ?? {};
+  const taken: { ip: number; text: string; key: string }[] = [];
+  const add = (ip: string | undefined, path: (string | number)[]) => {
+    if (ip !== undefined) taken.push({ ip: parseIpv4(ip)!, text: ip, key: formatKey(path) });
+  };
+  add(net.gateway, ["network", "gateway"]);
+  add(net.vip, ["network", "vip"]);
+  net.nodeIps?.forEach((ip, i) => add(ip, ["network", "nodeIps", i]));
+  return taken;
+}
+
+function checkPool(ctx: Ctx): void {
+  const pool = ctx.valid.cilium?.loadBalancerPool ?? [];
+  const lanText = ctx.valid.network?.cidr;
+  const lan = lanText === undefined ? undefined : parseCidr(lanText);
+  const taken = takenAddresses(ctx);
+  const blocks: (Ipv4Range | undefined)[] = pool.map((text) => (text === undefined ? undefined : parseIpv4Range(text)));
+  blocks.forEach((block, i) => {
+    if (!block) return;
+    const path = ["cilium", "loadBalancerPool", i];
+    if (lan) {
+      const ends = [block.start, block.stop].map((ip) => ({ ip, problem: hostAddressProblem(lan, ip) }));
+      const outside = ends.find((e) => e.problem);
+      if (outside) ctx.report(path, `${block.text}: ${formatIpv4(outside.ip)} ${outside.problem!}`);
+    }
+    for (const t of taken) {
+      if (t.ip >= block.start && t.ip <= block.stop) ctx.report(path, `${block.text} includes ${t.text} (${t.key})`);
+    }
+    blocks.slice(0, i).forEach((other, j) => {
+      if (other && rangesOverlap(block, other)) ctx.report(path, `${block.text} overlaps loadBalancerPool[${j}] (${other.text})`);
+    });
+  });
+  const address = ctx.valid.gateway?.address;
+  if (address !== undefined && !ctx.invalid(["cilium", "loadBalancerPool"]) && ctx.valid.cilium?.loadBalancerPool) {
+    const ip = parseIpv4(address)!;
+    if (!blocks.some((b) => b && ip >= b.start && ip <= b.stop)) {
+      ctx.report(
+        ["gateway", "address"],
+        `${address} is not in ${formatKey(["cilium", "loadBalancerPool"])}, which Cilium assigns from`,
+      );
+    }
+  }
+}
+
+function checkCertManager(ctx: Ctx): void {
+  const cm = ctx.valid.certManager;
+  if (!cm?.issuer?.startsWith("letsencrypt")) return;
+  if (!ctx.given(["certManager", "email"])) {
+    ctx.report(["certManager", "email"], `is required for the ${cm.issuer} issuer (the ACME account's contact)`);
+  }
+  if (!ctx.given(["certManager", "cloudflareApiToken"])) {
+    ctx.report(
+      ["certManager", "cloudflareApiToken"],
+      `is required for the ${cm.issuer} issuer (DNS-01 through Cloudflare); set it with pulumi config set --secret --path 'homelab:certManager.cloudflareApiToken' ..., or use issuer: selfsigned`,
+    );
+  }
+}
+
+function checkArgocd(ctx: Ctx): void {
+  const argo = ctx.valid.argocd;
+  if (!argo) return;
+  if (argo.applicationSets === "per-category" && argo.categories?.length === 0) {
+    ctx.report(
+      ["argocd", "categories"],
+      "per-category ApplicationSets need the category directories (e.g. [infra, media]), or set applicationSets: single",
+    );
+  }
+  const seen = new Set<string>();
+  argo.categories?.forEach((c, i) => {
+    if (c === undefined) return;
+    if (seen.has(c)) ctx.report(["argocd", "categories", i], `${c} is listed twice`);
+    seen.add(c);
+  });
+  const domain = ctx.valid.domain;
+  if (argo.hostname !== undefined && domain !== undefined && argo.hostname.slice(argo.hostname.indexOf(".") + 1) !== domain) {
+    ctx.report(
+      ["argocd", "hostname"],
+      `${argo.hostname} is not directly under ${domain}: the Gateway's HTTPS listener and wildcard certificate cover *.${domain} only`,
+    );
+  }
+  argo.project?.destinations?.forEach((d, i) => {
+    if (d?.server === "*") ctx.report(["argocd", "project", "destinations", i, "server"], "must name a cluster, not *");
+  });
+  argo.project?.sourceRepos?.forEach((r, i) => {
+    if (r === "*") ctx.report(["argocd", "project", "sourceRepos", i], "must name a repository, not *");
+  });
+}
+
+function checkVersions(ctx: Ctx): void {
+  const version = ctx.valid.cilium?.version;
+  if (version === undefined) return;
+  const minor = /^v?(\d+\.\d+)\./.exec(version)?.[1];
+  if (minor && !(TESTED_CILIUM_MINORS as readonly string[]).includes(minor)) {
+    ctx.warn(
+      ["cilium", "version"],
+      `Cilium ${minor} is not one this project's values are checked against (${TESTED_CILIUM_MINORS.join(", ")})`,
+    );
+  }
+}

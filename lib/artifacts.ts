@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Plan artifacts from documents whose leaves may be Outputs: secrets are replaced by a mask
+ * before the document is rendered, so an artifact holding a token can still be written and
+ * reviewed. Only the offline plan reads artifacts; a real run never exports them.
+ */
+
+/** What a secret value is shown as in every artifact (and what the validator accepts anywhere). */
+export const SECRET_MASK = "[secret]";
+
+/** `document` with every secret Output replaced by {@link SECRET_MASK}; the result is not secret. */
+export function masked(document: unknown): pulumi.Output<unknown> {
+  if (pulumi.Output.isInstance(document)) {
+    const output = document;
+    return pulumi
+      .output(pulumi.isSecret(output))
+      .apply((secret) => (secret ? pulumi.output(SECRET_MASK) : pulumi.unsecret(output).apply((v) => masked(v))));
+  }
+  if (Array.isArray(document)) return pulumi.all(document.map(masked));
+  if (typeof document === "object" && document !== null && document.constructor === Object) {
+    const entries = Object.entries(document);
+    return pulumi
+      .all(entries.map(([, v]) => masked(v)))
+      .apply((values) => Object.fromEntries(entries.map(([k], i) => [k, values[i]])));
+  }
+  return pulumi.output(document);
+}
+
+/** Renders `document` with its secrets masked. */
+export function maskedText(document: unknown, render: (plain: unknown) => string): pulumi.Output<string> {
+  return masked(document).apply(render);
+}

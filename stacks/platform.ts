@@ -1,0 +1,135 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
+import { Provider } from "@pulumi/kubernetes/provider";
+import { ArgoCDInstall } from "../components/argocd-install";
+import { CertManager } from "../components/cert-manager";
+import { CiliumInstall } from "../components/cilium-install";
+import { ClusterAddons } from "../components/cluster-addons";
+import { Gateway } from "../components/gateway";
+import { GatewayApiCrds } from "../components/gateway-api-crds";
+import type { InstalledRelease } from "../components/kubernetes-parts";
+import type { PlatformConfig } from "../config/platform";
+import { maskedText } from "../lib/artifacts";
+import { manifestFileName, type KubernetesObject } from "../lib/kubernetes";
+import { valuesHeader } from "../lib/platform-versions";
+import { siblingStack } from "../lib/stacks";
+import { toKubernetesYaml } from "../lib/yaml";
+import type { ProgramResult, RunContext } from "./program";
+
+/**
+ * The `platform` program: turns the bare Talos cluster (no CNI, no kube-proxy) into the lab's
+ * GitOps platform: Gateway API CRDs, Cilium, the add-ons, cert-manager with the wildcard
+ * certificate, the shared Gateway, and Argo CD with the AppProject and ApplicationSets.
+ *
+ * Order (each arrow a dependency): CRDs → Cilium → pool/L2 policy → Gateway; Cilium → add-ons;
+ * Cilium → cert-manager → issuers → certificate → Gateway; Cilium → Argo CD → AppProject →
+ * ApplicationSets. Every pod needs the CNI, so every release waits for Cilium.
+ */
+export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
+  const k8s = cfg.kubernetes;
+  const talosStack = k8s.stack ?? siblingStack(context.stack, "talos");
+  const kubeconfig = k8s.kubeconfig ?? new pulumi.StackReference("talos", { name: talosStack }).requireOutput("kubeconfig");
+  const provider = new Provider("kubernetes", {
+    kubeconfig: pulumi.secret(kubeconfig) as pulumi.Output<string>,
+    context: k8s.context,
+  });
+  const opts = { provider };
+
+  const crds = new GatewayApiCrds(
+    "gateway-api",
+    { version: cfg.gateway.gatewayApiVersion, channel: cfg.gateway.experimentalCrds ? "experimental" : "standard" },
+    opts,
+  );
+  const cilium = new CiliumInstall(
+    "cilium",
+    {
+      version: cfg.cilium.version,
+      loadBalancerPool: cfg.cilium.loadBalancerPool,
+      l2: cfg.cilium.l2,
+      values: cfg.cilium.values,
+    },
+    { ...opts, dependsOn: [crds] },
+  );
+  const addons = new ClusterAddons(
+    "addons",
+    {
+      kubeletServingCertApprover: cfg.addons.kubeletServingCertApprover.enabled && {
+        version: cfg.addons.kubeletServingCertApprover.version,
+      },
+      metricsServer: cfg.addons.metricsServer.enabled && { version: cfg.addons.metricsServer.version },
+    },
+    { ...opts, dependsOn: [cilium.release] },
+  );
+
+  const gatewayNamespace = new Namespace(cfg.gateway.namespace, { metadata: { name: cfg.gateway.namespace } }, opts);
+  const cm = cfg.certManager;
+  const certs = new CertManager(
+    "cert-manager",
+    {
+      version: cm.version,
+      letsEncrypt:
+        cm.cloudflareApiToken && cm.email
+          ? { email: cm.email, cloudflareApiToken: cm.cloudflareApiToken, zone: cfg.domain }
+          : undefined,
+      selfSignedCa: cm.selfSignedCa,
+      certificate: { domain: cfg.domain, namespace: gatewayNamespace.metadata.name, issuer: cm.issuer },
+      values: cm.values,
+    },
+    { ...opts, dependsOn: [cilium.release] },
+  );
+  const gateway = new Gateway(
+    cfg.gateway.name,
+    {
+      namespace: gatewayNamespace.metadata.name,
+      domain: cfg.domain,
+      certificateSecret: certs.certificateSecret,
+      address: cfg.gateway.address,
+    },
+    { ...opts, dependsOn: [crds, ...cilium.ready, certs.certificate] },
+  );
+  const argo = cfg.argocd;
+  const argocd = new ArgoCDInstall(
+    "argocd",
+    {
+      version: argo.version,
+      hostname: argo.hostname,
+      gateway: gateway.ref,
+      repo: argo.repo,
+      applicationSets: argo.applicationSets,
+      categories: argo.categories,
+      selfHeal: argo.selfHeal,
+      project: argo.project,
+      selfManage: argo.selfManage,
+      sso: argo.sso,
+      values: argo.values,
+    },
+    { ...opts, dependsOn: [crds, cilium.release] },
+  );
+
+  const releases: InstalledRelease[] = [cilium.installed, certs.installed, argocd.installed, ...addons.installed];
+  const objects: KubernetesObject[] = [
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: cfg.gateway.namespace } },
+    ...cilium.objects,
+    ...certs.objects,
+    ...gateway.objects,
+    ...argocd.objects,
+  ];
+
+  return {
+    outputs: {
+      gatewayAddress: cfg.gateway.address,
+      argocdUrl: argocd.url,
+      domain: cfg.domain,
+      ...(k8s.kubeconfig ? {} : { kubernetesStack: talosStack }),
+    },
+    artifacts: {
+      ...Object.fromEntries(objects.map((o) => [manifestFileName(o), maskedText(o, toKubernetesYaml)])),
+      ...Object.fromEntries(
+        releases.map((r) => [
+          `${r.releaseName}.values.yaml`,
+          maskedText(r.values, (v) => `${valuesHeader(r.chart.name, r.chart.version)}\n${toKubernetesYaml(v)}`),
+        ]),
+      ),
+    },
+  };
+}
