@@ -1,0 +1,171 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { planStack } from "../../cli/plan";
+import { planText, resourcesJson } from "../../cli/render";
+import { readStackFile } from "../../cli/stack-file";
+import { runStack } from "../../stacks";
+import { register, reveal, valueOf, type Registered } from "../helpers/pulumi";
+
+const ROOT = join(__dirname, "..", "..");
+const CANARY = "cf-canary-token-7f3a9c";
+
+/** The shipped example platform stack under mocks, with the Cloudflare token set to a canary. */
+async function example(stack = "platform", edit: (values: Record<string, string>) => void = () => undefined) {
+  const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.platform.yaml"));
+  values["homelab:certManager"] = JSON.stringify({ ...JSON.parse(values["homelab:certManager"]!), cloudflareApiToken: CANARY });
+  edit(values);
+  return register(() => runStack(stack), { stack, config: values, secretKeys });
+}
+
+/** Names of what `name` waits for (its dependencies), sorted. */
+function waitsFor(r: Registered<unknown>, name: string, type?: string): string[] {
+  return r.names(r.get(name, type).dependencies);
+}
+
+describe("the platform stack on the example config", () => {
+  test("registers exactly the expected resources, each with the kubernetes provider", async () => {
+    const r = await example();
+    const rows = r.run.resources.map((x) => `${x.type}::${x.name}`).sort();
+    expect(rows).toEqual([
+      "homelab:kubernetes:ArgoCDInstall::argocd",
+      "homelab:kubernetes:CertManager::cert-manager",
+      "homelab:kubernetes:CiliumInstall::cilium",
+      "homelab:kubernetes:ClusterAddons::addons",
+      "homelab:kubernetes:Gateway::homelab",
+      "homelab:kubernetes:GatewayApiCrds::gateway-api",
+      "kubernetes:argoproj.io/v1alpha1:AppProject::argocd-homelab",
+      "kubernetes:argoproj.io/v1alpha1:ApplicationSet::argocd-apps-infra",
+      "kubernetes:argoproj.io/v1alpha1:ApplicationSet::argocd-apps-media",
+      "kubernetes:argoproj.io/v1alpha1:ApplicationSet::argocd-apps-monitoring",
+      "kubernetes:cert-manager.io/v1:Certificate::cert-manager-wildcard",
+      "kubernetes:cert-manager.io/v1:ClusterIssuer::cert-manager-letsencrypt-production",
+      "kubernetes:cert-manager.io/v1:ClusterIssuer::cert-manager-letsencrypt-staging",
+      "kubernetes:cilium.io/v2:CiliumLoadBalancerIPPool::cilium-pool",
+      "kubernetes:cilium.io/v2alpha1:CiliumL2AnnouncementPolicy::cilium-l2",
+      "kubernetes:core/v1:Namespace::gateway",
+      "kubernetes:core/v1:Secret::cert-manager-cloudflare-token",
+      "kubernetes:gateway.networking.k8s.io/v1:Gateway::homelab",
+      "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::argocd-server",
+      "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::homelab-https-redirect",
+      "kubernetes:helm.sh/v3:Release::addons-kubelet-serving-cert-approver",
+      "kubernetes:helm.sh/v3:Release::addons-metrics-server",
+      "kubernetes:helm.sh/v3:Release::argocd",
+      "kubernetes:helm.sh/v3:Release::cert-manager",
+      "kubernetes:helm.sh/v3:Release::cilium",
+      "kubernetes:yaml/v2:ConfigFile::gateway-api",
+      "pulumi:providers:kubernetes::kubernetes",
+      "pulumi:pulumi:Stack::homelab-platform",
+      "pulumi:pulumi:StackReference::talos",
+    ]);
+    const provider = r.get("kubernetes", "pulumi:providers:kubernetes");
+    for (const res of r.run.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+      expect(res.provider?.startsWith(`${provider.urn}::`), `${res.name} uses ${res.provider}`).toBe(true);
+    }
+  });
+
+  test("the kubeconfig is the talos stack's output, read through a StackReference and kept secret", async () => {
+    const r = await example();
+    const reference = r.get("talos", "pulumi:pulumi:StackReference");
+    expect(reference.read).toBe(true);
+    expect(reference.inputs.name).toBe("talos");
+    const [kubeconfig, secret] = reveal(r.get("kubernetes", "pulumi:providers:kubernetes").inputs.kubeconfig);
+    expect(secret).toBe(true);
+    expect(kubeconfig).toBe("<placeholder: kubeconfig of stack talos>");
+  });
+
+  test("a stack platform-dev reads talos-dev; homelab:kubernetes.stack names another", async () => {
+    const dev = await example("platform-dev");
+    expect(dev.get("talos", "pulumi:pulumi:StackReference").inputs.name).toBe("talos-dev");
+    expect((await valueOf(dev.result.outputs.kubernetesStack)).value).toBe("talos-dev");
+    const named = await example(
+      "platform",
+      (v) => (v["homelab:kubernetes"] = JSON.stringify({ stack: "me/homelab/talos-lab2" })),
+    );
+    expect(named.get("talos", "pulumi:pulumi:StackReference").inputs.name).toBe("me/homelab/talos-lab2");
+    const [kubeconfig] = reveal(named.get("kubernetes", "pulumi:providers:kubernetes").inputs.kubeconfig);
+    expect(kubeconfig).toBe("<placeholder: kubeconfig of stack talos-lab2>");
+  });
+
+  test("a kubeconfig from config (a cluster built elsewhere) replaces the StackReference and stays secret", async () => {
+    const r = await example(
+      "platform",
+      (v) => (v["homelab:kubernetes"] = JSON.stringify({ kubeconfig: "apiVersion: v1\nkind: Config\n", context: "lab" })),
+    );
+    expect(r.ofType("pulumi:pulumi:StackReference")).toEqual([]);
+    const provider = r.get("kubernetes", "pulumi:providers:kubernetes");
+    expect(reveal(provider.inputs.kubeconfig)).toEqual(["apiVersion: v1\nkind: Config\n", true]);
+    expect(provider.inputs.context).toBe("lab");
+    expect(r.result.outputs).not.toHaveProperty("kubernetesStack");
+  });
+
+  test("ordering: CRDs → Cilium → pool and L2 policy → Gateway; cert-manager → issuers → certificate → Gateway; Argo CD → AppProject → ApplicationSets", async () => {
+    const r = await example();
+    expect(waitsFor(r, "gateway-api", "kubernetes:yaml/v2:ConfigFile")).toEqual([]);
+    expect(waitsFor(r, "cilium", "kubernetes:helm.sh/v3:Release")).toEqual(["gateway-api"]);
+    expect(waitsFor(r, "cilium-pool")).toEqual(["cilium"]);
+    expect(waitsFor(r, "cilium-l2")).toEqual(["cilium"]);
+    // Every other release needs the CNI to run pods.
+    expect(waitsFor(r, "cert-manager", "kubernetes:helm.sh/v3:Release")).toEqual(["cilium"]);
+    expect(waitsFor(r, "argocd", "kubernetes:helm.sh/v3:Release")).toEqual(["cilium", "gateway-api"]);
+    expect(waitsFor(r, "addons-kubelet-serving-cert-approver")).toEqual(["cilium"]);
+    expect(waitsFor(r, "addons-metrics-server")).toEqual(["addons-kubelet-serving-cert-approver"]);
+    expect(waitsFor(r, "cert-manager-cloudflare-token")).toEqual(["cert-manager"]);
+    expect(waitsFor(r, "cert-manager-letsencrypt-production")).toEqual(["cert-manager", "cert-manager-cloudflare-token"]);
+    expect(waitsFor(r, "cert-manager-wildcard")).toEqual(["cert-manager-letsencrypt-production", "gateway"]);
+    expect(waitsFor(r, "homelab", "kubernetes:gateway.networking.k8s.io/v1:Gateway")).toEqual([
+      "cert-manager-wildcard",
+      "cilium",
+      "cilium-l2",
+      "cilium-pool",
+      "gateway",
+      "gateway-api",
+    ]);
+    expect(waitsFor(r, "homelab-https-redirect")).toEqual(["gateway", "homelab"]);
+    expect(waitsFor(r, "argocd-homelab")).toEqual(["argocd"]);
+    for (const set of ["argocd-apps-infra", "argocd-apps-media", "argocd-apps-monitoring"]) {
+      expect(waitsFor(r, set)).toEqual(["argocd-homelab"]);
+    }
+    expect(waitsFor(r, "argocd-server")).toEqual(["argocd", "gateway"]);
+    // dependsOn the GatewayApiCrds component reaches the ConfigFile that installs the CRDs.
+    expect(r.get("cilium", "kubernetes:helm.sh/v3:Release").dependencies).toEqual([
+      r.get("gateway-api", "kubernetes:yaml/v2:ConfigFile").urn,
+    ]);
+  });
+
+  test("the Cloudflare token stays secret: Secret input, and nowhere in the plan's text, resources or artifacts", async () => {
+    const r = await example();
+    const secret = r.get("cert-manager-cloudflare-token");
+    expect(reveal(secret.inputs.stringData)).toEqual([{ "api-token": CANARY }, true]);
+
+    const dir = mkdtempSync(join(tmpdir(), "platform-"));
+    const config = join(dir, "Pulumi.platform.yaml");
+    const text = readFileSync(join(ROOT, "Pulumi.platform.yaml"), "utf8").replace(
+      "secure: REPLACE-WITH-pulumi-config-set--secret",
+      `secure: ${CANARY}`,
+    );
+    writeFileSync(config, text);
+    const plan = await planStack("platform", config);
+    expect(planText(plan)).not.toContain(CANARY);
+    expect(JSON.stringify(resourcesJson(plan))).not.toContain(CANARY);
+    for (const [name, artifact] of Object.entries(plan.artifacts)) {
+      expect(artifact.secret, name).toBe(false);
+      expect(String(artifact.value), name).not.toContain(CANARY);
+    }
+    expect(plan.artifacts["secret-cloudflare-api-token.k8s.yaml"]!.value).toContain('api-token: "[secret]"');
+  });
+
+  test("outputs: the Gateway address, Argo CD's URL, the domain and the talos stack read", async () => {
+    const r = await example();
+    const outputs = Object.fromEntries(
+      await Promise.all(Object.entries(r.result.outputs).map(async ([k, v]) => [k, (await valueOf(v)).value] as const)),
+    );
+    expect(outputs).toEqual({
+      gatewayAddress: "10.20.0.200",
+      argocdUrl: "https://argocd.lab.example.net",
+      domain: "lab.example.net",
+      kubernetesStack: "talos",
+    });
+  });
+});
