@@ -266,7 +266,7 @@ export function validPart(schema: z.ZodType, raw: unknown): unknown {
       const result = current.safeParse(undefined);
       return result.success ? result.data : undefined;
     }
-    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodPrefault) {
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodPipe && current.in instanceof z.ZodTransform) {
       // z.preprocess(fn, schema): apply fn, then look into the schema.
@@ -363,7 +363,12 @@ function reportIssue(report: Report, schema: z.ZodType, prefix: ConfigPath, issu
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable
+    ) {
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodPipe) {
       current = current.in as z.ZodType;

@@ -40,10 +40,18 @@ const interfacePattern = z.string().refine(
   { error: (i) => `must be a regular expression like ^eth[0-9]+, got ${JSON.stringify(i.input)}` },
 );
 
+const GIT_URL = /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
+const gitUrlError = (input: unknown) =>
+  `must be a git URL (https://host/org/repo.git or git@host:org/repo.git), got ${JSON.stringify(input)}`;
+
 /** A git repository URL Argo CD can clone: https://, ssh:// or scp-like `git@host:org/repo.git`. */
-const gitUrl = z.string().regex(/^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, {
-  error: (i) => `must be a git URL (https://host/org/repo.git or git@host:org/repo.git), got ${JSON.stringify(i.input)}`,
-});
+const gitUrl = z.string().regex(GIT_URL, { error: (i) => gitUrlError(i.input) });
+
+/** A source repository of the AppProject: a URL, or a URL pattern (`https://github.com/me/*`), never just `*`. */
+const sourceRepo = z
+  .string()
+  .refine((v) => v !== "*", { error: "must name a repository (or a pattern like https://github.com/me/*), not *" })
+  .refine((v) => v === "*" || GIT_URL.test(v), { error: (i) => gitUrlError(i.input) });
 
 /** A path inside the repository: relative, no `..`, no leading or trailing slash. */
 const repoPath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\s]*[^/\s]$/, {
@@ -141,7 +149,7 @@ const project = z
     /** AppProject name. Default `homelab`. */
     name: dnsLabel.default("homelab"),
     /** Repositories apps may come from. Default: the apps repository only. */
-    sourceRepos: z.array(gitUrl).min(1).optional(),
+    sourceRepos: z.array(sourceRepo).min(1).optional(),
     /** Where apps may deploy. Default: any namespace of this cluster. */
     destinations: z
       .array(z.strictObject({ server: z.string().min(1).default(IN_CLUSTER), namespace: z.string().min(1) }))
@@ -406,9 +414,6 @@ function checkArgocd(ctx: Ctx): void {
   }
   argo.project?.destinations?.forEach((d, i) => {
     if (d?.server === "*") ctx.report(["argocd", "project", "destinations", i, "server"], "must name a cluster, not *");
-  });
-  argo.project?.sourceRepos?.forEach((r, i) => {
-    if (r === "*") ctx.report(["argocd", "project", "sourceRepos", i], "must name a repository, not *");
   });
 }
 

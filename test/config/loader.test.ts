@@ -117,27 +117,40 @@ describe("validPart", () => {
     device: z.preprocess((v) => (typeof v === "string" ? { id: v } : v), z.strictObject({ id: z.string().min(2) })).optional(),
     secret: z.string().transform((v) => v.length),
     labels: z.record(z.string().regex(/^[a-z]+$/), z.string().max(3)).optional(),
+    rollout: z.strictObject({ max: z.number().default(1), timeout: z.string() }).prefault({ timeout: "5m" }),
   });
 
   test.each<[string, unknown, unknown]>([
-    ["a valid value is parsed whole", { name: "a", secret: "xyz" }, { name: "a", count: 3, nested: {}, secret: 3 }],
-    ["invalid fields are left out", { name: 1, count: "2", secret: "ab" }, { nested: {}, secret: 2 }],
+    [
+      "a valid value is parsed whole",
+      { name: "a", secret: "xyz" },
+      { name: "a", count: 3, nested: {}, secret: 3, rollout: { max: 1, timeout: "5m" } },
+    ],
+    [
+      "invalid fields are left out, also inside a prefaulted object",
+      { name: 1, count: "2", secret: "ab", rollout: { max: "2", timeout: "1m" } },
+      { nested: {}, secret: 2, rollout: { timeout: "1m" } },
+    ],
     [
       "lists keep their length, invalid elements undefined",
       { nested: { on: "yes", tags: ["a", 2, "c"] } },
-      { count: 3, nested: { tags: ["a", undefined, "c"] } },
+      { count: 3, nested: { tags: ["a", undefined, "c"] }, rollout: { max: 1, timeout: "5m" } },
     ],
-    ["preprocessing applies before the fields are looked at", { device: "x" }, { count: 3, nested: {}, device: {} }],
+    [
+      "preprocessing applies before the fields are looked at",
+      { device: "x" },
+      { count: 3, nested: {}, device: {}, rollout: { max: 1, timeout: "5m" } },
+    ],
     [
       "preprocessing applies before the fields are looked at (valid)",
       { device: "xy" },
-      { count: 3, nested: {}, device: { id: "xy" } },
+      { count: 3, nested: {}, device: { id: "xy" }, rollout: { max: 1, timeout: "5m" } },
     ],
     ["a value of the wrong kind is left out whole", "text", undefined],
     [
       "maps keep their valid entries",
       { labels: { ok: "yes", BAD: "x", long: "toolong" } },
-      { count: 3, nested: {}, labels: { ok: "yes" } },
+      { count: 3, nested: {}, labels: { ok: "yes" }, rollout: { max: 1, timeout: "5m" } },
     ],
   ])("%s", (_name, raw, expected) => expect(validPart(schema, raw)).toEqual(expected));
 });

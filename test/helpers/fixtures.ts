@@ -33,3 +33,15 @@ export function labWith(edit: (lab: Record<string, any>) => void, secretKeys: st
   edit(lab);
   return rawConfig(lab, secretKeys);
 }
+
+/** A small valid platform config (self-signed certificates, one ApplicationSet). Tests copy it and change one thing. */
+export function smallPlatform(): Record<string, any> {
+  return {
+    network: { cidr: "10.0.0.0/24", gateway: "10.0.0.1", vip: "10.0.0.10", nodeIps: ["10.0.0.11", "10.0.0.21"] },
+    domain: "lab.example.net",
+    cilium: { loadBalancerPool: ["10.0.0.200-10.0.0.220"] },
+    certManager: { issuer: "selfsigned" },
+    gateway: { address: "10.0.0.200" },
+    argocd: { repo: { url: "https://github.com/me/apps.git" }, applicationSets: "single" },
+  };
+}

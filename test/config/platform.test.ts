@@ -1,0 +1,217 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, test } from "vitest";
+import { ConfigError, loadConfig, rawConfig } from "../../config/loader";
+import { IN_CLUSTER, platformConfigSpec } from "../../config/platform";
+import { CHARTS } from "../../lib/platform-versions";
+import { smallPlatform } from "../helpers/fixtures";
+
+function load(edit: (c: Record<string, any>) => void = () => undefined, secretKeys: string[] = []) {
+  const config = smallPlatform();
+  edit(config);
+  return loadConfig("platform", platformConfigSpec, rawConfig(config, secretKeys));
+}
+
+/** The problems `edit` causes, as `key: message` lines. */
+function problems(edit: (c: Record<string, any>) => void): string[] {
+  try {
+    load(edit);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
+    throw error;
+  }
+  throw new Error("the config was accepted");
+}
+
+describe("platform config", () => {
+  test("defaults: pinned charts, the sibling talos stack, argocd.<domain>, the repo as only source", () => {
+    const { config, warnings } = load();
+    expect(warnings).toEqual([]);
+    expect(config.kubernetes).toEqual({});
+    expect(config.cilium).toEqual({
+      version: CHARTS.cilium.version,
+      loadBalancerPool: [{ start: "10.0.0.200", stop: "10.0.0.220" }],
+      l2: { interfaces: ["^e.*"], nodeSelector: {} },
+      values: {},
+    });
+    expect(config.certManager).toEqual({ version: "v1.21.1", issuer: "selfsigned", selfSignedCa: false, values: {} });
+    expect(config.gateway).toEqual({
+      name: "homelab",
+      namespace: "gateway",
+      address: "10.0.0.200",
+      experimentalCrds: false,
+      gatewayApiVersion: "v1.6.1",
+    });
+    expect(config.argocd).toEqual({
+      version: CHARTS.argocd.version,
+      hostname: "argocd.lab.example.net",
+      repo: { url: "https://github.com/me/apps.git", revision: "HEAD", path: "apps" },
+      applicationSets: "single",
+      categories: [],
+      selfHeal: false,
+      project: {
+        name: "homelab",
+        sourceRepos: ["https://github.com/me/apps.git"],
+        destinations: [{ server: IN_CLUSTER, namespace: "*" }],
+        clusterResources: ["Namespace"],
+      },
+      values: {},
+    });
+    expect(config.addons).toEqual({
+      kubeletServingCertApprover: { enabled: true, version: CHARTS.kubeletServingCertApprover.version },
+      metricsServer: { enabled: true, version: CHARTS.metricsServer.version },
+    });
+  });
+
+  test("pool blocks: ranges, CIDRs and single addresses", () => {
+    const { config } = load((c) => (c.cilium.loadBalancerPool = ["10.0.0.224/28", "10.0.0.200", " 10.0.0.201 - 10.0.0.203 "]));
+    expect(config.cilium.loadBalancerPool).toEqual([
+      { cidr: "10.0.0.224/28" },
+      { start: "10.0.0.200", stop: "10.0.0.200" },
+      { start: "10.0.0.201", stop: "10.0.0.203" },
+    ]);
+  });
+
+  test("the pool must be inside the LAN, clear of the gateway, the VIP and the nodes, and not overlap itself", () => {
+    expect(
+      problems((c) => {
+        c.cilium.loadBalancerPool = [
+          "10.0.0.5-10.0.0.15",
+          "10.1.0.0/28",
+          "10.0.0.250-10.0.0.255",
+          "10.0.0.12",
+          "10.0.0.30-10.0.0.20",
+          "10.0.0.1-10.0.0.2",
+        ];
+        c.gateway.address = "10.0.0.100";
+      }),
+    ).toEqual([
+      "homelab:cilium.loadBalancerPool[0]: 10.0.0.5-10.0.0.15 includes 10.0.0.10 (homelab:network.vip)",
+      "homelab:cilium.loadBalancerPool[0]: 10.0.0.5-10.0.0.15 includes 10.0.0.11 (homelab:network.nodeIps[0])",
+      "homelab:cilium.loadBalancerPool[1]: 10.1.0.0/28: 10.1.0.0 is outside the LAN CIDR 10.0.0.0/24",
+      "homelab:cilium.loadBalancerPool[2]: 10.0.0.250-10.0.0.255: 10.0.0.255 is the broadcast address of 10.0.0.0/24",
+      "homelab:cilium.loadBalancerPool[3]: 10.0.0.12 overlaps loadBalancerPool[0] (10.0.0.5-10.0.0.15)",
+      'homelab:cilium.loadBalancerPool[4]: must be an address range like 10.20.0.200-10.20.0.239 (start ≤ stop), a CIDR or an address, got "10.0.0.30-10.0.0.20"',
+      "homelab:cilium.loadBalancerPool[5]: 10.0.0.1-10.0.0.2 includes 10.0.0.1 (homelab:network.gateway)",
+      "homelab:gateway.address: 10.0.0.100 is not in homelab:cilium.loadBalancerPool, which Cilium assigns from",
+    ]);
+  });
+
+  test("network addresses must be usable hosts of the LAN, node IPs listed once", () => {
+    expect(
+      problems((c) => {
+        c.network.gateway = "10.0.1.1";
+        c.network.nodeIps = ["10.0.0.11", "10.0.0.0", "10.0.0.11"];
+      }),
+    ).toEqual([
+      "homelab:network.gateway: 10.0.1.1 is outside the LAN CIDR 10.0.0.0/24",
+      "homelab:network.nodeIps[1]: 10.0.0.0 is the network address of 10.0.0.0/24",
+      "homelab:network.nodeIps[2]: 10.0.0.11 is listed twice (also nodeIps[0])",
+    ]);
+  });
+
+  test("chart versions must be MAJOR.MINOR.PATCH; an untested Cilium minor is a warning", () => {
+    expect(
+      problems((c) => {
+        c.cilium.version = "1.19";
+        c.certManager.version = "latest";
+        c.argocd.version = "v10";
+        c.addons = { metricsServer: { version: "3.13" } };
+      }),
+    ).toEqual([
+      'homelab:cilium.version: must be a chart version like 1.19.6 (MAJOR.MINOR.PATCH), got "1.19"',
+      'homelab:certManager.version: must be a chart version like v1.21.1 (MAJOR.MINOR.PATCH), got "latest"',
+      'homelab:argocd.version: must be a chart version like 10.1.1 (MAJOR.MINOR.PATCH), got "v10"',
+      'homelab:addons.metricsServer.version: must be a chart version like 3.13.0 (MAJOR.MINOR.PATCH), got "3.13"',
+    ]);
+    expect(load((c) => (c.cilium.version = "1.21.0")).warnings).toEqual([
+      "homelab:cilium.version: Cilium 1.21 is not one this project's values are checked against (1.18, 1.19, 1.20)",
+    ]);
+  });
+
+  test("unknown keys, with a suggestion", () => {
+    expect(
+      problems((c) => {
+        c.cilium.loadBalancerPol = [];
+        c.argocd.selfheal = true;
+        c.certmanager = {};
+      }),
+    ).toEqual([
+      'homelab:certmanager: unknown key (did you mean "certManager"?)',
+      'homelab:cilium.loadBalancerPol: unknown key (did you mean "loadBalancerPool"?)',
+      'homelab:argocd.selfheal: unknown key (did you mean "selfHeal"?)',
+    ]);
+  });
+
+  test("the StackReference must name a talos stack; stack and kubeconfig exclude each other", () => {
+    expect(problems((c) => (c.kubernetes = { stack: "platform-dev" }))).toEqual([
+      'homelab:kubernetes.stack: "platform-dev" is a stack of the platform program; name a talos stack (talos or talos-<env>), whose kubeconfig output this stack reads',
+    ]);
+    expect(problems((c) => (c.kubernetes = { stack: "me/homelab/Talos" }))).toEqual([
+      'homelab:kubernetes.stack: "Talos" is not a stack name of this project; name a talos stack (talos or talos-<env>), whose kubeconfig output this stack reads',
+    ]);
+    expect(problems((c) => (c.kubernetes = { stack: "talos", kubeconfig: "apiVersion: v1" }))).toEqual([
+      "homelab:kubernetes: set stack (a talos stack's kubeconfig output) or kubeconfig, not both",
+    ]);
+    expect(load((c) => (c.kubernetes = { stack: "me/homelab/talos-lab2" })).config.kubernetes).toEqual({
+      stack: "me/homelab/talos-lab2",
+    });
+  });
+
+  test("a kubeconfig from config is a secret, whatever way it was stored", () => {
+    const { config, warnings } = load((c) => (c.kubernetes = { kubeconfig: "apiVersion: v1" }));
+    expect(pulumi.Output.isInstance(config.kubernetes.kubeconfig)).toBe(true);
+    expect(warnings).toEqual([
+      "homelab:kubernetes.kubeconfig is stored in plain text; encrypt it with `pulumi config set --secret --path 'homelab:kubernetes.kubeconfig' ...`",
+    ]);
+  });
+
+  test("Let's Encrypt issuers need the ACME email and the Cloudflare token", () => {
+    expect(problems((c) => (c.certManager = { issuer: "letsencrypt-staging" }))).toEqual([
+      "homelab:certManager.email: is required for the letsencrypt-staging issuer (the ACME account's contact)",
+      "homelab:certManager.cloudflareApiToken: is required for the letsencrypt-staging issuer (DNS-01 through Cloudflare); set it with pulumi config set --secret --path 'homelab:certManager.cloudflareApiToken' ..., or use issuer: selfsigned",
+    ]);
+    expect(problems((c) => (c.certManager = { email: "nope", cloudflareApiToken: "t" }))).toEqual([
+      'homelab:certManager.email: must be an email address, got "nope"',
+    ]);
+  });
+
+  test("Argo CD: categories for per-category sets, a host under the domain, named sources and clusters", () => {
+    expect(
+      problems((c) => {
+        c.argocd = {
+          repo: { url: "ftp://example.net/apps", path: "../apps" },
+          hostname: "argo.other.net",
+          project: { sourceRepos: ["*"], destinations: [{ server: "*", namespace: "apps" }] },
+        };
+      }),
+    ).toEqual([
+      'homelab:argocd.repo.url: must be a git URL (https://host/org/repo.git or git@host:org/repo.git), got "ftp://example.net/apps"',
+      'homelab:argocd.repo.path: must be a path inside the repository like apps (relative, no ..), got "../apps"',
+      "homelab:argocd.categories: per-category ApplicationSets need the category directories (e.g. [infra, media]), or set applicationSets: single",
+      "homelab:argocd.hostname: argo.other.net is not directly under lab.example.net: the Gateway's HTTPS listener and wildcard certificate cover *.lab.example.net only",
+      "homelab:argocd.project.sourceRepos[0]: must name a repository (or a pattern like https://github.com/me/*), not *",
+      "homelab:argocd.project.destinations[0].server: must name a cluster, not *",
+    ]);
+    expect(problems((c) => (c.argocd.categories = ["media", "media"]))).toEqual([
+      "homelab:argocd.categories[1]: media is listed twice",
+    ]);
+  });
+
+  test("one problem never hides another: every section's errors at once", () => {
+    expect(
+      problems((c) => {
+        c.network.cidr = "10.0.0.1/24";
+        c.domain = "Lab";
+        c.cilium.loadBalancerPool = ["10.0.0.10"];
+        c.gateway = {};
+        delete c.argocd.repo;
+      }),
+    ).toEqual([
+      'homelab:network.cidr: must be an IPv4 network like 10.10.0.0/24 (host bits zero), got "10.0.0.1/24"',
+      'homelab:domain: must be a lowercase DNS name like lab.example.net, got "Lab"',
+      "homelab:cilium.loadBalancerPool[0]: 10.0.0.10 includes 10.0.0.10 (homelab:network.vip)",
+      "homelab:gateway.address: is required",
+      "homelab:argocd.repo: is required",
+    ]);
+  });
+});
