@@ -50,9 +50,3 @@ export function deepMerge(base: HelmValues, override: Readonly<Record<string, un
 export function manifestFileName(object: Pick<KubernetesObject, "kind" | "metadata">): string {
   return `${object.kind.toLowerCase()}-${object.metadata.name}.k8s.yaml`;
 }
-
-/** The type token Pulumi registers a custom resource under: `kubernetes:cilium.io/v2:CiliumLoadBalancerIPPool`. */
-export function customResourceType(object: Pick<KubernetesObject, "apiVersion" | "kind">): string {
-  const version = object.apiVersion.includes("/") ? object.apiVersion : `core/${object.apiVersion}`;
-  return `kubernetes:${version}:${object.kind}`;
-}

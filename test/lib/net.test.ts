@@ -1,5 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { cidrContains, derivedMac, formatIpv4, hostAddressProblem, lastAddress, parseCidr, parseIpv4 } from "../../lib/net";
+import {
+  cidrContains,
+  derivedMac,
+  formatIpv4,
+  hostAddressProblem,
+  lastAddress,
+  parseCidr,
+  parseIpv4,
+  parseIpv4Range,
+  rangesOverlap,
+} from "../../lib/net";
 
 describe("parseIpv4 / formatIpv4", () => {
   test.each([
@@ -62,5 +72,30 @@ describe("derivedMac", () => {
     expect(derivedMac("homelab/cp2")).not.toBe(mac);
     // Pinned: a changed derivation would re-MAC every VM of an existing cluster.
     expect(mac).toBe("02:e2:99:cc:96:d6");
+  });
+});
+
+describe("parseIpv4Range", () => {
+  test.each([
+    ["10.0.0.200-10.0.0.239", { start: "10.0.0.200", stop: "10.0.0.239", text: "10.0.0.200-10.0.0.239" }],
+    [" 10.0.0.200 - 10.0.0.201 ", { start: "10.0.0.200", stop: "10.0.0.201", text: "10.0.0.200-10.0.0.201" }],
+    ["10.0.0.224/28", { start: "10.0.0.224", stop: "10.0.0.239", text: "10.0.0.224/28" }],
+    ["10.0.0.7", { start: "10.0.0.7", stop: "10.0.0.7", text: "10.0.0.7" }],
+    ["10.0.0.7-10.0.0.7", { start: "10.0.0.7", stop: "10.0.0.7", text: "10.0.0.7" }],
+  ])("%s", (text, expected) => {
+    const range = parseIpv4Range(text)!;
+    expect({ start: formatIpv4(range.start), stop: formatIpv4(range.stop), text: range.text }).toEqual(expected);
+  });
+
+  test.each(["10.0.0.9-10.0.0.1", "10.0.0.1-", "10.0.0.1-10.0.0.2-10.0.0.3", "10.0.0.5/24", "a-b", ""])(
+    "%s is rejected",
+    (text) => expect(parseIpv4Range(text)).toBeUndefined(),
+  );
+
+  test("rangesOverlap: a shared address, touching ends included", () => {
+    const r = (t: string) => parseIpv4Range(t)!;
+    expect(rangesOverlap(r("10.0.0.1-10.0.0.5"), r("10.0.0.5-10.0.0.9"))).toBe(true);
+    expect(rangesOverlap(r("10.0.0.1-10.0.0.4"), r("10.0.0.5-10.0.0.9"))).toBe(false);
+    expect(rangesOverlap(r("10.0.0.0/28"), r("10.0.0.3"))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { parseAllDocuments } from "yaml";
-import { toYaml, toYamlDocuments } from "../../lib/yaml";
+import { parse, parseAllDocuments } from "yaml";
+import { toKubernetesYaml, toYaml, toYamlDocuments } from "../../lib/yaml";
 
 describe("toYaml", () => {
   test("keeps key order, quotes what YAML 1.2 would misread, never folds long strings", () => {
@@ -24,5 +24,22 @@ describe("toYamlDocuments", () => {
     const text = toYamlDocuments(docs);
     expect(text).toBe("machine:\n  install:\n    disk: /dev/sda\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: off\n");
     expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual(docs);
+  });
+});
+
+describe("toKubernetesYaml", () => {
+  test("quotes strings a YAML 1.1 reader (Kubernetes, Helm) would read as booleans, octal or sexagesimal numbers", () => {
+    const text = toKubernetesYaml({ a: "yes", b: "on", c: "0644", d: "12:30", e: "off", f: true, g: 7445, h: "plain" });
+    expect(text).toBe('a: "yes"\nb: "on"\nc: "0644"\nd: "12:30"\ne: "off"\nf: true\ng: 7445\nh: plain\n');
+    expect(parse(text, { version: "1.1" })).toEqual({
+      a: "yes",
+      b: "on",
+      c: "0644",
+      d: "12:30",
+      e: "off",
+      f: true,
+      g: 7445,
+      h: "plain",
+    });
   });
 });

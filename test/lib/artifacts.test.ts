@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, test } from "vitest";
+import { masked, maskedText, SECRET_MASK } from "../../lib/artifacts";
+import { valueOf } from "../helpers/pulumi";
+
+describe("masked artifacts", () => {
+  test("secret leaves become the mask, plain Outputs their values, the result is not secret", async () => {
+    const document = {
+      kind: "Secret",
+      stringData: { token: pulumi.secret("canary-123") },
+      namespace: pulumi.output("cert-manager"),
+      list: [pulumi.secret({ nested: "x" }), 2],
+    };
+    const result = await valueOf(masked(document));
+    expect(result).toEqual({
+      value: { kind: "Secret", stringData: { token: SECRET_MASK }, namespace: "cert-manager", list: [SECRET_MASK, 2] },
+      secret: false,
+      known: true,
+    });
+    const text = await valueOf(maskedText(document, (d) => JSON.stringify(d)));
+    expect(text.value).not.toContain("canary-123");
+    expect(text.secret).toBe(false);
+  });
+
+  test("an Output that lifted a secret is secret as a whole, so it is masked whole (keep secrets at the leaves)", async () => {
+    const lifted = pulumi.output({ values: { clientSecret: pulumi.secret("s"), plain: 1 } });
+    expect((await valueOf(masked({ release: lifted }))).value).toEqual({ release: SECRET_MASK });
+  });
+});

@@ -1,0 +1,384 @@
+import { describe, expect, test } from "vitest";
+import { appProject, applicationSet, argoCdValues, selfManagedApplication } from "../../lib/argocd";
+import { cloudflareTokenSecret, letsEncryptIssuer, selfSignedCa, wildcardCertificate } from "../../lib/cert-manager";
+import { ciliumValues, l2AnnouncementPolicy, loadBalancerIpPool } from "../../lib/cilium";
+import { httpsRedirectRoute, httpsRoute, sharedGateway } from "../../lib/gateway-api";
+import { deepMerge, manifestFileName, type KubernetesObject } from "../../lib/kubernetes";
+import { parse } from "yaml";
+
+/**
+ * Every object the platform declares, validated with the kubernetes-models packages (generated
+ * from the same CRDs the cluster gets). They are ESM-only, hence the dynamic imports.
+ */
+const MODELS: Record<string, () => Promise<new (data: never) => { validate(): void }>> = {
+  "cilium.io/v2 CiliumLoadBalancerIPPool": async () =>
+    (await import("@kubernetes-models/cilium/cilium.io/v2/CiliumLoadBalancerIPPool")).CiliumLoadBalancerIPPool,
+  "cilium.io/v2alpha1 CiliumL2AnnouncementPolicy": async () =>
+    (await import("@kubernetes-models/cilium/cilium.io/v2alpha1/CiliumL2AnnouncementPolicy")).CiliumL2AnnouncementPolicy,
+  "cert-manager.io/v1 ClusterIssuer": async () =>
+    (await import("@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer")).ClusterIssuer,
+  "cert-manager.io/v1 Certificate": async () =>
+    (await import("@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate")).Certificate,
+  "gateway.networking.k8s.io/v1 Gateway": async () =>
+    (await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway")).Gateway,
+  "gateway.networking.k8s.io/v1 HTTPRoute": async () =>
+    (await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute")).HTTPRoute,
+  "argoproj.io/v1alpha1 AppProject": async () =>
+    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject")).AppProject,
+  "argoproj.io/v1alpha1 ApplicationSet": async () =>
+    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet")).ApplicationSet,
+  "argoproj.io/v1alpha1 Application": async () =>
+    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application")).Application,
+};
+
+async function validate(object: KubernetesObject): Promise<void> {
+  const load = MODELS[`${object.apiVersion} ${object.kind}`];
+  if (!load) throw new Error(`no model for ${object.apiVersion} ${object.kind}`);
+  const Model = await load();
+  new Model(object as never).validate();
+}
+
+const gatewayRef = { name: "homelab", namespace: "gateway" };
+
+const everyObject: [string, KubernetesObject][] = [
+  ["pool", loadBalancerIpPool("cilium", [{ start: "10.0.0.200", stop: "10.0.0.220" }, { cidr: "10.0.0.224/28" }])],
+  ["L2 policy (default selector)", l2AnnouncementPolicy("cilium", { interfaces: ["^e.*"], nodeSelector: {} })],
+  ["L2 policy (labels)", l2AnnouncementPolicy("cilium", { interfaces: ["^eth0$"], nodeSelector: { "lab/announce": "true" } })],
+  [
+    "Let's Encrypt production",
+    letsEncryptIssuer("letsencrypt-production", { email: "a@example.net", zone: "example.net", tokenSecret: "cf" }),
+  ],
+  [
+    "Let's Encrypt staging",
+    letsEncryptIssuer("letsencrypt-staging", { email: "a@example.net", zone: "example.net", tokenSecret: "cf" }),
+  ],
+  ...selfSignedCa("cert-manager", "lab.example.net").map((o, i): [string, KubernetesObject] => [`self-signed CA ${i}`, o]),
+  [
+    "wildcard certificate",
+    wildcardCertificate({
+      name: "wildcard",
+      namespace: "gateway",
+      domain: "lab.example.net",
+      secretName: "tls",
+      issuer: "selfsigned",
+    }),
+  ],
+  [
+    "Gateway",
+    sharedGateway({
+      ...gatewayRef,
+      gatewayClassName: "cilium",
+      domain: "lab.example.net",
+      certificateSecret: "tls",
+      address: "10.0.0.200",
+    }),
+  ],
+  ["redirect route", httpsRedirectRoute("homelab-https-redirect", gatewayRef)],
+  [
+    "UI route",
+    httpsRoute({
+      name: "ui",
+      namespace: "argocd",
+      hostname: "argocd.lab.example.net",
+      gateway: gatewayRef,
+      service: { name: "argocd-server", port: 80 },
+    }),
+  ],
+  [
+    "AppProject",
+    appProject({
+      name: "homelab",
+      namespace: "argocd",
+      sourceRepos: ["https://github.com/me/apps.git"],
+      destinations: [{ server: "https://kubernetes.default.svc", namespace: "*" }],
+      clusterResources: ["Namespace", "rbac.authorization.k8s.io/ClusterRole"],
+    }),
+  ],
+  [
+    "ApplicationSet",
+    applicationSet({
+      name: "apps-media",
+      namespace: "argocd",
+      project: "homelab",
+      repoUrl: "https://github.com/me/apps.git",
+      revision: "main",
+      directories: "apps/media/*",
+      labels: { "homelab/category": "media" },
+      sync: { selfHeal: false },
+    }),
+  ],
+  [
+    "self-managing Application",
+    selfManagedApplication({
+      name: "argocd",
+      namespace: "argocd",
+      repoUrl: "https://github.com/me/apps.git",
+      revision: "main",
+      path: "platform/argocd",
+    }),
+  ],
+];
+
+describe("platform objects against the kubernetes-models schemas", () => {
+  test.each(everyObject)("%s is a valid object", async (_name, object) => {
+    await expect(validate(object)).resolves.toBeUndefined();
+  });
+
+  test("the check can fail: a misplaced field is rejected", async () => {
+    const pool = loadBalancerIpPool("cilium", [{ cidr: "10.0.0.224/28" }]);
+    await expect(validate({ ...pool, spec: { blocks: "10.0.0.224/28" } })).rejects.toThrow("must be array");
+    const route = httpsRedirectRoute("r", gatewayRef);
+    await expect(validate({ ...route, spec: { parentRefs: [{ sectionName: "http" }] } })).rejects.toThrow(
+      "must have required property 'name'",
+    );
+  });
+});
+
+describe("Cilium", () => {
+  test("values: Talos's settings (KubePrism, capabilities, cgroup), Gateway API and L2 announcements", () => {
+    expect(ciliumValues()).toEqual({
+      ipam: { mode: "kubernetes" },
+      kubeProxyReplacement: true,
+      cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
+      securityContext: {
+        capabilities: {
+          ciliumAgent: [
+            "CHOWN",
+            "KILL",
+            "NET_ADMIN",
+            "NET_RAW",
+            "IPC_LOCK",
+            "SYS_ADMIN",
+            "SYS_RESOURCE",
+            "DAC_OVERRIDE",
+            "FOWNER",
+            "SETGID",
+            "SETUID",
+          ],
+          cleanCiliumState: ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"],
+        },
+      },
+      k8sServiceHost: "localhost",
+      k8sServicePort: 7445,
+      k8sClientRateLimit: { qps: 20, burst: 40 },
+      l2announcements: { enabled: true },
+      gatewayAPI: { enabled: true, enableAlpn: true, enableAppProtocol: true, gatewayClass: { create: "true" } },
+      operator: { rollOutPods: true },
+      rollOutCiliumPods: true,
+    });
+  });
+
+  test("the L2 policy leaves control planes out unless a node selector is given", () => {
+    expect(l2AnnouncementPolicy("p", { interfaces: ["^e.*"], nodeSelector: {} }).spec).toEqual({
+      nodeSelector: { matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] },
+      interfaces: ["^e.*"],
+      loadBalancerIPs: true,
+    });
+    expect(l2AnnouncementPolicy("p", { interfaces: ["^eth0$"], nodeSelector: { zone: "a" } }).spec).toEqual({
+      nodeSelector: { matchLabels: { zone: "a" } },
+      interfaces: ["^eth0$"],
+      loadBalancerIPs: true,
+    });
+  });
+});
+
+describe("cert-manager", () => {
+  test("the issuers solve DNS-01 through Cloudflare with the token Secret, against Let's Encrypt's directories", () => {
+    const issuer = letsEncryptIssuer("letsencrypt-staging", { email: "a@example.net", zone: "example.net", tokenSecret: "cf" });
+    expect(issuer.spec).toEqual({
+      acme: {
+        server: "https://acme-staging-v02.api.letsencrypt.org/directory",
+        email: "a@example.net",
+        privateKeySecretRef: { name: "letsencrypt-staging-account-key" },
+        solvers: [
+          {
+            selector: { dnsZones: ["example.net"] },
+            dns01: { cloudflare: { apiTokenSecretRef: { name: "cf", key: "api-token" } } },
+          },
+        ],
+      },
+    });
+    expect(
+      letsEncryptIssuer("letsencrypt-production", { email: "a@example.net", zone: "z", tokenSecret: "cf" }).spec,
+    ).toMatchObject({
+      acme: { server: "https://acme-v02.api.letsencrypt.org/directory" },
+    });
+    expect(cloudflareTokenSecret("cf", "cert-manager", "t")).toEqual({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "cf", namespace: "cert-manager" },
+      type: "Opaque",
+      stringData: { "api-token": "t" },
+    });
+  });
+
+  test("the wildcard certificate covers the domain and every name directly under it", () => {
+    const cert = wildcardCertificate({
+      name: "w",
+      namespace: "gateway",
+      domain: "lab.example.net",
+      secretName: "tls",
+      issuer: "letsencrypt-production",
+    });
+    expect(cert.spec).toEqual({
+      secretName: "tls",
+      dnsNames: ["lab.example.net", "*.lab.example.net"],
+      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+      issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer", group: "cert-manager.io" },
+    });
+  });
+});
+
+describe("Gateway API", () => {
+  test("the shared Gateway: HTTP for the redirect only, HTTPS from every namespace, a fixed address", () => {
+    const gateway = sharedGateway({
+      ...gatewayRef,
+      gatewayClassName: "cilium",
+      domain: "lab.example.net",
+      certificateSecret: "tls",
+      address: "10.0.0.200",
+    });
+    expect(gateway.spec).toEqual({
+      gatewayClassName: "cilium",
+      addresses: [{ type: "IPAddress", value: "10.0.0.200" }],
+      infrastructure: { annotations: { "lbipam.cilium.io/ips": "10.0.0.200" } },
+      listeners: [
+        {
+          name: "http",
+          protocol: "HTTP",
+          port: 80,
+          hostname: "*.lab.example.net",
+          allowedRoutes: { namespaces: { from: "Same" } },
+        },
+        {
+          name: "https",
+          protocol: "HTTPS",
+          port: 443,
+          hostname: "*.lab.example.net",
+          tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: "tls" }] },
+          allowedRoutes: { namespaces: { from: "All" } },
+        },
+      ],
+    });
+    expect(httpsRedirectRoute("r", gatewayRef).spec).toEqual({
+      parentRefs: [{ name: "homelab", namespace: "gateway", sectionName: "http" }],
+      rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+    });
+  });
+});
+
+describe("Argo CD", () => {
+  test("ApplicationSets: git directories, goTemplate, name and namespace from the path, automated sync", () => {
+    const set = applicationSet({
+      name: "apps",
+      namespace: "argocd",
+      project: "homelab",
+      repoUrl: "https://github.com/me/apps.git",
+      revision: "main",
+      directories: "apps/*/*",
+      sync: { selfHeal: true },
+    });
+    expect(set.spec).toEqual({
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [{ git: { repoURL: "https://github.com/me/apps.git", revision: "main", directories: [{ path: "apps/*/*" }] } }],
+      template: {
+        metadata: { name: "{{ .path.basenameNormalized }}", finalizers: ["resources-finalizer.argocd.argoproj.io"] },
+        spec: {
+          project: "homelab",
+          source: { repoURL: "https://github.com/me/apps.git", targetRevision: "main", path: "{{ .path.path }}" },
+          destination: { server: "https://kubernetes.default.svc", namespace: "{{ .path.basenameNormalized }}" },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ["CreateNamespace=true", "ServerSideApply=true"],
+            retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
+          },
+        },
+      },
+      syncPolicy: { preserveResourcesOnDeletion: true },
+    });
+  });
+
+  test("the AppProject lists sources, destinations and cluster kinds (core group empty)", () => {
+    const project = appProject({
+      name: "homelab",
+      namespace: "argocd",
+      sourceRepos: ["https://github.com/me/apps.git"],
+      destinations: [{ server: "https://kubernetes.default.svc", namespace: "media" }],
+      clusterResources: ["Namespace", "rbac.authorization.k8s.io/ClusterRole"],
+    });
+    expect(project.spec).toMatchObject({
+      sourceRepos: ["https://github.com/me/apps.git"],
+      destinations: [{ server: "https://kubernetes.default.svc", namespace: "media" }],
+      clusterResourceWhitelist: [
+        { group: "", kind: "Namespace" },
+        { group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
+      ],
+    });
+  });
+
+  test("values: insecure server behind the Gateway, timeouts, exclusions; SSO disables the admin and reads the secret from argocd-secret", () => {
+    const plain = argoCdValues({ hostname: "argocd.lab.example.net", repoServerTimeoutSeconds: 120 });
+    expect(plain).toMatchObject({
+      global: { domain: "argocd.lab.example.net" },
+      configs: {
+        params: {
+          "server.insecure": true,
+          "controller.repo.server.timeout.seconds": "120",
+          "server.repo.server.timeout.seconds": "120",
+        },
+      },
+      repoServer: { env: [{ name: "ARGOCD_EXEC_TIMEOUT", value: "120s" }] },
+      dex: { enabled: false },
+    });
+    const cm = (plain.configs as { cm: Record<string, string> }).cm;
+    expect(cm).not.toHaveProperty("admin.enabled");
+    expect(parse(cm["resource.exclusions"]!)).toContainEqual({
+      apiGroups: ["cilium.io"],
+      kinds: ["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"],
+      clusters: ["*"],
+    });
+
+    const sso = argoCdValues({
+      hostname: "argocd.lab.example.net",
+      repoServerTimeoutSeconds: 180,
+      sso: {
+        name: "Authentik",
+        issuer: "https://auth.example.net/application/o/argocd/",
+        clientId: "argocd",
+        clientSecret: "s3cret",
+        scopes: ["openid"],
+        adminGroups: ["admins"],
+      },
+    });
+    const configs = sso.configs as Record<string, Record<string, unknown>>;
+    expect(configs.cm!["admin.enabled"]).toBe(false);
+    expect(parse(configs.cm!["oidc.config"] as string)).toEqual({
+      name: "Authentik",
+      issuer: "https://auth.example.net/application/o/argocd/",
+      clientID: "argocd",
+      clientSecret: "$oidc.clientSecret",
+      requestedScopes: ["openid"],
+    });
+    expect(configs.secret).toEqual({ extra: { "oidc.clientSecret": "s3cret" } });
+    expect(configs.rbac).toEqual({
+      "policy.default": "role:readonly",
+      "policy.csv": "g, admins, role:admin",
+      scopes: "[groups]",
+    });
+  });
+});
+
+describe("helpers", () => {
+  test("deepMerge: maps merge, lists and scalars replace, inputs untouched", () => {
+    const base = { a: { b: 1, c: [1, 2] }, d: "x" };
+    const merged = deepMerge(base, { a: { c: [3], e: null }, f: true });
+    expect(merged).toEqual({ a: { b: 1, c: [3], e: null }, d: "x", f: true });
+    expect(base).toEqual({ a: { b: 1, c: [1, 2] }, d: "x" });
+  });
+
+  test("artifact file names: <kind>-<name>.k8s.yaml, lower case", () => {
+    const pool = loadBalancerIpPool("cilium", [{ cidr: "10.0.0.224/28" }]);
+    expect(manifestFileName(pool)).toBe("ciliumloadbalancerippool-cilium.k8s.yaml");
+  });
+});
