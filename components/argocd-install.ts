@@ -78,7 +78,7 @@ export interface ArgoCDInstallArgs {
  * }, { provider, dependsOn: [cilium] });
  */
 export class ArgoCDInstall extends pulumi.ComponentResource {
-  static readonly type = "homelab:kubernetes:ArgoCDInstall";
+  static readonly __pulumiType = "homelab:kubernetes:ArgoCDInstall";
 
   public readonly release: Release;
   public readonly route: CustomResource;
@@ -93,12 +93,14 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
   public readonly url: string;
 
   constructor(name: string, args: ArgoCDInstallArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(ArgoCDInstall.type, name, {}, opts);
     const mode = args.applicationSets ?? "per-category";
     const categories = args.categories ?? [];
     if (mode === "per-category" && categories.length === 0) {
       throw new Error(`ArgoCDInstall ${name}: per-category ApplicationSets need at least one category`);
     }
+    const repeated = categories.find((c, i) => categories.indexOf(c) !== i);
+    if (repeated !== undefined) throw new Error(`ArgoCDInstall ${name}: category ${repeated} is listed twice`);
+    super(ArgoCDInstall.__pulumiType, name, {}, opts);
     const namespace = args.namespace ?? "argocd";
     const revision = args.repo.revision ?? "HEAD";
     const appsPath = args.repo.path ?? "apps";

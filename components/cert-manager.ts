@@ -63,7 +63,7 @@ export interface CertManagerArgs {
  * }, { provider, dependsOn: [cilium] });
  */
 export class CertManager extends pulumi.ComponentResource {
-  static readonly type = "homelab:kubernetes:CertManager";
+  static readonly __pulumiType = "homelab:kubernetes:CertManager";
 
   public readonly release: Release;
   /** The ClusterIssuers, by name. */
@@ -77,12 +77,12 @@ export class CertManager extends pulumi.ComponentResource {
   public readonly objects: readonly KubernetesObject[];
 
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(CertManager.type, name, {}, opts);
     const issuerName = args.certificate.issuer ?? "letsencrypt-production";
-    const withCa = (args.selfSignedCa ?? false) || issuerName === SELF_SIGNED.issuer;
     if (issuerName !== SELF_SIGNED.issuer && !args.letsEncrypt) {
       throw new Error(`CertManager ${name}: the certificate's issuer ${issuerName} needs letsEncrypt settings`);
     }
+    super(CertManager.__pulumiType, name, {}, opts);
+    const withCa = (args.selfSignedCa ?? false) || issuerName === SELF_SIGNED.issuer;
     const namespace = args.namespace ?? "cert-manager";
 
     const installed = installRelease(

@@ -42,7 +42,7 @@ export interface CiliumInstallArgs {
  * }, { provider, dependsOn: [gatewayApiCrds] });
  */
 export class CiliumInstall extends pulumi.ComponentResource {
-  static readonly type = "homelab:kubernetes:CiliumInstall";
+  static readonly __pulumiType = "homelab:kubernetes:CiliumInstall";
 
   public readonly release: Release;
   public readonly pool: CustomResource;
@@ -55,8 +55,8 @@ export class CiliumInstall extends pulumi.ComponentResource {
   public readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: CiliumInstallArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(CiliumInstall.type, name, {}, opts);
     if (args.loadBalancerPool.length === 0) throw new Error(`CiliumInstall ${name}: loadBalancerPool needs at least one block`);
+    super(CiliumInstall.__pulumiType, name, {}, opts);
 
     const installed = installRelease(
       this,

@@ -26,7 +26,7 @@ export interface ClusterAddonsArgs {
  * new ClusterAddons("addons", {}, { provider, dependsOn: [cilium] });
  */
 export class ClusterAddons extends pulumi.ComponentResource {
-  static readonly type = "homelab:kubernetes:ClusterAddons";
+  static readonly __pulumiType = "homelab:kubernetes:ClusterAddons";
 
   /** The releases installed, by add-on. */
   public readonly releases: Readonly<Partial<Record<"kubeletServingCertApprover" | "metricsServer", Release>>>;
@@ -34,7 +34,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
   public readonly installed: readonly InstalledRelease[];
 
   constructor(name: string, args: ClusterAddonsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super(ClusterAddons.type, name, {}, opts);
+    super(ClusterAddons.__pulumiType, name, {}, opts);
     const releases: Partial<Record<"kubeletServingCertApprover" | "metricsServer", Release>> = {};
     const installed: InstalledRelease[] = [];
     const approver = args.kubeletServingCertApprover ?? {};

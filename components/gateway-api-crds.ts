@@ -23,7 +23,7 @@ export interface GatewayApiCrdsArgs {
  * new CiliumInstall("cilium", { ... }, { provider, dependsOn: [crds] });
  */
 export class GatewayApiCrds extends pulumi.ComponentResource {
-  static readonly type = "homelab:kubernetes:GatewayApiCrds";
+  static readonly __pulumiType = "homelab:kubernetes:GatewayApiCrds";
 
   /** The release installed. */
   public readonly version: string;
@@ -31,7 +31,7 @@ export class GatewayApiCrds extends pulumi.ComponentResource {
   public readonly url: string;
 
   constructor(name: string, args: GatewayApiCrdsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super(GatewayApiCrds.type, name, {}, opts);
+    super(GatewayApiCrds.__pulumiType, name, {}, opts);
     this.version = args.version ?? GATEWAY_API_VERSION;
     this.url = gatewayApiInstallUrl(this.version, args.channel ?? "standard");
     new ConfigFile(name, { file: this.url }, { parent: this, dependsOn: opts?.dependsOn });

@@ -30,7 +30,7 @@ export interface GatewayArgs {
  * }, { provider, dependsOn: [...cilium.ready, certs.certificate] });
  */
 export class Gateway extends pulumi.ComponentResource {
-  static readonly type = "homelab:kubernetes:Gateway";
+  static readonly __pulumiType = "homelab:kubernetes:Gateway";
 
   public readonly gateway: CustomResource;
   public readonly redirect: CustomResource;
@@ -39,7 +39,7 @@ export class Gateway extends pulumi.ComponentResource {
   public readonly objects: readonly KubernetesObject[];
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(Gateway.type, name, {}, opts);
+    super(Gateway.__pulumiType, name, {}, opts);
     const gatewayName = args.gatewayName ?? name;
     const gateway = sharedGateway({
       name: gatewayName,

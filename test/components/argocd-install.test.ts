@@ -1,0 +1,103 @@
+import { describe, expect, test } from "vitest";
+import { ArgoCDInstall, type ArgoCDInstallArgs } from "../../components/argocd-install";
+import { CHARTS } from "../../lib/platform-versions";
+import { register, reveal } from "../helpers/pulumi";
+
+const base: ArgoCDInstallArgs = {
+  hostname: "argocd.lab.example.net",
+  gateway: { name: "homelab", namespace: "gateway" },
+  repo: { url: "https://github.com/me/apps.git", revision: "main" },
+  categories: ["infra", "media"],
+};
+
+function build(args: Partial<ArgoCDInstallArgs> = {}) {
+  return register(() => new ArgoCDInstall("argocd", { ...base, ...args }));
+}
+
+describe("ArgoCDInstall", () => {
+  test("children: release, UI route, AppProject, one ApplicationSet per category", async () => {
+    const r = await build();
+    expect(r.childrenOf(r.get("argocd", ArgoCDInstall.__pulumiType))).toEqual([
+      "kubernetes:argoproj.io/v1alpha1:AppProject::argocd-homelab",
+      "kubernetes:argoproj.io/v1alpha1:ApplicationSet::argocd-apps-infra",
+      "kubernetes:argoproj.io/v1alpha1:ApplicationSet::argocd-apps-media",
+      "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::argocd-server",
+      "kubernetes:helm.sh/v3:Release::argocd",
+    ]);
+    expect(r.get("argocd", "kubernetes:helm.sh/v3:Release").inputs).toMatchObject({
+      name: "argocd",
+      chart: "argo-cd",
+      repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
+      version: CHARTS.argocd.version,
+      namespace: "argocd",
+    });
+    const media = r.get("argocd-apps-media").inputs as Record<string, any>;
+    expect(media.metadata).toEqual({ name: "apps-media", namespace: "argocd" });
+    expect(media.spec.generators).toEqual([
+      { git: { repoURL: "https://github.com/me/apps.git", revision: "main", directories: [{ path: "apps/media/*" }] } },
+    ]);
+    expect(media.spec.template.metadata.labels).toEqual({ "homelab/category": "media" });
+    expect(media.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false });
+    const route = r.get("argocd-server").inputs as Record<string, any>;
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: "homelab", namespace: "gateway", sectionName: "https" }],
+      hostnames: ["argocd.lab.example.net"],
+      rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "argocd-server", port: 80 }] }],
+    });
+    expect((r.get("argocd-homelab").inputs as Record<string, any>).spec.sourceRepos).toEqual(["https://github.com/me/apps.git"]);
+  });
+
+  test("order: release → AppProject → ApplicationSets; the route waits for the release's namespace", async () => {
+    const r = await build();
+    expect(r.names(r.get("argocd-homelab").dependencies)).toEqual(["argocd"]);
+    expect(r.names(r.get("argocd-apps-infra").dependencies)).toEqual(["argocd-homelab"]);
+    expect(r.names(r.get("argocd-apps-media").dependencies)).toEqual(["argocd-homelab"]);
+    expect(r.names(r.get("argocd-server").dependencies)).toEqual(["argocd"]);
+  });
+
+  test("single mode: one ApplicationSet over every category; selfHeal on request", async () => {
+    const r = await build({
+      applicationSets: "single",
+      categories: undefined,
+      selfHeal: true,
+      repo: { url: base.repo.url, path: "k8s/apps" },
+    });
+    const sets = r.ofType("kubernetes:argoproj.io/v1alpha1:ApplicationSet");
+    expect(sets.map((s) => s.name)).toEqual(["argocd-apps"]);
+    const spec = (sets[0]!.inputs as Record<string, any>).spec;
+    expect(spec.generators[0].git).toEqual({ repoURL: base.repo.url, revision: "HEAD", directories: [{ path: "k8s/apps/*/*" }] });
+    expect(spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  test("self-management: an Application in the default project, and the release stops tracking version and values", async () => {
+    const r = await build({ selfManage: { path: "platform/argocd" } });
+    const app = r.get("argocd-self").inputs as Record<string, any>;
+    expect(app.spec.project).toBe("default");
+    expect(app.spec.source).toEqual({ repoURL: base.repo.url, targetRevision: "main", path: "platform/argocd" });
+    expect(r.get("argocd", "kubernetes:helm.sh/v3:Release").ignoreChanges).toEqual(["version", "values"]);
+    expect((await build()).get("argocd", "kubernetes:helm.sh/v3:Release").ignoreChanges).toEqual([]);
+  });
+
+  test("SSO: the client secret reaches the values as a secret; the admin is disabled", async () => {
+    const r = await build({
+      sso: {
+        name: "Authentik",
+        issuer: "https://auth.example.net/application/o/argocd/",
+        clientId: "argocd",
+        clientSecret: "oidc-canary",
+        scopes: ["openid"],
+        adminGroups: [],
+      },
+    });
+    const values = r.get("argocd", "kubernetes:helm.sh/v3:Release").inputs.values as Record<string, any>;
+    expect(values.configs.cm["admin.enabled"]).toBe(false);
+    expect(reveal(values.configs.secret.extra["oidc.clientSecret"])).toEqual(["oidc-canary", false]);
+  });
+
+  test.each<[string, Partial<ArgoCDInstallArgs>, string]>([
+    ["no categories", { categories: [] }, "ArgoCDInstall argocd: per-category ApplicationSets need at least one category"],
+    ["a repeated category", { categories: ["media", "media"] }, "ArgoCDInstall argocd: category media is listed twice"],
+  ])("rejects %s before creating anything", async (_what, args, message) => {
+    await expect(build(args)).rejects.toThrow(message);
+  });
+});

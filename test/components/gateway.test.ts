@@ -1,0 +1,27 @@
+import { describe, expect, test } from "vitest";
+import { Gateway } from "../../components/gateway";
+import { register } from "../helpers/pulumi";
+
+describe("Gateway", () => {
+  test("children: the Gateway and its HTTPS redirect; the Gateway waits for dependsOn, the redirect for the Gateway", async () => {
+    const r = await register(() => {
+      const gateway = new Gateway(
+        "homelab",
+        { namespace: "gateway", domain: "lab.example.net", certificateSecret: "lab-tls", address: "10.0.0.200" },
+        { dependsOn: [] },
+      );
+      return gateway.ref;
+    });
+    expect(r.childrenOf(r.get("homelab", Gateway.__pulumiType))).toEqual([
+      "kubernetes:gateway.networking.k8s.io/v1:Gateway::homelab",
+      "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::homelab-https-redirect",
+    ]);
+    const gateway = r.get("homelab", "kubernetes:gateway.networking.k8s.io/v1:Gateway").inputs as Record<string, any>;
+    expect(gateway.metadata).toEqual({ name: "homelab", namespace: "gateway" });
+    expect(gateway.spec.gatewayClassName).toBe("cilium");
+    expect(gateway.spec.addresses).toEqual([{ type: "IPAddress", value: "10.0.0.200" }]);
+    expect(gateway.spec.listeners[1].tls.certificateRefs).toEqual([{ kind: "Secret", group: "", name: "lab-tls" }]);
+    expect(r.names(r.get("homelab-https-redirect").dependencies)).toEqual(["homelab"]);
+    expect(r.result).toEqual({ name: "homelab", namespace: "gateway" });
+  });
+});
