@@ -117,7 +117,8 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
         values: argoCdValues({
           hostname: args.hostname,
           repoServerTimeoutSeconds: args.repoServerTimeoutSeconds ?? 180,
-          sso: args.sso,
+          // The client secret stays secret whatever the caller passed.
+          sso: args.sso && { ...args.sso, clientSecret: pulumi.secret(args.sso.clientSecret) },
         }),
         overrides: args.values,
         ignoreChanges: args.selfManage ? ["version", "values"] : undefined,

@@ -91,7 +91,7 @@ describe("ArgoCDInstall", () => {
     });
     const values = r.get("argocd", "kubernetes:helm.sh/v3:Release").inputs.values as Record<string, any>;
     expect(values.configs.cm["admin.enabled"]).toBe(false);
-    expect(reveal(values.configs.secret.extra["oidc.clientSecret"])).toEqual(["oidc-canary", false]);
+    expect(reveal(values.configs.secret.extra["oidc.clientSecret"])).toEqual(["oidc-canary", true]);
   });
 
   test.each<[string, Partial<ArgoCDInstallArgs>, string]>([
