@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import {
   appProject,
   applicationSet,
   argoCdValues,
   IN_CLUSTER_SERVER,
+  oidcClientSecret,
   selfManagedApplication,
   type ArgoCdSso,
 } from "../lib/argocd";
@@ -86,6 +88,8 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
   /** The ApplicationSets, by name. */
   public readonly applicationSets: Readonly<Record<string, CustomResource>>;
   public readonly selfManaged?: CustomResource;
+  /** The Secret holding the OIDC client secret (with `sso`). */
+  public readonly oidcSecret?: Secret;
   /** The release's chart, version and final values (this component's, then `values`). */
   public readonly installed: InstalledRelease;
   public readonly objects: readonly KubernetesObject[];
@@ -117,8 +121,7 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
         values: argoCdValues({
           hostname: args.hostname,
           repoServerTimeoutSeconds: args.repoServerTimeoutSeconds ?? 180,
-          // The client secret stays secret whatever the caller passed.
-          sso: args.sso && { ...args.sso, clientSecret: pulumi.secret(args.sso.clientSecret) },
+          sso: args.sso,
         }),
         overrides: args.values,
         ignoreChanges: args.selfManage ? ["version", "values"] : undefined,
@@ -145,6 +148,16 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
       clusterResources: args.project?.clusterResources ?? ["Namespace"],
     });
     objects.push(route, project);
+    if (args.sso) {
+      // The client secret stays secret whatever the caller passed.
+      const secret = oidcClientSecret(namespace, pulumi.secret(args.sso.clientSecret));
+      objects.push(secret);
+      this.oidcSecret = new Secret(
+        `${name}-oidc`,
+        { metadata: secret.metadata, type: "Opaque", stringData: secret.stringData as Record<string, pulumi.Input<string>> },
+        { parent: this, dependsOn: [this.release] },
+      );
+    }
     this.route = applyObject(this, `${name}-server`, route, [this.release]);
     this.project = applyObject(this, `${name}-${projectName}`, project, [this.release]);
 

@@ -32,12 +32,27 @@ export const RESOURCE_EXCLUSIONS = [
   { apiGroups: ["cilium.io"], kinds: ["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"], clusters: ["*"] },
 ] as const;
 
+/** The Secret holding the OIDC client secret (Argo CD reads Secrets labelled part-of argocd). */
+export const OIDC_SECRET = { name: "argocd-oidc", key: "clientSecret" } as const;
+
+/** The OIDC client secret, where `oidc.config` points. */
+export function oidcClientSecret(namespace: string, clientSecret: pulumi.Input<string>): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: OIDC_SECRET.name, namespace, labels: { "app.kubernetes.io/part-of": "argocd" } },
+    type: "Opaque",
+    stringData: { [OIDC_SECRET.key]: clientSecret },
+  };
+}
+
 /** Single sign-on through an OIDC provider. */
 export interface ArgoCdSso {
   /** Name on the login button. */
   readonly name: string;
   readonly issuer: string;
   readonly clientId: string;
+  /** Kept in its own Secret (see {@link oidcClientSecret}), never in the values. */
   readonly clientSecret: pulumi.Input<string>;
   readonly scopes: readonly string[];
   /** Groups given Argo CD's admin role. */
@@ -50,12 +65,13 @@ export interface ArgoCdValuesOptions {
   readonly hostname: string;
   /** How long the controller and server wait for the repo server (manifest generation), seconds. */
   readonly repoServerTimeoutSeconds: number;
-  readonly sso?: ArgoCdSso;
+  readonly sso?: Omit<ArgoCdSso, "clientSecret">;
 }
 
 /**
  * Chart values. TLS ends at the shared Gateway, so the server speaks plain HTTP behind it; with
  * SSO, the local admin is disabled and Dex is not run (Argo CD talks OIDC to the provider itself).
+ * The values hold no secret, so a diff of them stays readable.
  */
 export function argoCdValues(options: ArgoCdValuesOptions): HelmValues {
   const timeout = String(options.repoServerTimeoutSeconds);
@@ -85,13 +101,12 @@ export function argoCdValues(options: ArgoCdValuesOptions): HelmValues {
       name: sso.name,
       issuer: sso.issuer,
       clientID: sso.clientId,
-      // Read from argocd-secret (below), so the config map holds no secret.
-      clientSecret: "$oidc.clientSecret",
+      // `$<secret>:<key>`: read from the Secret below, so neither the config map nor the values hold it.
+      clientSecret: `$${OIDC_SECRET.name}:${OIDC_SECRET.key}`,
       requestedScopes: [...sso.scopes],
     });
     values.configs = {
       ...(values.configs as object),
-      secret: { extra: { "oidc.clientSecret": sso.clientSecret } },
       rbac: {
         "policy.default": "role:readonly",
         "policy.csv": sso.adminGroups.map((g) => `g, ${g}, role:admin`).join("\n"),

@@ -78,7 +78,7 @@ describe("ArgoCDInstall", () => {
     expect((await build()).get("argocd", "kubernetes:helm.sh/v3:Release").ignoreChanges).toEqual([]);
   });
 
-  test("SSO: the client secret reaches the values as a secret; the admin is disabled", async () => {
+  test("SSO: the client secret lives in its own secret Secret, never in the values; the admin is disabled", async () => {
     const r = await build({
       sso: {
         name: "Authentik",
@@ -89,9 +89,20 @@ describe("ArgoCDInstall", () => {
         adminGroups: [],
       },
     });
-    const values = r.get("argocd", "kubernetes:helm.sh/v3:Release").inputs.values as Record<string, any>;
+    const release = r.get("argocd", "kubernetes:helm.sh/v3:Release");
+    const [values, secret] = reveal(release.inputs.values) as [Record<string, any>, boolean];
+    expect(secret).toBe(false);
+    expect(JSON.stringify(values)).not.toContain("oidc-canary");
     expect(values.configs.cm["admin.enabled"]).toBe(false);
-    expect(reveal(values.configs.secret.extra["oidc.clientSecret"])).toEqual(["oidc-canary", true]);
+    expect(values.configs.cm["oidc.config"]).toContain("clientSecret: $argocd-oidc:clientSecret");
+    const oidc = r.get("argocd-oidc");
+    expect(oidc.inputs.metadata).toEqual({
+      name: "argocd-oidc",
+      namespace: "argocd",
+      labels: { "app.kubernetes.io/part-of": "argocd" },
+    });
+    expect(reveal(oidc.inputs.stringData)).toEqual([{ clientSecret: "oidc-canary" }, true]);
+    expect(r.names(oidc.dependencies)).toEqual(["argocd"]);
   });
 
   test.each<[string, Partial<ArgoCDInstallArgs>, string]>([

@@ -346,7 +346,6 @@ describe("Argo CD", () => {
         name: "Authentik",
         issuer: "https://auth.example.net/application/o/argocd/",
         clientId: "argocd",
-        clientSecret: "s3cret",
         scopes: ["openid"],
         adminGroups: ["admins"],
       },
@@ -357,10 +356,10 @@ describe("Argo CD", () => {
       name: "Authentik",
       issuer: "https://auth.example.net/application/o/argocd/",
       clientID: "argocd",
-      clientSecret: "$oidc.clientSecret",
+      clientSecret: "$argocd-oidc:clientSecret",
       requestedScopes: ["openid"],
     });
-    expect(configs.secret).toEqual({ extra: { "oidc.clientSecret": "s3cret" } });
+    expect(configs).not.toHaveProperty("secret");
     expect(configs.rbac).toEqual({
       "policy.default": "role:readonly",
       "policy.csv": "g, admins, role:admin",
