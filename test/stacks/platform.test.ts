@@ -168,4 +168,29 @@ describe("the platform stack on the example config", () => {
       kubernetesStack: "talos",
     });
   });
+
+  test("day 2: a new category adds exactly its ApplicationSet; a chart bump changes only its release", async () => {
+    const urns = (r: Registered<unknown>) => r.run.resources.map((x) => x.urn).sort();
+    const before = await example();
+    const more = await example("platform", (v) => {
+      const argocd = JSON.parse(v["homelab:argocd"]!);
+      v["homelab:argocd"] = JSON.stringify({ ...argocd, categories: ["games", ...argocd.categories] });
+    });
+    expect(
+      urns(more)
+        .filter((u) => !urns(before).includes(u))
+        .map((u) => u.split("::").pop()),
+    ).toEqual(["argocd-apps-games"]);
+    expect(urns(before).filter((u) => !urns(more).includes(u))).toEqual([]);
+
+    const bumped = await example("platform", (v) => {
+      v["homelab:cilium"] = JSON.stringify({ ...JSON.parse(v["homelab:cilium"]!), version: "1.20.0" });
+    });
+    expect(urns(bumped)).toEqual(urns(before));
+    const changed = bumped.run.resources
+      .filter((x) => JSON.stringify(x.inputs) !== JSON.stringify(before.run.resources.find((y) => y.urn === x.urn)!.inputs))
+      .map((x) => x.name);
+    expect(changed).toEqual(["cilium"]);
+    expect(bumped.get("cilium", "kubernetes:helm.sh/v3:Release").inputs.version).toBe("1.20.0");
+  });
 });
