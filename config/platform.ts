@@ -140,8 +140,20 @@ const gateway = z.strictObject({
   namespace: dnsLabel.default("gateway"),
   /** The Gateway's fixed address, from `homelab:cilium.loadBalancerPool`. */
   address: ipv4,
-  /** Also install the experimental-channel Gateway API CRDs (TCPRoute, UDPRoute, ...). Default false. */
-  experimentalCrds: z.boolean().default(false),
+  /** The Gateway API CRDs installed. */
+  crds: z
+    .strictObject({
+      /** Gateway API release. Default: the one the pinned Cilium implements. */
+      version: z
+        .string()
+        .regex(/^v\d+\.\d+\.\d+$/, {
+          error: (i) => `must be a Gateway API release like ${GATEWAY_API_VERSION}, got ${JSON.stringify(i.input)}`,
+        })
+        .default(GATEWAY_API_VERSION),
+      /** `experimental` adds the alpha kinds (TCPRoute, UDPRoute, ...). Default `standard`. */
+      channel: z.enum(["standard", "experimental"]).default("standard"),
+    })
+    .prefault({}),
 });
 
 const project = z
@@ -250,7 +262,7 @@ export interface PlatformConfig {
   readonly network: Parsed["network"];
   readonly cilium: Omit<Parsed["cilium"], "loadBalancerPool"> & { readonly loadBalancerPool: readonly PoolBlock[] };
   readonly certManager: Parsed["certManager"];
-  readonly gateway: Parsed["gateway"] & { readonly gatewayApiVersion: string };
+  readonly gateway: Parsed["gateway"];
   readonly argocd: Omit<Parsed["argocd"], "hostname" | "project"> & {
     readonly hostname: string;
     readonly project: Omit<Parsed["argocd"]["project"], "sourceRepos"> & { readonly sourceRepos: readonly string[] };
@@ -275,7 +287,7 @@ export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
       network: parsed.network,
       cilium: { ...parsed.cilium, loadBalancerPool: parsed.cilium.loadBalancerPool.map(poolBlock) },
       certManager: parsed.certManager,
-      gateway: { ...parsed.gateway, gatewayApiVersion: GATEWAY_API_VERSION },
+      gateway: parsed.gateway,
       argocd: {
         ...parsed.argocd,
         hostname: parsed.argocd.hostname ?? `argocd.${parsed.domain}`,

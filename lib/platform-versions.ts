@@ -28,8 +28,12 @@ export const CHARTS = {
 /** Cilium minors whose charts this project has checked its values against. */
 export const TESTED_CILIUM_MINORS = ["1.18", "1.19", "1.20"] as const;
 
-/** The Gateway API release whose CRDs are installed (standard channel unless experimental is asked for). */
-export const GATEWAY_API_VERSION = "v1.6.1";
+/**
+ * The Gateway API release whose CRDs are installed: the one the pinned Cilium release implements
+ * (Cilium 1.19: Gateway API v1.4). Newer releases serve the same `v1` kinds, so the Gateway and
+ * routes here are valid in either; move it with Cilium.
+ */
+export const GATEWAY_API_VERSION = "v1.4.1";
 
 /** The release asset holding every CRD of a channel. */
 export function gatewayApiInstallUrl(version: string, channel: "standard" | "experimental"): string {

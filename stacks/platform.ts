@@ -35,11 +35,7 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
   });
   const opts = { provider };
 
-  const crds = new GatewayApiCrds(
-    "gateway-api",
-    { version: cfg.gateway.gatewayApiVersion, channel: cfg.gateway.experimentalCrds ? "experimental" : "standard" },
-    opts,
-  );
+  const crds = new GatewayApiCrds("gateway-api", { version: cfg.gateway.crds.version, channel: cfg.gateway.crds.channel }, opts);
   const cilium = new CiliumInstall(
     "cilium",
     {

@@ -13,7 +13,7 @@ describe("GatewayApiCrds", () => {
     });
     expect(r.childrenOf(r.get("crds", GatewayApiCrds.__pulumiType))).toEqual(["kubernetes:yaml/v2:ConfigFile::crds"]);
     expect(r.get("crds", "kubernetes:yaml/v2:ConfigFile").inputs).toEqual({
-      file: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml",
+      file: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml",
     });
     expect(r.get("experimental", "kubernetes:yaml/v2:ConfigFile").inputs.file).toBe(
       "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.0/experimental-install.yaml",

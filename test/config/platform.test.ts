@@ -38,8 +38,7 @@ describe("platform config", () => {
       name: "homelab",
       namespace: "gateway",
       address: "10.0.0.200",
-      experimentalCrds: false,
-      gatewayApiVersion: "v1.6.1",
+      crds: { version: "v1.4.1", channel: "standard" },
     });
     expect(config.argocd).toEqual({
       version: CHARTS.argocd.version,
@@ -116,10 +115,13 @@ describe("platform config", () => {
         c.certManager.version = "latest";
         c.argocd.version = "v10";
         c.addons = { metricsServer: { version: "3.13" } };
+        c.gateway.crds = { version: "1.4", channel: "beta" };
       }),
     ).toEqual([
       'homelab:cilium.version: must be a chart version like 1.19.6 (MAJOR.MINOR.PATCH), got "1.19"',
       'homelab:certManager.version: must be a chart version like v1.21.1 (MAJOR.MINOR.PATCH), got "latest"',
+      'homelab:gateway.crds.version: must be a Gateway API release like v1.4.1, got "1.4"',
+      'homelab:gateway.crds.channel: must be one of "standard", "experimental", got "beta"',
       'homelab:argocd.version: must be a chart version like 10.1.1 (MAJOR.MINOR.PATCH), got "v10"',
       'homelab:addons.metricsServer.version: must be a chart version like 3.13.0 (MAJOR.MINOR.PATCH), got "3.13"',
     ]);
