@@ -18,9 +18,9 @@ async function plan(...argv: string[]): Promise<{ code: number; stdout: string; 
   return { code, stdout, stderr };
 }
 
-/** A copy of the example stack file with `edit` applied to its `config:`. */
-function exampleWith(edit: (config: Record<string, any>) => void): string {
-  const document = parse(readFileSync(join(PROJECT_ROOT, "Pulumi.talos.yaml"), "utf8"));
+/** A copy of an example stack file with `edit` applied to its `config:`. */
+function exampleWith(edit: (config: Record<string, any>) => void, stack = "talos"): string {
+  const document = parse(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
   edit(document.config);
   const path = join(work, `Pulumi.${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(path, stringify(document));
@@ -220,5 +220,72 @@ test("the real command exits 2 on bad config", async () => {
     stdout: "",
     stderr:
       'plan: invalid configuration for stack talos (1 problem):\n  homelab:nodes[0].vmId: must be a number, got "811"\nNothing was planned.\n',
+  });
+});
+
+describe("npm run plan -- platform", () => {
+  test("--out writes every Kubernetes object and every release's values", async () => {
+    const out = join(work, "platform");
+    const { code, stdout } = await plan("platform", "--out", out);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ >   └─ pulumi:pulumi:StackReference\s+talos  read\n/);
+    expect(stdout).toContain("Resources:\n    + 28 to create\n    > 1 to read\n");
+    expect(readdirSync(join(out, "artifacts")).sort()).toEqual([
+      "applicationset-apps-infra.k8s.yaml",
+      "applicationset-apps-media.k8s.yaml",
+      "applicationset-apps-monitoring.k8s.yaml",
+      "appproject-homelab.k8s.yaml",
+      "argocd.values.yaml",
+      "cert-manager.values.yaml",
+      "certificate-wildcard-lab-example-net.k8s.yaml",
+      "cilium.values.yaml",
+      "ciliuml2announcementpolicy-cilium.k8s.yaml",
+      "ciliumloadbalancerippool-cilium.k8s.yaml",
+      "clusterissuer-letsencrypt-production.k8s.yaml",
+      "clusterissuer-letsencrypt-staging.k8s.yaml",
+      "gateway-homelab.k8s.yaml",
+      "httproute-argocd-server.k8s.yaml",
+      "httproute-homelab-https-redirect.k8s.yaml",
+      "kubelet-serving-cert-approver.values.yaml",
+      "metrics-server.values.yaml",
+      "namespace-gateway.k8s.yaml",
+      "secret-cloudflare-api-token.k8s.yaml",
+    ]);
+    expect(readFileSync(join(out, "artifacts", "cilium.values.yaml"), "utf8")).toMatch(
+      /^# chart: cilium 1\.19\.6\nipam:\n  mode: kubernetes\n/,
+    );
+    expect(readFileSync(join(out, "artifacts", "metrics-server.values.yaml"), "utf8")).toBe(
+      "# values of chart metrics-server 3.13.0\n{}\n",
+    );
+    const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
+    expect(resources.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:StackReference")).toMatchObject({
+      name: "talos",
+      read: true,
+      inputs: { name: "talos" },
+    });
+  });
+
+  test("bad config exits 2 with every problem by key path, and plans nothing", async () => {
+    const config = exampleWith((c) => {
+      c["homelab:cilium"].loadBalancerPool = ["10.20.0.5-10.20.0.12"];
+      c["homelab:kubernetes"] = { stack: "platform" };
+    }, "platform");
+    const out = join(work, "bad-platform");
+    const run = await plan("platform", "--config", config, "--out", out);
+    expect(run).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [
+        "plan: invalid configuration for stack platform (5 problems):",
+        '  homelab:kubernetes.stack: "platform" is a stack of the platform program; name a talos stack (talos or talos-<env>), whose kubeconfig output this stack reads',
+        "  homelab:cilium.loadBalancerPool[0]: 10.20.0.5-10.20.0.12 includes 10.20.0.10 (homelab:network.vip)",
+        "  homelab:cilium.loadBalancerPool[0]: 10.20.0.5-10.20.0.12 includes 10.20.0.11 (homelab:network.nodeIps[0])",
+        "  homelab:cilium.loadBalancerPool[0]: 10.20.0.5-10.20.0.12 includes 10.20.0.12 (homelab:network.nodeIps[1])",
+        "  homelab:gateway.address: 10.20.0.200 is not in homelab:cilium.loadBalancerPool, which Cilium assigns from",
+        "Nothing was planned.",
+        "",
+      ].join("\n"),
+    });
+    expect(existsSync(out)).toBe(false);
   });
 });
