@@ -1,60 +1,56 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
-import { CHARTS } from "../lib/platform-versions";
+import { ConfigFile } from "@pulumi/kubernetes/yaml/v2/configFile";
+import { CHARTS, KUBELET_SERVING_CERT_APPROVER_VERSION, kubeletServingCertApproverUrl } from "../lib/platform-versions";
 import { dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
-
-/** An add-on's settings; `false` leaves it out. */
-export type AddonArgs = false | { /** Chart version. @default the pinned version */ version?: string };
 
 export interface ClusterAddonsArgs {
   /**
    * kubelet-serving-cert-approver: approves the kubelets' serving-certificate requests, which Talos
    * makes with `rotate-server-certificates` (so `kubectl logs` and metrics-server can verify
-   * kubelets). @default {}
+   * kubelets). `version` is a release tag of its repository; `false` leaves it out. @default {}
    */
-  kubeletServingCertApprover?: AddonArgs;
-  /** metrics-server: `kubectl top` and resource-metric autoscaling. @default {} */
-  metricsServer?: AddonArgs;
+  kubeletServingCertApprover?: false | { /** @default the pinned tag */ version?: string };
+  /**
+   * metrics-server: `kubectl top` and resource-metric autoscaling. `version` is the chart version;
+   * `false` leaves it out. @default {}
+   */
+  metricsServer?: false | { /** @default the pinned chart version */ version?: string };
 }
 
 /**
- * The small add-ons a Talos cluster wants: the kubelet serving-certificate approver and
- * metrics-server, each switchable. metrics-server verifies kubelet certificates, so it waits for
- * the approver when both are installed.
+ * The small add-ons a Talos cluster wants: the kubelet serving-certificate approver (from its
+ * release's install manifest; it ships no chart) and metrics-server (Helm), each switchable.
+ * metrics-server verifies kubelet certificates, so it waits for the approver when both are there.
  *
  * @example
- * new ClusterAddons("addons", {}, { provider, dependsOn: [cilium] });
+ * new ClusterAddons("addons", {}, { provider, dependsOn: [cilium.release] });
  */
 export class ClusterAddons extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:ClusterAddons";
 
-  /** The releases installed, by add-on. */
-  public readonly releases: Readonly<Partial<Record<"kubeletServingCertApprover" | "metricsServer", Release>>>;
-  /** Each release's chart and values, by release name. */
+  /** The approver's manifest, when installed. */
+  public readonly approver?: ConfigFile;
+  /** The manifest URL the approver comes from, when installed. */
+  public readonly approverUrl?: string;
+  /** metrics-server, when installed. */
+  public readonly metricsServer?: Release;
+  /** The Helm releases (chart, version, final values). */
   public readonly installed: readonly InstalledRelease[];
 
   constructor(name: string, args: ClusterAddonsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super(ClusterAddons.__pulumiType, name, {}, opts);
-    const releases: Partial<Record<"kubeletServingCertApprover" | "metricsServer", Release>> = {};
-    const installed: InstalledRelease[] = [];
     const approver = args.kubeletServingCertApprover ?? {};
     if (approver !== false) {
-      const release = installRelease(
-        this,
+      this.approverUrl = kubeletServingCertApproverUrl(approver.version ?? KUBELET_SERVING_CERT_APPROVER_VERSION);
+      this.approver = new ConfigFile(
         `${name}-kubelet-serving-cert-approver`,
-        {
-          chart: CHARTS.kubeletServingCertApprover,
-          version: approver.version,
-          releaseName: "kubelet-serving-cert-approver",
-          namespace: "kubelet-serving-cert-approver",
-          values: {},
-        },
-        dependsOnOf(opts),
+        { file: this.approverUrl },
+        { parent: this, dependsOn: dependsOnOf(opts) },
       );
-      releases.kubeletServingCertApprover = release.release;
-      installed.push(release);
     }
     const metrics = args.metricsServer ?? {};
+    const installed: InstalledRelease[] = [];
     if (metrics !== false) {
       const release = installRelease(
         this,
@@ -67,12 +63,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
           namespace: "kube-system",
           values: {},
         },
-        releases.kubeletServingCertApprover ? [releases.kubeletServingCertApprover] : dependsOnOf(opts),
+        this.approver ? [this.approver] : dependsOnOf(opts),
       );
-      releases.metricsServer = release.release;
+      this.metricsServer = release.release;
       installed.push(release);
     }
-    this.releases = releases;
     this.installed = installed;
     this.registerOutputs({});
   }

@@ -1,7 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { formatIpv4, hostAddressProblem, parseCidr, parseIpv4, parseIpv4Range, rangesOverlap, type Ipv4Range } from "../lib/net";
-import { CHART_VERSION, CHARTS, GATEWAY_API_VERSION, TESTED_CILIUM_MINORS } from "../lib/platform-versions";
+import {
+  CHART_VERSION,
+  CHARTS,
+  GATEWAY_API_VERSION,
+  KUBELET_SERVING_CERT_APPROVER_VERSION,
+  TESTED_CILIUM_MINORS,
+} from "../lib/platform-versions";
 import { parseStackName, referencedStack } from "../lib/stacks";
 import { dnsLabel, dnsName, ipv4, ipv4Cidr, labelKey, labelValue, secretString } from "./fields";
 import { formatKey, type CheckContext, type ConfigSpec } from "./loader";
@@ -223,15 +229,25 @@ const argocd = z.strictObject({
   values: freeValues,
 });
 
-const addon = (version: string) =>
-  z.strictObject({ enabled: z.boolean().default(true), version: chartVersion(version) }).prefault({});
-
 const addons = z
   .strictObject({
     /** Approves the kubelets' serving-certificate requests (Talos `rotate-server-certificates`). */
-    kubeletServingCertApprover: addon(CHARTS.kubeletServingCertApprover.version),
+    kubeletServingCertApprover: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** A release tag of alex1989hu/kubelet-serving-cert-approver (it ships no chart). */
+        version: z
+          .string()
+          .regex(/^v\d+\.\d+\.\d+$/, {
+            error: (i) => `must be a release tag like ${KUBELET_SERVING_CERT_APPROVER_VERSION}, got ${JSON.stringify(i.input)}`,
+          })
+          .default(KUBELET_SERVING_CERT_APPROVER_VERSION),
+      })
+      .prefault({}),
     /** `kubectl top` and the HorizontalPodAutoscaler. */
-    metricsServer: addon(CHARTS.metricsServer.version),
+    metricsServer: z
+      .strictObject({ enabled: z.boolean().default(true), version: chartVersion(CHARTS.metricsServer.version) })
+      .prefault({}),
   })
   .prefault({});
 

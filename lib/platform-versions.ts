@@ -17,13 +17,16 @@ export const CHARTS = {
   cilium: { chart: "cilium", repo: "https://helm.cilium.io/", version: "1.19.6" },
   certManager: { chart: "cert-manager", repo: "https://charts.jetstack.io", version: "v1.21.1" },
   argocd: { chart: "argo-cd", repo: "https://argoproj.github.io/argo-helm", version: "10.1.1" },
-  metricsServer: { chart: "metrics-server", repo: "https://kubernetes-sigs.github.io/metrics-server/", version: "3.13.0" },
-  kubeletServingCertApprover: {
-    chart: "kubelet-serving-cert-approver",
-    repo: "https://alex1989hu.github.io/kubelet-serving-cert-approver",
-    version: "0.10.3",
-  },
+  metricsServer: { chart: "metrics-server", repo: "https://kubernetes-sigs.github.io/metrics-server/", version: "3.13.1" },
 } as const satisfies Record<string, ChartPin>;
+
+/** kubelet-serving-cert-approver ships no chart: its release tags carry the install manifest Talos's docs use. */
+export const KUBELET_SERVING_CERT_APPROVER_VERSION = "v0.11.0";
+
+/** The approver's standalone install manifest at a release tag. */
+export function kubeletServingCertApproverUrl(version: string): string {
+  return `https://raw.githubusercontent.com/alex1989hu/kubelet-serving-cert-approver/${version}/deploy/standalone-install.yaml`;
+}
 
 /** Cilium minors whose charts this project has checked its values against. */
 export const TESTED_CILIUM_MINORS = ["1.18", "1.19", "1.20"] as const;

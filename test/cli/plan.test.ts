@@ -246,7 +246,6 @@ describe("npm run plan -- platform", () => {
       "gateway-homelab.k8s.yaml",
       "httproute-argocd-server.k8s.yaml",
       "httproute-homelab-https-redirect.k8s.yaml",
-      "kubelet-serving-cert-approver.values.yaml",
       "metrics-server.values.yaml",
       "namespace-gateway.k8s.yaml",
       "secret-cloudflare-api-token.k8s.yaml",
@@ -255,7 +254,7 @@ describe("npm run plan -- platform", () => {
       /^# chart: cilium 1\.19\.6\nipam:\n  mode: kubernetes\n/,
     );
     expect(readFileSync(join(out, "artifacts", "metrics-server.values.yaml"), "utf8")).toBe(
-      "# values of chart metrics-server 3.13.0\n{}\n",
+      "# values of chart metrics-server 3.13.1\n{}\n",
     );
     const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
     expect(resources.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:StackReference")).toMatchObject({

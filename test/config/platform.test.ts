@@ -56,7 +56,7 @@ describe("platform config", () => {
       values: {},
     });
     expect(config.addons).toEqual({
-      kubeletServingCertApprover: { enabled: true, version: CHARTS.kubeletServingCertApprover.version },
+      kubeletServingCertApprover: { enabled: true, version: "v0.11.0" },
       metricsServer: { enabled: true, version: CHARTS.metricsServer.version },
     });
   });
@@ -114,7 +114,7 @@ describe("platform config", () => {
         c.cilium.version = "1.19";
         c.certManager.version = "latest";
         c.argocd.version = "v10";
-        c.addons = { metricsServer: { version: "3.13" } };
+        c.addons = { metricsServer: { version: "3.13" }, kubeletServingCertApprover: { version: "0.11.0" } };
         c.gateway.crds = { version: "1.4", channel: "beta" };
       }),
     ).toEqual([
@@ -123,7 +123,8 @@ describe("platform config", () => {
       'homelab:gateway.crds.version: must be a Gateway API release like v1.4.1, got "1.4"',
       'homelab:gateway.crds.channel: must be one of "standard", "experimental", got "beta"',
       'homelab:argocd.version: must be a chart version like 10.1.1 (MAJOR.MINOR.PATCH), got "v10"',
-      'homelab:addons.metricsServer.version: must be a chart version like 3.13.0 (MAJOR.MINOR.PATCH), got "3.13"',
+      'homelab:addons.kubeletServingCertApprover.version: must be a release tag like v0.11.0, got "0.11.0"',
+      'homelab:addons.metricsServer.version: must be a chart version like 3.13.1 (MAJOR.MINOR.PATCH), got "3.13"',
     ]);
     expect(load((c) => (c.cilium.version = "1.21.0")).warnings).toEqual([
       "homelab:cilium.version: Cilium 1.21 is not one this project's values are checked against (1.18, 1.19, 1.20)",
