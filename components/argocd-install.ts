@@ -10,6 +10,7 @@ import {
   oidcClientSecret,
   selfManagedApplication,
   type ArgoCdSso,
+  type ResourceExclusion,
 } from "../lib/argocd";
 import { httpsRoute, type GatewayRef } from "../lib/gateway-api";
 import type { KubernetesObject } from "../lib/kubernetes";
@@ -59,6 +60,8 @@ export interface ArgoCDInstallArgs {
   sso?: ArgoCdSso;
   /** How long the controller and server wait for manifest generation, seconds. @default 180 */
   repoServerTimeoutSeconds?: number;
+  /** Kinds Argo CD should also ignore, appended to the platform's list (lib/argocd). @default [] */
+  extraResourceExclusions?: readonly ResourceExclusion[];
   /** Helm values deep-merged over the ones set here. @default {} */
   values?: Readonly<Record<string, unknown>>;
 }
@@ -121,6 +124,7 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
         values: argoCdValues({
           hostname: args.hostname,
           repoServerTimeoutSeconds: args.repoServerTimeoutSeconds ?? 180,
+          extraResourceExclusions: args.extraResourceExclusions,
           sso: args.sso,
         }),
         overrides: args.values,

@@ -225,6 +225,16 @@ const argocd = z.strictObject({
       adminGroups: z.array(z.string().min(1)).default([]),
     })
     .optional(),
+  /** Kinds Argo CD should also ignore, appended to the platform's exclusions. */
+  extraResourceExclusions: z
+    .array(
+      z.strictObject({
+        apiGroups: z.array(z.string()).min(1),
+        kinds: z.array(z.string().min(1)).min(1),
+        clusters: z.array(z.string().min(1)).optional(),
+      }),
+    )
+    .default([]),
   /** Extra Helm values, deep-merged last. */
   values: freeValues,
 });

@@ -7,12 +7,20 @@ import type { HelmValues, KubernetesObject } from "./kubernetes";
 /** The in-cluster API server, as Argo CD names the cluster it runs in. */
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 
+/** Kinds Argo CD neither watches nor shows (an entry of `resource.exclusions`). */
+export interface ResourceExclusion {
+  readonly apiGroups: readonly string[];
+  readonly kinds: readonly string[];
+  readonly clusters?: readonly string[];
+}
+
 /**
- * Kinds Argo CD neither watches nor shows. Setting `resource.exclusions` replaces Argo CD's own
- * list, so the control plane's churn (Endpoints, Leases, reviews) is repeated here, with what this
- * platform adds (Cilium's per-pod objects, cert-manager's intermediate requests).
+ * The exclusions this platform needs: the control plane's churn (Endpoints, Leases, access
+ * reviews), Cilium's per-pod objects and cert-manager's intermediate requests — the entries of the
+ * chart's own default that apply here. Setting `resource.exclusions` replaces that default, which
+ * is why they are all listed; extra ones are appended.
  */
-export const RESOURCE_EXCLUSIONS = [
+export const RESOURCE_EXCLUSIONS: readonly ResourceExclusion[] = [
   { apiGroups: ["", "discovery.k8s.io"], kinds: ["Endpoints", "EndpointSlice"], clusters: ["*"] },
   { apiGroups: ["coordination.k8s.io"], kinds: ["Lease"], clusters: ["*"] },
   {
@@ -30,7 +38,7 @@ export const RESOURCE_EXCLUSIONS = [
   { apiGroups: ["certificates.k8s.io"], kinds: ["CertificateSigningRequest"], clusters: ["*"] },
   { apiGroups: ["cert-manager.io"], kinds: ["CertificateRequest"], clusters: ["*"] },
   { apiGroups: ["cilium.io"], kinds: ["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"], clusters: ["*"] },
-] as const;
+];
 
 /** The Secret holding the OIDC client secret (Argo CD reads Secrets labelled part-of argocd). */
 export const OIDC_SECRET = { name: "argocd-oidc", key: "clientSecret" } as const;
@@ -65,6 +73,8 @@ export interface ArgoCdValuesOptions {
   readonly hostname: string;
   /** How long the controller and server wait for the repo server (manifest generation), seconds. */
   readonly repoServerTimeoutSeconds: number;
+  /** Exclusions appended to {@link RESOURCE_EXCLUSIONS}. */
+  readonly extraResourceExclusions?: readonly ResourceExclusion[];
   readonly sso?: Omit<ArgoCdSso, "clientSecret">;
 }
 
@@ -76,8 +86,7 @@ export interface ArgoCdValuesOptions {
 export function argoCdValues(options: ArgoCdValuesOptions): HelmValues {
   const timeout = String(options.repoServerTimeoutSeconds);
   const cm: Record<string, unknown> = {
-    "resource.exclusions": toYaml(RESOURCE_EXCLUSIONS),
-    "timeout.reconciliation": "180s",
+    "resource.exclusions": toYaml([...RESOURCE_EXCLUSIONS, ...(options.extraResourceExclusions ?? [])]),
   };
   const values: Record<string, unknown> = {
     global: { domain: options.hostname },

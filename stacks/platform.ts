@@ -97,6 +97,7 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
       project: argo.project,
       selfManage: argo.selfManage,
       sso: argo.sso,
+      extraResourceExclusions: argo.extraResourceExclusions,
       values: argo.values,
     },
     { ...opts, dependsOn: [crds, cilium.release] },

@@ -53,6 +53,7 @@ describe("platform config", () => {
         destinations: [{ server: IN_CLUSTER, namespace: "*" }],
         clusterResources: ["Namespace"],
       },
+      extraResourceExclusions: [],
       values: {},
     });
     expect(config.addons).toEqual({

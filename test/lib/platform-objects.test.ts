@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { appProject, applicationSet, argoCdValues, selfManagedApplication } from "../../lib/argocd";
+import { appProject, applicationSet, argoCdValues, RESOURCE_EXCLUSIONS, selfManagedApplication } from "../../lib/argocd";
 import { cloudflareTokenSecret, letsEncryptIssuer, selfSignedCa, wildcardCertificate } from "../../lib/cert-manager";
 import { ciliumValues, l2AnnouncementPolicy, loadBalancerIpPool } from "../../lib/cilium";
 import { httpsRedirectRoute, httpsRoute, sharedGateway } from "../../lib/gateway-api";
@@ -318,7 +318,11 @@ describe("Argo CD", () => {
   });
 
   test("values: insecure server behind the Gateway, timeouts, exclusions; SSO disables the admin and reads the secret from argocd-secret", () => {
-    const plain = argoCdValues({ hostname: "argocd.lab.example.net", repoServerTimeoutSeconds: 120 });
+    const plain = argoCdValues({
+      hostname: "argocd.lab.example.net",
+      repoServerTimeoutSeconds: 120,
+      extraResourceExclusions: [{ apiGroups: ["velero.io"], kinds: ["Backup"] }],
+    });
     expect(plain).toMatchObject({
       global: { domain: "argocd.lab.example.net" },
       configs: {
@@ -333,11 +337,7 @@ describe("Argo CD", () => {
     });
     const cm = (plain.configs as { cm: Record<string, string> }).cm;
     expect(cm).not.toHaveProperty("admin.enabled");
-    expect(parse(cm["resource.exclusions"]!)).toContainEqual({
-      apiGroups: ["cilium.io"],
-      kinds: ["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"],
-      clusters: ["*"],
-    });
+    expect(parse(cm["resource.exclusions"]!)).toEqual([...RESOURCE_EXCLUSIONS, { apiGroups: ["velero.io"], kinds: ["Backup"] }]);
 
     const sso = argoCdValues({
       hostname: "argocd.lab.example.net",
