@@ -97,8 +97,3 @@ export function dependsOnOf(opts: pulumi.ComponentResourceOptions | undefined): 
   if (pulumi.Resource.isInstance(given)) return [given];
   return pulumi.output(given as pulumi.Input<pulumi.Resource | pulumi.Resource[]>).apply((g) => (Array.isArray(g) ? g : [g]));
 }
-
-/** `dependencies` and then `more`, as one `dependsOn` list. */
-export function andThen(dependencies: Dependencies, ...more: pulumi.Input<pulumi.Resource>[]): Dependencies {
-  return Array.isArray(dependencies) ? [...dependencies, ...more] : pulumi.output(dependencies).apply((d) => [...d, ...more]);
-}
