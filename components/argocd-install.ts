@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
-import { Secret } from "@pulumi/kubernetes/core/v1/secret";
+import type { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import {
   appProject,
@@ -15,7 +15,7 @@ import {
 import { httpsRoute, type GatewayRef } from "../lib/gateway-api";
 import type { KubernetesObject } from "../lib/kubernetes";
 import { CHARTS } from "../lib/platform-versions";
-import { applyObject, dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
+import { applyObject, applySecret, dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
 
 export interface ArgoCDInstallArgs {
   /** argo-cd chart version (argo-helm), e.g. `10.1.1`. @default the pinned version (lib/platform-versions) */
@@ -156,11 +156,7 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
       // The client secret stays secret whatever the caller passed.
       const secret = oidcClientSecret(namespace, pulumi.secret(args.sso.clientSecret));
       objects.push(secret);
-      this.oidcSecret = new Secret(
-        `${name}-oidc`,
-        { metadata: secret.metadata, type: "Opaque", stringData: secret.stringData as Record<string, pulumi.Input<string>> },
-        { parent: this, dependsOn: [this.release] },
-      );
+      this.oidcSecret = applySecret(this, `${name}-oidc`, secret, [this.release]);
     }
     this.route = applyObject(this, `${name}-server`, route, [this.release]);
     this.project = applyObject(this, `${name}-${projectName}`, project, [this.release]);

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
-import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import {
   certManagerValues,
@@ -13,7 +12,7 @@ import {
 } from "../lib/cert-manager";
 import type { KubernetesObject } from "../lib/kubernetes";
 import { CHARTS } from "../lib/platform-versions";
-import { applyObject, dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
+import { applyObject, applySecret, dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
 
 /** The issuers a certificate can name. */
 export type CertManagerIssuer = LetsEncryptIssuer | typeof SELF_SIGNED.issuer;
@@ -107,15 +106,7 @@ export class CertManager extends pulumi.ComponentResource {
       const le = args.letsEncrypt;
       const secretObject = cloudflareTokenSecret("cloudflare-api-token", namespace, pulumi.secret(le.cloudflareApiToken));
       objects.push(secretObject);
-      const secret = new Secret(
-        `${name}-cloudflare-token`,
-        {
-          metadata: secretObject.metadata,
-          type: "Opaque",
-          stringData: secretObject.stringData as Record<string, pulumi.Input<string>>,
-        },
-        { parent: this, dependsOn: [this.release] },
-      );
+      const secret = applySecret(this, `${name}-cloudflare-token`, secretObject, [this.release]);
       for (const issuer of ["letsencrypt-staging", "letsencrypt-production"] as const) {
         const object = letsEncryptIssuer(issuer, { email: le.email, zone: le.zone, tokenSecret: secretObject.metadata.name });
         objects.push(object);

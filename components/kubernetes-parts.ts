@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { ChartPin } from "../lib/platform-versions";
 import { deepMerge, type HelmValues, type KubernetesObject } from "../lib/kubernetes";
@@ -81,6 +82,12 @@ export function applyObject(
 ): CustomResource {
   const { apiVersion, kind, metadata, ...fields } = object;
   return new CustomResource(name, { apiVersion, kind, metadata: { ...metadata }, ...fields }, { parent, dependsOn });
+}
+
+/** Applies a Secret object (`stringData`, whose values the caller keeps secret) as a child of `parent`. */
+export function applySecret(parent: pulumi.Resource, name: string, object: KubernetesObject, dependsOn: Dependencies): Secret {
+  const stringData = object.stringData as Record<string, pulumi.Input<string>>;
+  return new Secret(name, { metadata: object.metadata, type: object.type as string, stringData }, { parent, dependsOn });
 }
 
 /** A resource list that may be an Output, as `dependsOn` takes it. */
