@@ -70,6 +70,12 @@ export interface MockRunOptions {
   readonly secretKeys?: readonly string[];
   /** Run as `pulumi preview` (the default) or as `pulumi up`. */
   readonly preview?: boolean;
+  /** Answers a resource differently from the plan's placeholders (tests); `undefined` falls back to them. */
+  readonly answer?: (
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+  ) => { id: string; state: Record<string, unknown> } | undefined;
 }
 
 // The mock monitor answers with callbacks; only these two calls are recorded.
@@ -121,7 +127,10 @@ function decode(struct: Struct): Record<string, unknown> {
 export async function runUnderMocks<T>(options: MockRunOptions, program: () => T): Promise<MockRun<T>> {
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => mockResource(args.type, args.name, args.inputs as Record<string, unknown>),
+      newResource: (args) => {
+        const inputs = args.inputs as Record<string, unknown>;
+        return options.answer?.(args.type, args.name, inputs) ?? mockResource(args.type, args.name, inputs);
+      },
       call: (args) => mockInvoke(args.token, args.inputs as Record<string, unknown>),
     },
     options.project ?? "homelab",

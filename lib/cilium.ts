@@ -1,3 +1,4 @@
+import { parseIpv4, parseIpv4Range } from "./net";
 import type { HelmValues, KubernetesObject } from "./kubernetes";
 
 /**
@@ -96,4 +97,36 @@ export function l2AnnouncementPolicy(name: string, options: L2PolicyOptions): Ku
     metadata: { name },
     spec: { nodeSelector: selector, interfaces: [...options.interfaces], loadBalancerIPs: true },
   };
+}
+
+/** What another stack says is taken on the LAN: node name → address, and the API endpoint URL. */
+export interface TakenAddresses {
+  readonly nodeIps: Readonly<Record<string, string>>;
+  /** `https://<vip>:6443` */
+  readonly endpoint?: string;
+}
+
+/**
+ * Addresses of the cluster (as the talos stack reports them) that fall inside the LoadBalancer
+ * pool: one line each, naming the node or the endpoint. Config lists the node IPs too, but the
+ * cluster's own outputs are the truth once it exists (a node added since, say).
+ */
+export function poolClashes(pool: readonly LoadBalancerBlock[], taken: TakenAddresses): string[] {
+  const ranges = pool.map((b) => {
+    const text = "cidr" in b ? b.cidr : `${b.start}-${b.stop}`;
+    return { text, range: parseIpv4Range(text) };
+  });
+  const inPool = (ip: string) => {
+    const value = parseIpv4(ip);
+    return value === undefined ? undefined : ranges.find((r) => r.range && value >= r.range.start && value <= r.range.stop)?.text;
+  };
+  const clashes: string[] = [];
+  for (const [node, ip] of Object.entries(taken.nodeIps).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const block = inPool(ip);
+    if (block) clashes.push(`node ${node} has ${ip}, inside pool block ${block}`);
+  }
+  const vip = taken.endpoint === undefined ? undefined : /^https?:\/\/([\d.]+)(:\d+)?/.exec(taken.endpoint)?.[1];
+  const vipBlock = vip === undefined ? undefined : inPool(vip);
+  if (vip && vipBlock) clashes.push(`the Kubernetes endpoint ${vip} is inside pool block ${vipBlock}`);
+  return clashes;
 }

@@ -10,6 +10,7 @@ import { GatewayApiCrds } from "../components/gateway-api-crds";
 import type { InstalledRelease } from "../components/kubernetes-parts";
 import type { PlatformConfig } from "../config/platform";
 import { maskedText } from "../lib/artifacts";
+import { poolClashes } from "../lib/cilium";
 import { manifestFileName, type KubernetesObject } from "../lib/kubernetes";
 import { valuesHeader } from "../lib/platform-versions";
 import { siblingStack } from "../lib/stacks";
@@ -28,11 +29,8 @@ import type { ProgramResult, RunContext } from "./program";
 export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
   const k8s = cfg.kubernetes;
   const talosStack = k8s.stack ?? siblingStack(context.stack, "talos");
-  const kubeconfig = k8s.kubeconfig ?? new pulumi.StackReference("talos", { name: talosStack }).requireOutput("kubeconfig");
-  const provider = new Provider("kubernetes", {
-    kubeconfig: pulumi.secret(kubeconfig) as pulumi.Output<string>,
-    context: k8s.context,
-  });
+  const kubeconfig = k8s.kubeconfig ?? talosKubeconfig(talosStack, cfg.cilium.loadBalancerPool);
+  const provider = new Provider("kubernetes", { kubeconfig: pulumi.secret(kubeconfig), context: k8s.context });
   const opts = { provider };
 
   const crds = new GatewayApiCrds("gateway-api", { version: cfg.gateway.crds.version, channel: cfg.gateway.crds.channel }, opts);
@@ -129,4 +127,28 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
       ),
     },
   };
+}
+
+/**
+ * The talos stack's kubeconfig, once its own outputs show that the LoadBalancer pool hands out no
+ * node's address and not the API endpoint: config lists node IPs too, but a node added to the
+ * cluster since would otherwise surface as an ARP conflict. A clash ends the run before the
+ * Kubernetes provider (and so anything in the cluster) is touched.
+ */
+export function talosKubeconfig(stack: string, pool: PlatformConfig["cilium"]["loadBalancerPool"]): pulumi.Output<string> {
+  const talos = new pulumi.StackReference("talos", { name: stack });
+  return pulumi
+    .all([talos.requireOutput("kubeconfig"), talos.getOutput("nodeIps"), talos.getOutput("endpoint")])
+    .apply(([kubeconfig, nodeIps, endpoint]) => {
+      const clashes = poolClashes(pool, {
+        nodeIps: (nodeIps ?? {}) as Record<string, string>,
+        endpoint: typeof endpoint === "string" ? endpoint : undefined,
+      });
+      if (clashes.length > 0) {
+        throw new pulumi.RunError(
+          [`homelab:cilium.loadBalancerPool overlaps the cluster of stack ${stack}:`, ...clashes.map((c) => `  ${c}`)].join("\n"),
+        );
+      }
+      return kubeconfig as string;
+    });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { appProject, applicationSet, argoCdValues, RESOURCE_EXCLUSIONS, selfManagedApplication } from "../../lib/argocd";
 import { cloudflareTokenSecret, letsEncryptIssuer, selfSignedCa, wildcardCertificate } from "../../lib/cert-manager";
-import { ciliumValues, l2AnnouncementPolicy, loadBalancerIpPool } from "../../lib/cilium";
+import { ciliumValues, l2AnnouncementPolicy, loadBalancerIpPool, poolClashes } from "../../lib/cilium";
 import { httpsRedirectRoute, httpsRoute, sharedGateway } from "../../lib/gateway-api";
 import { deepMerge, manifestFileName, type KubernetesObject } from "../../lib/kubernetes";
 import { parse } from "yaml";
@@ -379,5 +379,28 @@ describe("helpers", () => {
   test("artifact file names: <kind>-<name>.k8s.yaml, lower case", () => {
     const pool = loadBalancerIpPool("cilium", [{ cidr: "10.0.0.224/28" }]);
     expect(manifestFileName(pool)).toBe("ciliumloadbalancerippool-cilium.k8s.yaml");
+  });
+});
+
+describe("poolClashes", () => {
+  const pool = [{ start: "10.0.0.200", stop: "10.0.0.220" }, { cidr: "10.0.0.240/28" }];
+
+  test("names every node and the endpoint inside the pool, nodes by name", () => {
+    expect(
+      poolClashes(pool, {
+        nodeIps: { w2: "10.0.0.241", cp1: "10.0.0.11", w1: "10.0.0.200" },
+        endpoint: "https://10.0.0.220:6443",
+      }),
+    ).toEqual([
+      "node w1 has 10.0.0.200, inside pool block 10.0.0.200-10.0.0.220",
+      "node w2 has 10.0.0.241, inside pool block 10.0.0.240/28",
+      "the Kubernetes endpoint 10.0.0.220 is inside pool block 10.0.0.200-10.0.0.220",
+    ]);
+  });
+
+  test("nothing for addresses outside it, a host-name endpoint or none", () => {
+    expect(poolClashes(pool, { nodeIps: { cp1: "10.0.0.11" }, endpoint: "https://10.0.0.10:6443" })).toEqual([]);
+    expect(poolClashes(pool, { nodeIps: {}, endpoint: "https://k8s.lab.example.net:6443" })).toEqual([]);
+    expect(poolClashes(pool, { nodeIps: {} })).toEqual([]);
   });
 });

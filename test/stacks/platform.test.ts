@@ -6,6 +6,7 @@ import { planStack } from "../../cli/plan";
 import { planText, resourcesJson } from "../../cli/render";
 import { readStackFile } from "../../cli/stack-file";
 import { runStack } from "../../stacks";
+import { talosKubeconfig } from "../../stacks/platform";
 import { register, reveal, valueOf, type Registered } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
@@ -192,5 +193,30 @@ describe("the platform stack on the example config", () => {
       .map((x) => x.name);
     expect(changed).toEqual(["cilium"]);
     expect(bumped.get("cilium", "kubernetes:helm.sh/v3:Release").inputs.version).toBe("1.20.0");
+  });
+
+  test("the talos stack's own node IPs and endpoint are checked against the pool before the kubeconfig is used", async () => {
+    const pool = [{ start: "10.20.0.200", stop: "10.20.0.239" }];
+    const answer = (outputs: Record<string, unknown>) => (type: string, _name: string, inputs: Record<string, unknown>) =>
+      type === "pulumi:pulumi:StackReference"
+        ? {
+            id: "talos",
+            state: { ...inputs, outputs: { kubeconfig: "apiVersion: v1", ...outputs }, secretOutputNames: ["kubeconfig"] },
+          }
+        : undefined;
+    const clash = await register(() => talosKubeconfig("talos", pool), {
+      answer: answer({ nodeIps: { cp1: "10.20.0.11", w9: "10.20.0.205" }, endpoint: "https://10.20.0.230:6443" }),
+    });
+    await expect(valueOf(clash.result)).rejects.toThrow(
+      [
+        "homelab:cilium.loadBalancerPool overlaps the cluster of stack talos:",
+        "  node w9 has 10.20.0.205, inside pool block 10.20.0.200-10.20.0.239",
+        "  the Kubernetes endpoint 10.20.0.230 is inside pool block 10.20.0.200-10.20.0.239",
+      ].join("\n"),
+    );
+    const clear = await register(() => talosKubeconfig("talos", pool), {
+      answer: answer({ nodeIps: { cp1: "10.20.0.11" }, endpoint: "https://10.20.0.10:6443" }),
+    });
+    expect(await valueOf(clear.result)).toEqual({ value: "apiVersion: v1", secret: true, known: true });
   });
 });
