@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Test files share a worker's module cache (importing @pulumi/pulumi once per worker instead of
     // once per file halves the run). That is safe because Pulumi's global runtime state is reset by
-    // every mock run (cli/mock-runtime.ts: fresh mocks and config, RPCs drained on the way out).
+    // every mock run (testing/mock-runtime.ts: fresh mocks and config, RPCs drained on the way out).
     pool: "forks",
     isolate: false,
     testTimeout: 20_000,

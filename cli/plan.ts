@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/loader";
 import { programFor, programs, runStack, UnknownStackError } from "../stacks";
-import { runUnderMocks, settle, type Settled } from "./mock-runtime";
+import { runUnderMocks, settle, type Settled } from "../testing/mock-runtime";
 import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
 import { readStackFile, StackFileError } from "./stack-file";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RecordedInvoke, RecordedResource, Settled } from "./mock-runtime";
-import { isSecretValue } from "./mock-runtime";
+import type { RecordedInvoke, RecordedResource, Settled } from "../testing/mock-runtime";
+import { isSecretValue } from "../testing/mock-runtime";
 
 /** How a secret is shown anywhere the plan writes. */
 export const MASK = "[secret]";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import type { RecordedResource } from "../../cli/mock-runtime";
+import type { RecordedResource } from "../../testing/mock-runtime";
 import { readStackFile } from "../../cli/stack-file";
 import { runStack } from "../../stacks";
 import { register, reveal } from "../helpers/pulumi";
