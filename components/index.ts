@@ -7,3 +7,9 @@ export * from "./cluster-addons";
 export * from "./cert-manager";
 export * from "./gateway";
 export * from "./argocd-install";
+// Types the Args above use, so a caller needs only this entry.
+export type { NodeTaint, TalosDocument, TalosRole } from "../lib/talos";
+export type { KubernetesObject, HelmValues } from "../lib/kubernetes";
+export type { LoadBalancerBlock } from "../lib/cilium";
+export type { ArgoCdSso, ResourceExclusion } from "../lib/argocd";
+export type { GatewayRef } from "../lib/gateway-api";

@@ -1,0 +1,195 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, test } from "vitest";
+
+/**
+ * The package as another repo gets it: `npm pack` (its real prepack: build, bundle the Talos SDK),
+ * the tarball installed into a project of its own (with its own copies of the peer SDKs, never a
+ * link into this repo), then a small program of that project's, in CommonJS and in ESM, type-checked
+ * against the installed types and run under the package's own testing entry.
+ */
+
+const ROOT = join(__dirname, "..", "..");
+const run = promisify(execFile);
+const work = mkdtempSync(join(tmpdir(), "homelab-consumer-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  peerDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+
+/** Exact versions of the peers, as this repo's lock file resolved them. */
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** A copy of the repo to pack from, so packing never touches this checkout's node_modules. */
+function packingCopy(): string {
+  const dir = join(work, "source");
+  for (const entry of [
+    "package.json",
+    "README.md",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "components",
+    "lib",
+    "config",
+    "testing",
+    "sdks",
+    "scripts",
+  ]) {
+    cpSync(join(ROOT, entry), join(dir, entry), {
+      recursive: true,
+      filter: (p) => !p.includes(`${join("sdks", "talos", "bin")}`),
+    });
+  }
+  // Dependencies by link (build tools), except the SDK the pack replaces with a copy.
+  mkdirSync(join(dir, "node_modules", "@pulumiverse"), { recursive: true });
+  for (const entry of readdirSync(join(ROOT, "node_modules"))) {
+    if (entry === "@pulumiverse" || entry === ".cache") continue;
+    symlinkSync(join(ROOT, "node_modules", entry), join(dir, "node_modules", entry));
+  }
+  symlinkSync(join("..", "..", "sdks", "talos"), join(dir, "node_modules", "@pulumiverse", "talos"));
+  return dir;
+}
+
+/**
+ * The consumer project, with the peers installed once and kept between runs (keyed by their
+ * versions) in this repo's node_modules cache: installing them is most of a cold run.
+ */
+async function consumerProject(): Promise<string> {
+  const peers = Object.fromEntries(
+    [
+      ...Object.keys(manifest.peerDependencies),
+      ...Object.keys(manifest.dependencies).filter((d) => !d.startsWith("@pulumiverse/")),
+    ].map((name) => [name, installedVersion(name)]),
+  );
+  const key = createHash("sha256").update(JSON.stringify(peers)).digest("hex").slice(0, 12);
+  const dir = join(ROOT, "node_modules", ".cache", "homelab-consumer", key);
+  if (!existsSync(join(dir, "node_modules", "@pulumi", "pulumi"))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, dependencies: peers }, null, 2));
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir });
+  }
+  return dir;
+}
+
+const PROGRAM = `
+import * as pulumi from "@pulumi/pulumi";
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as k8s from "@pulumi/kubernetes";
+import { ArgoCDInstall, ProxmoxCluster, TalosBootstrap, type TalosRole } from "homelab";
+import { register } from "homelab/testing";
+
+const role: TalosRole = "controlplane";
+
+export async function main(): Promise<string[]> {
+  const r = await register(() => {
+    const proxmox = new proxmoxve.Provider("pve", { endpoint: "https://pve.example.net:8006/" });
+    const vms = new ProxmoxCluster("lab", {
+      clusterName: "lab",
+      talosVersion: "v1.13.9",
+      images: { base: { extensions: ["siderolabs/qemu-guest-agent"] } },
+      network: { prefixLength: 24, gateway: "10.0.0.1", nameservers: ["10.0.0.1"], bridge: "vmbr0" },
+      nodes: [{ name: "cp1", role, host: "pve1", vmId: 101, ip: "10.0.0.11", macAddress: "02:00:00:00:01:01", image: "base",
+                cpu: { cores: 2 }, memory: { size: 4096 }, disk: { size: 20, datastore: "local-lvm" } }],
+    }, { providers: [proxmox] });
+    const cluster = new TalosBootstrap("lab", {
+      clusterName: "lab",
+      talosVersion: "v1.13.9",
+      network: { cidr: "10.0.0.0/24", gateway: "10.0.0.1", nameservers: ["10.0.0.1"] },
+      nodes: [{ name: "cp1", role, ip: "10.0.0.11", macAddress: "02:00:00:00:01:01", installImage: vms.installerImages["base"]!, machine: vms.vms["cp1"]! }],
+    });
+    const provider = new k8s.Provider("k8s", { kubeconfig: cluster.kubeconfig });
+    new ArgoCDInstall("argocd", {
+      hostname: "argocd.lab.example.net",
+      gateway: { name: "homelab", namespace: "gateway" },
+      repo: { url: "https://github.com/me/apps.git" },
+      applicationSets: "single",
+    }, { provider });
+    const endpoint: pulumi.Output<string> = cluster.endpoint;
+    return endpoint;
+  });
+  return r.run.resources.filter((x) => x.type.startsWith("homelab:")).map((x) => x.type + "::" + x.name).sort();
+}
+`;
+
+const TSCONFIG = (module: string) =>
+  JSON.stringify({
+    compilerOptions: {
+      target: "ES2022",
+      module,
+      moduleResolution: module,
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: true,
+      outDir: "out",
+      types: ["node"],
+      typeRoots: [join(ROOT, "node_modules", "@types")],
+    },
+    include: ["*.ts"],
+  });
+
+describe("the package in another project", () => {
+  test("packs, installs, type-checks and runs from CommonJS and ESM", { timeout: 240_000 }, async () => {
+    const source = packingCopy();
+    const [packed, consumer] = await Promise.all([
+      run("npm", ["pack", "--pack-destination", work, "--json"], { cwd: source }),
+      consumerProject(),
+    ]);
+    const tarball = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+    const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files.filter((f) => !f.startsWith("dist/") && !f.startsWith("node_modules/@pulumiverse/talos/"))).toEqual([
+      "README.md",
+      "package.json",
+    ]);
+    expect(files).toContain("node_modules/@pulumiverse/talos/bin/index.js");
+    expect(files.some((f) => f.endsWith(".map") || f.startsWith("dist/cli/") || f.startsWith("dist/stacks/"))).toBe(false);
+
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer });
+    const ls = await run("npm", ["ls", "--all", "--json"], { cwd: consumer });
+    expect((JSON.parse(ls.stdout) as { problems?: string[] }).problems ?? []).toEqual([]);
+
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const flavours = [
+      { dir: "cjs", module: "node16", type: "commonjs", entry: "main.js", load: "require('./out/main.js')" },
+      { dir: "esm", module: "nodenext", type: "module", entry: "main.js", load: "import('./out/main.js')" },
+    ];
+    const results = await Promise.all(
+      flavours.map(async (f) => {
+        const dir = join(consumer, f.dir);
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir);
+        writeFileSync(join(dir, "package.json"), JSON.stringify({ type: f.type }));
+        writeFileSync(join(dir, "tsconfig.json"), TSCONFIG(f.module));
+        writeFileSync(join(dir, "main.ts"), PROGRAM);
+        await run(process.execPath, [tsc, "-p", "."], { cwd: dir });
+        const script = `Promise.resolve(${f.load}).then((m) => m.main()).then((r) => console.log(JSON.stringify(r)))`;
+        const out = await run(process.execPath, ["-e", script], { cwd: dir });
+        return JSON.parse(out.stdout) as string[];
+      }),
+    );
+    const expected = [
+      "homelab:kubernetes:ArgoCDInstall::argocd",
+      "homelab:proxmox:ProxmoxCluster::lab",
+      "homelab:talos:TalosBootstrap::lab",
+    ];
+    expect(results).toEqual([expected, expected]);
+  });
+});
