@@ -3,7 +3,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "sdks/*/bin/", "eslint.config.mjs", "cli/register.cjs"] },
+  { ignores: ["node_modules/", "dist/", "sdks/*/bin/", "eslint.config.mjs", "cli/*.cjs"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

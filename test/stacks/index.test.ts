@@ -1,4 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, test } from "vitest";
 import { main, programFor, programs, UnknownStackError } from "../../stacks";
 
@@ -60,4 +64,14 @@ describe("main (the Pulumi entry point)", () => {
       ].join("\n"),
     );
   });
+});
+
+test("Pulumi's entry (cli/main.cjs) loads the TypeScript program from whatever directory node starts in", async () => {
+  const entry = join(__dirname, "..", "..", "cli", "main.cjs");
+  const run = promisify(execFile)(process.execPath, ["-e", `require(${JSON.stringify(entry)})`], {
+    cwd: tmpdir(),
+    env: { ...process.env, PULUMI_NODEJS_STACK: "edge" },
+  });
+  // Outside the engine the program gets as far as choosing a program for the stack name.
+  await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('stack "edge" selects no program') });
 });
