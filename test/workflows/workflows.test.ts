@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { validateWorkflow } from "@action-validator/core";
+import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+
+const DIR = join(__dirname, "..", "..", ".github", "workflows");
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith(".yml"))
+  .sort();
+
+describe("GitHub Actions workflows", () => {
+  test("the three workflows are there", () => {
+    expect(files).toEqual(["ci.yml", "deploy.yml", "preview.yml"]);
+  });
+
+  test.each(files)("%s is valid against the GitHub workflow schema", (file) => {
+    expect(validateWorkflow(readFileSync(join(DIR, file), "utf8")).errors).toEqual([]);
+  });
+
+  test("the check can fail: a misspelt key is reported", () => {
+    const broken = readFileSync(join(DIR, "ci.yml"), "utf8").replace("runs-on:", "runs_on:");
+    expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
+  });
+
+  test("deploys go in dependency order, core stacks only by hand behind an environment", () => {
+    const deploy = parse(readFileSync(join(DIR, "deploy.yml"), "utf8"));
+    expect(Object.keys(deploy.jobs)).toEqual(["talos", "platform"]);
+    expect(deploy.jobs.talos.environment).toBe("core");
+    expect(deploy.jobs.talos.if).toBe("github.event_name == 'workflow_dispatch' && inputs.stack == 'talos'");
+    expect(deploy.jobs.platform.needs).toBe("talos");
+    expect(deploy.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
+  });
+
+  test("pull requests get the offline plan without secrets, and a real preview only where secrets exist", () => {
+    const preview = parse(readFileSync(join(DIR, "preview.yml"), "utf8"));
+    expect(JSON.stringify(preview.jobs["offline-plan"])).not.toContain("secrets.");
+    const steps = preview.jobs["pulumi-preview"].steps as { if?: string; uses?: string }[];
+    expect(steps.slice(1).every((s) => s.if === "steps.secrets.outputs.available == 'true'")).toBe(true);
+    expect(steps.at(-1)?.uses).toBe("pulumi/actions@v6");
+  });
+});
