@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/loader";
 import { programFor, programs, runStack, UnknownStackError } from "../stacks";
 import { runUnderMocks, settle, type Settled } from "../testing/mock-runtime";
+import { diffMarkdown, diffStacks, diffText, type PlannedStack, type StackDiff } from "./diff";
 import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
 import { readStackFile, StackFileError } from "./stack-file";
 
@@ -20,6 +21,8 @@ const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
   --config FILE      config in Pulumi.<stack>.yaml format (one stack only; default Pulumi.<stack>.yaml)
   --out DIR          write resources.json, graph.mmd and artifacts/ (per stack in DIR/<stack>/ with several)
   --format FORMAT    text (default), json or markdown
+  --diff BASE_DIR    print what changed against a plan written earlier with --out (per stack:
+                     resources created, updated with the changed input paths, deleted)
 
 Exit status: 0 planned, 2 bad usage or config (nothing planned), 1 the program failed.`;
 
@@ -82,6 +85,7 @@ export async function planStack(stack: string, configFile?: string): Promise<Sta
     outputs: await settleAll(run.result.outputs),
     artifacts: await settleAll(run.result.artifacts),
     warnings: run.result.warnings,
+    secretFingerprints: stackConfig.secretFingerprints,
   };
 }
 
@@ -107,6 +111,26 @@ export function writePlan(plan: StackPlan, dir: string): string[] {
   return notes;
 }
 
+/**
+ * The earlier plan of `stack` under `dir` (as `--out` wrote it: `dir/<stack>/resources.json` with
+ * several stacks, `dir/resources.json` with one), or `undefined` when it has none.
+ */
+export function readBasePlan(dir: string, stack: string): PlannedStack | undefined {
+  if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
+  for (const file of [join(dir, stack, "resources.json"), join(dir, "resources.json")]) {
+    if (!existsSync(file)) continue;
+    let base: PlannedStack;
+    try {
+      base = JSON.parse(readFileSync(file, "utf8")) as PlannedStack;
+    } catch (error) {
+      throw new Error(`${file} is not a plan's resources.json (${(error as Error).message})`);
+    }
+    if (!Array.isArray(base.resources)) throw new Error(`${file} is not a plan's resources.json (no resources)`);
+    if (base.stack === stack) return base;
+  }
+  return undefined;
+}
+
 function render(plans: StackPlan[], format: Format): string {
   switch (format) {
     case "json":
@@ -118,7 +142,7 @@ function render(plans: StackPlan[], format: Format): string {
   }
 }
 
-function parse(argv: string[]): { stacks: string[]; config?: string; out?: string; format: Format } {
+function parse(argv: string[]): { stacks: string[]; config?: string; out?: string; format: Format; diff?: string } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -129,6 +153,7 @@ function parse(argv: string[]): { stacks: string[]; config?: string; out?: strin
         config: { type: "string" },
         out: { type: "string" },
         format: { type: "string", default: "text" },
+        diff: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -145,7 +170,7 @@ function parse(argv: string[]): { stacks: string[]; config?: string; out?: strin
     throw new UsageError(values.all ? "no Pulumi.<stack>.yaml selects a program" : "name a stack, or --all");
   if (values.config !== undefined && (values.all || stacks.length !== 1))
     throw new UsageError("--config applies to exactly one named stack");
-  return { stacks, config: values.config, out: values.out, format };
+  return { stacks, config: values.config, out: values.out, format, diff: values.diff };
 }
 
 /** Runs the CLI; resolves to the exit status. */
@@ -173,7 +198,20 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
     }
   }
 
-  io.stdout(render(plans, options.format));
+  if (options.diff !== undefined) {
+    let diffs: StackDiff[];
+    try {
+      diffs = plans.map((plan) => diffStacks(readBasePlan(resolve(io.cwd, options.diff!), plan.stack), resourcesJson(plan)));
+    } catch (error) {
+      io.stderr(`plan: --diff: ${(error as Error).message}\n`);
+      return 2;
+    }
+    io.stdout(
+      options.format === "json" ? json(diffs) : diffs.map(options.format === "markdown" ? diffMarkdown : diffText).join("\n"),
+    );
+  } else {
+    io.stdout(render(plans, options.format));
+  }
   // The text report lists warnings itself; other formats go to files and comments, so say them here too.
   if (options.format !== "text")
     for (const plan of plans) for (const warning of plan.warnings) io.stderr(`warning: ${warning}\n`);

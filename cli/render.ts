@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedInvoke, RecordedResource, Settled } from "../testing/mock-runtime";
 import { isSecretValue } from "../testing/mock-runtime";
@@ -16,6 +17,8 @@ export interface StackPlan {
   readonly outputs: Readonly<Record<string, Settled>>;
   readonly artifacts: Readonly<Record<string, Settled>>;
   readonly warnings: readonly string[];
+  /** Fingerprints of the stack file's encrypted values, by config path (see cli/stack-file). */
+  readonly secretFingerprints: Readonly<Record<string, string>>;
 }
 
 /** Replaces secrets with {@link MASK} and unknowns with {@link UNKNOWN}, all the way down. */
@@ -27,6 +30,27 @@ export function mask(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
   }
   return value;
+}
+
+/**
+ * `{secretHashes: {path: fingerprint}}` for every secret among `inputs` (none: `{}`), so a plan
+ * diff can tell a changed secret from an unchanged one without either being written down. In an
+ * offline plan a secret is a placeholder or comes from the stack file (fingerprinted there).
+ */
+function secretHashes(inputs: Record<string, unknown>): { secretHashes?: Record<string, string> } {
+  const hashes: Record<string, string> = {};
+  const walk = (value: unknown, path: string) => {
+    if (isSecretValue(value))
+      hashes[path] = createHash("sha256")
+        .update(JSON.stringify(value.value) ?? "")
+        .digest("hex")
+        .slice(0, 16);
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    else if (typeof value === "object" && value !== null)
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(inputs, "");
+  return Object.keys(hashes).length > 0 ? { secretHashes: hashes } : {};
 }
 
 /** A settled output as the plan shows it. */
@@ -76,9 +100,11 @@ export function resourcesJson(plan: StackPlan) {
       ...(r.replaceWith.length > 0 ? { replaceWith: r.replaceWith } : {}),
       ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
       inputs: mask(r.inputs),
+      ...secretHashes(r.inputs),
       dependencies: [...r.dependencies].sort(),
     })),
     invokes: sortedInvokes(plan),
+    secretFingerprints: Object.fromEntries(Object.entries(plan.secretFingerprints).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { SECRET_PLACEHOLDER } from "../config/fields";
@@ -11,6 +12,12 @@ export interface StackConfig {
   readonly values: Record<string, string>;
   /** Keys holding a `secure:` value anywhere inside. */
   readonly secretKeys: string[];
+  /**
+   * Each encrypted value's path (`homelab:certManager.cloudflareApiToken`) → a fingerprint of its
+   * ciphertext (the first 16 hex digits of its SHA-256): the plan never decrypts a secret, but a
+   * plan diff can still tell that one changed. The ciphertext is in the stack file already.
+   */
+  readonly secretFingerprints: Record<string, string>;
 }
 
 /** Thrown for a stack file that cannot be read or is not a Pulumi stack settings file. */
@@ -34,15 +41,21 @@ function isSecure(value: unknown): value is { secure: string } {
   );
 }
 
-/** Replaces every `{secure: ...}` with the placeholder; reports whether there was one. */
-function stripSecrets(value: unknown): { value: unknown; secret: boolean } {
-  if (isSecure(value)) return { value: SECRET_PLACEHOLDER, secret: true };
+/**
+ * Replaces every `{secure: ...}` with the placeholder; reports whether there was one, and
+ * fingerprints each ciphertext by its path.
+ */
+function stripSecrets(value: unknown, path: string, fingerprints: Record<string, string>): { value: unknown; secret: boolean } {
+  if (isSecure(value)) {
+    fingerprints[path] = createHash("sha256").update(value.secure).digest("hex").slice(0, 16);
+    return { value: SECRET_PLACEHOLDER, secret: true };
+  }
   if (Array.isArray(value)) {
-    const items = value.map(stripSecrets);
+    const items = value.map((v, i) => stripSecrets(v, `${path}[${i}]`, fingerprints));
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
   }
   if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).map(([k, v]) => [k, stripSecrets(v)] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, stripSecrets(v, `${path}.${k}`, fingerprints)] as const);
     return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), secret: entries.some(([, v]) => v.secret) };
   }
   return { value, secret: false };
@@ -66,7 +79,7 @@ export function readStackFile(file: string): StackConfig {
   } catch (error) {
     throw new StackFileError(file, `is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }
-  if (document === null || document === undefined) return { values: {}, secretKeys: [] };
+  if (document === null || document === undefined) return { values: {}, secretKeys: [], secretFingerprints: {} };
   if (typeof document !== "object" || Array.isArray(document)) {
     throw new StackFileError(file, "is not a Pulumi stack settings file (expected a map with a config: key)");
   }
@@ -76,11 +89,12 @@ export function readStackFile(file: string): StackConfig {
   }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const secretFingerprints: Record<string, string> = {};
   for (const [rawKey, rawValue] of Object.entries(config)) {
     const key = rawKey.includes(":") ? rawKey : `${CONFIG_NAMESPACE}:${rawKey}`;
-    const { value, secret } = stripSecrets(rawValue);
+    const { value, secret } = stripSecrets(rawValue, key, secretFingerprints);
     values[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (secret) secretKeys.push(key);
   }
-  return { values, secretKeys };
+  return { values, secretKeys, secretFingerprints };
 }

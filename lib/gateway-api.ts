@@ -29,9 +29,8 @@ export interface SharedGatewayOptions {
 /**
  * The shared Gateway. HTTP accepts routes from its own namespace only (the redirect below), so no
  * app can serve plain HTTP by accident; HTTPS terminates with the wildcard certificate and accepts
- * routes from every namespace. The address is asked for twice: `spec.addresses` (the standard
- * field) and Cilium's LB-IPAM annotation on the generated Service, for Cilium releases that
- * honour only the latter.
+ * routes from every namespace. The fixed address is the standard `spec.addresses`, which Cilium
+ * (1.17 and later) hands to LB-IPAM for the Gateway's Service.
  */
 export function sharedGateway(options: SharedGatewayOptions): KubernetesObject {
   return {
@@ -41,7 +40,6 @@ export function sharedGateway(options: SharedGatewayOptions): KubernetesObject {
     spec: {
       gatewayClassName: options.gatewayClassName,
       addresses: [{ type: "IPAddress", value: options.address }],
-      infrastructure: { annotations: { "lbipam.cilium.io/ips": options.address } },
       listeners: [
         {
           name: LISTENERS.http,

@@ -288,3 +288,34 @@ describe("npm run plan -- platform", () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("npm run plan -- --diff", () => {
+  test("one config value changed: exactly one changed input; a new ciphertext shows as a changed secret, never printed", async () => {
+    const base = join(work, "diff-base");
+    expect((await plan("--all", "--out", base)).code).toBe(0);
+    const config = exampleWith((c) => {
+      c["homelab:cilium"].version = "1.20.0";
+      c["homelab:certManager"].cloudflareApiToken = { secure: "rotated-ciphertext" };
+    }, "platform");
+    const run = await plan("platform", "--config", config, "--diff", base);
+    expect(run).toEqual({
+      code: 0,
+      stdout: [
+        "Stack platform: 0 to create, 1 to update, 0 to delete",
+        "  ~ kubernetes:helm.sh/v3:Release  cilium",
+        '      ~ version: "1.19.6" => "1.20.0"',
+        "  ~ config homelab:certManager.cloudflareApiToken: [secret] changed",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+    const same = await plan("talos", "--diff", base);
+    expect(same.stdout).toBe("Stack talos: 0 to create, 0 to update, 0 to delete\n  no changes\n");
+  });
+
+  test("a base directory that does not exist is a usage error", async () => {
+    const run = await plan("talos", "--diff", join(work, "nowhere"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`plan: --diff: ${join(work, "nowhere")} does not exist\n`);
+  });
+});

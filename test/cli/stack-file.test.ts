@@ -38,12 +38,14 @@ describe("readStackFile", () => {
         "homelab:token": SECRET_PLACEHOLDER,
       },
       secretKeys: ["homelab:proxmox", "homelab:token"],
+      // SHA-256 of each ciphertext, 16 hex digits: a diff can tell a rotated secret, nothing more.
+      secretFingerprints: { "homelab:proxmox.apiToken": "47794c0daef3ead9", "homelab:token": "22d5ec8da3d43e9e" },
     });
   });
 
   test("an empty file or one without config has no config", () => {
-    expect(readStackFile(file(""))).toEqual({ values: {}, secretKeys: [] });
-    expect(readStackFile(file("encryptionsalt: x\n"))).toEqual({ values: {}, secretKeys: [] });
+    expect(readStackFile(file(""))).toEqual({ values: {}, secretKeys: [], secretFingerprints: {} });
+    expect(readStackFile(file("encryptionsalt: x\n"))).toEqual({ values: {}, secretKeys: [], secretFingerprints: {} });
   });
 
   test.each([

@@ -241,7 +241,6 @@ describe("Gateway API", () => {
     expect(gateway.spec).toEqual({
       gatewayClassName: "cilium",
       addresses: [{ type: "IPAddress", value: "10.0.0.200" }],
-      infrastructure: { annotations: { "lbipam.cilium.io/ips": "10.0.0.200" } },
       listeners: [
         {
           name: "http",
