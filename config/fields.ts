@@ -5,6 +5,21 @@ import { parseCidr, parseIpv4 } from "../lib/net";
 
 /** Shared zod field types for every program's config. */
 
+/**
+ * How a field is written in a stack file beyond what its zod input type says, for the JSON
+ * Schemas of the stack files (config/schema.ts): a secret may be `{secure: ...}`, some fields take
+ * a string shorthand.
+ */
+export interface StackFileShape {
+  /** Written as `{secure: <ciphertext>}` once encrypted (`pulumi config set --secret`). */
+  readonly secret?: true;
+  /** A JSON Schema of the string shorthand the field also accepts. */
+  readonly shorthand?: Readonly<Record<string, unknown>>;
+}
+
+/** Fields whose stack-file form differs from their zod input type. */
+export const stackFileShapes = z.registry<StackFileShape>();
+
 /** A dotted-quad IPv4 address. */
 export const ipv4 = z.string().refine((v) => parseIpv4(v) !== undefined, {
   error: (issue) => `must be an IPv4 address like 192.168.1.10, got ${JSON.stringify(issue.input)}`,
@@ -67,8 +82,8 @@ export interface SecretStringOptions {
  * only ever sees it as a secret Output, so it is masked in plans, state and stack outputs. Its
  * errors never repeat the value.
  */
-export const secretString = (options: SecretStringOptions = {}) =>
-  z
+export const secretString = (options: SecretStringOptions = {}) => {
+  const schema = z
     .string({
       error: (issue) => (issue.input === undefined ? "is required" : "must be a string (the value is secret and not shown)"),
     })
@@ -77,6 +92,9 @@ export const secretString = (options: SecretStringOptions = {}) =>
       error: `must be ${options.formatName ?? "in the expected format"} (the value is secret and not shown)`,
     })
     .transform((v) => pulumi.secret(v));
+  stackFileShapes.add(schema, { secret: true });
+  return schema;
+};
 
 /** A MAC address a NIC can have: six hex octets, unicast (even first octet) and not all zeros. */
 export const unicastMac = z
@@ -121,3 +139,10 @@ export const taint = z.preprocess(
     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
   }),
 );
+stackFileShapes.add(taint, {
+  shorthand: {
+    type: "string",
+    pattern: "^[^=:]+(=[^:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$",
+    description: "key=value:Effect",
+  },
+});

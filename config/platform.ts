@@ -72,37 +72,27 @@ const freeValues = z.record(z.string(), z.unknown(), { error: "must be a map of 
 
 const kubernetes = z
   .strictObject({
-    /**
-     * The talos stack whose `kubeconfig` output reaches the cluster (a StackReference). Default
-     * `talos`, or `talos-<env>` for a stack `platform-<env>`.
-     */
-    stack: stackReference.optional(),
-    /** A kubeconfig for a cluster this repo did not build, instead of `stack`. Secret. */
-    kubeconfig: secretString().optional(),
-    /** The kubeconfig context to use; its current context when unset. */
-    context: z.string().min(1).optional(),
+    stack: stackReference
+      .optional()
+      .describe(
+        "The talos stack whose `kubeconfig` output reaches the cluster (a StackReference). Default `talos`, or `talos-<env>` for a stack `platform-<env>`.",
+      ),
+    kubeconfig: secretString()
+      .optional()
+      .describe("A kubeconfig for a cluster this repo did not build, instead of `stack`. Secret."),
+    context: z.string().min(1).optional().describe("The kubeconfig context to use; its current context when unset."),
   })
   .prefault({});
 
 const network = z.strictObject({
-  /** The LAN the nodes and the load balancer addresses are on, e.g. `10.20.0.0/24`. */
-  cidr: ipv4Cidr,
-  /** The LAN's router. */
-  gateway: ipv4,
-  /** The Kubernetes API VIP, when the cluster has one. */
-  vip: ipv4.optional(),
-  /** Every node's address: the load balancer pool must not hand them out. */
-  nodeIps: z.array(ipv4).default([]),
+  cidr: ipv4Cidr.describe("The LAN the nodes and the load balancer addresses are on, e.g. `10.20.0.0/24`."),
+  gateway: ipv4.describe("The LAN's router."),
+  vip: ipv4.optional().describe("The Kubernetes API VIP, when the cluster has one."),
+  nodeIps: z.array(ipv4).default([]).describe("Every node's address: the load balancer pool must not hand them out."),
 });
 
 const cilium = z.strictObject({
-  /** Cilium chart version. */
-  version: chartVersion(CHARTS.cilium.version),
-  /**
-   * Addresses Cilium hands to LoadBalancer Services and Gateways, announced on the LAN (ARP):
-   * ranges `10.20.0.200-10.20.0.239`, CIDRs or single addresses, inside the LAN and free of the
-   * gateway, the VIP and the nodes.
-   */
+  version: chartVersion(CHARTS.cilium.version).describe("Cilium chart version."),
   loadBalancerPool: z
     .array(
       z.string().refine((v) => parseIpv4Range(v) !== undefined, {
@@ -110,122 +100,130 @@ const cilium = z.strictObject({
           `must be an address range like 10.20.0.200-10.20.0.239 (start ≤ stop), a CIDR or an address, got ${JSON.stringify(i.input)}`,
       }),
     )
-    .min(1),
-  /** Where L2 announcements are made. */
+    .min(1)
+    .describe(
+      "Addresses Cilium hands to LoadBalancer Services and Gateways, announced on the LAN (ARP): ranges `10.20.0.200-10.20.0.239`, CIDRs or single addresses, inside the LAN and free of the gateway, the VIP and the nodes.",
+    ),
   l2: z
     .strictObject({
-      /** Interfaces that answer ARP for pool addresses (regular expressions). Default: `^e.*` (the VM's NIC). */
-      interfaces: z.array(interfacePattern).min(1).default(["^e.*"]),
-      /** Nodes that may announce (node labels); every node when empty. */
-      nodeSelector: z.record(labelKey, labelValue).default({}),
+      interfaces: z
+        .array(interfacePattern)
+        .min(1)
+        .default(["^e.*"])
+        .describe("Interfaces that answer ARP for pool addresses (regular expressions). Default: `^e.*` (the VM's NIC)."),
+      nodeSelector: z
+        .record(labelKey, labelValue)
+        .default({})
+        .describe("Nodes that may announce (node labels); every node when empty."),
     })
-    .prefault({}),
-  /** Extra Helm values, deep-merged over the ones this project sets (maps merge, lists replace). */
-  values: freeValues,
+    .prefault({})
+    .describe("Where L2 announcements are made."),
+  values: freeValues.describe("Extra Helm values, deep-merged over the ones this project sets (maps merge, lists replace)."),
 });
 
 const certManager = z.strictObject({
-  /** cert-manager chart version. */
-  version: chartVersion(CHARTS.certManager.version),
-  /** ACME account email (Let's Encrypt expiry notices). Needed by the Let's Encrypt issuers. */
-  email: email.optional(),
-  /** Cloudflare API token with Zone:DNS:Edit on the lab's zone, for DNS-01. Secret. */
-  cloudflareApiToken: secretString().optional(),
-  /** The issuer of the wildcard certificate. Default `letsencrypt-production`. */
-  issuer: z.enum(["letsencrypt-production", "letsencrypt-staging", "selfsigned"]).default("letsencrypt-production"),
-  /** Also create a self-signed CA and its ClusterIssuer (always when `issuer` is `selfsigned`). Default false. */
-  selfSignedCa: z.boolean().default(false),
-  /** Extra Helm values, deep-merged last. */
-  values: freeValues,
+  version: chartVersion(CHARTS.certManager.version).describe("cert-manager chart version."),
+  email: email.optional().describe("ACME account email (Let's Encrypt expiry notices). Needed by the Let's Encrypt issuers."),
+  cloudflareApiToken: secretString()
+    .optional()
+    .describe("Cloudflare API token with Zone:DNS:Edit on the lab's zone, for DNS-01. Secret."),
+  issuer: z
+    .enum(["letsencrypt-production", "letsencrypt-staging", "selfsigned"])
+    .default("letsencrypt-production")
+    .describe("The issuer of the wildcard certificate. Default `letsencrypt-production`."),
+  selfSignedCa: z
+    .boolean()
+    .default(false)
+    .describe("Also create a self-signed CA and its ClusterIssuer (always when `issuer` is `selfsigned`). Default false."),
+  values: freeValues.describe("Extra Helm values, deep-merged last."),
 });
 
 const gateway = z.strictObject({
-  /** The Gateway's name. Default `homelab`. */
-  name: dnsLabel.default("homelab"),
-  /** Namespace of the Gateway and its certificate. Default `gateway`. */
-  namespace: dnsLabel.default("gateway"),
-  /** The Gateway's fixed address, from `homelab:cilium.loadBalancerPool`. */
-  address: ipv4,
-  /** The Gateway API CRDs installed. */
+  name: dnsLabel.default("homelab").describe("The Gateway's name. Default `homelab`."),
+  namespace: dnsLabel.default("gateway").describe("Namespace of the Gateway and its certificate. Default `gateway`."),
+  address: ipv4.describe("The Gateway's fixed address, from `homelab:cilium.loadBalancerPool`."),
   crds: z
     .strictObject({
-      /** Gateway API release. Default: the one the pinned Cilium implements. */
       version: z
         .string()
         .regex(/^v\d+\.\d+\.\d+$/, {
           error: (i) => `must be a Gateway API release like ${GATEWAY_API_VERSION}, got ${JSON.stringify(i.input)}`,
         })
-        .default(GATEWAY_API_VERSION),
-      /** `experimental` adds the alpha kinds (TCPRoute, UDPRoute, ...). Default `standard`. */
-      channel: z.enum(["standard", "experimental"]).default("standard"),
+        .default(GATEWAY_API_VERSION)
+        .describe("Gateway API release. Default: the one the pinned Cilium implements."),
+      channel: z
+        .enum(["standard", "experimental"])
+        .default("standard")
+        .describe("`experimental` adds the alpha kinds (TCPRoute, UDPRoute, ...). Default `standard`."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("The Gateway API CRDs installed."),
 });
 
 const project = z
   .strictObject({
-    /** AppProject name. Default `homelab`. */
-    name: dnsLabel.default("homelab"),
-    /** Repositories apps may come from. Default: the apps repository only. */
-    sourceRepos: z.array(sourceRepo).min(1).optional(),
-    /** Where apps may deploy. Default: any namespace of this cluster. */
+    name: dnsLabel.default("homelab").describe("AppProject name. Default `homelab`."),
+    sourceRepos: z
+      .array(sourceRepo)
+      .min(1)
+      .optional()
+      .describe("Repositories apps may come from. Default: the apps repository only."),
     destinations: z
       .array(z.strictObject({ server: z.string().min(1).default(IN_CLUSTER), namespace: z.string().min(1) }))
       .min(1)
-      .default([{ server: IN_CLUSTER, namespace: "*" }]),
-    /** Cluster-scoped kinds apps may create (`group/Kind`, `Kind` for the core group). Default: Namespace only. */
+      .default([{ server: IN_CLUSTER, namespace: "*" }])
+      .describe("Where apps may deploy. Default: any namespace of this cluster."),
     clusterResources: z
       .array(
         z.string().regex(/^([a-z0-9.-]+\/|\*\/)?([A-Z][A-Za-z0-9]*|\*)$/, {
           error: (i) => `must be a kind like Namespace or rbac.authorization.k8s.io/ClusterRole, got ${JSON.stringify(i.input)}`,
         }),
       )
-      .default(["Namespace"]),
+      .default(["Namespace"])
+      .describe("Cluster-scoped kinds apps may create (`group/Kind`, `Kind` for the core group). Default: Namespace only."),
   })
   .prefault({});
 
 const argocd = z.strictObject({
-  /** argo-cd chart version. */
-  version: chartVersion(CHARTS.argocd.version),
-  /** Host name of the UI, under `homelab:domain`. Default `argocd.<domain>`. */
-  hostname: dnsName.optional(),
-  /** The git repository Argo CD deploys the lab's apps from. */
-  repo: z.strictObject({
-    url: gitUrl,
-    /** Branch, tag or commit. Default `HEAD`. */
-    revision: z.string().min(1).default("HEAD"),
-    /** Directory of the apps: `<path>/<category>/<app>`. Default `apps`. */
-    path: repoPath.default("apps"),
-  }),
-  /**
-   * `per-category`: one ApplicationSet per entry of `categories` over `<path>/<category>/*`;
-   * `single`: one over `<path>/*\/*`. Default `per-category`.
-   */
-  applicationSets: z.enum(["per-category", "single"]).default("per-category"),
-  /** Category directories (`per-category`). */
-  categories: z.array(dnsLabel).default([]),
-  /** Revert changes made in the cluster by hand. Default false. */
-  selfHeal: z.boolean().default(false),
+  version: chartVersion(CHARTS.argocd.version).describe("argo-cd chart version."),
+  hostname: dnsName.optional().describe("Host name of the UI, under `homelab:domain`. Default `argocd.<domain>`."),
+  repo: z
+    .strictObject({
+      url: gitUrl,
+      revision: z.string().min(1).default("HEAD").describe("Branch, tag or commit. Default `HEAD`."),
+      path: repoPath.default("apps").describe("Directory of the apps: `<path>/<category>/<app>`. Default `apps`."),
+    })
+    .describe("The git repository Argo CD deploys the lab's apps from."),
+  applicationSets: z
+    .enum(["per-category", "single"])
+    .default("per-category")
+    .describe(
+      "`per-category`: one ApplicationSet per entry of `categories` over `<path>/<category>/*`; `single`: one over `<path>/*\\/*`. Default `per-category`.",
+    ),
+  categories: z.array(dnsLabel).default([]).describe("Category directories (`per-category`)."),
+  selfHeal: z.boolean().default(false).describe("Revert changes made in the cluster by hand. Default false."),
   project,
-  /** Let Argo CD manage its own install from this directory of the repository afterwards. */
-  selfManage: z.strictObject({ path: repoPath }).optional(),
-  /** Single sign-on (OIDC, e.g. Authentik); the local admin is disabled when set. */
+  selfManage: z
+    .strictObject({ path: repoPath })
+    .optional()
+    .describe("Let Argo CD manage its own install from this directory of the repository afterwards."),
   sso: z
     .strictObject({
-      /** Name on the login button. Default `SSO`. */
-      name: z.string().min(1).default("SSO"),
-      /** Issuer URL. */
-      issuer: z.string().regex(/^https:\/\/\S+$/, { error: (i) => `must be an https:// URL, got ${JSON.stringify(i.input)}` }),
+      name: z.string().min(1).default("SSO").describe("Name on the login button. Default `SSO`."),
+      issuer: z
+        .string()
+        .regex(/^https:\/\/\S+$/, { error: (i) => `must be an https:// URL, got ${JSON.stringify(i.input)}` })
+        .describe("Issuer URL."),
       clientId: z.string().min(1),
-      /** Secret. */
-      clientSecret: secretString(),
-      /** Default `openid profile email groups`. */
-      scopes: z.array(z.string().min(1)).default(["openid", "profile", "email", "groups"]),
-      /** Groups (the `groups` claim) that get Argo CD's admin role. */
-      adminGroups: z.array(z.string().min(1)).default([]),
+      clientSecret: secretString().describe("Secret."),
+      scopes: z
+        .array(z.string().min(1))
+        .default(["openid", "profile", "email", "groups"])
+        .describe("Default `openid profile email groups`."),
+      adminGroups: z.array(z.string().min(1)).default([]).describe("Groups (the `groups` claim) that get Argo CD's admin role."),
     })
-    .optional(),
-  /** Kinds Argo CD should also ignore, appended to the platform's exclusions. */
+    .optional()
+    .describe("Single sign-on (OIDC, e.g. Authentik); the local admin is disabled when set."),
   extraResourceExclusions: z
     .array(
       z.strictObject({
@@ -234,44 +232,43 @@ const argocd = z.strictObject({
         clusters: z.array(z.string().min(1)).optional(),
       }),
     )
-    .default([]),
-  /** Extra Helm values, deep-merged last. */
-  values: freeValues,
+    .default([])
+    .describe("Kinds Argo CD should also ignore, appended to the platform's exclusions."),
+  values: freeValues.describe("Extra Helm values, deep-merged last."),
 });
 
 const addons = z
   .strictObject({
-    /** Approves the kubelets' serving-certificate requests (Talos `rotate-server-certificates`). */
     kubeletServingCertApprover: z
       .strictObject({
         enabled: z.boolean().default(true),
-        /** A release tag of alex1989hu/kubelet-serving-cert-approver (it ships no chart). */
         version: z
           .string()
           .regex(/^v\d+\.\d+\.\d+$/, {
             error: (i) => `must be a release tag like ${KUBELET_SERVING_CERT_APPROVER_VERSION}, got ${JSON.stringify(i.input)}`,
           })
-          .default(KUBELET_SERVING_CERT_APPROVER_VERSION),
+          .default(KUBELET_SERVING_CERT_APPROVER_VERSION)
+          .describe("A release tag of alex1989hu/kubelet-serving-cert-approver (it ships no chart)."),
       })
-      .prefault({}),
-    /** `kubectl top` and the HorizontalPodAutoscaler. */
+      .prefault({})
+      .describe("Approves the kubelets' serving-certificate requests (Talos `rotate-server-certificates`)."),
     metricsServer: z
       .strictObject({ enabled: z.boolean().default(true), version: chartVersion(CHARTS.metricsServer.version) })
-      .prefault({}),
+      .prefault({})
+      .describe("`kubectl top` and the HorizontalPodAutoscaler."),
   })
   .prefault({});
 
 /** The zod schema of each `homelab:` key of the platform program. */
 export const platformSections = {
-  kubernetes,
-  network,
-  /** The lab's domain: the Gateway serves `*.<domain>` with a wildcard certificate. */
-  domain: dnsName,
-  cilium,
-  certManager: certManager.prefault({}),
-  gateway,
-  argocd,
-  addons,
+  kubernetes: kubernetes.describe("The cluster: a talos stack's kubeconfig output, or a kubeconfig."),
+  network: network.describe("The LAN, and the addresses the LoadBalancer pool must leave alone."),
+  domain: dnsName.describe("The lab's domain: the Gateway serves *.<domain> with a wildcard certificate."),
+  cilium: cilium.describe("Cilium: chart version, LoadBalancer pool, L2 announcements, extra values."),
+  certManager: certManager.prefault({}).describe("cert-manager: issuers and the wildcard certificate."),
+  gateway: gateway.describe("The shared Gateway and the Gateway API CRDs."),
+  argocd: argocd.describe("Argo CD: the UI, the apps repository, AppProject and ApplicationSets, SSO."),
+  addons: addons.describe("kubelet-serving-cert-approver and metrics-server."),
 };
 
 type Sections = typeof platformSections;

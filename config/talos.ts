@@ -23,6 +23,7 @@ import {
   labelKey,
   labelValue,
   secretString,
+  stackFileShapes,
   taint,
   unicastMac,
 } from "./fields";
@@ -67,179 +68,167 @@ const talosDocument = z
 const API_TOKEN = /^[^\s@!=:]+@[A-Za-z][A-Za-z0-9._-]*![A-Za-z][A-Za-z0-9._-]*=\S+$/;
 
 const proxmox = z.strictObject({
-  /** Proxmox VE API URL, e.g. `https://pve1.lab.example.net:8006/` (the provider appends `/api2/json`). */
-  endpoint: proxmoxEndpoint,
-  /** Skip TLS verification (self-signed Proxmox certificate). Default false. */
-  insecure: z.boolean().default(false),
-  /** Proxmox node VMs are placed on unless a node sets `host`. */
-  node: proxmoxNodeName,
-  /** API token `USER@REALM!TOKENID=SECRET`; else PROXMOX_VE_API_TOKEN or username/password. Secret. */
+  endpoint: proxmoxEndpoint.describe(
+    "Proxmox VE API URL, e.g. `https://pve1.lab.example.net:8006/` (the provider appends `/api2/json`).",
+  ),
+  insecure: z.boolean().default(false).describe("Skip TLS verification (self-signed Proxmox certificate). Default false."),
+  node: proxmoxNodeName.describe("Proxmox node VMs are placed on unless a node sets `host`."),
   apiToken: secretString({
     format: API_TOKEN,
     formatName: "an API token USER@REALM!TOKENID=SECRET, e.g. root@pam!pulumi=<uuid>",
-  }).optional(),
-  /** User for password auth, `USER@REALM`, e.g. `root@pam`; else PROXMOX_VE_USERNAME. */
-  username: proxmoxUser.optional(),
-  /** Password for `username`; else PROXMOX_VE_PASSWORD. Secret. */
-  password: secretString().optional(),
-  /**
-   * SSH to the Proxmox nodes, which the provider needs to import the Talos disk image into each
-   * VM; else the PROXMOX_VE_SSH_* variables.
-   */
+  })
+    .optional()
+    .describe("API token `USER@REALM!TOKENID=SECRET`; else PROXMOX_VE_API_TOKEN or username/password. Secret."),
+  username: proxmoxUser.optional().describe("User for password auth, `USER@REALM`, e.g. `root@pam`; else PROXMOX_VE_USERNAME."),
+  password: secretString().optional().describe("Password for `username`; else PROXMOX_VE_PASSWORD. Secret."),
   ssh: z
     .strictObject({
-      /** SSH user (a PAM account, e.g. `root`). */
-      username: z.string().min(1).optional(),
-      /** Authenticate with the running SSH agent. */
-      agent: z.boolean().optional(),
-      /** Unencrypted private key in PEM format. Secret. */
-      privateKey: secretString().optional(),
-      /** Addresses of the Proxmox nodes, where the API reports one the provider cannot reach. */
-      nodes: z.array(z.strictObject({ name: proxmoxNodeName, address: hostOrIp, port: int(1, 65535).optional() })).optional(),
+      username: z.string().min(1).optional().describe("SSH user (a PAM account, e.g. `root`)."),
+      agent: z.boolean().optional().describe("Authenticate with the running SSH agent."),
+      privateKey: secretString().optional().describe("Unencrypted private key in PEM format. Secret."),
+      nodes: z
+        .array(z.strictObject({ name: proxmoxNodeName, address: hostOrIp, port: int(1, 65535).optional() }))
+        .optional()
+        .describe("Addresses of the Proxmox nodes, where the API reports one the provider cannot reach."),
     })
-    .optional(),
+    .optional()
+    .describe(
+      "SSH to the Proxmox nodes, which the provider needs to import the Talos disk image into each VM; else the PROXMOX_VE_SSH_* variables.",
+    ),
 });
 
 const cluster = z.strictObject({
-  /** Cluster name (Talos and kubeconfig context). */
-  name: dnsLabel,
-  /** Talos release the images boot and install, e.g. `v1.13.9` (supported: see lib/talos-support). */
-  talosVersion: z.string().regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/, {
-    error: (i) => `must be a Talos release like v1.13.9, got ${JSON.stringify(i.input)}`,
-  }),
-  /** Kubernetes version, within what the Talos release supports; Talos's default for its release when unset. */
+  name: dnsLabel.describe("Cluster name (Talos and kubeconfig context)."),
+  talosVersion: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/, {
+      error: (i) => `must be a Talos release like v1.13.9, got ${JSON.stringify(i.input)}`,
+    })
+    .describe("Talos release the images boot and install, e.g. `v1.13.9` (supported: see lib/talos-support)."),
   kubernetesVersion: z
     .string()
     .regex(/^v?\d+\.\d+\.\d+$/, { error: (i) => `must be a version like 1.36.0, got ${JSON.stringify(i.input)}` })
-    .optional(),
-  /**
-   * The Talos config contract (`vX.Y`): which defaults generated configs get. Pin it at the first
-   * deploy and leave it when upgrading. Default: the `vX.Y` of talosVersion.
-   */
+    .optional()
+    .describe("Kubernetes version, within what the Talos release supports; Talos's default for its release when unset."),
   configVersion: z
     .string()
     .regex(/^v\d+\.\d+$/, { error: (i) => `must be a Talos minor like v1.13, got ${JSON.stringify(i.input)}` })
-    .optional(),
-  /** How changed configs are applied; default stages reboots for the rollout. */
-  applyMode: z.enum(["auto", "no_reboot", "reboot", "staged", "staged_if_needing_reboot"]).default("staged_if_needing_reboot"),
-  /** How changes roll over the nodes. */
+    .optional()
+    .describe(
+      "The Talos config contract (`vX.Y`): which defaults generated configs get. Pin it at the first deploy and leave it when upgrading. Default: the `vX.Y` of talosVersion.",
+    ),
+  applyMode: z
+    .enum(["auto", "no_reboot", "reboot", "staged", "staged_if_needing_reboot"])
+    .default("staged_if_needing_reboot")
+    .describe("How changed configs are applied; default stages reboots for the rollout."),
   rollout: z
     .strictObject({
-      /** Workers rebooted or upgraded at once. Default 1. */
-      maxUnavailableWorkers: int(1, 1000).default(1),
-      /** How long one node may take to come back healthy. Default `15m`. */
+      maxUnavailableWorkers: int(1, 1000).default(1).describe("Workers rebooted or upgraded at once. Default 1."),
       timeout: z
         .string()
         .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, {
           error: (i) => `must be a duration like 15m or 1h30m, got ${JSON.stringify(i.input)}`,
         })
-        .default("15m"),
+        .default("15m")
+        .describe("How long one node may take to come back healthy. Default `15m`."),
     })
     // Absent: parsed as {}, so the field defaults above apply.
-    .prefault({}),
-  /** Reset (drain, leave etcd) a node that is removed before its VM is deleted. Default true. */
-  resetOnDelete: z.boolean().default(true),
-  /** `longhorn`: every node gets what Longhorn needs (extensions, kernel module, kubelet mount). */
-  storage: z.enum(["none", "longhorn"]).default("none"),
-  /** Disk Talos installs to. Default `/dev/sda` (the VM's scsi0 disk). */
+    .prefault({})
+    .describe("How changes roll over the nodes."),
+  resetOnDelete: z
+    .boolean()
+    .default(true)
+    .describe("Reset (drain, leave etcd) a node that is removed before its VM is deleted. Default true."),
+  storage: z
+    .enum(["none", "longhorn"])
+    .default("none")
+    .describe("`longhorn`: every node gets what Longhorn needs (extensions, kernel module, kubelet mount)."),
   installDisk: z
     .string()
     .regex(/^\/dev\/\S+$/, { error: "must be a device path like /dev/sda" })
-    .default("/dev/sda"),
-  /** Let workloads run on control planes. Default false. */
-  allowSchedulingOnControlPlanes: z.boolean().default(false),
-  /** Protect the machine secrets and every VM from `pulumi destroy`. Default false. */
-  protect: z.boolean().default(false),
-  /** Extra Talos config documents for every node, applied after the rendered ones. */
-  patches: z.array(talosDocument).default([]),
+    .default("/dev/sda")
+    .describe("Disk Talos installs to. Default `/dev/sda` (the VM's scsi0 disk)."),
+  allowSchedulingOnControlPlanes: z.boolean().default(false).describe("Let workloads run on control planes. Default false."),
+  protect: z.boolean().default(false).describe("Protect the machine secrets and every VM from `pulumi destroy`. Default false."),
+  patches: z
+    .array(talosDocument)
+    .default([])
+    .describe("Extra Talos config documents for every node, applied after the rendered ones."),
 });
 
 const network = z.strictObject({
-  /** The LAN, e.g. `10.10.0.0/24`. Node IPs, the gateway and the VIP must be inside it. */
-  cidr: ipv4Cidr,
-  /** Default gateway. */
-  gateway: ipv4,
-  /** Shared control-plane VIP for the Kubernetes API; the first control plane's IP when unset. */
-  vip: ipv4.optional(),
-  /** DNS servers. */
-  nameservers: z.array(ipv4).min(1),
-  /** DNS search domains. */
-  searchDomains: z.array(dnsName).default([]),
-  /** NTP servers (host names or IPs); Talos's default when empty. */
-  ntpServers: z.array(hostOrIp).default([]),
-  /** Proxmox bridge the VMs attach to. Default `vmbr0`. */
+  cidr: ipv4Cidr.describe("The LAN, e.g. `10.10.0.0/24`. Node IPs, the gateway and the VIP must be inside it."),
+  gateway: ipv4.describe("Default gateway."),
+  vip: ipv4.optional().describe("Shared control-plane VIP for the Kubernetes API; the first control plane's IP when unset."),
+  nameservers: z.array(ipv4).min(1).describe("DNS servers."),
+  searchDomains: z.array(dnsName).default([]).describe("DNS search domains."),
+  ntpServers: z.array(hostOrIp).default([]).describe("NTP servers (host names or IPs); Talos's default when empty."),
   bridge: z
     .string()
     .regex(/^[A-Za-z][\w.-]{0,14}$/, { error: (i) => `must be a Linux bridge name like vmbr0, got ${JSON.stringify(i.input)}` })
-    .default("vmbr0"),
-  /** VLAN tag on the VM NICs; untagged when unset. */
-  vlan: int(1, 4094).optional(),
+    .default("vmbr0")
+    .describe("Proxmox bridge the VMs attach to. Default `vmbr0`."),
+  vlan: int(1, 4094).optional().describe("VLAN tag on the VM NICs; untagged when unset."),
 });
 
 /** An image is a schematic id or extensions (checked in {@link checkImages}, so other problems never hide it). */
 const imageVariant = z.strictObject({
-  /** A precomputed Image Factory schematic id (64 hex characters). */
   schematicId: z
     .string()
     .regex(/^[0-9a-f]{64}$/, { error: "must be an Image Factory schematic id (64 lowercase hex characters)" })
-    .optional(),
-  /** Official system extensions; the schematic is registered with the Image Factory. */
+    .optional()
+    .describe("A precomputed Image Factory schematic id (64 hex characters)."),
   extensions: z
     .array(
       z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, {
         error: (i) => `must be an extension like siderolabs/qemu-guest-agent, got ${JSON.stringify(i.input)}`,
       }),
     )
-    .optional(),
-  /** Extra kernel arguments baked into the image (only with `extensions`). */
-  extraKernelArgs: z.array(z.string().min(1)).optional(),
+    .optional()
+    .describe("Official system extensions; the schematic is registered with the Image Factory."),
+  extraKernelArgs: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Extra kernel arguments baked into the image (only with `extensions`)."),
 });
 
 const image = z.strictObject({
-  /** Image Factory URL. Default `https://factory.talos.dev`. */
-  factoryUrl: httpsUrl.default("https://factory.talos.dev"),
-  /** Proxmox datastore the disk images are downloaded to (needs the `iso` content type). Default `local`. */
-  datastore: proxmoxStorageId.default("local"),
-  /** The datastore is shared by every Proxmox node: download each image once. Default false. */
-  sharedDatastore: z.boolean().default(false),
-  /** Image of every node without PCI devices. */
-  base: imageVariant,
-  /** Image of nodes with PCI devices (GPU drivers). */
-  gpu: imageVariant.optional(),
+  factoryUrl: httpsUrl.default("https://factory.talos.dev").describe("Image Factory URL. Default `https://factory.talos.dev`."),
+  datastore: proxmoxStorageId
+    .default("local")
+    .describe("Proxmox datastore the disk images are downloaded to (needs the `iso` content type). Default `local`."),
+  sharedDatastore: z
+    .boolean()
+    .default(false)
+    .describe("The datastore is shared by every Proxmox node: download each image once. Default false."),
+  base: imageVariant.describe("Image of every node without PCI devices."),
+  gpu: imageVariant.optional().describe("Image of nodes with PCI devices (GPU drivers)."),
 });
 
 const cpu = z
   .strictObject({
-    /** Cores per socket. */
-    cores: int(1, 512),
-    /** Sockets. */
-    sockets: int(1, 16),
-    /** Proxmox CPU model; `host` by default (Talos needs x86-64-v2, which `kvm64` lacks). */
-    type: proxmoxCpuType,
+    cores: int(1, 512).describe("Cores per socket."),
+    sockets: int(1, 16).describe("Sockets."),
+    type: proxmoxCpuType.describe("Proxmox CPU model; `host` by default (Talos needs x86-64-v2, which `kvm64` lacks)."),
   })
   .partial();
 
 const memory = z
   .strictObject({
-    /** Memory in MiB. */
-    size: int(512, 16 * 1024 * 1024),
-    /** Balloon floor in MiB: Proxmox may reclaim memory down to this. Default: none (no balloon device); 0 = none. */
-    floor: int(0, 16 * 1024 * 1024),
+    size: int(512, 16 * 1024 * 1024).describe("Memory in MiB."),
+    floor: int(0, 16 * 1024 * 1024).describe(
+      "Balloon floor in MiB: Proxmox may reclaim memory down to this. Default: none (no balloon device); 0 = none.",
+    ),
   })
   .partial();
 
 const disk = z
   .strictObject({
-    /** Disk size in GiB. */
-    size: int(8, 65536),
-    /** Datastore of the disk and the EFI disk. */
-    datastore: proxmoxStorageId,
-    /** IO thread per disk (virtio-scsi-single). */
-    iothread: z.boolean(),
-    /** Present the disk as SSD. */
-    ssd: z.boolean(),
-    /** Pass discard/TRIM to the storage. */
-    discard: z.boolean(),
+    size: int(8, 65536).describe("Disk size in GiB."),
+    datastore: proxmoxStorageId.describe("Datastore of the disk and the EFI disk."),
+    iothread: z.boolean().describe("IO thread per disk (virtio-scsi-single)."),
+    ssd: z.boolean().describe("Present the disk as SSD."),
+    discard: z.boolean().describe("Pass discard/TRIM to the storage."),
   })
   .partial();
 
@@ -254,78 +243,74 @@ const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}(\.[0-7])?$/;
 const pciDevice = z.preprocess(
   (value) => (typeof value === "string" ? { id: value } : value),
   z.strictObject({
-    /** Host PCI address, e.g. `0000:01:00` (all functions) or `0000:01:00.0`. Needs root@pam password auth. */
     id: z
       .string()
       .regex(PCI_ADDRESS, {
         error: (i) => `must be a PCI address like 0000:01:00 or 0000:01:00.0, got ${JSON.stringify(i.input)}`,
       })
-      .optional(),
-    /** Proxmox PCI resource mapping id (works with API tokens). */
-    mapping: proxmoxMappingId.optional(),
-    /** PCI Express passthrough (q35). Default true. */
-    pcie: z.boolean().default(true),
-    /** Expose the device ROM. Default true. */
-    rombar: z.boolean().default(true),
-    /** Primary VGA of the VM. Default false. */
-    xvga: z.boolean().default(false),
+      .optional()
+      .describe("Host PCI address, e.g. `0000:01:00` (all functions) or `0000:01:00.0`. Needs root@pam password auth."),
+    mapping: proxmoxMappingId.optional().describe("Proxmox PCI resource mapping id (works with API tokens)."),
+    pcie: z.boolean().default(true).describe("PCI Express passthrough (q35). Default true."),
+    rombar: z.boolean().default(true).describe("Expose the device ROM. Default true."),
+    xvga: z.boolean().default(false).describe("Primary VGA of the VM. Default false."),
   }),
 );
+stackFileShapes.add(pciDevice, {
+  shorthand: { type: "string", pattern: PCI_ADDRESS.source, description: "a PCI address, e.g. 0000:01:00 (all functions)" },
+});
 
 const gpu = z.strictObject({
-  /** PCI devices passed through, as `hostpci0..n` in this order. */
   devices: z
     .array(pciDevice, {
       error: (i) =>
         i.input === undefined ? "a GPU node must name its PCI devices (PCI addresses or resource mappings)" : undefined,
     })
     .min(1, { error: "a GPU node must name at least one PCI device" })
-    .max(16, { error: "Proxmox allows at most 16 PCI devices (hostpci0..15)" }),
-  /** Load the NVIDIA kernel modules. Default true. */
-  nvidia: z.boolean().default(true),
+    .max(16, { error: "Proxmox allows at most 16 PCI devices (hostpci0..15)" })
+    .describe("PCI devices passed through, as `hostpci0..n` in this order."),
+  nvidia: z.boolean().default(true).describe("Load the NVIDIA kernel modules. Default true."),
 });
 
 const node = z.strictObject({
-  /** Node name: VM name, hostname and Kubernetes node name. */
-  name: dnsLabel,
+  name: dnsLabel.describe("Node name: VM name, hostname and Kubernetes node name."),
   role: z.enum(["controlplane", "worker"]),
-  /** Static IPv4 address inside the LAN CIDR. */
-  ip: ipv4,
-  /** Proxmox VM id, unique in the Proxmox cluster. */
-  vmId: int(100, 999_999_999),
-  /** Proxmox node the VM runs on. Default `homelab:proxmox.node`. */
-  host: proxmoxNodeName.optional(),
-  /** NIC MAC address (unicast, not all zeros). Default: derived from the cluster and node names. */
-  mac: unicastMac.optional(),
-  /** The control plane the cluster is bootstrapped on. Default: the first control plane. */
-  bootstrap: z.boolean().optional(),
+  ip: ipv4.describe("Static IPv4 address inside the LAN CIDR."),
+  vmId: int(100, 999_999_999).describe("Proxmox VM id, unique in the Proxmox cluster."),
+  host: proxmoxNodeName.optional().describe("Proxmox node the VM runs on. Default `homelab:proxmox.node`."),
+  mac: unicastMac
+    .optional()
+    .describe("NIC MAC address (unicast, not all zeros). Default: derived from the cluster and node names."),
+  bootstrap: z
+    .boolean()
+    .optional()
+    .describe("The control plane the cluster is bootstrapped on. Default: the first control plane."),
   cpu: cpu.optional(),
   memory: memory.optional(),
   disk: disk.optional(),
-  /** Proxmox tags added to `homelab:vm.tags`. */
-  tags: z.array(proxmoxTag).optional(),
-  /** Run the QEMU guest agent. Default `homelab:vm.agent`, else true. */
-  agent: z.boolean().optional(),
-  /** Kubernetes labels of the node. */
-  labels: z.record(labelKey, labelValue).optional(),
-  /** Kubernetes taints (`key=value:Effect`); a GPU node gets `nvidia.com/gpu=true:NoSchedule` unless set. */
-  taints: z.array(taint).optional(),
-  /** PCI passthrough: makes this a GPU node booting the `gpu` image. */
-  gpu: gpu.optional(),
-  /** Extra Talos config documents for this node, applied after the cluster-wide ones. */
-  patches: z.array(talosDocument).default([]),
-  /** Protect this VM. Default `homelab:cluster.protect`. */
-  protect: z.boolean().optional(),
+  tags: z.array(proxmoxTag).optional().describe("Proxmox tags added to `homelab:vm.tags`."),
+  agent: z.boolean().optional().describe("Run the QEMU guest agent. Default `homelab:vm.agent`, else true."),
+  labels: z.record(labelKey, labelValue).optional().describe("Kubernetes labels of the node."),
+  taints: z
+    .array(taint)
+    .optional()
+    .describe("Kubernetes taints (`key=value:Effect`); a GPU node gets `nvidia.com/gpu=true:NoSchedule` unless set."),
+  gpu: gpu.optional().describe("PCI passthrough: makes this a GPU node booting the `gpu` image."),
+  patches: z
+    .array(talosDocument)
+    .default([])
+    .describe("Extra Talos config documents for this node, applied after the cluster-wide ones."),
+  protect: z.boolean().optional().describe("Protect this VM. Default `homelab:cluster.protect`."),
 });
 
 /** The zod schema of each `homelab:` key of the talos program. */
 export const talosSections = {
-  proxmox,
-  cluster,
-  network,
-  image,
-  vm,
-  nodes: z.array(node).min(1),
+  proxmox: proxmox.describe("The Proxmox VE API, the default node and credentials."),
+  cluster: cluster.describe("The Talos cluster: name, releases, rollout, extra patches."),
+  network: network.describe("The LAN the nodes are on."),
+  image: image.describe("The Talos images, from the Image Factory."),
+  vm: vm.describe("Defaults for every VM; a node's own settings win, field by field."),
+  nodes: z.array(node).min(1).describe("The nodes: control planes and workers."),
 };
 
 type Sections = typeof talosSections;
