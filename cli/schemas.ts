@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { z } from "zod";
 import { stackFileSchema } from "../config/schema";
 import { programs } from "../stacks";
 import { PROJECT_ROOT } from "./plan";
@@ -15,7 +16,7 @@ export function schemaFiles(): Record<string, string> {
   return Object.fromEntries(
     Object.values(programs).map((p) => [
       join("config", "schemas", `${p.name}.schema.json`),
-      `${JSON.stringify(stackFileSchema(p.name, p.config.sections), null, 2)}\n`,
+      `${JSON.stringify(stackFileSchema(p.name, p.config.sections as Record<string, z.ZodType>), null, 2)}\n`,
     ]),
   );
 }
