@@ -28,10 +28,13 @@ export interface ProxmoxPciDevice {
   xvga?: boolean;
 }
 
-/** One Talos VM. */
-export interface ProxmoxNodeArgs {
+/**
+ * One Talos VM. `Node` and `Image` are the node's name and image key: literal types when written
+ * out, so the component's outputs are indexed by exactly those names.
+ */
+export interface ProxmoxNodeArgs<Node extends string = string, Image extends string = string> {
   /** VM name and Talos hostname (a DNS label). */
-  name: string;
+  name: Node;
   role: TalosRole;
   /** Proxmox node the VM runs on. */
   host: string;
@@ -42,7 +45,7 @@ export interface ProxmoxNodeArgs {
   /** MAC address of the VM's NIC. */
   macAddress: string;
   /** Key of `images` the VM boots. */
-  image: string;
+  image: Image;
   cpu: {
     cores: pulumi.Input<number>;
     /** @default 1 */
@@ -82,7 +85,7 @@ export interface ProxmoxNodeArgs {
   protect?: boolean;
 }
 
-export interface ProxmoxClusterArgs {
+export interface ProxmoxClusterArgs<Node extends string = string, Image extends string = string> {
   /** Cluster name: tagged on every VM and written in its description. */
   clusterName: string;
   /** Talos release the images boot, e.g. `v1.13.9`. */
@@ -112,7 +115,7 @@ export interface ProxmoxClusterArgs {
     /** VLAN tag of the NICs; untagged when unset. */
     vlanId?: number;
   };
-  nodes: readonly ProxmoxNodeArgs[];
+  nodes: readonly ProxmoxNodeArgs<Node, Image>[];
 }
 
 const MAX_PCI_DEVICES = 16;
@@ -165,24 +168,24 @@ function validate(name: string, args: ProxmoxClusterArgs): void {
  *             memory: { size: 4096, floor: 2048 }, disk: { size: 32, datastore: "local-lvm" } }],
  * }, { providers: [proxmoxProvider] });
  */
-export class ProxmoxCluster extends pulumi.ComponentResource {
+export class ProxmoxCluster<Node extends string = string, Image extends string = string> extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:proxmox:ProxmoxCluster";
 
   /** Node name → static IPv4 address. */
   readonly nodeIps: pulumi.Output<Record<string, string>>;
   /** Node name → Proxmox VM id. */
   readonly vmIds: pulumi.Output<Record<string, number>>;
-  /** Image variant → installer image (`<factory>/nocloud-installer/<schematic>:<version>`). */
-  readonly installerImages: Record<string, pulumi.Output<string>>;
+  /** Image variant some node boots → installer image (`<factory>/nocloud-installer/<schematic>:<version>`). */
+  readonly installerImages: Readonly<Record<Image, pulumi.Output<string>>>;
   /** Node name → its VM, for ordering what runs on the node after it. */
-  readonly vms: Record<string, proxmoxve.VmLegacy>;
+  readonly vms: Readonly<Record<Node, proxmoxve.VmLegacy>>;
 
-  constructor(name: string, args: ProxmoxClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ProxmoxClusterArgs<Node, Image>, opts?: pulumi.ComponentResourceOptions) {
     validate(name, args);
     super(ProxmoxCluster.__pulumiType, name, {}, opts);
 
     const factoryUrl = args.imageFactoryUrl ?? "https://factory.talos.dev";
-    const used = new Set(args.nodes.map((n) => n.image));
+    const used = new Set<string>(args.nodes.map((n) => n.image));
     const schematicIds: Record<string, pulumi.Output<string>> = {};
     for (const variant of Object.keys(args.images)
       .filter((v) => used.has(v))
@@ -191,19 +194,21 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
     }
     const images = downloadImages(this, name, args, factoryUrl, schematicIds);
 
-    this.vms = {};
+    const vms: Record<string, proxmoxve.VmLegacy> = {};
     for (const node of args.nodes) {
-      this.vms[node.name] = nodeVm(this, name, args, node, images.get(imageKey(args, node))!);
+      vms[node.name] = nodeVm(this, name, args, node, images.get(imageKey(args, node))!);
     }
+    // Every node's name and image key is among the keys (validated above).
+    this.vms = vms as Record<Node, proxmoxve.VmLegacy>;
 
     this.installerImages = Object.fromEntries(
       Object.entries(schematicIds).map(([variant, id]) => [
         variant,
         id.apply((schematic) => installerImage(factoryUrl, schematic, args.talosVersion)),
       ]),
-    );
+    ) as Record<Image, pulumi.Output<string>>;
     this.nodeIps = pulumi.output(Object.fromEntries(args.nodes.map((n) => [n.name, n.ip])));
-    this.vmIds = pulumi.all(Object.fromEntries(Object.entries(this.vms).map(([n, vm]) => [n, vm.vmId])));
+    this.vmIds = pulumi.all(Object.fromEntries(Object.entries(vms).map(([n, vm]) => [n, vm.vmId])));
 
     this.registerOutputs({ nodeIps: this.nodeIps, vmIds: this.vmIds, installerImages: this.installerImages });
   }

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, test } from "vitest";
  * The package as another repo gets it: `npm pack` of the library built and the Talos SDK bundled,
  * the tarball installed into a project of its own (with its own copies of the peer SDKs, never a
  * link into this repo), then a small program of that project's, in CommonJS and in ESM, type-checked
- * against the installed types and run under the package's own testing entry.
+ * against the installed types and run under the package's own testing entry; and the README's
+ * component examples, type-checked as written.
  */
 
 const ROOT = join(__dirname, "..", "..");
@@ -128,6 +129,39 @@ export async function main(): Promise<string[]> {
 }
 `;
 
+/**
+ * The README's component examples (its "Components" section), as one function of the consumer's:
+ * they must compile as written, under `strict` and `noUncheckedIndexedAccess`. What they take from
+ * around them (providers, a token, the test's expect) is declared here.
+ */
+function readmeExamples(): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("\n## Components"), readme.indexOf("\n## The Talos SDK"));
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const body = blocks
+    .join("\n")
+    .split("\n")
+    .filter((line) => !line.startsWith("import "))
+    .map((line) => line.replace(/^export const /, "const "))
+    .join("\n");
+  return `
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ArgoCDInstall, CertManager, CiliumInstall, ClusterAddons, Gateway, GatewayApiCrds, ProxmoxCluster, TalosBootstrap } from "homelab";
+import { register } from "homelab/testing";
+
+declare const proxmoxProvider: pulumi.ProviderResource;
+declare const talosProvider: pulumi.ProviderResource;
+declare const provider: k8s.Provider;
+declare const token: pulumi.Output<string>;
+declare function expect(value: unknown): { toHaveLength(length: number): void };
+
+export async function readme(): Promise<void> {
+${body}
+}
+`;
+}
+
 const TSCONFIG = (module: string) =>
   JSON.stringify({
     compilerOptions: {
@@ -178,6 +212,7 @@ describe("the package in another project", () => {
         writeFileSync(join(dir, "package.json"), JSON.stringify({ type: f.type }));
         writeFileSync(join(dir, "tsconfig.json"), TSCONFIG(f.module));
         writeFileSync(join(dir, "main.ts"), PROGRAM);
+        writeFileSync(join(dir, "readme.ts"), readmeExamples());
         await run(process.execPath, [tsc, "-p", ".", "--incremental"], { cwd: dir });
         const script = `Promise.resolve(${f.load}).then((m) => m.main()).then((r) => console.log(JSON.stringify(r)))`;
         const out = await run(process.execPath, ["-e", script], { cwd: dir });
