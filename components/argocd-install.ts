@@ -28,6 +28,7 @@ export interface ArgoCDInstallArgs {
   gateway: GatewayRef;
   /** The git repository of the lab's apps: `<path>/<category>/<app>`. */
   repo: {
+    /** Clone URL (https or ssh). */
     url: string;
     /** Branch, tag or commit. @default "HEAD" */
     revision?: string;
@@ -50,12 +51,20 @@ export interface ArgoCDInstallArgs {
     /** Repositories apps may come from. @default [repo.url] */
     sourceRepos?: readonly string[];
     /** Where apps may deploy. @default [{ server: in-cluster, namespace: "*" }] */
-    destinations?: readonly { server: string; namespace: string }[];
+    destinations?: readonly {
+      /** API server URL of the cluster. */
+      server: string;
+      /** A namespace, or a pattern (`apps-*`). */
+      namespace: string;
+    }[];
     /** Cluster-scoped kinds apps may create, `group/Kind` (`Kind` for the core group). @default ["Namespace"] */
     clusterResources?: readonly string[];
   };
   /** An Application through which Argo CD manages its own install from this repository directory. */
-  selfManage?: { path: string };
+  selfManage?: {
+    /** The directory of the repository holding Argo CD's own install. */
+    path: string;
+  };
   /** OIDC single sign-on; the local admin is disabled when set. */
   sso?: ArgoCdSso;
   /** How long the controller and server wait for manifest generation, seconds. @default 180 */

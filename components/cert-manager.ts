@@ -38,6 +38,7 @@ export interface CertManagerArgs {
   selfSignedCa?: boolean;
   /** The wildcard certificate for `domain` and `*.domain`. */
   certificate: {
+    /** The lab domain: the certificate covers it and `*.<domain>`. */
     domain: string;
     /** Namespace of the certificate's Secret: the Gateway's. */
     namespace: pulumi.Input<string>;

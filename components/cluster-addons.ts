@@ -10,12 +10,22 @@ export interface ClusterAddonsArgs {
    * makes with `rotate-server-certificates` (so `kubectl logs` and metrics-server can verify
    * kubelets). `version` is a release tag of its repository; `false` leaves it out. @default {}
    */
-  kubeletServingCertApprover?: false | { /** @default the pinned tag */ version?: string };
+  kubeletServingCertApprover?:
+    | false
+    | {
+        /** A release tag of alex1989hu/kubelet-serving-cert-approver. @default the pinned tag */
+        version?: string;
+      };
   /**
    * metrics-server: `kubectl top` and resource-metric autoscaling. `version` is the chart version;
    * `false` leaves it out. @default {}
    */
-  metricsServer?: false | { /** @default the pinned chart version */ version?: string };
+  metricsServer?:
+    | false
+    | {
+        /** Chart version. @default the pinned chart version */
+        version?: string;
+      };
 }
 
 /**

@@ -35,6 +35,7 @@ export interface ProxmoxPciDevice {
 export interface ProxmoxNodeArgs<Node extends string = string, Image extends string = string> {
   /** VM name and Talos hostname (a DNS label). */
   name: Node;
+  /** Control plane or worker: tagged on the VM. */
   role: TalosRole;
   /** Proxmox node the VM runs on. */
   host: string;
@@ -46,13 +47,16 @@ export interface ProxmoxNodeArgs<Node extends string = string, Image extends str
   macAddress: string;
   /** Key of `images` the VM boots. */
   image: Image;
+  /** Virtual CPUs. */
   cpu: {
+    /** Cores per socket. */
     cores: pulumi.Input<number>;
     /** @default 1 */
     sockets?: pulumi.Input<number>;
     /** @default "host" */
     type?: pulumi.Input<string>;
   };
+  /** Memory in MiB, and the balloon floor. */
   memory: {
     /** Memory in MiB. */
     size: pulumi.Input<number>;
@@ -63,6 +67,7 @@ export interface ProxmoxNodeArgs<Node extends string = string, Image extends str
      */
     floor?: number;
   };
+  /** The boot disk, which Talos installs to. */
   disk: {
     /** Size in GiB. */
     size: pulumi.Input<number>;
@@ -103,10 +108,13 @@ export interface ProxmoxClusterArgs<Node extends string = string, Image extends 
   imageNode?: string;
   /** Image variants by name, e.g. `{ base: {...}, gpu: {...} }`. Only variants some node uses are downloaded. */
   images: Record<string, ProxmoxImageVariant>;
+  /** The LAN the VMs join, as cloud-init configures it for the first boot. */
   network: {
     /** Prefix length of the LAN, e.g. 24. */
     prefixLength: number;
+    /** Default gateway. */
     gateway: string;
+    /** DNS servers. */
     nameservers: readonly string[];
     /** DNS domain given to the guest through cloud-init. */
     searchDomain?: string;
@@ -115,6 +123,7 @@ export interface ProxmoxClusterArgs<Node extends string = string, Image extends 
     /** VLAN tag of the NICs; untagged when unset. */
     vlanId?: number;
   };
+  /** The VMs, one per Talos node. */
   nodes: readonly ProxmoxNodeArgs<Node, Image>[];
 }
 

@@ -16,6 +16,7 @@ import { toYaml, toYamlDocuments } from "../lib/yaml";
 export interface TalosNodeArgs {
   /** Hostname and Kubernetes node name. */
   name: string;
+  /** Control plane or worker: selects the machine configuration type. */
   role: TalosRole;
   /** Static IPv4 address; also the node's Talos API endpoint. */
   ip: string;
@@ -67,11 +68,15 @@ export interface TalosBootstrapArgs {
   kubernetesVersion?: string;
   /** Shared control-plane VIP; the Kubernetes endpoint is `https://<vip>:6443`. @default the bootstrap node's IP */
   vip?: string;
+  /** The LAN, written into every node's network documents. */
   network: {
     /** The LAN in CIDR form, e.g. `10.10.0.0/24`. */
     cidr: string;
+    /** Default gateway. */
     gateway: string;
+    /** DNS servers. */
     nameservers: readonly string[];
+    /** DNS search domains. @default [] */
     searchDomains?: readonly string[];
     /** @default Talos's default time servers */
     ntpServers?: readonly string[];
@@ -82,6 +87,7 @@ export interface TalosBootstrapArgs {
   allowSchedulingOnControlPlanes?: boolean;
   /** Extra config documents for every node. */
   patches?: readonly TalosDocument[];
+  /** Every node of the cluster. */
   nodes: readonly TalosNodeArgs[];
   /** Protect the machine secrets (the cluster's CAs) from deletion. @default false */
   protectSecrets?: boolean;
@@ -91,6 +97,7 @@ export interface TalosBootstrapArgs {
    * @default "staged_if_needing_reboot"
    */
   applyMode?: TalosApplyMode;
+  /** How changes roll over the nodes (see the README's Day 2). */
   rollout?: {
     /** Workers rebooted or upgraded at the same time (control planes: always one). @default 1 */
     maxUnavailableWorkers?: number;
