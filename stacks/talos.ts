@@ -96,7 +96,7 @@ export function run(cfg: TalosConfig): ProgramResult {
         role: n.role,
         ip: n.ip,
         macAddress: n.mac,
-        installImage: vms.installerImages[n.image]!,
+        installImage: vms.installerImages[n.image],
         nvidia: n.gpu?.nvidia ?? false,
         bootstrap: n.bootstrap,
         patches: n.patches,
