@@ -1,0 +1,187 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { parseAllDocuments } from "yaml";
+
+/**
+ * `npm run check -- DIR`: checks the documents an offline plan wrote (`--out DIR`) against the
+ * schemas of the systems that read them, all kept in this repository: Talos patches against the
+ * Talos 1.13 machine-config schema (every `required` dropped: a patch is partial), Kubernetes
+ * objects against the kubernetes-models of their kinds (generated from the CRDs and Kubernetes'
+ * OpenAPI), Helm values against the charts' own `values.schema.json` for the pinned versions
+ * (schemas/upstream/, see its SOURCES.md). Exit 1 when anything fails.
+ */
+
+const UPSTREAM = join(__dirname, "..", "schemas", "upstream");
+
+/** What one file came to. */
+export interface FileCheck {
+  readonly file: string;
+  /** `skip` for a file no schema here covers (an unpinned chart, a script). */
+  readonly status: "ok" | "fail" | "skip";
+  readonly errors: readonly string[];
+}
+
+function withoutRequired(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutRequired);
+  if (typeof schema !== "object" || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => k !== "required")
+      .map(([k, v]) => [k, withoutRequired(v)]),
+  );
+}
+
+let talosValidators: Map<string, ReturnType<Ajv2020["compile"]>> | undefined;
+
+/** Talos document kind (or `v1alpha1.Config`) → a validator of that definition, required fields dropped. */
+function talosValidator(definition: string): ReturnType<Ajv2020["compile"]> | undefined {
+  if (!talosValidators) {
+    const schema = withoutRequired(JSON.parse(readFileSync(join(UPSTREAM, "talos-config.v1.13.json"), "utf8"))) as {
+      $defs: Record<string, { properties?: { kind?: { enum?: string[] } } }>;
+    };
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    ajv.addSchema({ $id: "talos", $defs: schema.$defs });
+    talosValidators = new Map();
+    for (const [name, def] of Object.entries(schema.$defs)) {
+      const kind = def.properties?.kind?.enum?.[0];
+      const key = name === "v1alpha1.Config" ? name : kind;
+      if (key) talosValidators.set(key, ajv.compile({ $ref: `talos#/$defs/${name}` }));
+    }
+  }
+  return talosValidators.get(definition);
+}
+
+function checkTalos(text: string): string[] {
+  const errors: string[] = [];
+  parseAllDocuments(text).forEach((doc, i) => {
+    const value = doc.toJS() as Record<string, unknown> | null;
+    if (value === null) return;
+    const definition =
+      typeof value.kind === "string" ? value.kind : "machine" in value || "cluster" in value ? "v1alpha1.Config" : undefined;
+    const validate = definition && talosValidator(definition);
+    if (!validate) {
+      errors.push(`doc ${i + 1}: not a Talos document this schema knows (kind ${String(value.kind)})`);
+    } else if (!validate(value)) {
+      for (const e of validate.errors ?? []) errors.push(`doc ${i + 1}: ${e.instancePath || "/"} ${e.message ?? ""}`.trim());
+    }
+  });
+  return errors;
+}
+
+/** The kubernetes-models class of a kind, by `apiVersion kind`. ESM-only packages: imported on use. */
+const MODELS: Record<string, () => Promise<new (data: never) => { validate(): void }>> = {
+  "v1 Namespace": async () => (await import("kubernetes-models/v1/Namespace")).Namespace,
+  "v1 Secret": async () => (await import("kubernetes-models/v1/Secret")).Secret,
+  "cilium.io/v2 CiliumLoadBalancerIPPool": async () =>
+    (await import("@kubernetes-models/cilium/cilium.io/v2/CiliumLoadBalancerIPPool")).CiliumLoadBalancerIPPool,
+  "cilium.io/v2alpha1 CiliumL2AnnouncementPolicy": async () =>
+    (await import("@kubernetes-models/cilium/cilium.io/v2alpha1/CiliumL2AnnouncementPolicy")).CiliumL2AnnouncementPolicy,
+  "cert-manager.io/v1 ClusterIssuer": async () =>
+    (await import("@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer")).ClusterIssuer,
+  "cert-manager.io/v1 Certificate": async () =>
+    (await import("@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate")).Certificate,
+  "gateway.networking.k8s.io/v1 Gateway": async () =>
+    (await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway")).Gateway,
+  "gateway.networking.k8s.io/v1 HTTPRoute": async () =>
+    (await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute")).HTTPRoute,
+  "argoproj.io/v1alpha1 AppProject": async () =>
+    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject")).AppProject,
+  "argoproj.io/v1alpha1 ApplicationSet": async () =>
+    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet")).ApplicationSet,
+  "argoproj.io/v1alpha1 Application": async () =>
+    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application")).Application,
+};
+
+/** Validates one Kubernetes object with the model of its kind; the problems, or `undefined` for a kind with no model. */
+export async function kubernetesObjectProblems(object: { apiVersion?: unknown; kind?: unknown }): Promise<string[] | undefined> {
+  const load = MODELS[`${String(object.apiVersion)} ${String(object.kind)}`];
+  if (!load) return undefined;
+  const Model = await load();
+  try {
+    new Model(object as never).validate();
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
+
+async function checkKubernetes(text: string): Promise<string[] | undefined> {
+  const errors: string[] = [];
+  let known = false;
+  for (const [i, doc] of parseAllDocuments(text, { version: "1.1" }).entries()) {
+    const value = doc.toJS() as { apiVersion?: unknown; kind?: unknown };
+    const problems = await kubernetesObjectProblems(value);
+    if (problems === undefined) {
+      errors.push(`doc ${i + 1}: no model for ${String(value.apiVersion)} ${String(value.kind)}`);
+      continue;
+    }
+    known = true;
+    errors.push(...problems.map((p) => `doc ${i + 1}: ${p}`));
+  }
+  return known ? errors : undefined;
+}
+
+const VALUES_SCHEMAS: Record<string, string> = {
+  "cilium 1.19.6": "cilium-1.19.6.values.schema.json",
+  "cert-manager v1.21.1": "cert-manager-v1.21.1.values.schema.json",
+};
+
+function checkValues(text: string): string[] | undefined {
+  const chart = /^# chart: (\S+ \S+)\n/.exec(text)?.[1];
+  const file = chart === undefined ? undefined : VALUES_SCHEMAS[chart];
+  if (!file) return undefined;
+  const schema = JSON.parse(readFileSync(join(UPSTREAM, file), "utf8")) as object;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  const values = parseAllDocuments(text, { version: "1.1" })[0]?.toJS() as unknown;
+  return validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim());
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    });
+}
+
+/** Checks every artifact under `dir` (a plan's `--out` directory, of one stack or several). */
+export async function checkPlanDir(dir: string): Promise<FileCheck[]> {
+  const results: FileCheck[] = [];
+  for (const path of filesUnder(dir).filter((p) => p.split(/[\\/]/).includes("artifacts"))) {
+    const file = relative(dir, path);
+    const text = readFileSync(path, "utf8");
+    let errors: string[] | undefined;
+    if (path.endsWith(".talos.yaml")) errors = checkTalos(text);
+    else if (path.endsWith(".k8s.yaml")) errors = await checkKubernetes(text);
+    else if (path.endsWith(".values.yaml")) errors = checkValues(text);
+    results.push(
+      errors === undefined ? { file, status: "skip", errors: [] } : { file, status: errors.length > 0 ? "fail" : "ok", errors },
+    );
+  }
+  return results;
+}
+
+if (require.main === module) {
+  const dir = process.argv[2];
+  if (!dir || !existsSync(dir)) {
+    process.stderr.write("Usage: npm run check -- DIR   (a directory written by npm run plan -- ... --out DIR)\n");
+    process.exitCode = 2;
+  } else {
+    void checkPlanDir(dir).then((results) => {
+      for (const r of results) {
+        process.stdout.write(`${r.status.padEnd(4)} ${r.file}${r.errors.length > 0 ? `: ${r.errors[0]}` : ""}\n`);
+        for (const e of r.errors.slice(1)) process.stdout.write(`     ${e}\n`);
+      }
+      const count = (s: FileCheck["status"]) => results.filter((r) => r.status === s).length;
+      process.stdout.write(`${count("ok")} passed, ${count("fail")} failed, ${count("skip")} skipped\n`);
+      process.exitCode = count("fail") > 0 ? 1 : 0;
+    });
+  }
+}
