@@ -8,6 +8,10 @@ export default defineConfig({
     // every mock run (testing/mock-runtime.ts: fresh mocks and config, RPCs drained on the way out).
     pool: "forks",
     isolate: false,
+    // Two worker processes (this machine's cores), each with its own Pulumi runtime: without these
+    // settings a non-isolated run takes one worker, and the files run one after another.
+    fileParallelism: true,
+    maxWorkers: 2,
     testTimeout: 20_000,
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
