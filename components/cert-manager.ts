@@ -29,7 +29,7 @@ export interface CertManagerArgs {
   letsEncrypt?: {
     /** ACME account email. */
     email: string;
-    /** Cloudflare API token with Zone:DNS:Edit on `zone`; kept secret end to end. */
+    /** Cloudflare API token with Zone:DNS:Edit and Zone:Zone:Read on `zone`; kept secret end to end. */
     cloudflareApiToken: pulumi.Input<string>;
     /** The DNS zone the issuers solve challenges for (the lab domain or a parent). */
     zone: string;

@@ -126,7 +126,7 @@ const certManager = z.strictObject({
   email: email.optional().describe("ACME account email (Let's Encrypt expiry notices). Needed by the Let's Encrypt issuers."),
   cloudflareApiToken: secretString()
     .optional()
-    .describe("Cloudflare API token with Zone:DNS:Edit on the lab's zone, for DNS-01. Secret."),
+    .describe("Cloudflare API token with Zone:DNS:Edit and Zone:Zone:Read on the lab's zone, for DNS-01. Secret."),
   issuer: z
     .enum(["letsencrypt-production", "letsencrypt-staging", "selfsigned"])
     .default("letsencrypt-production")
