@@ -1,3 +1,4 @@
+import { isPlainMap } from "../lib/kubernetes";
 import { MASK } from "./render";
 
 /**
@@ -52,13 +53,9 @@ export interface StackDiff {
 /** Marks an absent value in a change. */
 export const ABSENT = Symbol("absent");
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Every leaf that differs between `before` and `after`, by path (`spec.blocks[0].stop`). */
 export function valueChanges(before: unknown, after: unknown, path = ""): ValueChange[] {
-  if (isMap(before) && isMap(after)) {
+  if (isPlainMap(before) && isPlainMap(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) =>
       valueChanges(k in before ? before[k] : ABSENT, k in after ? after[k] : ABSENT, path ? `${path}.${k}` : k),

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { fingerprint } from "../lib/artifacts";
 import type { RecordedInvoke, RecordedResource, Settled } from "../testing/mock-runtime";
 import { isSecretValue } from "../testing/mock-runtime";
 
@@ -40,11 +40,7 @@ export function mask(value: unknown): unknown {
 function secretHashes(inputs: Record<string, unknown>): { secretHashes?: Record<string, string> } {
   const hashes: Record<string, string> = {};
   const walk = (value: unknown, path: string) => {
-    if (isSecretValue(value))
-      hashes[path] = createHash("sha256")
-        .update(JSON.stringify(value.value) ?? "")
-        .digest("hex")
-        .slice(0, 16);
+    if (isSecretValue(value)) hashes[path] = fingerprint(JSON.stringify(value.value) ?? "");
     else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
     else if (typeof value === "object" && value !== null)
       for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);

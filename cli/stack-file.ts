@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { SECRET_PLACEHOLDER } from "../config/fields";
+import { fingerprint } from "../lib/artifacts";
 import { CONFIG_NAMESPACE } from "../config/loader";
 
 /** What secrets from a stack file turn into: the plan never decrypts anything (config/fields). */
@@ -47,7 +47,7 @@ function isSecure(value: unknown): value is { secure: string } {
  */
 function stripSecrets(value: unknown, path: string, fingerprints: Record<string, string>): { value: unknown; secret: boolean } {
   if (isSecure(value)) {
-    fingerprints[path] = createHash("sha256").update(value.secure).digest("hex").slice(0, 16);
+    fingerprints[path] = fingerprint(value.secure);
     return { value: SECRET_PLACEHOLDER, secret: true };
   }
   if (Array.isArray(value)) {

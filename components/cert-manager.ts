@@ -127,9 +127,10 @@ export class CertManager extends pulumi.ComponentResource {
     }
     this.issuers = issuers;
 
-    this.certificateSecret = args.certificate.secretName ?? `${args.certificate.domain.replace(/\./g, "-")}-tls`;
+    const slug = args.certificate.domain.replace(/\./g, "-");
+    this.certificateSecret = args.certificate.secretName ?? `${slug}-tls`;
     const certificate = wildcardCertificate({
-      name: `wildcard-${args.certificate.domain.replace(/\./g, "-")}`,
+      name: `wildcard-${slug}`,
       namespace: args.certificate.namespace,
       domain: args.certificate.domain,
       secretName: this.certificateSecret,

@@ -1,6 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { formatIpv4, hostAddressProblem, parseCidr, parseIpv4, parseIpv4Range, rangesOverlap, type Ipv4Range } from "../lib/net";
+import { IN_CLUSTER_SERVER } from "../lib/argocd";
+import type { LoadBalancerBlock } from "../lib/cilium";
+import {
+  formatIpv4,
+  hostAddressProblem,
+  parseCidr,
+  parseIpv4,
+  parseIpv4Range,
+  rangeContains,
+  rangesOverlap,
+  type Ipv4Range,
+} from "../lib/net";
 import {
   CHART_VERSION,
   CHARTS,
@@ -16,9 +27,6 @@ import { formatKey, type CheckContext, type ConfigSpec } from "./loader";
  * Config of the `platform` program: which cluster, the LAN its load balancer addresses come from,
  * and the pieces installed on it. Keys are `homelab:<section>` in `Pulumi.platform.yaml`.
  */
-
-/** The in-cluster API server, as Argo CD names its own cluster. */
-export const IN_CLUSTER = "https://kubernetes.default.svc";
 
 const chartVersion = (pinned: string) =>
   z
@@ -169,9 +177,9 @@ const project = z
       .optional()
       .describe("Repositories apps may come from. Default: the apps repository only."),
     destinations: z
-      .array(z.strictObject({ server: z.string().min(1).default(IN_CLUSTER), namespace: z.string().min(1) }))
+      .array(z.strictObject({ server: z.string().min(1).default(IN_CLUSTER_SERVER), namespace: z.string().min(1) }))
       .min(1)
-      .default([{ server: IN_CLUSTER, namespace: "*" }])
+      .default([{ server: IN_CLUSTER_SERVER, namespace: "*" }])
       .describe("Where apps may deploy. Default: any namespace of this cluster."),
     clusterResources: z
       .array(
@@ -274,16 +282,13 @@ export const platformSections = {
 type Sections = typeof platformSections;
 type Parsed = { [K in keyof Sections]: z.output<Sections[K]> };
 
-/** One block of the load balancer pool. */
-export type PoolBlock = { readonly cidr: string } | { readonly start: string; readonly stop: string };
-
 /** The platform program's validated config. */
 export interface PlatformConfig {
   /** `kubeconfig` when given, else `stack` (unset: the program's sibling talos stack). */
   readonly kubernetes: { readonly stack?: string; readonly kubeconfig?: pulumi.Output<string>; readonly context?: string };
   readonly domain: string;
   readonly network: Parsed["network"];
-  readonly cilium: Omit<Parsed["cilium"], "loadBalancerPool"> & { readonly loadBalancerPool: readonly PoolBlock[] };
+  readonly cilium: Omit<Parsed["cilium"], "loadBalancerPool"> & { readonly loadBalancerPool: readonly LoadBalancerBlock[] };
   readonly certManager: Parsed["certManager"];
   readonly gateway: Parsed["gateway"];
   readonly argocd: Omit<Parsed["argocd"], "hostname" | "project"> & {
@@ -321,7 +326,7 @@ export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
   },
 };
 
-function poolBlock(text: string): PoolBlock {
+function poolBlock(text: string): LoadBalancerBlock {
   const range = parseIpv4Range(text)!;
   return range.cidr ? { cidr: range.cidr.text } : { start: formatIpv4(range.start), stop: formatIpv4(range.stop) };
 }
@@ -393,7 +398,7 @@ function checkPool(ctx: Ctx): void {
       if (outside) ctx.report(path, `${block.text}: ${formatIpv4(outside.ip)} ${outside.problem!}`);
     }
     for (const t of taken) {
-      if (t.ip >= block.start && t.ip <= block.stop) ctx.report(path, `${block.text} includes ${t.text} (${t.key})`);
+      if (rangeContains(block, t.ip)) ctx.report(path, `${block.text} includes ${t.text} (${t.key})`);
     }
     blocks.slice(0, i).forEach((other, j) => {
       if (other && rangesOverlap(block, other)) ctx.report(path, `${block.text} overlaps loadBalancerPool[${j}] (${other.text})`);
@@ -402,7 +407,7 @@ function checkPool(ctx: Ctx): void {
   const address = ctx.valid.gateway?.address;
   if (address !== undefined && !ctx.invalid(["cilium", "loadBalancerPool"]) && ctx.valid.cilium?.loadBalancerPool) {
     const ip = parseIpv4(address)!;
-    if (!blocks.some((b) => b && ip >= b.start && ip <= b.stop)) {
+    if (!blocks.some((b) => b && rangeContains(b, ip))) {
       ctx.report(
         ["gateway", "address"],
         `${address} is not in ${formatKey(["cilium", "loadBalancerPool"])}, which Cilium assigns from`,

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { isPlainMap } from "./kubernetes";
 
 /**
  * Plan artifacts from documents whose leaves may be Outputs: secrets are replaced by a mask
@@ -9,6 +11,14 @@ import * as pulumi from "@pulumi/pulumi";
 /** What a secret value is shown as in every artifact (and what the validator accepts anywhere). */
 export const SECRET_MASK = "[secret]";
 
+/**
+ * A short fingerprint of a secret (16 hex digits of its SHA-256): enough for a plan diff to tell a
+ * changed secret from an unchanged one, never the secret itself.
+ */
+export function fingerprint(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
 /** `document` with every secret Output replaced by {@link SECRET_MASK}; the result is not secret. */
 export function masked(document: unknown): pulumi.Output<unknown> {
   if (pulumi.Output.isInstance(document)) {
@@ -18,7 +28,7 @@ export function masked(document: unknown): pulumi.Output<unknown> {
       .apply((secret) => (secret ? pulumi.output(SECRET_MASK) : pulumi.unsecret(output).apply((v) => masked(v))));
   }
   if (Array.isArray(document)) return pulumi.all(document.map(masked));
-  if (typeof document === "object" && document !== null && document.constructor === Object) {
+  if (isPlainMap(document)) {
     const entries = Object.entries(document);
     return pulumi
       .all(entries.map(([, v]) => masked(v)))

@@ -1,4 +1,4 @@
-import { parseIpv4, parseIpv4Range } from "./net";
+import { parseIpv4, parseIpv4Range, rangeContains } from "./net";
 import type { HelmValues, KubernetesObject } from "./kubernetes";
 
 /**
@@ -99,6 +99,11 @@ export function l2AnnouncementPolicy(name: string, options: L2PolicyOptions): Ku
   };
 }
 
+/** A block as config writes it: `10.0.0.224/28` or `10.0.0.200-10.0.0.220`. */
+export function blockText(block: LoadBalancerBlock): string {
+  return "cidr" in block ? block.cidr : `${block.start}-${block.stop}`;
+}
+
 /** What another stack says is taken on the LAN: node name → address, and the API endpoint URL. */
 export interface TakenAddresses {
   readonly nodeIps: Readonly<Record<string, string>>;
@@ -112,13 +117,10 @@ export interface TakenAddresses {
  * cluster's own outputs are the truth once it exists (a node added since, say).
  */
 export function poolClashes(pool: readonly LoadBalancerBlock[], taken: TakenAddresses): string[] {
-  const ranges = pool.map((b) => {
-    const text = "cidr" in b ? b.cidr : `${b.start}-${b.stop}`;
-    return { text, range: parseIpv4Range(text) };
-  });
+  const ranges = pool.map((b) => ({ text: blockText(b), range: parseIpv4Range(blockText(b)) }));
   const inPool = (ip: string) => {
     const value = parseIpv4(ip);
-    return value === undefined ? undefined : ranges.find((r) => r.range && value >= r.range.start && value <= r.range.stop)?.text;
+    return value === undefined ? undefined : ranges.find((r) => r.range && rangeContains(r.range, value))?.text;
   };
   const clashes: string[] = [];
   for (const [node, ip] of Object.entries(taken.nodeIps).sort(([a], [b]) => (a < b ? -1 : 1))) {

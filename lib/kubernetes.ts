@@ -26,7 +26,8 @@ export interface KubernetesObject {
 /** Helm values: a tree of maps, lists and scalars (leaves may be Inputs, e.g. a secret). */
 export type HelmValues = { readonly [key: string]: pulumi.Input<unknown> };
 
-function isMap(value: unknown): value is Record<string, unknown> {
+/** A plain `{...}` object (not a list, an Output or a class instance). */
+export function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object;
 }
 
@@ -38,7 +39,7 @@ export function deepMerge(base: HelmValues, override: Readonly<Record<string, un
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const current = merged[key];
-    merged[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : value;
+    merged[key] = isPlainMap(current) && isPlainMap(value) ? deepMerge(current, value) : value;
   }
   return merged;
 }

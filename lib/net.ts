@@ -114,6 +114,11 @@ export function parseIpv4Range(text: string): Ipv4Range | undefined {
   return { start, stop, text: start === stop ? formatIpv4(start) : `${formatIpv4(start)}-${formatIpv4(stop)}` };
 }
 
+/** True when `ip` is in the range. */
+export function rangeContains(range: Pick<Ipv4Range, "start" | "stop">, ip: number): boolean {
+  return ip >= range.start && ip <= range.stop;
+}
+
 /** True when the two ranges share an address. */
 export function rangesOverlap(a: Pick<Ipv4Range, "start" | "stop">, b: Pick<Ipv4Range, "start" | "stop">): boolean {
   return a.start <= b.stop && b.start <= a.stop;

@@ -55,7 +55,8 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
     { ...opts, dependsOn: [cilium.release] },
   );
 
-  const gatewayNamespace = new Namespace(cfg.gateway.namespace, { metadata: { name: cfg.gateway.namespace } }, opts);
+  const namespaceObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: cfg.gateway.namespace } } as const;
+  const gatewayNamespace = new Namespace(cfg.gateway.namespace, { metadata: namespaceObject.metadata }, opts);
   const cm = cfg.certManager;
   const certs = new CertManager(
     "cert-manager",
@@ -103,7 +104,7 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
 
   const releases: InstalledRelease[] = [cilium.installed, certs.installed, argocd.installed, ...addons.installed];
   const objects: KubernetesObject[] = [
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: cfg.gateway.namespace } },
+    namespaceObject,
     ...cilium.objects,
     ...certs.objects,
     ...gateway.objects,

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig, rawConfig } from "../../config/loader";
-import { IN_CLUSTER, platformConfigSpec } from "../../config/platform";
+import { platformConfigSpec } from "../../config/platform";
+import { IN_CLUSTER_SERVER } from "../../lib/argocd";
 import { CHARTS } from "../../lib/platform-versions";
 import { smallPlatform } from "../helpers/fixtures";
 
@@ -50,7 +51,7 @@ describe("platform config", () => {
       project: {
         name: "homelab",
         sourceRepos: ["https://github.com/me/apps.git"],
-        destinations: [{ server: IN_CLUSTER, namespace: "*" }],
+        destinations: [{ server: IN_CLUSTER_SERVER, namespace: "*" }],
         clusterResources: ["Namespace"],
       },
       extraResourceExclusions: [],
