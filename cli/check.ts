@@ -72,35 +72,31 @@ function checkTalos(text: string): string[] {
   return errors;
 }
 
-/** The kubernetes-models class of a kind, by `apiVersion kind`. ESM-only packages: imported on use. */
-const MODELS: Record<string, () => Promise<new (data: never) => { validate(): void }>> = {
-  "v1 Namespace": async () => (await import("kubernetes-models/v1/Namespace")).Namespace,
-  "v1 Secret": async () => (await import("kubernetes-models/v1/Secret")).Secret,
-  "cilium.io/v2 CiliumLoadBalancerIPPool": async () =>
-    (await import("@kubernetes-models/cilium/cilium.io/v2/CiliumLoadBalancerIPPool")).CiliumLoadBalancerIPPool,
-  "cilium.io/v2alpha1 CiliumL2AnnouncementPolicy": async () =>
-    (await import("@kubernetes-models/cilium/cilium.io/v2alpha1/CiliumL2AnnouncementPolicy")).CiliumL2AnnouncementPolicy,
-  "cert-manager.io/v1 ClusterIssuer": async () =>
-    (await import("@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer")).ClusterIssuer,
-  "cert-manager.io/v1 Certificate": async () =>
-    (await import("@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate")).Certificate,
-  "gateway.networking.k8s.io/v1 Gateway": async () =>
-    (await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway")).Gateway,
-  "gateway.networking.k8s.io/v1 HTTPRoute": async () =>
-    (await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute")).HTTPRoute,
-  "argoproj.io/v1alpha1 AppProject": async () =>
-    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject")).AppProject,
-  "argoproj.io/v1alpha1 ApplicationSet": async () =>
-    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet")).ApplicationSet,
-  "argoproj.io/v1alpha1 Application": async () =>
-    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application")).Application,
+/**
+ * The kubernetes-models module of each kind, by `apiVersion kind`; the module exports a class of
+ * the kind's name. The packages are ESM-only, so they are imported on use.
+ */
+const MODELS: Record<string, string> = {
+  "v1 Namespace": "kubernetes-models/v1/Namespace",
+  "v1 Secret": "kubernetes-models/v1/Secret",
+  "cilium.io/v2 CiliumLoadBalancerIPPool": "@kubernetes-models/cilium/cilium.io/v2/CiliumLoadBalancerIPPool",
+  "cilium.io/v2alpha1 CiliumL2AnnouncementPolicy": "@kubernetes-models/cilium/cilium.io/v2alpha1/CiliumL2AnnouncementPolicy",
+  "cert-manager.io/v1 ClusterIssuer": "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer",
+  "cert-manager.io/v1 Certificate": "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate",
+  "gateway.networking.k8s.io/v1 Gateway": "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway",
+  "gateway.networking.k8s.io/v1 HTTPRoute": "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute",
+  "argoproj.io/v1alpha1 AppProject": "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject",
+  "argoproj.io/v1alpha1 ApplicationSet": "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet",
+  "argoproj.io/v1alpha1 Application": "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application",
 };
+
+type Model = new (data: never) => { validate(): void };
 
 /** Validates one Kubernetes object with the model of its kind; the problems, or `undefined` for a kind with no model. */
 export async function kubernetesObjectProblems(object: { apiVersion?: unknown; kind?: unknown }): Promise<string[] | undefined> {
-  const load = MODELS[`${String(object.apiVersion)} ${String(object.kind)}`];
-  if (!load) return undefined;
-  const Model = await load();
+  const specifier = MODELS[`${String(object.apiVersion)} ${String(object.kind)}`];
+  if (!specifier) return undefined;
+  const Model = ((await import(specifier)) as Record<string, Model>)[String(object.kind)]!;
   try {
     new Model(object as never).validate();
     return [];

@@ -26,10 +26,8 @@ const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
 
 Exit status: 0 planned, 2 bad usage or config (nothing planned), 1 the program failed.`;
 
-/** The project root: where Pulumi.yaml and the example stack files live (also from a built dist/). */
-export const PROJECT_ROOT =
-  [resolve(__dirname, ".."), resolve(__dirname, "..", "..")].find((dir) => existsSync(join(dir, "Pulumi.yaml"))) ??
-  resolve(__dirname, "..");
+/** The project root: where Pulumi.yaml and the example stack files live. */
+export const PROJECT_ROOT = resolve(__dirname, "..");
 
 const FORMATS = ["text", "json", "markdown"] as const;
 type Format = (typeof FORMATS)[number];
