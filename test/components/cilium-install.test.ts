@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { CiliumInstall } from "../../components/cilium-install";
 import { GatewayApiCrds } from "../../components/gateway-api-crds";
+import { ciliumValues } from "../../lib/cilium";
 import { CHARTS } from "../../lib/platform-versions";
 import { register } from "../helpers/pulumi";
 
@@ -38,15 +39,19 @@ describe("CiliumInstall", () => {
     expect(r.names(release.dependencies)).toEqual(["crds"]);
     expect(r.names(r.get("cilium-pool").dependencies)).toEqual(["cilium"]);
     expect(r.names(r.get("cilium-l2").dependencies)).toEqual(["cilium"]);
-    expect(release.inputs).toMatchObject({
+    // Every input the release gets (the values are pinned in test/lib/platform-objects.test.ts).
+    expect(release.inputs).toEqual({
       name: "cilium",
       chart: "cilium",
       repositoryOpts: { repo: "https://helm.cilium.io/" },
       version: CHARTS.cilium.version,
       namespace: "kube-system",
+      createNamespace: true,
       atomic: true,
       cleanupOnFail: true,
       timeout: 600,
+      values: ciliumValues(),
+      compat: "true",
     });
     expect(r.get("cilium-pool").inputs).toEqual({
       apiVersion: "cilium.io/v2",

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readStackFile } from "../../cli/stack-file";
 import { runStack } from "../../stacks";
-import { register, reveal, valueOf } from "../helpers/pulumi";
+import { register, reveal, STACK_OUTPUTS, valueOf } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -136,5 +136,16 @@ describe("the talos stack on the example config", () => {
     expect(cp1).toBe((sent.args.configPatches as string[]).join("---\n"));
     expect(cp1).toContain("kind: Layer2VIPConfig\nname: 10.20.0.10\nlink: lan\n");
     expect(cp1).toContain('rotate-server-certificates: "true"');
+  });
+
+  test("what a StackReference to a talos stack answers in a plan matches the program's real outputs and their secrecy", async () => {
+    const r = await example();
+    const outputs = r.result.outputs;
+    const secret = (await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, (await valueOf(v)).secret] as const)))
+      .filter(([, s]) => s)
+      .map(([k]) => k)
+      .sort();
+    expect(Object.keys(STACK_OUTPUTS.talos!.outputs("talos")).sort()).toEqual(Object.keys(outputs).sort());
+    expect([...STACK_OUTPUTS.talos!.secret].sort()).toEqual(secret);
   });
 });
