@@ -126,14 +126,25 @@ const VALUES_SCHEMAS: Record<string, string> = {
   "cert-manager v1.21.1": "cert-manager-v1.21.1.values.schema.json",
 };
 
+const valuesValidators = new Map<string, ReturnType<Ajv["compile"]>>();
+
+/** The compiled values schema in `file` (compiled once per run). */
+function valuesValidator(file: string): ReturnType<Ajv["compile"]> {
+  let validate = valuesValidators.get(file);
+  if (!validate) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    validate = ajv.compile(JSON.parse(readFileSync(join(UPSTREAM, file), "utf8")) as object);
+    valuesValidators.set(file, validate);
+  }
+  return validate;
+}
+
 function checkValues(text: string): string[] | undefined {
   const chart = /^# chart: (\S+ \S+)\n/.exec(text)?.[1];
   const file = chart === undefined ? undefined : VALUES_SCHEMAS[chart];
   if (!file) return undefined;
-  const schema = JSON.parse(readFileSync(join(UPSTREAM, file), "utf8")) as object;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const validate = ajv.compile(schema);
+  const validate = valuesValidator(file);
   const values = parseAllDocuments(text, { version: "1.1" })[0]?.toJS() as unknown;
   return validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim());
 }

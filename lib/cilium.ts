@@ -100,7 +100,7 @@ export function l2AnnouncementPolicy(name: string, options: L2PolicyOptions): Ku
 }
 
 /** A block as config writes it: `10.0.0.224/28` or `10.0.0.200-10.0.0.220`. */
-export function blockText(block: LoadBalancerBlock): string {
+function blockText(block: LoadBalancerBlock): string {
   return "cidr" in block ? block.cidr : `${block.start}-${block.stop}`;
 }
 
