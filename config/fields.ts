@@ -51,6 +51,21 @@ export const hostOrIp = z
     error: (issue) => `must be a host name or an IP address, got ${JSON.stringify(issue.input)}`,
   });
 
+/** An email address. */
+export const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
+  error: (i) => `must be an email address, got ${JSON.stringify(i.input)}`,
+});
+
+/** An IPv4 or IPv6 network in CIDR form (`203.0.113.7/32`, `2001:db8::/48`). */
+export const ipCidr = z.string().refine(
+  (v) => {
+    if (parseCidr(v) !== undefined) return true;
+    const [address, bits, ...rest] = v.split("/");
+    return rest.length === 0 && isIPv6(address ?? "") && /^\d{1,3}$/.test(bits ?? "") && Number(bits) <= 128;
+  },
+  { error: (i) => `must be a network in CIDR form like 203.0.113.7/32 or 2001:db8::/48, got ${JSON.stringify(i.input)}` },
+);
+
 /** An `https://` URL. */
 export const httpsUrl = z.string().refine(
   (v) => {

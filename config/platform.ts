@@ -20,7 +20,7 @@ import {
   TESTED_CILIUM_MINORS,
 } from "../lib/platform-versions";
 import { parseStackName, referencedStack } from "../lib/stacks";
-import { dnsLabel, dnsName, ipv4, ipv4Cidr, labelKey, labelValue, secretString } from "./fields";
+import { dnsLabel, dnsName, email, ipv4, ipv4Cidr, labelKey, labelValue, secretString } from "./fields";
 import { formatKey, type CheckContext, type ConfigSpec } from "./loader";
 
 /**
@@ -70,10 +70,6 @@ const sourceRepo = z
 /** A path inside the repository: relative, no `..`, no leading or trailing slash. */
 const repoPath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\s]*[^/\s]$/, {
   error: (i) => `must be a path inside the repository like apps (relative, no ..), got ${JSON.stringify(i.input)}`,
-});
-
-const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
-  error: (i) => `must be an email address, got ${JSON.stringify(i.input)}`,
 });
 
 const freeValues = z.record(z.string(), z.unknown(), { error: "must be a map of Helm values" }).default({});

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, readPulumiConfig, type Loaded, type RawConfig } from "../config/loader";
+import { hetznerConfigSpec, type HetznerConfig } from "../config/hetzner";
 import { platformConfigSpec, type PlatformConfig } from "../config/platform";
 import { talosConfigSpec, type TalosConfig } from "../config/talos";
 import { parseStackName } from "../lib/stacks";
 import type { Program, ProgramResult } from "./program";
+import * as hetzner from "./hetzner";
 import * as platform from "./platform";
 import * as talos from "./talos";
 
@@ -27,6 +29,12 @@ export const programs: Readonly<Record<string, AnyProgram>> = {
     config: platformConfigSpec,
     run: platform.run,
   } satisfies Program<PlatformConfig>,
+  hetzner: {
+    name: "hetzner",
+    description: "The edge VPS on Hetzner Cloud: firewall, server, and Traefik, NetBird and Authentik in compose",
+    config: hetznerConfigSpec,
+    run: hetzner.run,
+  } satisfies Program<HetznerConfig>,
 };
 
 /** Thrown for a stack name no program answers to. */

@@ -42,6 +42,26 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
     }),
     secret: ["kubeconfig", "talosconfig"],
   },
+  hetzner: {
+    outputs: (stack) => ({
+      ipv4: "203.0.113.10",
+      ipv6: "2001:db8::1",
+      sshHost: "203.0.113.10",
+      sshUser: "ops",
+      sshPort: 22,
+      domain: "example.net",
+      authentikUrl: "https://auth.example.net",
+      authentikToken: placeholder(`Authentik API token of stack ${stack}`),
+      traefik: {
+        dynamicDir: "/opt/edge/traefik/dynamic",
+        certResolver: "letsencrypt",
+        entryPoint: "websecure",
+        forwardAuthMiddleware: "authentik@file",
+        forwardAuthAddress: "http://authentik-server:9000/outpost.goauthentik.io/auth/traefik",
+      },
+    }),
+    secret: ["authentikToken"],
+  },
 };
 
 /** A StackReference's answer: the referenced program's outputs, with their secrecy. */
@@ -100,9 +120,24 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
   "proxmoxve:download/file:File": (_name, inputs) => ({
     id: `${String(inputs.datastoreId)}:${String(inputs.contentType)}/${String(inputs.fileName)}`,
   }),
+  /** Hetzner Cloud ids are numbers (the hcloud provider parses them); addresses from the documentation ranges. */
+  "hcloud:index/server:Server": (name) => ({
+    id: numericId(name),
+    outputs: { ipv4Address: "203.0.113.10", ipv6Address: "2001:db8::1", ipv6Network: "2001:db8::/64", status: "running" },
+  }),
+  "hcloud:index/firewall:Firewall": (name) => ({ id: numericId(name) }),
+  "hcloud:index/sshKey:SshKey": (name, inputs) => ({
+    id: numericId(name),
+    outputs: { fingerprint: placeholder(`fingerprint of ${String(inputs.name)}`) },
+  }),
   /** Proxmox identifies a VM by its VM id. */
   "proxmoxve:index/vmLegacy:VmLegacy": (name, inputs) => ({ id: typeof inputs.vmId === "number" ? String(inputs.vmId) : name }),
 };
+
+/** A stable numeric id from a name, as Hetzner's ids are numbers. */
+function numericId(name: string): string {
+  return String(parseInt(hex(name).slice(0, 8), 16));
+}
 
 /** Mock answer for a resource registration. */
 export function mockResource(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {

@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Command } from "@pulumi/command/remote/command";
+import type * as inputs from "@pulumi/command/types/input";
+
+/**
+ * The resource-making parts the edge components share: a file kept on a host over SSH with
+ * @pulumi/command. Not a component itself; it is created with the calling component as parent.
+ */
+
+/** How to reach a host over SSH (the command provider keeps it secret). */
+export type SshConnection = inputs.remote.ConnectionArgs;
+
+/** A file on a host. */
+export interface RemoteFileArgs {
+  readonly connection: pulumi.Input<SshConnection>;
+  /** Absolute path on the host. */
+  readonly path: string;
+  /** The file's text; a secret Output stays secret (stdin is never logged). */
+  readonly content: pulumi.Input<string>;
+  /** Octal mode. Secrets get 0600. */
+  readonly mode: "0600" | "0640" | "0644";
+  /**
+   * What makes the command run again: a hash of `content` (secret when the content is). Changes
+   * run the update, which rewrites the file in place; nothing is replaced.
+   */
+  readonly hash: pulumi.Input<string>;
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Quotes a word for POSIX sh. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The script that writes stdin to `path` atomically (temporary file, mode set, then rename). */
+export function writeFileScript(path: string, mode: string): string {
+  const target = shellQuote(path);
+  return [
+    "set -eu",
+    "umask 077",
+    `mkdir -p "$(dirname ${target})"`,
+    `tmp=${target}.tmp.$$`,
+    `cat > "$tmp"`,
+    `chmod ${mode} "$tmp"`,
+    `mv -f "$tmp" ${target}`,
+  ].join("\n");
+}
+
+/**
+ * A file kept on a host: written from stdin on create, rewritten in place when its hash changes
+ * (update, never replace: a replacement's delete would remove the new file), removed on delete.
+ */
+export function remoteFile(parent: pulumi.Resource, name: string, args: RemoteFileArgs): Command {
+  const write = writeFileScript(args.path, args.mode);
+  return new Command(
+    name,
+    {
+      connection: args.connection,
+      create: write,
+      update: write,
+      delete: `rm -f ${shellQuote(args.path)}`,
+      stdin: args.content,
+      triggers: [args.hash],
+      // Nothing is printed, but keep stdout and stderr out of the state regardless.
+      logging: "none",
+    },
+    { parent, dependsOn: args.dependsOn },
+  );
+}

@@ -1,0 +1,265 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ANYWHERE, EDGE_IMAGES, EDGE_OS_IMAGES, type EdgeOsImage, type FirewallRule } from "../lib/edge";
+import { dnsLabel, dnsName, email, httpsUrl, ipCidr, secretString } from "./fields";
+import type { CheckContext, ConfigSpec } from "./loader";
+
+/**
+ * Config of the `hetzner` program: the edge VPS (server, SSH, firewall) and what runs on it
+ * (Traefik, NetBird, Authentik). Keys are `homelab:<section>` in `Pulumi.hetzner.yaml`.
+ */
+
+/** Hetzner Cloud locations. */
+const LOCATIONS = ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] as const;
+
+const port = z.number().int().min(1).max(65535);
+
+/** An env-file-safe secret: one line, no spaces, quotes, backslashes or `$` (compose would change it). */
+const envSecret = (what: string) =>
+  secretString({
+    format: /^[^\s$'"\\]+$/,
+    formatName: `${what}: one line without spaces, quotes, backslashes or $ (compose reads it from an env file)`,
+  });
+
+const labels = z
+  .record(
+    z.string().regex(/^([a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, {
+      error: (i) => `must be a label key like team or example.com/role, got ${JSON.stringify(i.input)}`,
+    }),
+    z.string().regex(/^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/, {
+      error: (i) => `must be a label value (at most 63 letters, digits, - _ .), got ${JSON.stringify(i.input)}`,
+    }),
+  )
+  .default({});
+
+const server = z.strictObject({
+  name: dnsLabel.default("edge").describe("The server's name in Hetzner (also its firewall's)."),
+  type: z
+    .string()
+    .regex(/^[a-z]+\d+[a-z]*$/, {
+      error: (i) => `must be a Hetzner server type like cx23 or cax11, got ${JSON.stringify(i.input)}`,
+    })
+    .describe("Hetzner server type, e.g. `cx23` (x86) or `cax11` (Arm); Authentik wants 2 GB of memory or more."),
+  image: z
+    .enum(Object.keys(EDGE_OS_IMAGES) as [EdgeOsImage, ...EdgeOsImage[]])
+    .default("ubuntu-24.04")
+    .describe("OS image; one whose distribution packages Docker and Compose v2. Read when the server is created only."),
+  location: z.enum(LOCATIONS).describe("Hetzner location."),
+  ipv4: z.boolean().default(true).describe("A public IPv4 address (billed extra); without one, everything goes over IPv6."),
+  ipv6: z.boolean().default(true).describe("A public IPv6 network."),
+  backups: z.boolean().default(false).describe("Hetzner's daily backups (20% of the server price)."),
+  labels: labels.describe("Labels on the server, its firewall and SSH keys (`managed-by: homelab` is always set)."),
+  protect: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Protect the server, firewall and keys: Pulumi refuses to delete them and Hetzner to delete or rebuild the server.",
+    ),
+});
+
+const SSH_PUBLIC_KEY =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/;
+
+const ssh = z.strictObject({
+  adminUser: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: (i) => `must be a Linux user name like ops, got ${JSON.stringify(i.input)}` })
+    .refine((v) => v !== "root", { error: "must not be root: root logins are disabled" })
+    .default("ops")
+    .describe("The admin user cloud-init creates (key-only, passwordless sudo); the remote commands log in as it."),
+  publicKeys: z
+    .array(
+      z.string().regex(SSH_PUBLIC_KEY, {
+        error: (i) =>
+          `must be an OpenSSH public key line like ssh-ed25519 AAAA... me@laptop, got ${JSON.stringify(String(i.input).slice(0, 40))}`,
+      }),
+    )
+    .min(1)
+    .describe("The admin's public keys."),
+  privateKey: secretString({ format: /^-----BEGIN [A-Z ]*PRIVATE KEY-----/, formatName: "a PEM or OpenSSH private key" })
+    .optional()
+    .describe("The private key Pulumi logs in with (secret). Unset: the SSH agent (`SSH_AUTH_SOCK`)."),
+  port: port.default(22).describe("The SSH port."),
+  allowFrom: z
+    .array(ipCidr)
+    .default([])
+    .describe("Networks SSH is allowed from (where you and `pulumi up` run), e.g. `203.0.113.7/32`."),
+  allowSshFromAnywhere: z
+    .boolean()
+    .default(false)
+    .describe("Allow SSH from every address. Key-only logins make this survivable, but prefer `allowFrom`."),
+});
+
+const rule = z.strictObject({
+  protocol: z.enum(["tcp", "udp", "icmp"]),
+  port: z
+    .string()
+    .regex(/^\d{1,5}(-\d{1,5})?$/, {
+      error: (i) => `must be a port like 8443 or a range like 60000-61000, got ${JSON.stringify(i.input)}`,
+    })
+    .optional()
+    .describe("A port or range; required for tcp and udp, not allowed for icmp."),
+  sourceIps: z.array(ipCidr).min(1).describe("Networks allowed (CIDR); `0.0.0.0/0` and `::/0` for everyone."),
+  description: z.string().min(1).max(255),
+});
+
+const firewall = z.strictObject({
+  rules: z
+    .array(rule)
+    .default([])
+    .describe("Inbound rules besides the defaults (HTTP, HTTPS, NetBird's WireGuard port, ICMP, SSH from `ssh.allowFrom`)."),
+});
+
+const image = (pinned: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+:[A-Za-z0-9._-]+$/, {
+      error: (i) => `must be an image reference with a tag like ${pinned}, got ${JSON.stringify(i.input)}`,
+    })
+    .default(pinned);
+
+const traefik = z.strictObject({
+  acmeEmail: email.describe("Let's Encrypt account email (expiry notices)."),
+  acmeStaging: z
+    .boolean()
+    .default(false)
+    .describe("Use Let's Encrypt's staging CA (untrusted certificates) while trying things out."),
+  logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+});
+
+const netbird = z.strictObject({
+  managementUrl: httpsUrl.default("https://api.netbird.io:443").describe("NetBird's management service (cloud or self-hosted)."),
+  setupKey: envSecret("a NetBird setup key").describe("A NetBird setup key for the VPS (secret; reusable keys are fine)."),
+  wireguardPort: port.default(51820).describe("NetBird's WireGuard UDP port, opened in the firewall."),
+  hostname: dnsLabel.optional().describe("The VPS's name in NetBird. Default: `server.name`."),
+});
+
+const authentik = z.strictObject({
+  hostname: dnsName.optional().describe("Authentik's public host name. Default: `auth.<domain>`."),
+  adminEmail: email.describe("The email of Authentik's first admin (akadmin)."),
+  secretKey: envSecret("a random key").describe("AUTHENTIK_SECRET_KEY (secret): e.g. `openssl rand -base64 60 | tr -d '\\n'`."),
+  postgresPassword: envSecret("a random password").describe("The PostgreSQL password (secret)."),
+  bootstrapToken: envSecret("a random token").describe(
+    "An API token for akadmin, created on Authentik's first start (secret). The authentik stack uses it.",
+  ),
+  bootstrapPassword: envSecret("a password")
+    .optional()
+    .describe("akadmin's password, set on the first start (secret). Unset: set it through the recovery flow."),
+});
+
+const images = z
+  .strictObject({
+    traefik: image(EDGE_IMAGES.traefik),
+    netbird: image(EDGE_IMAGES.netbird),
+    authentik: image(EDGE_IMAGES.authentik),
+    postgresql: image(EDGE_IMAGES.postgresql),
+  })
+  .prefault({});
+
+/** The zod schema of each `homelab:` key of the hetzner program. */
+export const hetznerSections = {
+  server: server.describe("The VPS: type, image, location, addresses, backups, protection."),
+  ssh: ssh.describe("The admin user and who may reach SSH."),
+  firewall: firewall.prefault({}).describe("More inbound firewall rules."),
+  domain: dnsName.describe("The public domain; Authentik is served at `auth.<domain>` unless set otherwise."),
+  traefik: traefik.describe("Traefik: the ACME account and log level."),
+  netbird: netbird.describe("NetBird: the tunnel from the VPS to the lab."),
+  authentik: authentik.describe("Authentik: host name, first admin, secrets."),
+  images: images.describe("Container images, pinned by default; move a tag here."),
+};
+
+type Sections = typeof hetznerSections;
+type Parsed = { [K in keyof Sections]: z.output<Sections[K]> };
+
+/** The hetzner program's validated config. */
+export interface HetznerConfig {
+  readonly server: Parsed["server"];
+  readonly ssh: Omit<Parsed["ssh"], "privateKey"> & { readonly privateKey?: pulumi.Output<string> };
+  /** Every inbound rule: the defaults first, then config's. */
+  readonly firewallRules: readonly FirewallRule[];
+  readonly domain: string;
+  readonly traefik: Parsed["traefik"];
+  readonly netbird: Omit<Parsed["netbird"], "hostname"> & { readonly hostname: string };
+  readonly authentik: Omit<Parsed["authentik"], "hostname"> & { readonly hostname: string };
+  readonly images: Parsed["images"];
+}
+
+type Ctx = CheckContext<Sections>;
+
+export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
+  sections: hetznerSections,
+  check(ctx) {
+    checkSsh(ctx);
+    checkRules(ctx);
+    checkAuthentik(ctx);
+    checkAddresses(ctx);
+  },
+  resolve(parsed) {
+    return {
+      server: parsed.server,
+      ssh: parsed.ssh,
+      firewallRules: parsed.firewall.rules.map((r) => ({
+        direction: "in" as const,
+        protocol: r.protocol,
+        ...(r.port === undefined ? {} : { port: r.port }),
+        sourceIps: r.sourceIps,
+        description: r.description,
+      })),
+      domain: parsed.domain,
+      traefik: parsed.traefik,
+      netbird: { ...parsed.netbird, hostname: parsed.netbird.hostname ?? parsed.server.name },
+      authentik: { ...parsed.authentik, hostname: parsed.authentik.hostname ?? `auth.${parsed.domain}` },
+      images: parsed.images,
+    };
+  },
+};
+
+const isAnywhere = (cidr: string) => (ANYWHERE as readonly string[]).includes(cidr);
+
+function checkSsh(ctx: Ctx): void {
+  const ssh = ctx.valid.ssh;
+  if (!ssh || ctx.invalid(["ssh", "allowFrom"])) return;
+  const from = ssh.allowFrom ?? [];
+  from.forEach((cidr, i) => {
+    if (cidr !== undefined && isAnywhere(cidr) && !ssh.allowSshFromAnywhere) {
+      ctx.report(["ssh", "allowFrom", i], `${cidr} opens SSH to everyone; set ssh.allowSshFromAnywhere: true if that is meant`);
+    }
+  });
+  if (from.length === 0 && !ssh.allowSshFromAnywhere) {
+    ctx.report(
+      ["ssh", "allowFrom"],
+      "is empty, so the firewall would block SSH, and Pulumi configures the VPS over SSH: list the networks you run pulumi up from (e.g. 203.0.113.7/32), or set allowSshFromAnywhere: true",
+    );
+  }
+  if (from.length > 0 && ssh.allowSshFromAnywhere) {
+    ctx.warn(["ssh", "allowFrom"], "is ignored: allowSshFromAnywhere opens SSH to every address");
+  }
+}
+
+function checkRules(ctx: Ctx): void {
+  ctx.valid.firewall?.rules?.forEach((r, i) => {
+    if (!r?.protocol) return;
+    const path = ["firewall", "rules", i, "port"];
+    if (r.protocol === "icmp" && r.port !== undefined) ctx.report(path, "must not be set for icmp (ICMP has no ports)");
+    if (r.protocol !== "icmp" && r.port === undefined && !ctx.given(path)) ctx.report(path, `is required for ${r.protocol}`);
+    if (r.port !== undefined) {
+      const [low, high = low] = r.port.split("-").map(Number) as [number, number?];
+      if (low < 1 || high > 65535 || high < low) ctx.report(path, `${r.port} is not a port range within 1-65535`);
+    }
+  });
+}
+
+function checkAuthentik(ctx: Ctx): void {
+  const hostname = ctx.valid.authentik?.hostname;
+  const domain = ctx.valid.domain;
+  if (hostname !== undefined && domain !== undefined && !hostname.endsWith(`.${domain}`)) {
+    ctx.report(["authentik", "hostname"], `${hostname} is not under ${domain}`);
+  }
+}
+
+function checkAddresses(ctx: Ctx): void {
+  const s = ctx.valid.server;
+  if (s?.ipv4 === false && s.ipv6 === false) {
+    ctx.report(["server", "ipv6"], "the server needs a public IPv4 or IPv6 address (both are off)");
+  }
+}

@@ -1,0 +1,421 @@
+import { createHash } from "node:crypto";
+import { toYaml } from "./yaml";
+
+/**
+ * The edge VPS, as documents: its cloud-init, firewall rules, the compose project (Traefik,
+ * NetBird, Authentik) and Traefik's static and dynamic configuration. Pure functions: the hetzner
+ * program and the EdgeServer component turn them into resources, the plan writes them out.
+ *
+ * Secrets never appear in a document here. Containers read them from env files under `secrets/`
+ * ({@link secretEnvFile}), which the component writes with secret stdin and mode 0600.
+ */
+
+/** Images the compose project runs, pinned. PostgreSQL is pinned to its major (its data format). */
+export const EDGE_IMAGES = {
+  traefik: "docker.io/library/traefik:v3.6.26",
+  netbird: "docker.io/netbirdio/netbird:0.67.1",
+  authentik: "ghcr.io/goauthentik/server:2026.5.0",
+  postgresql: "docker.io/library/postgres:16-alpine",
+} as const;
+
+/** The compose project's directory on the VPS (owned by the admin user, made by cloud-init). */
+export const PROJECT_DIR = "/opt/edge";
+/** Traefik's watched directory for dynamic configuration, on the VPS. */
+export const DYNAMIC_DIR = `${PROJECT_DIR}/traefik/dynamic`;
+
+/** Traefik's certificate resolver (Let's Encrypt, TLS-ALPN challenge on :443). */
+export const CERT_RESOLVER = "letsencrypt";
+/** Traefik's entry points. */
+export const ENTRY_POINTS = { web: "web", websecure: "websecure" } as const;
+
+/**
+ * Where Traefik reaches Authentik: the compose service of the Authentik server on the shared
+ * network, and the port the server listens on for HTTP (9000) inside its container.
+ */
+export const AUTHENTIK_SERVICE = "authentik-server";
+export const AUTHENTIK_HTTP_PORT = 9000;
+/** The path prefix Authentik serves its outposts' endpoints under (in the server: the embedded outpost). */
+export const OUTPOST_PATH_PREFIX = "/outpost.goauthentik.io";
+/**
+ * The embedded outpost: it runs inside the Authentik server container, so it answers on the
+ * server's own address. This is the outpost forward-auth providers must be bound to, because it
+ * is the one Traefik calls.
+ */
+export const EMBEDDED_OUTPOST_NAME = "authentik Embedded Outpost";
+/** The Traefik middleware (file provider) protected routers name: `authentik@file`. */
+export const FORWARD_AUTH_MIDDLEWARE = "authentik";
+
+/** The address Traefik's forwardAuth calls: the embedded outpost's Traefik endpoint. */
+export function forwardAuthAddress(): string {
+  return `http://${AUTHENTIK_SERVICE}:${AUTHENTIK_HTTP_PORT}${OUTPOST_PATH_PREFIX}/auth/traefik`;
+}
+
+/** Headers the outpost answers with that Traefik passes on to the protected service. */
+export const AUTHENTIK_RESPONSE_HEADERS = [
+  "X-authentik-username",
+  "X-authentik-groups",
+  "X-authentik-entitlements",
+  "X-authentik-email",
+  "X-authentik-name",
+  "X-authentik-uid",
+  "X-authentik-jwt",
+  "X-authentik-meta-jwks",
+  "X-authentik-meta-outpost",
+  "X-authentik-meta-provider",
+  "X-authentik-meta-app",
+  "X-authentik-meta-version",
+] as const;
+
+// ---------------------------------------------------------------- firewall
+
+/** A Hetzner Cloud firewall rule (inbound), as the hcloud provider takes it. */
+export interface FirewallRule {
+  readonly direction: "in";
+  readonly protocol: "tcp" | "udp" | "icmp";
+  /** A port or range `8000-8100`; absent for ICMP. */
+  readonly port?: string;
+  readonly sourceIps: readonly string[];
+  readonly description: string;
+}
+
+export const ANYWHERE = ["0.0.0.0/0", "::/0"] as const;
+
+/** Inputs of {@link edgeFirewallRules}. */
+export interface EdgeFirewallInput {
+  /** CIDRs SSH is allowed from. */
+  readonly sshFrom: readonly string[];
+  /** Allow SSH from anywhere (explicit opt-in). */
+  readonly allowSshFromAnywhere: boolean;
+  readonly sshPort: number;
+  /** NetBird's WireGuard UDP port. */
+  readonly wireguardPort: number;
+  /** More rules from config, after the defaults. */
+  readonly extra: readonly FirewallRule[];
+}
+
+/**
+ * The edge's inbound rules. Hetzner drops every inbound packet no rule allows, so this list is
+ * the whole exposure: HTTP and HTTPS and the WireGuard port from anywhere, ICMP (ping and path-MTU
+ * discovery, which IPv6 needs), SSH only from the admin CIDRs unless SSH from anywhere is asked
+ * for, then the config's own rules. Outbound is not filtered.
+ */
+export function edgeFirewallRules(input: EdgeFirewallInput): FirewallRule[] {
+  const sshFrom = input.allowSshFromAnywhere ? [...ANYWHERE] : [...input.sshFrom];
+  const rules: FirewallRule[] = [
+    { direction: "in", protocol: "tcp", port: "80", sourceIps: [...ANYWHERE], description: "HTTP (redirects to HTTPS)" },
+    { direction: "in", protocol: "tcp", port: "443", sourceIps: [...ANYWHERE], description: "HTTPS (Traefik)" },
+    {
+      direction: "in",
+      protocol: "udp",
+      port: String(input.wireguardPort),
+      sourceIps: [...ANYWHERE],
+      description: "NetBird (WireGuard)",
+    },
+    { direction: "in", protocol: "icmp", sourceIps: [...ANYWHERE], description: "ICMP (ping, path MTU discovery)" },
+  ];
+  if (sshFrom.length > 0) {
+    rules.push({ direction: "in", protocol: "tcp", port: String(input.sshPort), sourceIps: sshFrom, description: "SSH (admin)" });
+  }
+  return [...rules, ...input.extra];
+}
+
+// ---------------------------------------------------------------- cloud-init
+
+/** The VPS images whose distribution packages Docker and Compose v2. */
+export const EDGE_OS_IMAGES = {
+  "ubuntu-24.04": { compose: "docker-compose-v2" },
+  "ubuntu-22.04": { compose: "docker-compose-v2" },
+  "debian-13": { compose: "docker-compose" },
+} as const;
+export type EdgeOsImage = keyof typeof EDGE_OS_IMAGES;
+
+/** Inputs of {@link edgeCloudInit}. */
+export interface EdgeCloudInitInput {
+  readonly image: EdgeOsImage;
+  readonly adminUser: string;
+  readonly sshPublicKeys: readonly string[];
+  readonly sshPort: number;
+}
+
+/**
+ * The VPS's user data: the admin user (key-only, passwordless sudo, in the docker group), SSH
+ * hardening, Docker and Compose from the distribution, unattended upgrades, and the project
+ * directory. Deliberately small and free of anything that changes often: everything else reaches
+ * the VPS through remote commands, so config changes never replace the server.
+ */
+export function edgeCloudInit(input: EdgeCloudInitInput): string {
+  const user = input.adminUser;
+  const sshd = [
+    "# Managed by homelab (cloud-init): key-only SSH for the admin user.",
+    ...(input.sshPort === 22 ? [] : [`Port ${input.sshPort}`]),
+    "PermitRootLogin no",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "X11Forwarding no",
+    `AllowUsers ${user}`,
+    "",
+  ].join("\n");
+  const document = {
+    users: [
+      {
+        name: user,
+        shell: "/bin/bash",
+        groups: ["sudo"],
+        sudo: "ALL=(ALL) NOPASSWD:ALL",
+        lock_passwd: true,
+        ssh_authorized_keys: [...input.sshPublicKeys],
+      },
+    ],
+    disable_root: true,
+    ssh_pwauth: false,
+    package_update: true,
+    package_upgrade: true,
+    packages: ["docker.io", EDGE_OS_IMAGES[input.image].compose, "unattended-upgrades"],
+    write_files: [
+      { path: "/etc/ssh/sshd_config.d/90-homelab.conf", permissions: "0644", content: sshd },
+      {
+        path: "/etc/apt/apt.conf.d/20auto-upgrades",
+        permissions: "0644",
+        content: 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+      },
+    ],
+    runcmd: [
+      ["systemctl", "enable", "--now", "docker"],
+      ["usermod", "-aG", "docker", user],
+      ["install", "-d", "-o", user, "-g", user, "-m", "0750", PROJECT_DIR],
+      ["systemctl", "restart", "ssh"],
+    ],
+  };
+  return `#cloud-config\n${toYaml(document)}`;
+}
+
+// ---------------------------------------------------------------- Traefik
+
+/** Inputs of {@link traefikStaticConfig}. */
+export interface TraefikStaticInput {
+  /** The ACME account's contact. */
+  readonly acmeEmail: string;
+  readonly logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  /** Use Let's Encrypt's staging CA (untrusted certificates, generous limits) while trying things out. */
+  readonly acmeStaging: boolean;
+}
+
+/** Traefik's container paths. */
+const TRAEFIK_PATHS = { static: "/etc/traefik/traefik.yaml", dynamic: "/etc/traefik/dynamic", acme: "/letsencrypt/acme.json" };
+
+/**
+ * Traefik's static configuration: :80 redirects to :443; :443 terminates TLS with certificates
+ * from Let's Encrypt (TLS-ALPN challenge, so no DNS token is needed); routes come from the watched
+ * dynamic directory, where the services stack adds one file per public service.
+ */
+export function traefikStaticConfig(input: TraefikStaticInput): Record<string, unknown> {
+  return {
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
+    entryPoints: {
+      [ENTRY_POINTS.web]: {
+        address: ":80",
+        http: { redirections: { entryPoint: { to: ENTRY_POINTS.websecure, scheme: "https", permanent: true } } },
+      },
+      [ENTRY_POINTS.websecure]: { address: ":443", http: { tls: { certResolver: CERT_RESOLVER } } },
+    },
+    providers: { file: { directory: TRAEFIK_PATHS.dynamic, watch: true } },
+    certificatesResolvers: {
+      [CERT_RESOLVER]: {
+        acme: {
+          email: input.acmeEmail,
+          storage: TRAEFIK_PATHS.acme,
+          ...(input.acmeStaging ? { caServer: "https://acme-staging-v02.api.letsencrypt.org/directory" } : {}),
+          tlsChallenge: {},
+        },
+      },
+    },
+    api: { dashboard: false },
+    ping: {},
+    log: { level: input.logLevel },
+    accessLog: {},
+  };
+}
+
+/**
+ * The dynamic file the edge itself owns: Authentik's own router, the forward-auth middleware
+ * that protected routers use (`authentik@file`), and a headers middleware (`security-headers@file`).
+ */
+export function authentikDynamicConfig(hostname: string): Record<string, unknown> {
+  return {
+    http: {
+      routers: {
+        authentik: {
+          rule: `Host(\`${hostname}\`)`,
+          entryPoints: [ENTRY_POINTS.websecure],
+          service: "authentik",
+          middlewares: ["security-headers"],
+          tls: { certResolver: CERT_RESOLVER },
+        },
+      },
+      services: {
+        authentik: { loadBalancer: { servers: [{ url: `http://${AUTHENTIK_SERVICE}:${AUTHENTIK_HTTP_PORT}` }] } },
+      },
+      middlewares: {
+        [FORWARD_AUTH_MIDDLEWARE]: {
+          forwardAuth: {
+            address: forwardAuthAddress(),
+            trustForwardHeader: true,
+            authResponseHeaders: [...AUTHENTIK_RESPONSE_HEADERS],
+          },
+        },
+        "security-headers": {
+          headers: {
+            stsSeconds: 31536000,
+            stsIncludeSubdomains: true,
+            contentTypeNosniff: true,
+            frameDeny: true,
+            referrerPolicy: "strict-origin-when-cross-origin",
+          },
+        },
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- compose
+
+/** Inputs of {@link edgeCompose}. */
+export interface EdgeComposeInput {
+  readonly images: { readonly [K in keyof typeof EDGE_IMAGES]: string };
+  /** NetBird's management URL. */
+  readonly netbirdManagementUrl: string;
+  /** The VPS's name in NetBird. */
+  readonly netbirdHostname: string;
+  readonly wireguardPort: number;
+  /** The Authentik admin's email (bootstrap). */
+  readonly authentikBootstrapEmail: string;
+  /** Hash of Traefik's static file: a changed file changes the service, so `up` recreates it. */
+  readonly traefikConfigHash: string;
+}
+
+/** The env files (under `secrets/`) the services read their secrets from. */
+export const SECRET_ENV_FILES = {
+  authentik: "secrets/authentik.env",
+  postgresql: "secrets/postgresql.env",
+  netbird: "secrets/netbird.env",
+} as const;
+
+const POSTGRES = { user: "authentik", database: "authentik" } as const;
+
+/**
+ * The compose project: Traefik (the only published ports), NetBird in the host's network (the
+ * tunnel's routes are the host's, so Traefik reaches LAN upstreams through it), and Authentik's
+ * server and worker with PostgreSQL. Authentik since 2025.10 keeps its cache and task queue in
+ * PostgreSQL, so there is no Redis. Secrets come from the env files of {@link SECRET_ENV_FILES}.
+ */
+export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
+  const authentikEnvironment = {
+    AUTHENTIK_POSTGRESQL__HOST: "postgresql",
+    AUTHENTIK_POSTGRESQL__USER: POSTGRES.user,
+    AUTHENTIK_POSTGRESQL__NAME: POSTGRES.database,
+    AUTHENTIK_BOOTSTRAP_EMAIL: input.authentikBootstrapEmail,
+    AUTHENTIK_ERROR_REPORTING__ENABLED: "false",
+  };
+  const authentik = (command: "server" | "worker") => ({
+    image: input.images.authentik,
+    restart: "unless-stopped",
+    command,
+    environment: authentikEnvironment,
+    env_file: [`./${SECRET_ENV_FILES.authentik}`],
+    volumes: ["media:/media", "templates:/templates"],
+    depends_on: { postgresql: { condition: "service_healthy" } },
+  });
+  return {
+    name: "edge",
+    services: {
+      traefik: {
+        image: input.images.traefik,
+        restart: "unless-stopped",
+        ports: ["80:80", "443:443"],
+        volumes: [
+          `./traefik/traefik.yaml:${TRAEFIK_PATHS.static}:ro`,
+          `./traefik/dynamic:${TRAEFIK_PATHS.dynamic}:ro`,
+          "letsencrypt:/letsencrypt",
+        ],
+        labels: { "homelab.config-hash": input.traefikConfigHash },
+        networks: ["edge"],
+      },
+      netbird: {
+        image: input.images.netbird,
+        restart: "unless-stopped",
+        network_mode: "host",
+        cap_add: ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"],
+        environment: {
+          NB_MANAGEMENT_URL: input.netbirdManagementUrl,
+          NB_HOSTNAME: input.netbirdHostname,
+          NB_WIREGUARD_PORT: String(input.wireguardPort),
+          NB_LOG_LEVEL: "info",
+        },
+        env_file: [`./${SECRET_ENV_FILES.netbird}`],
+        volumes: ["netbird:/var/lib/netbird"],
+      },
+      postgresql: {
+        image: input.images.postgresql,
+        restart: "unless-stopped",
+        environment: { POSTGRES_USER: POSTGRES.user, POSTGRES_DB: POSTGRES.database },
+        env_file: [`./${SECRET_ENV_FILES.postgresql}`],
+        healthcheck: {
+          test: ["CMD-SHELL", "pg_isready -d $${POSTGRES_DB} -U $${POSTGRES_USER}"],
+          start_period: "20s",
+          interval: "30s",
+          retries: 5,
+          timeout: "5s",
+        },
+        volumes: ["database:/var/lib/postgresql/data"],
+        networks: ["backend"],
+      },
+      [AUTHENTIK_SERVICE]: { ...authentik("server"), networks: ["edge", "backend"] },
+      "authentik-worker": { ...authentik("worker"), networks: ["backend"] },
+    },
+    networks: { edge: {}, backend: {} },
+    volumes: { letsencrypt: {}, netbird: {}, database: {}, media: {}, templates: {} },
+  };
+}
+
+/** The secrets each env file holds (plain values; only ever rendered inside a secret Output). */
+export interface EdgeSecrets {
+  readonly authentikSecretKey: string;
+  readonly postgresPassword: string;
+  readonly authentikBootstrapToken: string;
+  readonly authentikBootstrapPassword?: string;
+  readonly netbirdSetupKey: string;
+}
+
+/** Every env file's text, by its path in the project. Call it inside a secret Output only. */
+export function secretEnvFiles(s: EdgeSecrets): Record<(typeof SECRET_ENV_FILES)[keyof typeof SECRET_ENV_FILES], string> {
+  return {
+    [SECRET_ENV_FILES.authentik]: secretEnvFile({
+      AUTHENTIK_SECRET_KEY: s.authentikSecretKey,
+      AUTHENTIK_POSTGRESQL__PASSWORD: s.postgresPassword,
+      AUTHENTIK_BOOTSTRAP_TOKEN: s.authentikBootstrapToken,
+      ...(s.authentikBootstrapPassword === undefined ? {} : { AUTHENTIK_BOOTSTRAP_PASSWORD: s.authentikBootstrapPassword }),
+    }),
+    [SECRET_ENV_FILES.postgresql]: secretEnvFile({ POSTGRES_PASSWORD: s.postgresPassword }),
+    [SECRET_ENV_FILES.netbird]: secretEnvFile({ NB_SETUP_KEY: s.netbirdSetupKey }),
+  };
+}
+
+/** `KEY=value` lines as compose's env_file reads them (values unquoted; config rejects newlines). */
+export function secretEnvFile(values: Readonly<Record<string, string>>): string {
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n")
+    .concat("\n");
+}
+
+// ---------------------------------------------------------------- hashing
+
+/**
+ * A content hash over files (path and text, in path order): what the remote commands' triggers
+ * hold, so they run again exactly when a file changes.
+ */
+export function filesHash(files: Readonly<Record<string, string>>): string {
+  const hash = createHash("sha256");
+  for (const path of Object.keys(files).sort()) hash.update(`${path}\0${files[path]!}\0`);
+  return hash.digest("hex");
+}

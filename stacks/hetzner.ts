@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import { EdgeServer } from "../components/edge-server";
+import type { HetznerConfig } from "../config/hetzner";
+import {
+  authentikDynamicConfig,
+  CERT_RESOLVER,
+  DYNAMIC_DIR,
+  edgeCloudInit,
+  edgeCompose,
+  edgeFirewallRules,
+  ENTRY_POINTS,
+  filesHash,
+  FORWARD_AUTH_MIDDLEWARE,
+  forwardAuthAddress,
+  SECRET_ENV_FILES,
+  secretEnvFiles,
+  traefikStaticConfig,
+} from "../lib/edge";
+import { toYaml } from "../lib/yaml";
+import type { ProgramResult, RunContext } from "./program";
+
+/**
+ * The `hetzner` program: the edge VPS. A firewall that lets in HTTP(S), NetBird and SSH from the
+ * admin networks; the server with a small cloud-init; then, over SSH, the compose project (Traefik,
+ * NetBird, Authentik with PostgreSQL) with its secrets in env files, brought up with compose.
+ *
+ * Its outputs are what the authentik and services stacks build on: the addresses, the SSH host and
+ * user, Traefik's dynamic directory, certificate resolver and forward-auth middleware, and
+ * Authentik's URL and API token (secret).
+ */
+export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
+  const staticConfig = toYaml(traefikStaticConfig(cfg.traefik));
+  const files: Record<string, string> = {
+    "compose.yaml": toYaml(
+      edgeCompose({
+        images: cfg.images,
+        netbirdManagementUrl: cfg.netbird.managementUrl,
+        netbirdHostname: cfg.netbird.hostname,
+        wireguardPort: cfg.netbird.wireguardPort,
+        authentikBootstrapEmail: cfg.authentik.adminEmail,
+        traefikConfigHash: filesHash({ "traefik.yaml": staticConfig }).slice(0, 16),
+      }),
+    ),
+    "traefik/traefik.yaml": staticConfig,
+    "traefik/dynamic/authentik.yaml": toYaml(authentikDynamicConfig(cfg.authentik.hostname)),
+  };
+  const a = cfg.authentik;
+  const secretFiles = pulumi
+    .all([a.secretKey, a.postgresPassword, a.bootstrapToken, a.bootstrapPassword, cfg.netbird.setupKey])
+    .apply(([authentikSecretKey, postgresPassword, authentikBootstrapToken, authentikBootstrapPassword, netbirdSetupKey]) =>
+      secretEnvFiles({
+        authentikSecretKey,
+        postgresPassword,
+        authentikBootstrapToken,
+        authentikBootstrapPassword,
+        netbirdSetupKey,
+      }),
+    );
+  const userData = edgeCloudInit({
+    image: cfg.server.image,
+    adminUser: cfg.ssh.adminUser,
+    sshPublicKeys: cfg.ssh.publicKeys,
+    sshPort: cfg.ssh.port,
+  });
+
+  const edge = new EdgeServer(cfg.server.name, {
+    serverType: cfg.server.type,
+    image: cfg.server.image,
+    location: cfg.server.location,
+    ipv4: cfg.server.ipv4,
+    ipv6: cfg.server.ipv6,
+    backups: cfg.server.backups,
+    labels: cfg.server.labels,
+    userData,
+    adminUser: cfg.ssh.adminUser,
+    sshPublicKeys: cfg.ssh.publicKeys,
+    sshPrivateKey: cfg.ssh.privateKey,
+    sshPort: cfg.ssh.port,
+    firewallRules: edgeFirewallRules({
+      sshFrom: cfg.ssh.allowFrom,
+      allowSshFromAnywhere: cfg.ssh.allowSshFromAnywhere,
+      sshPort: cfg.ssh.port,
+      wireguardPort: cfg.netbird.wireguardPort,
+      extra: cfg.firewallRules,
+    }),
+    files,
+    secretFiles,
+    secretFilePaths: Object.values(SECRET_ENV_FILES),
+    protect: cfg.server.protect,
+  });
+
+  const authentikUrl = `https://${cfg.authentik.hostname}`;
+  return {
+    outputs: {
+      ipv4: edge.ipv4,
+      ipv6: edge.ipv6,
+      sshHost: edge.sshHost,
+      sshUser: cfg.ssh.adminUser,
+      sshPort: cfg.ssh.port,
+      domain: cfg.domain,
+      authentikUrl,
+      // Created by Authentik on its first start from AUTHENTIK_BOOTSTRAP_TOKEN: the authentik stack's API token.
+      authentikToken: pulumi.secret(cfg.authentik.bootstrapToken),
+      traefik: {
+        dynamicDir: DYNAMIC_DIR,
+        certResolver: CERT_RESOLVER,
+        entryPoint: ENTRY_POINTS.websecure,
+        forwardAuthMiddleware: `${FORWARD_AUTH_MIDDLEWARE}@file`,
+        forwardAuthAddress: forwardAuthAddress(),
+      },
+    },
+    artifacts: {
+      "edge.cloud-init.yaml": userData,
+      "edge.compose.yaml": files["compose.yaml"]!,
+      "edge.traefik-static.yaml": staticConfig,
+      "authentik.traefik.yaml": files["traefik/dynamic/authentik.yaml"]!,
+    },
+  };
+}
