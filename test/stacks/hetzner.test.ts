@@ -1,0 +1,303 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, test } from "vitest";
+import { planStack } from "../../cli/plan";
+import { planText, resourcesJson } from "../../cli/render";
+import { readStackFile } from "../../cli/stack-file";
+import {
+  AUTHENTIK_HTTP_PORT,
+  AUTHENTIK_SERVICE,
+  EDGE_IMAGES,
+  filesHash,
+  forwardAuthAddress,
+  OUTPOST_PATH_PREFIX,
+} from "../../lib/edge";
+import { runStack } from "../../stacks";
+import { mockResource, register, reveal, valueOf, type Registered } from "../helpers/pulumi";
+
+const ROOT = join(__dirname, "..", "..");
+/** One canary per secret of the example. */
+const CANARIES = {
+  setupKey: "nb-canary-setup-key-41c7",
+  secretKey: "ak-canary-secret-key-93e1",
+  postgresPassword: "pg-canary-password-5d2b",
+  bootstrapToken: "ak-canary-bootstrap-token-0af8",
+};
+
+type Values = Record<string, string>;
+const section = (v: Values, key: string) => JSON.parse(v[`homelab:${key}`] ?? "{}") as Record<string, any>;
+const setSection = (v: Values, key: string, value: unknown) => (v[`homelab:${key}`] = JSON.stringify(value));
+
+/** The shipped example hetzner stack under mocks, with canaries for its secrets. */
+async function example(edit: (values: Values) => void = () => undefined, stack = "hetzner") {
+  const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.hetzner.yaml"));
+  setSection(values, "netbird", { ...section(values, "netbird"), setupKey: CANARIES.setupKey });
+  setSection(values, "authentik", {
+    ...section(values, "authentik"),
+    secretKey: CANARIES.secretKey,
+    postgresPassword: CANARIES.postgresPassword,
+    bootstrapToken: CANARIES.bootstrapToken,
+  });
+  edit(values);
+  return register(() => runStack(stack), { stack, config: values, secretKeys });
+}
+
+const inputsOf = (r: Registered<unknown>) =>
+  Object.fromEntries(r.run.resources.map((x) => [`${x.type}::${x.name}`, JSON.stringify(x.inputs)]));
+/** `type::name` of every resource whose inputs differ between two runs (same resources in both). */
+function changed(before: Registered<unknown>, after: Registered<unknown>): string[] {
+  const [a, b] = [inputsOf(before), inputsOf(after)];
+  expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+  return Object.keys(a)
+    .filter((k) => a[k] !== b[k])
+    .sort();
+}
+
+describe("the hetzner stack on the example config", () => {
+  test("registers exactly the expected resources: the EdgeServer's keys, firewall, server and remote commands", async () => {
+    const r = await example();
+    expect(r.run.resources.map((x) => `${x.type}::${x.name}`).sort()).toEqual([
+      ...[
+        "authorized-keys",
+        "cloud-init",
+        "compose-up",
+        "compose-yaml",
+        "secrets-authentik-env",
+        "secrets-netbird-env",
+        "secrets-postgresql-env",
+        "traefik-dynamic-authentik-yaml",
+        "traefik-traefik-yaml",
+      ].map((n) => `command:remote:Command::edge-${n}`),
+      "hcloud:index/firewall:Firewall::edge",
+      "hcloud:index/server:Server::edge",
+      "hcloud:index/sshKey:SshKey::edge-7eef94e9",
+      "homelab:edge:EdgeServer::edge",
+      "pulumi:pulumi:Stack::homelab-hetzner",
+    ]);
+    const edge = r.get("edge", "homelab:edge:EdgeServer");
+    expect(r.childrenOf(edge)).toHaveLength(12);
+  });
+
+  test("the firewall lets in HTTP, HTTPS, WireGuard and ICMP from anywhere, and SSH only from the admin networks", async () => {
+    const r = await example();
+    const anywhere = ["0.0.0.0/0", "::/0"];
+    expect(r.get("edge", "hcloud:index/firewall:Firewall").inputs).toEqual({
+      name: "edge",
+      labels: { "managed-by": "homelab" },
+      rules: [
+        { direction: "in", protocol: "tcp", port: "80", sourceIps: anywhere, description: "HTTP (redirects to HTTPS)" },
+        { direction: "in", protocol: "tcp", port: "443", sourceIps: anywhere, description: "HTTPS (Traefik)" },
+        { direction: "in", protocol: "udp", port: "51820", sourceIps: anywhere, description: "NetBird (WireGuard)" },
+        { direction: "in", protocol: "icmp", sourceIps: anywhere, description: "ICMP (ping, path MTU discovery)" },
+        {
+          direction: "in",
+          protocol: "tcp",
+          port: "22",
+          sourceIps: ["203.0.113.7/32", "2001:db8:1234::/48"],
+          description: "SSH (admin)",
+        },
+      ],
+    });
+    const open = await example((v) => setSection(v, "ssh", { ...section(v, "ssh"), allowFrom: [], allowSshFromAnywhere: true }));
+    const rules = open.get("edge", "hcloud:index/firewall:Firewall").inputs.rules as {
+      description: string;
+      sourceIps: string[];
+    }[];
+    expect(rules.find((x) => x.description === "SSH (admin)")!.sourceIps).toEqual(anywhere);
+  });
+
+  test("the server: type, image, location, both address families, the firewall by numeric id, protected, user data and keys read at creation only", async () => {
+    const r = await example();
+    const server = r.get("edge", "hcloud:index/server:Server");
+    const userData = r.result.artifacts["edge.cloud-init.yaml"] as string;
+    expect(userData.startsWith("#cloud-config\n")).toBe(true);
+    expect(server.inputs).toEqual({
+      name: "edge",
+      serverType: "cx23",
+      image: "ubuntu-24.04",
+      location: "fsn1",
+      backups: false,
+      labels: { "managed-by": "homelab" },
+      publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
+      // The firewall's id as a number (what the mocks answer for it: Hetzner ids are numeric).
+      firewallIds: [Number(mockResource("hcloud:index/firewall:Firewall", "edge", {}).id)],
+      sshKeys: ["edge-7eef94e9"],
+      userData,
+      deleteProtection: true,
+      rebuildProtection: true,
+    });
+    expect(server.protect).toBe(true);
+    expect([...server.ignoreChanges].sort()).toEqual(["image", "sshKeys", "userData"]);
+    expect(r.names(server.dependencies)).toEqual(["edge", "edge-7eef94e9"]);
+  });
+
+  test("the remote commands: each file is written from stdin and removed on delete; compose up waits for every file", async () => {
+    const r = await example();
+    const file = r.get("edge-traefik-dynamic-authentik-yaml");
+    const content = r.result.artifacts["authentik.traefik.yaml"] as string;
+    expect(file.inputs.stdin).toBe(content);
+    expect(file.inputs.create).toBe(file.inputs.update);
+    expect(file.inputs.create).toContain(`mv -f "$tmp" '/opt/edge/traefik/dynamic/authentik.yaml'`);
+    expect(file.inputs.delete).toBe("rm -f '/opt/edge/traefik/dynamic/authentik.yaml'");
+    expect(file.inputs.triggers).toEqual([filesHash({ "traefik/dynamic/authentik.yaml": content })]);
+    expect(r.names(file.dependencies)).toEqual(["edge", "edge-cloud-init"]);
+
+    const secretFile = r.get("edge-secrets-authentik-env");
+    expect(reveal(secretFile.inputs.stdin)).toEqual([
+      `AUTHENTIK_SECRET_KEY=${CANARIES.secretKey}\nAUTHENTIK_POSTGRESQL__PASSWORD=${CANARIES.postgresPassword}\nAUTHENTIK_BOOTSTRAP_TOKEN=${CANARIES.bootstrapToken}\n`,
+      true,
+    ]);
+    expect(secretFile.inputs.create).toContain("chmod 0600");
+
+    const up = r.get("edge-compose-up");
+    expect(up.inputs.create).toBe(
+      "set -eu\ncd '/opt/edge'\nsudo -n docker compose up --detach --remove-orphans --wait --wait-timeout 600",
+    );
+    expect(up.inputs.delete).toBe("set -eu\ncd '/opt/edge'\nsudo -n docker compose down --remove-orphans");
+    expect(r.names(up.dependencies)).toEqual([
+      "edge",
+      "edge-authorized-keys",
+      "edge-compose-yaml",
+      "edge-secrets-authentik-env",
+      "edge-secrets-netbird-env",
+      "edge-secrets-postgresql-env",
+      "edge-traefik-dynamic-authentik-yaml",
+      "edge-traefik-traefik-yaml",
+    ]);
+    const [connection, secret] = reveal(up.inputs.connection);
+    expect(secret).toBe(true);
+    // perDialTimeout is the command SDK's default.
+    expect(connection).toEqual({ host: "203.0.113.10", port: 22, user: "ops", dialErrorLimit: 30, perDialTimeout: 15 });
+  });
+
+  test("day 2: a compose change re-runs only its file and compose up; the server, firewall and keys are untouched", async () => {
+    const before = await example();
+    const after = await example((v) => setSection(v, "images", { netbird: "docker.io/netbirdio/netbird:0.68.0" }));
+    expect(changed(before, after)).toEqual([
+      "command:remote:Command::edge-compose-up",
+      "command:remote:Command::edge-compose-yaml",
+    ]);
+    const [up0, up1] = [before.get("edge-compose-up"), after.get("edge-compose-up")];
+    expect(reveal(up1.inputs.triggers)[0]).not.toEqual(reveal(up0.inputs.triggers)[0]);
+  });
+
+  test("day 2: Traefik's static file re-runs its file, the compose file (its hash label recreates Traefik) and compose up", async () => {
+    const before = await example();
+    const after = await example((v) => setSection(v, "traefik", { ...section(v, "traefik"), logLevel: "DEBUG" }));
+    expect(changed(before, after)).toEqual([
+      "command:remote:Command::edge-compose-up",
+      "command:remote:Command::edge-compose-yaml",
+      "command:remote:Command::edge-traefik-traefik-yaml",
+    ]);
+  });
+
+  test("day 2: a rotated secret re-runs only its env file and compose up, through secret hashes", async () => {
+    const before = await example();
+    const after = await example((v) => setSection(v, "netbird", { ...section(v, "netbird"), setupKey: "nb-rotated-key-77aa" }));
+    expect(changed(before, after)).toEqual([
+      "command:remote:Command::edge-compose-up",
+      "command:remote:Command::edge-secrets-netbird-env",
+    ]);
+    const [f0, f1] = [before.get("edge-secrets-netbird-env"), after.get("edge-secrets-netbird-env")];
+    const [triggers0, secret] = reveal(f0.inputs.triggers);
+    expect(secret).toBe(true);
+    expect(triggers0).toEqual([filesHash({ "secrets/netbird.env": `NB_SETUP_KEY=${CANARIES.setupKey}\n` })]);
+    expect(reveal(f1.inputs.triggers)[0]).toEqual([filesHash({ "secrets/netbird.env": "NB_SETUP_KEY=nb-rotated-key-77aa\n" })]);
+    // Unchanged config, unchanged hashes: nothing runs again.
+    const again = await example();
+    expect(changed(before, again)).toEqual([]);
+  });
+
+  test("a new admin key updates authorized_keys over SSH and does not replace the server", async () => {
+    const before = await example();
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISecondAdminKeyForTheTestxxxxxxxxxxxxxxx second@desk";
+    const after = await example((v) =>
+      setSection(v, "ssh", { ...section(v, "ssh"), publicKeys: [...section(v, "ssh").publicKeys, key] }),
+    );
+    const keys = after.ofType("hcloud:index/sshKey:SshKey");
+    expect(keys).toHaveLength(2);
+    expect(reveal(after.get("edge-authorized-keys").inputs.stdin)[0]).toContain(key);
+    // The server's key list and user data change, but both are ignored after creation.
+    expect(after.get("edge", "hcloud:index/server:Server").ignoreChanges).toEqual(
+      expect.arrayContaining(["sshKeys", "userData"]),
+    );
+    expect(before.get("edge", "hcloud:index/server:Server").urn).toBe(after.get("edge", "hcloud:index/server:Server").urn);
+  });
+
+  test("outputs: addresses, SSH, Authentik's URL and token (secret), Traefik's directory, resolver and forward auth", async () => {
+    const r = await example();
+    const outputs = Object.fromEntries(
+      await Promise.all(Object.entries(r.result.outputs).map(async ([k, v]) => [k, await valueOf(v)] as const)),
+    );
+    expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]))).toEqual({
+      ipv4: "203.0.113.10",
+      ipv6: "2001:db8::1",
+      sshHost: "203.0.113.10",
+      sshUser: "ops",
+      sshPort: 22,
+      domain: "example.net",
+      authentikUrl: "https://auth.example.net",
+      authentikToken: CANARIES.bootstrapToken,
+      traefik: {
+        dynamicDir: "/opt/edge/traefik/dynamic",
+        certResolver: "letsencrypt",
+        entryPoint: "websecure",
+        forwardAuthMiddleware: "authentik@file",
+        forwardAuthAddress: forwardAuthAddress(),
+      },
+    });
+    expect(
+      Object.entries(outputs)
+        .filter(([, v]) => v.secret)
+        .map(([k]) => k),
+    ).toEqual(["authentikToken"]);
+  });
+
+  test("no secret appears in the plan's text, resources, artifacts or outputs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hetzner-"));
+    const config = join(dir, "Pulumi.hetzner.yaml");
+    let text = readFileSync(join(ROOT, "Pulumi.hetzner.yaml"), "utf8");
+    for (const canary of Object.values(CANARIES))
+      text = text.replace("secure: REPLACE-WITH-pulumi-config-set--secret", `secure: ${canary}`);
+    expect(text).not.toContain("REPLACE-WITH");
+    writeFileSync(config, text);
+    const plan = await planStack("hetzner", config);
+    const everything = [
+      planText(plan),
+      JSON.stringify(resourcesJson(plan)),
+      ...Object.values(plan.artifacts).map((a) => String(a.value)),
+    ];
+    for (const canary of Object.values(CANARIES)) {
+      for (const part of everything) expect(part).not.toContain(canary);
+    }
+    expect(Object.keys(plan.artifacts).sort()).toEqual([
+      "authentik.traefik.yaml",
+      "edge.cloud-init.yaml",
+      "edge.compose.yaml",
+      "edge.traefik-static.yaml",
+    ]);
+  });
+});
+
+describe("forward auth: what Traefik calls is the embedded outpost in the Authentik server", () => {
+  test("the middleware's address is the compose service running Authentik's server, on its HTTP port, at the outpost path", async () => {
+    const r = await example();
+    const dynamic = parse(r.result.artifacts["authentik.traefik.yaml"] as string);
+    const address = new URL(dynamic.http.middlewares.authentik.forwardAuth.address);
+    const compose = parse(r.result.artifacts["edge.compose.yaml"] as string);
+    const service = compose.services[address.hostname];
+    expect(address.hostname).toBe(AUTHENTIK_SERVICE);
+    expect(service.image).toBe(EDGE_IMAGES.authentik);
+    expect(service.command).toBe("server");
+    expect(Number(address.port)).toBe(AUTHENTIK_HTTP_PORT);
+    expect(address.pathname).toBe(`${OUTPOST_PATH_PREFIX}/auth/traefik`);
+    // Traefik can reach it: they share a network.
+    expect(service.networks.filter((n: string) => compose.services.traefik.networks.includes(n))).toEqual(["edge"]);
+    // Authentik's own router goes to the same server.
+    expect(dynamic.http.services.authentik.loadBalancer.servers).toEqual([
+      { url: `http://${AUTHENTIK_SERVICE}:${AUTHENTIK_HTTP_PORT}` },
+    ]);
+  });
+});
