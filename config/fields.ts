@@ -51,6 +51,11 @@ export const hostOrIp = z
     error: (issue) => `must be a host name or an IP address, got ${JSON.stringify(issue.input)}`,
   });
 
+/** A StackReference: `talos-dev`, or fully qualified `org/project/talos-dev`. */
+export const stackReference = z.string().regex(/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, {
+  error: (i) => `must be a stack name like talos-dev or org/project/talos-dev, got ${JSON.stringify(i.input)}`,
+});
+
 /** An email address. */
 export const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
   error: (i) => `must be an email address, got ${JSON.stringify(i.input)}`,

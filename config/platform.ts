@@ -20,7 +20,7 @@ import {
   TESTED_CILIUM_MINORS,
 } from "../lib/platform-versions";
 import { parseStackName, referencedStack } from "../lib/stacks";
-import { dnsLabel, dnsName, email, ipv4, ipv4Cidr, labelKey, labelValue, secretString } from "./fields";
+import { dnsLabel, dnsName, email, ipv4, ipv4Cidr, labelKey, labelValue, secretString, stackReference } from "./fields";
 import { formatKey, type CheckContext, type ConfigSpec } from "./loader";
 
 /**
@@ -35,11 +35,6 @@ const chartVersion = (pinned: string) =>
       error: (i) => `must be a chart version like ${pinned} (MAJOR.MINOR.PATCH), got ${JSON.stringify(i.input)}`,
     })
     .default(pinned);
-
-/** A StackReference: `talos-dev`, or fully qualified `org/project/talos-dev`. */
-const stackReference = z.string().regex(/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, {
-  error: (i) => `must be a stack name like talos-dev or org/project/talos-dev, got ${JSON.stringify(i.input)}`,
-});
 
 /** A Go regular expression as Cilium takes it (RE2); checked with JavaScript's, which agrees on the common subset. */
 const interfacePattern = z.string().refine(

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, readPulumiConfig, type Loaded, type RawConfig } from "../config/loader";
+import { authentikConfigSpec, type AuthentikConfig } from "../config/authentik";
 import { hetznerConfigSpec, type HetznerConfig } from "../config/hetzner";
 import { platformConfigSpec, type PlatformConfig } from "../config/platform";
 import { talosConfigSpec, type TalosConfig } from "../config/talos";
 import { parseStackName } from "../lib/stacks";
 import type { Program, ProgramResult } from "./program";
+import * as authentik from "./authentik";
 import * as hetzner from "./hetzner";
 import * as platform from "./platform";
 import * as talos from "./talos";
@@ -35,6 +37,12 @@ export const programs: Readonly<Record<string, AnyProgram>> = {
     config: hetznerConfigSpec,
     run: hetzner.run,
   } satisfies Program<HetznerConfig>,
+  authentik: {
+    name: "authentik",
+    description: "Single sign-on on the edge's Authentik: GitHub login, forward auth for Traefik, OIDC apps, a service account",
+    config: authentikConfigSpec,
+    run: authentik.run,
+  } satisfies Program<AuthentikConfig>,
 };
 
 /** Thrown for a stack name no program answers to. */

@@ -130,6 +130,23 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
     id: numericId(name),
     outputs: { fingerprint: placeholder(`fingerprint of ${String(inputs.name)}`) },
   }),
+  /** Authentik's providers, users and groups have numeric primary keys; sources and outposts UUIDs. */
+  "authentik:index/providerOauth2:ProviderOauth2": (name, inputs) => ({
+    id: numericId(name),
+    outputs: { clientSecret: inputs.clientType === "public" ? "" : placeholder(`client secret of ${name}`) },
+  }),
+  "authentik:index/providerProxy:ProviderProxy": (name) => ({
+    id: numericId(name),
+    outputs: { clientId: placeholder(`client id of ${name}`) },
+  }),
+  "authentik:index/user:User": (name) => ({ id: numericId(name) }),
+  "authentik:index/group:Group": (name) => ({ id: uuid(name) }),
+  "authentik:index/sourceOauth:SourceOauth": (name, inputs) => ({
+    id: String(inputs.slug),
+    outputs: { uuid: uuid(name), callbackUri: placeholder(`callback URL of source ${String(inputs.slug)}`) },
+  }),
+  "authentik:index/outpost:Outpost": (name) => ({ id: uuid(name) }),
+  "authentik:index/token:Token": (name) => ({ id: name, outputs: { key: placeholder(`API token ${name}`) } }),
   /** Proxmox identifies a VM by its VM id. */
   "proxmoxve:index/vmLegacy:VmLegacy": (name, inputs) => ({ id: typeof inputs.vmId === "number" ? String(inputs.vmId) : name }),
 };
@@ -137,6 +154,12 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
 /** A stable numeric id from a name, as Hetzner's ids are numbers. */
 function numericId(name: string): string {
   return String(parseInt(hex(name).slice(0, 8), 16));
+}
+
+/** A stable UUID-shaped id from a name. */
+function uuid(name: string): string {
+  const h = hex(name);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Mock answer for a resource registration. */
@@ -155,6 +178,14 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
     id: String(args.clusterName),
     talosConfig: placeholder("talosconfig"),
   }),
+  /** Authentik's default objects, found by slug or name. */
+  "authentik:index/getFlow:getFlow": (args) => ({ id: uuid(`flow ${String(args.slug)}`), name: String(args.slug) }),
+  "authentik:index/getCertificateKeyPair:getCertificateKeyPair": (args) => ({ id: uuid(`key pair ${String(args.name)}`) }),
+  "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope": (args) => ({
+    id: placeholder("scope mappings"),
+    ids: ((args.managedLists ?? []) as string[]).map((m) => uuid(`scope ${m}`)),
+  }),
+  "authentik:index/getStage:getStage": (args) => ({ id: uuid(`stage ${String(args.name)}`) }),
   /** The health check passes (a real one waits up to its timeout, then fails the run). */
   "talos:cluster/getHealth:getHealth": () => ({ id: placeholder("healthy cluster") }),
 };

@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SourceOauth, StageIdentification } from "@pulumi/authentik";
+import { DEFAULT_IDENTIFICATION_STAGE } from "../lib/authentik";
+
+export interface GitHubLoginArgs {
+  /** The GitHub OAuth app's client id. */
+  clientId: pulumi.Input<string>;
+  /** The GitHub OAuth app's client secret (secret). */
+  clientSecret: pulumi.Input<string>;
+  /** The source's name and slug; its callback is `<authentik>/source/oauth/callback/<slug>/`. @default "GitHub", "github" */
+  displayName?: string;
+  slug?: string;
+  /** Flows a returning and a new user go through after GitHub. */
+  authenticationFlow: pulumi.Input<string>;
+  enrollmentFlow: pulumi.Input<string>;
+  /**
+   * How a GitHub login finds an existing Authentik user. `identifier` (GitHub's user id, the
+   * default) never links to an account by email, so a GitHub account cannot take over a local one.
+   */
+  userMatchingMode?: "identifier" | "email_link" | "email_deny" | "username_link" | "username_deny";
+  /** The identification stage the source is offered on. @default the default flow's `default-authentication-identification` */
+  identificationStage?: string;
+  /** What the stage accepts besides the source. @default ["email", "username"] */
+  userFields?: ("email" | "username" | "upn")[];
+}
+
+/**
+ * Log in with GitHub: an OAuth source of type github, offered on the identification stage of the
+ * login flow (a button under the username field).
+ *
+ * The stage is one Authentik creates itself (`default-authentication-identification`): adopt it
+ * once with `pulumi import` (see the README), after which its source list and fields are managed
+ * here.
+ */
+export class GitHubLogin extends pulumi.ComponentResource {
+  static readonly __pulumiType = "homelab:authentik:GitHubLogin";
+
+  public readonly source: SourceOauth;
+  public readonly stage: StageIdentification;
+  /** The URL to enter as the GitHub OAuth app's "Authorization callback URL". */
+  public readonly callbackUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: GitHubLoginArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(GitHubLogin.__pulumiType, name, {}, opts);
+    const slug = args.slug ?? "github";
+    this.source = new SourceOauth(
+      name,
+      {
+        name: args.displayName ?? "GitHub",
+        slug,
+        providerType: "github",
+        consumerKey: args.clientId,
+        consumerSecret: args.clientSecret,
+        authenticationFlow: args.authenticationFlow,
+        enrollmentFlow: args.enrollmentFlow,
+        userMatchingMode: args.userMatchingMode ?? "identifier",
+        promoted: true,
+      },
+      { parent: this },
+    );
+    this.stage = new StageIdentification(
+      `${name}-identification`,
+      {
+        name: args.identificationStage ?? DEFAULT_IDENTIFICATION_STAGE,
+        userFields: args.userFields ?? ["email", "username"],
+        sources: [this.source.uuid],
+      },
+      { parent: this },
+    );
+    this.callbackUrl = this.source.callbackUri;
+    this.registerOutputs({ callbackUrl: this.callbackUrl });
+  }
+}

@@ -1,0 +1,127 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Application, ProviderOauth2 } from "@pulumi/authentik";
+import { issuerUrl, redirectUri, type RedirectMatching } from "../lib/authentik";
+
+/** A redirect URI the provider accepts. */
+export interface OidcRedirectUri {
+  url: string;
+  /** @default "strict" */
+  matching?: RedirectMatching;
+}
+
+export interface OidcAppArgs {
+  /** The application's name in Authentik's UI. */
+  displayName: string;
+  /** The application's slug: its issuer is `<authentik>/application/o/<slug>/`. */
+  slug: string;
+  /** Where Authentik may send users back to. At least one. */
+  redirectUris: OidcRedirectUri[];
+  /** `confidential` (a server with a client secret) or `public` (a browser or CLI app, PKCE). @default "confidential" */
+  clientType?: "confidential" | "public";
+  /** The OAuth client id. @default the slug */
+  clientId?: string;
+  /** The client secret (secret). Unset: Authentik generates one (see {@link OidcApp.clientSecret}). */
+  clientSecret?: pulumi.Input<string>;
+  /** Scope mapping ids the provider offers (openid, email, profile, groups, ...). */
+  propertyMappings: pulumi.Input<pulumi.Input<string>[]>;
+  /** Flows: authorization (consent) and invalidation (logout). */
+  authorizationFlow: pulumi.Input<string>;
+  invalidationFlow: pulumi.Input<string>;
+  /** Key pair the tokens are signed with (RS256); unset: HS256 with the client secret. */
+  signingKey?: pulumi.Input<string>;
+  /** Token lifetimes, Authentik's format (`minutes=10`, `days=30`). */
+  accessTokenValidity?: string;
+  refreshTokenValidity?: string;
+  /** The `sub` claim. @default "hashed_user_id" */
+  subMode?: "hashed_user_id" | "user_id" | "user_uuid" | "user_username" | "user_email" | "user_upn";
+  /** The app's URL on Authentik's dashboard. */
+  launchUrl?: string;
+  /** Group heading on the dashboard. */
+  group?: string;
+  /** Authentik's URL, for the issuer output. */
+  authentikUrl: pulumi.Input<string>;
+}
+
+/**
+ * An OIDC client in Authentik: an OAuth2 provider (redirect URIs, client type, scopes, signing
+ * key, token lifetimes) and the application that users see and policies bind to. Names and slugs
+ * are set explicitly, so nothing is auto-named.
+ *
+ * @example
+ * new OidcApp("grafana", {
+ *   displayName: "Grafana", slug: "grafana", redirectUris: [{ url: "https://grafana.lab.example.net/login/generic_oauth" }],
+ *   propertyMappings: scopes, authorizationFlow: flow.id, invalidationFlow: logout.id, authentikUrl,
+ * }, { provider });
+ */
+export class OidcApp extends pulumi.ComponentResource {
+  static readonly __pulumiType = "homelab:authentik:OidcApp";
+
+  public readonly provider: ProviderOauth2;
+  public readonly application: Application;
+  public readonly clientId: pulumi.Output<string>;
+  /** The client secret (secret; empty for public clients). */
+  public readonly clientSecret: pulumi.Output<string | undefined>;
+  /** The OIDC issuer (discovery at `<issuer>.well-known/openid-configuration`). */
+  public readonly issuer: pulumi.Output<string>;
+
+  constructor(name: string, args: OidcAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problems = oidcAppProblems(args);
+    if (problems.length > 0) throw new Error(`OidcApp ${name}: ${problems.join("; ")}`);
+    super(OidcApp.__pulumiType, name, {}, opts);
+    const clientType = args.clientType ?? "confidential";
+    this.provider = new ProviderOauth2(
+      name,
+      {
+        name: args.displayName,
+        clientId: args.clientId ?? args.slug,
+        clientType,
+        ...(args.clientSecret === undefined ? {} : { clientSecret: args.clientSecret }),
+        allowedRedirectUris: args.redirectUris.map((r) => redirectUri(r.url, r.matching ?? "strict")),
+        propertyMappings: args.propertyMappings,
+        authorizationFlow: args.authorizationFlow,
+        invalidationFlow: args.invalidationFlow,
+        ...(args.signingKey === undefined ? {} : { signingKey: args.signingKey }),
+        accessTokenValidity: args.accessTokenValidity ?? "minutes=10",
+        refreshTokenValidity: args.refreshTokenValidity ?? "days=30",
+        subMode: args.subMode ?? "hashed_user_id",
+      },
+      { parent: this },
+    );
+    this.application = new Application(
+      name,
+      {
+        name: args.displayName,
+        slug: args.slug,
+        protocolProvider: this.provider.id.apply(Number),
+        ...(args.launchUrl === undefined ? {} : { metaLaunchUrl: args.launchUrl }),
+        ...(args.group === undefined ? {} : { group: args.group }),
+      },
+      { parent: this },
+    );
+    this.clientId = this.provider.clientId;
+    this.clientSecret = pulumi.secret(this.provider.clientSecret);
+    this.issuer = pulumi.output(args.authentikUrl).apply((url) => issuerUrl(url, args.slug));
+    this.registerOutputs({ clientId: this.clientId, issuer: this.issuer });
+  }
+}
+
+/** What is wrong with the args, checked before anything is created. */
+export function oidcAppProblems(args: OidcAppArgs): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(args.slug))
+    problems.push(`slug ${JSON.stringify(args.slug)} must be lowercase letters, digits and -`);
+  if (args.redirectUris.length === 0) problems.push("redirectUris: at least one is needed");
+  for (const r of args.redirectUris) {
+    if ((r.matching ?? "strict") === "regex") {
+      try {
+        new RegExp(r.url);
+      } catch {
+        problems.push(`redirect URI ${r.url} is not a valid regular expression`);
+      }
+    } else if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(r.url)) {
+      problems.push(`redirect URI ${r.url} must be an absolute URL`);
+    }
+  }
+  if (args.clientType === "public" && args.clientSecret !== undefined) problems.push("a public client has no client secret");
+  return problems;
+}

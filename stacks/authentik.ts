@@ -1,0 +1,167 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  getCertificateKeyPairOutput,
+  getFlowOutput,
+  getPropertyMappingProviderScopeOutput,
+  PropertyMappingProviderScope,
+  Provider,
+} from "@pulumi/authentik";
+import { ForwardAuth } from "../components/forward-auth";
+import { GitHubLogin } from "../components/github-login";
+import { OidcApp } from "../components/oidc-app";
+import { ServiceAccount } from "../components/service-account";
+import type { AuthentikConfig } from "../config/authentik";
+import { DEFAULT_FLOWS, GROUPS_SCOPE, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR, type ManagedScope } from "../lib/authentik";
+import { forwardAuthAddress } from "../lib/edge";
+import { siblingStack } from "../lib/stacks";
+import type { ProgramResult, RunContext } from "./program";
+
+/**
+ * The `authentik` program: single sign-on on the edge's Authentik. Log in with GitHub (a source on
+ * the login flow's identification stage), forward auth for Traefik (a proxy provider bound to the
+ * embedded outpost, the one Traefik's forwardAuth calls), an OIDC client per infra app, and a
+ * service account whose token the services stack uses.
+ *
+ * Authentik is reached with the hetzner stack's `authentikUrl` and `authentikToken` (the bootstrap
+ * token), or with a URL and token from config.
+ */
+export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
+  const edge =
+    cfg.authentik.url === undefined ? edgeOutputs(cfg.authentik.stack ?? siblingStack(context.stack, "hetzner")) : undefined;
+  const url = edge?.url ?? pulumi.output(cfg.authentik.url!);
+  const token = edge?.token ?? cfg.authentik.token;
+  const provider = new Provider("authentik", token === undefined ? { url } : { url, token: pulumi.secret(token) });
+  const opts = { provider };
+
+  const flow = (slug: string) => getFlowOutput({ slug }, opts).id;
+  const authorizationFlow = flow(DEFAULT_FLOWS.authorization);
+  const invalidationFlow = flow(DEFAULT_FLOWS.invalidation);
+
+  const github = new GitHubLogin(
+    cfg.github.slug,
+    {
+      clientId: cfg.github.clientId,
+      clientSecret: cfg.github.clientSecret,
+      slug: cfg.github.slug,
+      authenticationFlow: flow(DEFAULT_FLOWS.sourceAuthentication),
+      enrollmentFlow: flow(DEFAULT_FLOWS.sourceEnrollment),
+      userMatchingMode: cfg.github.userMatchingMode,
+      identificationStage: cfg.github.identificationStage,
+    },
+    opts,
+  );
+
+  const forwardAuth = new ForwardAuth(
+    cfg.forwardAuth.slug,
+    {
+      mode: cfg.forwardAuth.mode,
+      externalHost: cfg.forwardAuth.mode === "domain" ? url : cfg.forwardAuth.externalHost!,
+      ...(cfg.forwardAuth.mode === "domain" ? { cookieDomain: cfg.domain } : {}),
+      authentikUrl: url,
+      displayName: cfg.forwardAuth.name,
+      slug: cfg.forwardAuth.slug,
+      authorizationFlow,
+      invalidationFlow,
+      accessTokenValidity: cfg.forwardAuth.accessTokenValidity,
+    },
+    opts,
+  );
+
+  const apps: Record<string, OidcApp> = {};
+  if (cfg.apps.length > 0) {
+    const wanted = new Set(cfg.apps.flatMap((a) => a.scopes));
+    const managed = (Object.keys(MANAGED_SCOPES) as ManagedScope[]).filter((s) => wanted.has(s));
+    const managedIds = getPropertyMappingProviderScopeOutput({ managedLists: managed.map((s) => MANAGED_SCOPES[s]) }, opts).ids;
+    const groups = wanted.has(GROUPS_SCOPE.scopeName)
+      ? new PropertyMappingProviderScope("groups-scope", { ...GROUPS_SCOPE }, opts)
+      : undefined;
+    const scopeIds = (scopes: readonly string[]) =>
+      pulumi
+        .all([managedIds, groups?.id])
+        .apply(([ids, groupsId]) =>
+          scopes.map((s) => (s === GROUPS_SCOPE.scopeName ? groupsId! : ids[managed.indexOf(s as ManagedScope)]!)),
+        );
+    const signingKey = getCertificateKeyPairOutput(
+      { name: SELF_SIGNED_KEY_PAIR, fetchCertificate: false, fetchKey: false },
+      opts,
+    ).id;
+    for (const app of cfg.apps) {
+      apps[app.slug] = new OidcApp(
+        app.slug,
+        {
+          displayName: app.name,
+          slug: app.slug,
+          redirectUris: app.redirectUris.map((r) => ({ url: r.url, matching: r.matching })),
+          clientType: app.clientType,
+          ...(app.clientId === undefined ? {} : { clientId: app.clientId }),
+          propertyMappings: scopeIds(app.scopes),
+          authorizationFlow,
+          invalidationFlow,
+          signingKey,
+          accessTokenValidity: app.accessTokenValidity,
+          refreshTokenValidity: app.refreshTokenValidity,
+          ...(app.launchUrl === undefined ? {} : { launchUrl: app.launchUrl }),
+          ...(app.group === undefined ? {} : { group: app.group }),
+          authentikUrl: url,
+        },
+        opts,
+      );
+    }
+  }
+
+  const account = new ServiceAccount(
+    cfg.serviceAccount.username,
+    {
+      username: cfg.serviceAccount.username,
+      group: { name: cfg.serviceAccount.group, superuser: true },
+      description: "The homelab services stack: providers and applications of public services",
+    },
+    opts,
+  );
+
+  return {
+    outputs: {
+      authentikUrl: url,
+      servicesToken: account.key,
+      githubCallbackUrl: github.callbackUrl,
+      forwardAuth: {
+        mode: cfg.forwardAuth.mode,
+        providerId: forwardAuth.provider.id,
+        outpost: forwardAuth.outpost.name,
+        address: edge?.forwardAuthAddress ?? forwardAuthAddress(),
+      },
+      apps: Object.fromEntries(Object.entries(apps).map(([slug, a]) => [slug, { clientId: a.clientId, issuer: a.issuer }])),
+      // Kept apart so the map above stays readable: a secret inside an output makes all of it secret.
+      appClientSecrets: pulumi.secret(Object.fromEntries(Object.entries(apps).map(([slug, a]) => [slug, a.clientSecret]))),
+    },
+    artifacts: {},
+  };
+}
+
+/** What the authentik program reads from the hetzner stack. */
+interface EdgeOutputs {
+  readonly url: pulumi.Output<string>;
+  readonly token: pulumi.Output<string>;
+  readonly forwardAuthAddress: pulumi.Output<string>;
+}
+
+/**
+ * The hetzner stack's Authentik URL and token, once its Traefik forward-auth address is the one
+ * the embedded outpost answers on: a Traefik that calls anything else would never see the
+ * providers bound here, so a mismatch ends the run before Authentik is touched.
+ */
+export function edgeOutputs(stack: string): EdgeOutputs {
+  const hetzner = new pulumi.StackReference("hetzner", { name: stack });
+  const traefik = hetzner.requireOutput("traefik") as pulumi.Output<{ forwardAuthAddress?: string }>;
+  const address = traefik.apply((t) => {
+    const expected = forwardAuthAddress();
+    if (t.forwardAuthAddress !== expected) {
+      throw new pulumi.RunError(
+        `stack ${stack}'s Traefik sends forward auth to ${String(t.forwardAuthAddress)}, but the providers here are bound to the embedded outpost at ${expected}: deploy the hetzner stack of this version first`,
+      );
+    }
+    return expected;
+  });
+  const url = pulumi.all([hetzner.requireOutput("authentikUrl"), address]).apply(([u]) => u as string);
+  return { url, token: hetzner.requireOutput("authentikToken") as pulumi.Output<string>, forwardAuthAddress: address };
+}

@@ -1,0 +1,223 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, test } from "vitest";
+import { authentikConfigSpec } from "../../config/authentik";
+import { hetznerConfigSpec } from "../../config/hetzner";
+import { ConfigError, loadConfig, rawConfig, type ConfigSpec } from "../../config/loader";
+import { EDGE_IMAGES } from "../../lib/edge";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForTheConfigTestsxxxxxxxxxxxxxxxx me@laptop";
+
+/** A small valid hetzner config. */
+function hetzner(): Record<string, any> {
+  return {
+    server: { type: "cx23", location: "fsn1" },
+    ssh: { publicKeys: [KEY], allowFrom: ["203.0.113.7/32"] },
+    domain: "example.net",
+    traefik: { acmeEmail: "me@example.net" },
+    netbird: { setupKey: "setup-key" },
+    authentik: { adminEmail: "me@example.net", secretKey: "k", postgresPassword: "p", bootstrapToken: "t" },
+  };
+}
+
+/** A small valid authentik config. */
+function authentik(): Record<string, any> {
+  return {
+    domain: "example.net",
+    github: { clientId: "Iv1.abc", clientSecret: "s" },
+    apps: [{ name: "Grafana", slug: "grafana", redirectUris: ["https://grafana.example.net/login/generic_oauth"] }],
+  };
+}
+
+const SECRETS = {
+  hetzner: ["netbird.setupKey", "authentik.secretKey", "authentik.postgresPassword", "authentik.bootstrapToken"],
+  authentik: ["github.clientSecret"],
+};
+
+function load<C>(
+  spec: ConfigSpec<any, C>,
+  base: () => Record<string, any>,
+  secrets: string[],
+  edit: (c: Record<string, any>) => void,
+) {
+  const config = base();
+  edit(config);
+  const secretKeys = [...new Set(secrets.map((s) => s.split(".")[0]!))];
+  return loadConfig("test", spec, rawConfig(config, secretKeys));
+}
+
+function problems<C>(
+  spec: ConfigSpec<any, C>,
+  base: () => Record<string, any>,
+  edit: (c: Record<string, any>) => void,
+): string[] {
+  try {
+    load(spec, base, [], edit);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
+    throw error;
+  }
+  throw new Error("the config was accepted");
+}
+
+describe("hetzner config", () => {
+  const bad = (edit: (c: Record<string, any>) => void) => problems(hetznerConfigSpec, hetzner, edit);
+
+  test("defaults: edge on Ubuntu 24.04 with both address families, protected; auth.<domain>; pinned images; secrets stay secret", () => {
+    const { config, warnings } = load(hetznerConfigSpec, hetzner, SECRETS.hetzner, () => undefined);
+    expect(warnings).toEqual([]);
+    expect(config.server).toEqual({
+      name: "edge",
+      type: "cx23",
+      image: "ubuntu-24.04",
+      location: "fsn1",
+      ipv4: true,
+      ipv6: true,
+      backups: false,
+      labels: {},
+      protect: true,
+    });
+    expect(config.ssh).toEqual({
+      adminUser: "ops",
+      publicKeys: [KEY],
+      port: 22,
+      allowFrom: ["203.0.113.7/32"],
+      allowSshFromAnywhere: false,
+    });
+    expect(config.firewallRules).toEqual([]);
+    expect(config.authentik.hostname).toBe("auth.example.net");
+    expect(config.netbird.hostname).toBe("edge");
+    expect(config.netbird.managementUrl).toBe("https://api.netbird.io:443");
+    expect(config.images).toEqual(EDGE_IMAGES);
+    for (const value of [config.netbird.setupKey, config.authentik.secretKey, config.authentik.bootstrapToken]) {
+      expect(pulumi.Output.isInstance(value)).toBe(true);
+    }
+  });
+
+  test("SSH: no admin network is an error (Pulumi works over SSH); 0.0.0.0/0 needs allowSshFromAnywhere", () => {
+    expect(bad((c) => (c.ssh.allowFrom = []))).toEqual([
+      "homelab:ssh.allowFrom: is empty, so the firewall would block SSH, and Pulumi configures the VPS over SSH: list the networks you run pulumi up from (e.g. 203.0.113.7/32), or set allowSshFromAnywhere: true",
+    ]);
+    expect(bad((c) => (c.ssh.allowFrom = ["203.0.113.7/32", "::/0"]))).toEqual([
+      "homelab:ssh.allowFrom[1]: ::/0 opens SSH to everyone; set ssh.allowSshFromAnywhere: true if that is meant",
+    ]);
+    const open = load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) =>
+      Object.assign(c.ssh, { allowFrom: ["0.0.0.0/0"], allowSshFromAnywhere: true }),
+    );
+    expect(open.warnings).toEqual(["homelab:ssh.allowFrom: is ignored: allowSshFromAnywhere opens SSH to every address"]);
+  });
+
+  test("keys, users, networks and rules are checked where they are written", () => {
+    expect(
+      bad((c) => {
+        c.ssh.publicKeys = ["AAAA not a key"];
+        c.ssh.adminUser = "root";
+        c.ssh.allowFrom = ["203.0.113.7"];
+        c.firewall = {
+          rules: [
+            { protocol: "icmp", port: "8", sourceIps: ["0.0.0.0/0"], description: "ping" },
+            { protocol: "tcp", sourceIps: ["10.0.0.0/8"], description: "no port" },
+            { protocol: "udp", port: "9000-8000", sourceIps: ["::/0"], description: "backwards" },
+          ],
+        };
+      }),
+    ).toEqual([
+      "homelab:ssh.adminUser: must not be root: root logins are disabled",
+      'homelab:ssh.publicKeys[0]: must be an OpenSSH public key line like ssh-ed25519 AAAA... me@laptop, got "AAAA not a key"',
+      'homelab:ssh.allowFrom[0]: must be a network in CIDR form like 203.0.113.7/32 or 2001:db8::/48, got "203.0.113.7"',
+      "homelab:firewall.rules[0].port: must not be set for icmp (ICMP has no ports)",
+      "homelab:firewall.rules[1].port: is required for tcp",
+      "homelab:firewall.rules[2].port: 9000-8000 is not a port range within 1-65535",
+    ]);
+  });
+
+  test("Authentik's host is under the domain; secrets are checked without showing them; unknown keys get a suggestion", () => {
+    expect(
+      bad((c) => {
+        c.authentik.hostname = "sso.example.org";
+        c.authentik.postgresPassword = "has$dollar";
+        delete c.server.location;
+        c.server.locaton = "fsn1";
+      }),
+    ).toEqual([
+      'homelab:server.location: must be one of "fsn1", "nbg1", "hel1", "ash", "hil", "sin", got undefined',
+      'homelab:server.locaton: unknown key (did you mean "location"?)',
+      "homelab:authentik.postgresPassword: must be a random password: one line without spaces, quotes, backslashes or $ (compose reads it from an env file) (the value is secret and not shown)",
+      "homelab:authentik.hostname: sso.example.org is not under example.net",
+    ]);
+  });
+});
+
+describe("authentik config", () => {
+  const bad = (edit: (c: Record<string, any>) => void) => problems(authentikConfigSpec, authentik, edit);
+
+  test("defaults: the sibling hetzner stack, GitHub by identifier, domain-wide forward auth, strict redirect URIs, openid email profile", () => {
+    const { config, warnings } = load(authentikConfigSpec, authentik, SECRETS.authentik, () => undefined);
+    expect(warnings).toEqual([]);
+    expect(config.authentik).toEqual({});
+    expect({ ...config.github, clientSecret: undefined }).toEqual({
+      clientId: "Iv1.abc",
+      clientSecret: undefined,
+      slug: "github",
+      userMatchingMode: "identifier",
+      identificationStage: "default-authentication-identification",
+    });
+    expect(config.forwardAuth).toEqual({
+      mode: "domain",
+      slug: "forward-auth",
+      name: "Forward auth",
+      accessTokenValidity: "hours=24",
+    });
+    expect(config.apps).toEqual([
+      {
+        name: "Grafana",
+        slug: "grafana",
+        redirectUris: [{ url: "https://grafana.example.net/login/generic_oauth", matching: "strict" }],
+        clientType: "confidential",
+        scopes: ["openid", "email", "profile"],
+        accessTokenValidity: "minutes=10",
+        refreshTokenValidity: "days=30",
+      },
+    ]);
+    expect(config.serviceAccount).toEqual({ username: "homelab-services", group: "homelab-automation" });
+  });
+
+  test("which Authentik: a hetzner stack, or url with token, never both", () => {
+    expect(bad((c) => (c.authentik = { stack: "talos", url: "https://auth.example.net" }))).toEqual([
+      "homelab:authentik: set stack (the hetzner stack's outputs) or url and token, not both",
+      'homelab:authentik.stack: "talos" is a stack of the talos program; name a hetzner stack (hetzner or hetzner-<env>), whose authentikUrl and authentikToken outputs this stack reads',
+    ]);
+    expect(bad((c) => (c.authentik = { token: "t" }))).toEqual(["homelab:authentik.url: is required with token"]);
+  });
+
+  test("forward auth: single mode needs the app's URL, domain mode takes none", () => {
+    expect(bad((c) => (c.forwardAuth = { mode: "single" }))).toEqual([
+      "homelab:forwardAuth.externalHost: is required in single mode (the URL of the one app it protects)",
+    ]);
+    expect(bad((c) => (c.forwardAuth = { externalHost: "https://app.example.net" }))).toEqual([
+      "homelab:forwardAuth.externalHost: is only for single mode; domain mode uses Authentik's own URL",
+    ]);
+  });
+
+  test("apps: unique slugs, absolute or valid-regex redirect URIs, openid required; plain HTTP is a warning", () => {
+    expect(
+      bad((c) => {
+        c.apps.push(
+          { name: "Again", slug: "grafana", redirectUris: ["/relative", { url: "^https://(", matching: "regex" }] },
+          { name: "No id token", slug: "forward-auth", redirectUris: ["https://x.example.net/cb"], scopes: ["email"] },
+        );
+      }),
+    ).toEqual([
+      "homelab:apps[1].slug: grafana is also apps[0]'s slug",
+      "homelab:apps[1].redirectUris[0]: /relative must be an absolute URL (or use matching: regex)",
+      "homelab:apps[1].redirectUris[1]: ^https://( is not a valid regular expression",
+      "homelab:apps[2].slug: forward-auth is forward auth's slug",
+      "homelab:apps[2].scopes: must include openid (an OIDC client without it gets no ID token)",
+    ]);
+    const http = load(authentikConfigSpec, authentik, SECRETS.authentik, (c) =>
+      c.apps[0].redirectUris.push("http://grafana.lan/cb", "http://localhost:8000/cb"),
+    );
+    expect(http.warnings).toEqual([
+      "homelab:apps[0].redirectUris[1]: http://grafana.lan/cb is plain HTTP: the authorization code would cross the network unencrypted",
+    ]);
+  });
+});
