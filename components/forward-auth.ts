@@ -24,6 +24,12 @@ export interface ForwardAuthArgs {
   accessTokenValidity?: string;
   /** The outpost Traefik calls. @default the embedded outpost (`authentik Embedded Outpost`) */
   outpostName?: string;
+  /**
+   * The id (UUID) of that outpost when Authentik created it (the embedded one always is): it is
+   * imported on the first `pulumi up`, then updated to serve this provider. Unset: the outpost is
+   * created (a separate outpost, which needs its own deployment).
+   */
+  outpostId?: string;
   /** Other proxy providers the same outpost serves (ids). */
   extraProviders?: pulumi.Input<pulumi.Input<number>[]>;
 }
@@ -35,8 +41,8 @@ export interface ForwardAuthArgs {
  * `http://authentik-server:9000/outpost.goauthentik.io/auth/traefik` (see lib/edge.ts): a provider
  * bound to any other outpost is never asked.
  *
- * Authentik creates the embedded outpost itself, so this manages an existing object: adopt it
- * once with `pulumi import` (see the README) before the first `pulumi up`.
+ * Authentik creates the embedded outpost itself, so this adopts an existing object: pass its id
+ * (`outpostId`) and the first `pulumi up` imports it, then binds the provider.
  */
 export class ForwardAuth extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:ForwardAuth";
@@ -77,7 +83,7 @@ export class ForwardAuth extends pulumi.ComponentResource {
         protocolProviders: providers,
         config: pulumi.output(args.authentikUrl).apply(outpostConfig),
       },
-      { parent: this },
+      { parent: this, ...(args.outpostId === undefined ? {} : { import: args.outpostId }) },
     );
     this.registerOutputs({});
   }

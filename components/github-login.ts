@@ -20,6 +20,11 @@ export interface GitHubLoginArgs {
   userMatchingMode?: "identifier" | "email_link" | "email_deny" | "username_link" | "username_deny";
   /** The identification stage the source is offered on. @default the default flow's `default-authentication-identification` */
   identificationStage?: string;
+  /**
+   * The stage's id (UUID) when Authentik created it (the default one): imported on the first
+   * `pulumi up`, then updated. Unset: the stage is created (and must then be bound to a flow).
+   */
+  identificationStageId?: string;
   /** What the stage accepts besides the source. @default ["email", "username"] */
   userFields?: ("email" | "username" | "upn")[];
 }
@@ -28,9 +33,9 @@ export interface GitHubLoginArgs {
  * Log in with GitHub: an OAuth source of type github, offered on the identification stage of the
  * login flow (a button under the username field).
  *
- * The stage is one Authentik creates itself (`default-authentication-identification`): adopt it
- * once with `pulumi import` (see the README), after which its source list and fields are managed
- * here.
+ * The stage is one Authentik creates itself (`default-authentication-identification`): pass its id
+ * (`identificationStageId`) and the first `pulumi up` imports it; from then on its source list and
+ * fields are managed here.
  */
 export class GitHubLogin extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:GitHubLogin";
@@ -65,7 +70,7 @@ export class GitHubLogin extends pulumi.ComponentResource {
         userFields: args.userFields ?? ["email", "username"],
         sources: [this.source.uuid],
       },
-      { parent: this },
+      { parent: this, ...(args.identificationStageId === undefined ? {} : { import: args.identificationStageId }) },
     );
     this.callbackUrl = this.source.callbackUri;
     this.registerOutputs({ callbackUrl: this.callbackUrl });

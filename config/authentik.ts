@@ -91,6 +91,21 @@ const app = z.strictObject({
   group: z.string().min(1).optional().describe("Dashboard group heading."),
 });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const uuid = z.string().regex(UUID, {
+  error: (i) =>
+    `must be a UUID like 0b4b6f5c-5a4e-4c3b-9f4e-2a1d3c4b5a6f (from Authentik's admin UI), got ${JSON.stringify(i.input)}`,
+});
+
+const adopt = z.strictObject({
+  embeddedOutpost: uuid.describe(
+    "The UUID of `authentik Embedded Outpost` (Admin → Applications → Outposts; in the page URL): Traefik calls this outpost, so forward auth is bound to it.",
+  ),
+  identificationStage: uuid.describe(
+    "The UUID of the login flow's identification stage (Admin → Flows and Stages → Stages → default-authentication-identification): GitHub is added to it.",
+  ),
+});
+
 const serviceAccount = z
   .strictObject({
     username: z
@@ -108,6 +123,9 @@ export const authentikSections = {
   domain: dnsName.describe("The public domain: forward auth's login cookie covers it."),
   github: github.describe("Log in with GitHub: the OAuth app's credentials."),
   forwardAuth: forwardAuth.describe("Forward auth for Traefik: the proxy provider bound to the embedded outpost."),
+  adopt: adopt.describe(
+    "Objects Authentik creates on its first start that this stack takes over (imported on the first pulumi up, then updated).",
+  ),
   apps: z.array(app).default([]).describe("Infra apps that log in with OIDC (Argo CD, Grafana, NetBird, ...)."),
   serviceAccount: serviceAccount.describe("The account (and API token) the services stack uses."),
 };
@@ -127,6 +145,7 @@ export interface AuthentikConfig {
   readonly domain: string;
   readonly github: Omit<Parsed["github"], "clientSecret"> & { readonly clientSecret: pulumi.Output<string> };
   readonly forwardAuth: Parsed["forwardAuth"];
+  readonly adopt: Parsed["adopt"];
   readonly apps: readonly AuthentikApp[];
   readonly serviceAccount: Parsed["serviceAccount"];
 }
@@ -146,6 +165,7 @@ export const authentikConfigSpec: ConfigSpec<Sections, AuthentikConfig> = {
       domain: parsed.domain,
       github: parsed.github,
       forwardAuth: parsed.forwardAuth,
+      adopt: parsed.adopt,
       apps: parsed.apps.map((a) => ({
         ...a,
         redirectUris: a.redirectUris.map((r) => (typeof r === "string" ? { url: r, matching: "strict" as const } : r)),

@@ -47,6 +47,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
       enrollmentFlow: flow(DEFAULT_FLOWS.sourceEnrollment),
       userMatchingMode: cfg.github.userMatchingMode,
       identificationStage: cfg.github.identificationStage,
+      identificationStageId: cfg.adopt.identificationStage,
     },
     opts,
   );
@@ -63,6 +64,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
       authorizationFlow,
       invalidationFlow,
       accessTokenValidity: cfg.forwardAuth.accessTokenValidity,
+      outpostId: cfg.adopt.embeddedOutpost,
     },
     opts,
   );

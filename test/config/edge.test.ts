@@ -24,6 +24,10 @@ function authentik(): Record<string, any> {
   return {
     domain: "example.net",
     github: { clientId: "Iv1.abc", clientSecret: "s" },
+    adopt: {
+      embeddedOutpost: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b",
+      identificationStage: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    },
     apps: [{ name: "Grafana", slug: "grafana", redirectUris: ["https://grafana.example.net/login/generic_oauth"] }],
   };
 }
@@ -187,6 +191,10 @@ describe("authentik config", () => {
       'homelab:authentik.stack: "talos" is a stack of the talos program; name a hetzner stack (hetzner or hetzner-<env>), whose authentikUrl and authentikToken outputs this stack reads',
     ]);
     expect(bad((c) => (c.authentik = { token: "t" }))).toEqual(["homelab:authentik.url: is required with token"]);
+    expect(bad((c) => delete c.adopt.embeddedOutpost)).toEqual(["homelab:adopt.embeddedOutpost: is required"]);
+    expect(bad((c) => (c.adopt.identificationStage = "default-authentication-identification"))).toEqual([
+      'homelab:adopt.identificationStage: must be a UUID like 0b4b6f5c-5a4e-4c3b-9f4e-2a1d3c4b5a6f (from Authentik\'s admin UI), got "default-authentication-identification"',
+    ]);
   });
 
   test("forward auth: single mode needs the app's URL, domain mode takes none", () => {
