@@ -10,8 +10,10 @@ import { parseAllDocuments } from "yaml";
  * schemas of the systems that read them, all kept in this repository: Talos patches against the
  * Talos 1.13 machine-config schema (every `required` dropped: a patch is partial), Kubernetes
  * objects against the kubernetes-models of their kinds (generated from the CRDs and Kubernetes'
- * OpenAPI), Helm values against the charts' own `values.schema.json` for the pinned versions
- * (schemas/upstream/, see its SOURCES.md). Exit 1 when anything fails.
+ * OpenAPI), Helm values against the charts' own `values.schema.json` for the pinned versions,
+ * Traefik's dynamic and static files, the cloud-config and the compose file against Traefik's,
+ * cloud-init's and the Compose specification's schemas (schemas/upstream/, see its SOURCES.md).
+ * Exit 1 when anything fails.
  */
 
 const UPSTREAM = join(__dirname, "..", "schemas", "upstream");
@@ -149,6 +151,53 @@ function checkValues(text: string): string[] | undefined {
   return validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim());
 }
 
+/** Documents checked against one JSON Schema (draft-07) each, by file-name suffix. */
+const DOCUMENT_SCHEMAS: readonly {
+  readonly suffix: string;
+  readonly schema: string;
+  /** YAML version the consumer reads (cloud-init: PyYAML, 1.1). */
+  readonly yaml: "1.1" | "1.2";
+  /** Closes the top level (Traefik rejects an unknown static key; its schema leaves it open). */
+  readonly closed?: boolean;
+  /** What line 1 must be. */
+  readonly header?: string;
+}[] = [
+  { suffix: ".traefik.yaml", schema: "traefik-v3-file-provider.json", yaml: "1.2" },
+  { suffix: ".traefik-static.yaml", schema: "traefik-v3.json", yaml: "1.2", closed: true },
+  { suffix: ".cloud-init.yaml", schema: "schema-cloud-config-v1.json", yaml: "1.1", header: "#cloud-config" },
+  { suffix: ".compose.yaml", schema: "compose-spec.json", yaml: "1.2" },
+];
+
+const documentValidators = new Map<string, ReturnType<Ajv["compile"]>>();
+
+/**
+ * A document's problems against its schema. The `$schema` line is dropped: cloud-init's says
+ * draft-04 but keeps definitions under `$defs` (it uses no keyword whose meaning changed since),
+ * Compose's names draft-07 by a URL Ajv does not know.
+ */
+function checkDocument(text: string, kind: (typeof DOCUMENT_SCHEMAS)[number]): string[] {
+  if (kind.header !== undefined && text.split("\n")[0]!.trim() !== kind.header) return [`line 1 must be ${kind.header}`];
+  let validate = documentValidators.get(kind.schema);
+  if (!validate) {
+    const { $schema: _ignored, ...schema } = JSON.parse(readFileSync(join(UPSTREAM, kind.schema), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    validate = ajv.compile(kind.closed ? { ...schema, additionalProperties: false } : schema);
+    documentValidators.set(kind.schema, validate);
+  }
+  const value = parseAllDocuments(text, { version: kind.yaml })[0]?.toJS() as unknown;
+  if (validate(value)) return [];
+  // A oneOf reports every branch; the deepest pointer is the one that names the mistake.
+  const messages = (validate.errors ?? []).map((e) => ({
+    depth: e.instancePath.split("/").length,
+    text: `${e.instancePath || "/"} ${e.message ?? ""}${"additionalProperty" in e.params ? ` '${String(e.params.additionalProperty)}'` : ""}`.trim(),
+  }));
+  return [...new Set(messages.sort((a, b) => b.depth - a.depth).map((m) => m.text))];
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir)
     .sort()
@@ -168,6 +217,10 @@ export async function checkPlanDir(dir: string): Promise<FileCheck[]> {
     if (path.endsWith(".talos.yaml")) errors = checkTalos(text);
     else if (path.endsWith(".k8s.yaml")) errors = await checkKubernetes(text);
     else if (path.endsWith(".values.yaml")) errors = checkValues(text);
+    else {
+      const kind = DOCUMENT_SCHEMAS.find((k) => path.endsWith(k.suffix));
+      if (kind) errors = checkDocument(text, kind);
+    }
     results.push(
       errors === undefined ? { file, status: "skip", errors: [] } : { file, status: errors.length > 0 ? "fail" : "ok", errors },
     );

@@ -95,6 +95,7 @@ export function resourcesJson(plan: StackPlan) {
       ...(r.ignoreChanges.length > 0 ? { ignoreChanges: r.ignoreChanges } : {}),
       ...(r.replaceWith.length > 0 ? { replaceWith: r.replaceWith } : {}),
       ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      ...(r.importId ? { importId: r.importId } : {}),
       inputs: mask(r.inputs),
       ...secretHashes(r.inputs),
       dependencies: [...r.dependencies].sort(),
@@ -129,16 +130,23 @@ function children(plan: StackPlan): Map<string | undefined, RecordedResource[]> 
   return map;
 }
 
-/** The resource tree as `pulumi preview` draws it: `[prefix, type, name, read]` rows. */
-function treeRows(plan: StackPlan): [string, string, string, boolean][] {
+/** What the engine does with a resource: create it, read it (a StackReference), or import it. */
+type Op = "create" | "read" | "import";
+const opOf = (r: RecordedResource): Op => (r.read ? "read" : r.importId ? "import" : "create");
+/** `pulumi preview`'s symbol and trailing word for each. */
+const OP_SYMBOL: Record<Op, string> = { create: "+", read: ">", import: "=" };
+const opSuffix = (op: Op) => (op === "create" ? "" : `  ${op}`);
+
+/** The resource tree as `pulumi preview` draws it: `[prefix, type, name, op]` rows. */
+function treeRows(plan: StackPlan): [string, string, string, Op][] {
   const tree = children(plan);
-  const rows: [string, string, string, boolean][] = [];
+  const rows: [string, string, string, Op][] = [];
   const walk = (parent: string | undefined, indent: string, root: boolean) => {
     const list = tree.get(parent) ?? [];
     list.forEach((r, i) => {
       const last = i === list.length - 1;
       const branch = root ? "" : last ? "└─ " : "├─ ";
-      rows.push([indent + branch, r.type, r.name, r.read]);
+      rows.push([indent + branch, r.type, r.name, opOf(r)]);
       walk(r.urn, root ? indent : indent + (last ? "   " : "│  "), false);
     });
   };
@@ -163,10 +171,7 @@ export function planText(plan: StackPlan): string {
     `Previewing stack ${plan.stack} (program ${plan.program}) offline, under Pulumi mocks: nothing is applied.`,
     "",
     `     ${"Type".padEnd(typeWidth)}  Name`,
-    ...rows.map(
-      ([prefix, type, name, read]) =>
-        ` ${read ? ">" : "+"}   ${(prefix + type).padEnd(typeWidth)}  ${name}${read ? "  read" : ""}`,
-    ),
+    ...rows.map(([prefix, type, name, op]) => ` ${OP_SYMBOL[op]}   ${(prefix + type).padEnd(typeWidth)}  ${name}${opSuffix(op)}`),
     "",
     "Outputs:",
     ...outputLines(plan, "    "),
@@ -181,10 +186,15 @@ export function planText(plan: StackPlan): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** `+ 28 to create`, and `> 1 to read` when the program reads other stacks. */
+/** `+ 28 to create`, and `> 1 to read` / `= 2 to import` when the program reads or imports. */
 function changeCounts(plan: StackPlan): string[] {
-  const reads = plan.resources.filter((r) => r.read).length;
-  return [`+ ${plan.resources.length - reads} to create`, ...(reads > 0 ? [`> ${reads} to read`] : [])];
+  const count = (op: Op) => plan.resources.filter((r) => opOf(r) === op).length;
+  const [reads, imports] = [count("read"), count("import")];
+  return [
+    `+ ${count("create")} to create`,
+    ...(imports > 0 ? [`= ${imports} to import`] : []),
+    ...(reads > 0 ? [`> ${reads} to read`] : []),
+  ];
 }
 
 function cell(text: string): string {
@@ -205,7 +215,7 @@ export function planMarkdown(plan: StackPlan): string {
     "<details><summary>Resources</summary>",
     "",
     "```",
-    ...treeRows(plan).map(([prefix, type, name, read]) => `${prefix}${type}  ${name}${read ? "  (read)" : ""}`),
+    ...treeRows(plan).map(([prefix, type, name, op]) => `${prefix}${type}  ${name}${op === "create" ? "" : `  (${op})`}`),
     "```",
     "",
     "</details>",

@@ -7,9 +7,16 @@ export * from "./cluster-addons";
 export * from "./cert-manager";
 export * from "./gateway";
 export * from "./argocd-install";
+export * from "./edge-server";
+export * from "./github-login";
+export * from "./forward-auth";
+export * from "./oidc-app";
+export * from "./service-account";
 // Types the Args above use, so a caller needs only this entry.
 export type { NodeTaint, TalosDocument, TalosRole } from "../lib/talos";
 export type { KubernetesObject, HelmValues } from "../lib/kubernetes";
 export type { LoadBalancerBlock } from "../lib/cilium";
 export type { ArgoCdSso, ResourceExclusion } from "../lib/argocd";
 export type { GatewayRef } from "../lib/gateway-api";
+export type { FirewallRule } from "../lib/edge";
+export type { SshConnection } from "./remote-parts";

@@ -181,6 +181,7 @@ function checkAuthentik(ctx: Ctx): void {
     ctx.report(["authentik"], "set stack (the hetzner stack's outputs) or url and token, not both");
   }
   if (given("token") && !given("url")) ctx.report(["authentik", "url"], "is required with token");
+  if (given("url") && !given("token")) ctx.report(["authentik", "token"], "is required with url (an API token of an admin)");
   const stack = ctx.valid.authentik?.stack;
   if (stack !== undefined) {
     const name = referencedStack(stack);

@@ -1,4 +1,5 @@
-// Ships the local SDKs (`sdks/*`, `file:` dependencies) inside the package's tarball.
+// Ships the local SDKs inside the package's tarball: every `bundleDependencies` entry that is a
+// `file:` dependency (`@pulumiverse/talos` from sdks/talos, `@pulumi/authentik` from sdks/authentik).
 //
 // npm bundles a dependency only from a real directory in node_modules, and a `file:` dependency is
 // a symlink there; and in the tarball the dependency must name the SDK's version, since `file:`

@@ -28,9 +28,10 @@ import type { ProgramResult, RunContext } from "./program";
 export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
   const edge =
     cfg.authentik.url === undefined ? edgeOutputs(cfg.authentik.stack ?? siblingStack(context.stack, "hetzner")) : undefined;
+  // Config guarantees url and token come together when there is no stack.
   const url = edge?.url ?? pulumi.output(cfg.authentik.url!);
-  const token = edge?.token ?? cfg.authentik.token;
-  const provider = new Provider("authentik", token === undefined ? { url } : { url, token: pulumi.secret(token) });
+  const token = edge?.token ?? cfg.authentik.token!;
+  const provider = new Provider("authentik", { url, token: pulumi.secret(token) });
   const opts = { provider };
 
   const flow = (slug: string) => getFlowOutput({ slug }, opts).id;

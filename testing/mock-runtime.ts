@@ -35,10 +35,17 @@ export interface RecordedResource {
   /** URNs whose replacement replaces this resource too. */
   readonly replaceWith: readonly string[];
   readonly deleteBeforeReplace: boolean;
+  /** The id of an existing resource to import (the `import` option); empty when created. */
+  readonly importId: string;
   readonly additionalSecretOutputs: readonly string[];
   /** Plugin version and download URL the package asked for (empty for components). */
   readonly version: string;
   readonly pluginDownloadURL: string;
+  /**
+   * Reference of the registered package (see {@link RecordedPackage}) the resource belongs to; empty for
+   * none. With one, `version` and `pluginDownloadURL` are empty: the package names the plugin.
+   */
+  readonly packageRef: string;
 }
 
 /**
@@ -52,6 +59,20 @@ export interface RecordedInvoke {
   readonly args: Record<string, unknown>;
   readonly version?: string;
   readonly pluginDownloadURL?: string;
+  /** Reference of the registered package (see {@link RecordedPackage}) the SDK passed along, if any. */
+  readonly packageRef?: string;
+}
+
+/** A package registration (RegisterPackage), as a parameterized SDK makes it. */
+export interface RecordedPackage {
+  /** The base provider plugin the engine runs, e.g. `terraform-provider`, and its version. */
+  readonly name: string;
+  readonly version: string;
+  readonly downloadUrl: string;
+  /** The package the SDK presents (e.g. `authentik`), its version and parameter bytes. */
+  readonly parameterization?: { readonly name: string; readonly version: string; readonly value: Uint8Array };
+  /** The package reference the engine answered with. */
+  readonly ref: string;
 }
 
 /** Everything one run registered. */
@@ -60,6 +81,8 @@ export interface MockRun<T> {
   readonly result: T;
   readonly resources: readonly RecordedResource[];
   readonly invokes: readonly RecordedInvoke[];
+  /** Packages registered by parameterized SDKs. */
+  readonly packages: readonly RecordedPackage[];
 }
 
 export interface MockRunOptions {
@@ -78,11 +101,13 @@ export interface MockRunOptions {
   ) => { id: string; state: Record<string, unknown> } | undefined;
 }
 
-// The mock monitor answers with callbacks; only these two calls are recorded.
+// The mock monitor answers with callbacks; only these three calls are recorded.
 type Callback = (error: Error | null, response: { getUrn(): string } | undefined) => void;
+type PackageCallback = (error: Error | null, response: { getRef(): string } | undefined) => void;
 interface Monitor {
   registerResource(request: RegisterRequest, callback: Callback): void;
   readResource(request: ReadRequest, callback: Callback): void;
+  registerPackage(request: PackageRequest, callback: PackageCallback): void;
 }
 interface Struct {
   toJavaScript(): Record<string, unknown>;
@@ -99,9 +124,11 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getReplaceWithList(): string[];
   getDeletebeforereplace(): boolean;
+  getImportid(): string;
   getAdditionalsecretoutputsList(): string[];
   getVersion(): string;
   getPlugindownloadurl(): string;
+  getPackageref(): string;
 }
 
 interface ReadRequest {
@@ -114,6 +141,14 @@ interface ReadRequest {
   getAdditionalsecretoutputsList(): string[];
   getVersion(): string;
   getPlugindownloadurl(): string;
+  getPackageref(): string;
+}
+
+interface PackageRequest {
+  getName(): string;
+  getVersion(): string;
+  getDownloadUrl(): string;
+  getParameterization(): { getName(): string; getVersion(): string; getValue_asU8(): Uint8Array } | undefined;
 }
 
 function decode(struct: Struct): Record<string, unknown> {
@@ -153,6 +188,13 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
       if (!error && response) resources.push(recordRead(request, response.getUrn()));
       callback(error, response);
     });
+  const packages: RecordedPackage[] = [];
+  const registerPackage = monitor.registerPackage.bind(monitor);
+  monitor.registerPackage = (request, callback) =>
+    registerPackage(request, (error, response) => {
+      if (!error && response) packages.push(recordPackage(request, response.getRef()));
+      callback(error, response);
+    });
   const invokes: Promise<RecordedInvoke>[] = [];
   const restore = recordInvokes(invokes);
   try {
@@ -178,7 +220,7 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
       seen = created.length;
       await Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
     }
-    return { result: result as T, resources, invokes: await Promise.all(invokes) };
+    return { result: result as T, resources, invokes: await Promise.all(invokes), packages };
   } finally {
     // Drain every outstanding RPC (late registerOutputs, invokes) so none reaches the next run's mocks.
     await pulumi.runtime.disconnect();
@@ -187,7 +229,12 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
 }
 
 const INVOKE_FUNCTIONS = ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"] as const;
-type InvokeFunction = (token: string, props: pulumi.Inputs, opts?: pulumi.InvokeOptions, packageRef?: unknown) => unknown;
+type InvokeFunction = (
+  token: string,
+  props: pulumi.Inputs,
+  opts?: pulumi.InvokeOptions,
+  packageRef?: Promise<string | undefined>,
+) => unknown;
 
 /** Wraps the runtime's invoke functions (which SDKs call at call time) to record each call. */
 function recordInvokes(into: Promise<RecordedInvoke>[]): () => void {
@@ -195,12 +242,15 @@ function recordInvokes(into: Promise<RecordedInvoke>[]): () => void {
   const originals = INVOKE_FUNCTIONS.map((name) => [name, runtime[name]] as const);
   for (const [name, original] of originals) {
     runtime[name] = (token, props, opts = {}, packageRef) => {
+      // Read now: with a package reference the runtime clears `version` and `pluginDownloadURL` in `opts`.
+      const { version, pluginDownloadURL } = opts;
       into.push(
-        pulumi.runtime.serializeProperties(`invoke:${token}`, props).then((args) => ({
+        Promise.all([pulumi.runtime.serializeProperties(`invoke:${token}`, props), packageRef]).then(([args, ref]) => ({
           token,
           args,
-          version: opts.version,
-          pluginDownloadURL: opts.pluginDownloadURL,
+          version,
+          pluginDownloadURL,
+          packageRef: ref,
         })),
       );
       return original(token, props, opts, packageRef);
@@ -226,9 +276,11 @@ function recordResource(request: RegisterRequest, urn: string): RecordedResource
     ignoreChanges: request.getIgnorechangesList(),
     replaceWith: request.getReplaceWithList(),
     deleteBeforeReplace: request.getDeletebeforereplace(),
+    importId: request.getImportid(),
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     version: request.getVersion(),
     pluginDownloadURL: request.getPlugindownloadurl(),
+    packageRef: request.getPackageref(),
   };
 }
 
@@ -247,9 +299,26 @@ function recordRead(request: ReadRequest, urn: string): RecordedResource {
     ignoreChanges: [],
     replaceWith: [],
     deleteBeforeReplace: false,
+    importId: "",
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     version: request.getVersion(),
     pluginDownloadURL: request.getPlugindownloadurl(),
+    packageRef: request.getPackageref(),
+  };
+}
+
+function recordPackage(request: PackageRequest, ref: string): RecordedPackage {
+  const parameterization = request.getParameterization();
+  return {
+    name: request.getName(),
+    version: request.getVersion(),
+    downloadUrl: request.getDownloadUrl(),
+    parameterization: parameterization && {
+      name: parameterization.getName(),
+      version: parameterization.getVersion(),
+      value: parameterization.getValue_asU8(),
+    },
+    ref,
   };
 }
 

@@ -26,7 +26,15 @@ describe("npm run check", () => {
       join("talos", "artifacts", "kubernetes-upgrade.sh"),
       join("talos", "artifacts", "talos-rollout.sh"),
     ]);
-    expect(results.filter((r) => r.status === "ok")).toHaveLength(23);
+    expect(results.filter((r) => r.status === "ok")).toHaveLength(27);
+    expect(
+      results.filter((r) => /(traefik|traefik-static|cloud-init|compose)\.yaml$/.test(r.file)).map((r) => [r.file, r.status]),
+    ).toEqual([
+      [join("hetzner", "artifacts", "authentik.traefik.yaml"), "ok"],
+      [join("hetzner", "artifacts", "edge.cloud-init.yaml"), "ok"],
+      [join("hetzner", "artifacts", "edge.compose.yaml"), "ok"],
+      [join("hetzner", "artifacts", "edge.traefik-static.yaml"), "ok"],
+    ]);
   });
 
   test("a misspelt Talos key, a Kubernetes field of the wrong type and an unknown cert-manager value fail", async () => {
@@ -49,5 +57,26 @@ describe("npm run check", () => {
     expect(failed[0]!.errors).toEqual(["/ must NOT have additional properties"]);
     expect(failed[1]!.errors[0]).toContain("disabled must be boolean");
     expect(failed[2]!.errors).toContain("doc 1: /machine must NOT have additional properties");
+  });
+
+  test("a misspelt Traefik key, an unknown static key, a cloud-config without its header and a bad compose value fail", async () => {
+    const dir = join(work, "broken-edge");
+    cpSync(join(planned, "hetzner"), dir, { recursive: true });
+    const edit = (file: string, change: (text: string) => string) => {
+      const path = join(dir, "artifacts", file);
+      writeFileSync(path, change(readFileSync(path, "utf8")));
+    };
+    edit("authentik.traefik.yaml", (t) => t.replace("trustForwardHeader:", "trustForwardHeaders:"));
+    edit("edge.traefik-static.yaml", (t) => `${t}pilot: {}\n`);
+    edit("edge.cloud-init.yaml", (t) => t.replace("#cloud-config\n", ""));
+    edit("edge.compose.yaml", (t) => t.replace("restart: unless-stopped", "restart: [always]"));
+    const failed = (await checkPlanDir(dir)).filter((r) => r.status === "fail");
+    expect(Object.fromEntries(failed.map((r) => [r.file, r.errors[0]]))).toEqual({
+      [join("artifacts", "authentik.traefik.yaml")]:
+        "/http/middlewares/authentik/forwardAuth must NOT have additional properties 'trustForwardHeaders'",
+      [join("artifacts", "edge.cloud-init.yaml")]: "line 1 must be #cloud-config",
+      [join("artifacts", "edge.compose.yaml")]: "/services/traefik/restart must be string",
+      [join("artifacts", "edge.traefik-static.yaml")]: "/ must NOT have additional properties 'pilot'",
+    });
   });
 });

@@ -188,9 +188,13 @@ describe("authentik config", () => {
   test("which Authentik: a hetzner stack, or url with token, never both", () => {
     expect(bad((c) => (c.authentik = { stack: "talos", url: "https://auth.example.net" }))).toEqual([
       "homelab:authentik: set stack (the hetzner stack's outputs) or url and token, not both",
+      "homelab:authentik.token: is required with url (an API token of an admin)",
       'homelab:authentik.stack: "talos" is a stack of the talos program; name a hetzner stack (hetzner or hetzner-<env>), whose authentikUrl and authentikToken outputs this stack reads',
     ]);
     expect(bad((c) => (c.authentik = { token: "t" }))).toEqual(["homelab:authentik.url: is required with token"]);
+    expect(bad((c) => (c.authentik = { url: "https://sso.example.org" }))).toEqual([
+      "homelab:authentik.token: is required with url (an API token of an admin)",
+    ]);
     expect(bad((c) => delete c.adopt.embeddedOutpost)).toEqual(["homelab:adopt.embeddedOutpost: is required"]);
     expect(bad((c) => (c.adopt.identificationStage = "default-authentication-identification"))).toEqual([
       'homelab:adopt.identificationStage: must be a UUID like 0b4b6f5c-5a4e-4c3b-9f4e-2a1d3c4b5a6f (from Authentik\'s admin UI), got "default-authentication-identification"',

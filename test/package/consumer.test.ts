@@ -2,12 +2,12 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, test } from "vitest";
 
 /**
- * The package as another repo gets it: `npm pack` of the library built and the Talos SDK bundled,
+ * The package as another repo gets it: `npm pack` of the library built and the local SDKs bundled,
  * the tarball installed into a project of its own (with its own copies of the peer SDKs, never a
  * link into this repo), then a small program of that project's, in CommonJS and in ESM, type-checked
  * against the installed types and run under the package's own testing entry; and the README's
@@ -24,6 +24,11 @@ const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
+
+/** The local SDKs the tarball bundles: `[package name, directory]` of each `file:` dependency. */
+const LOCAL_SDKS = Object.entries(manifest.dependencies)
+  .filter(([, spec]) => spec.startsWith("file:"))
+  .map(([name, spec]) => [name, spec.slice("file:".length)] as const);
 
 /** Exact versions of the peers, as this repo's lock file resolved them. */
 function installedVersion(name: string): string {
@@ -54,16 +59,20 @@ async function compile(project: string, outDir: string): Promise<void> {
  */
 async function packingCopy(): Promise<string> {
   const dir = join(work, "source");
+  const sdkBin = (sdk: string) => join(CACHE, "sdks", basename(sdk));
   await Promise.all([
     compile("tsconfig.build.json", join(CACHE, "dist")),
-    compile(join("sdks", "talos"), join(CACHE, "sdk-bin")),
+    ...LOCAL_SDKS.map(([, sdk]) => compile(sdk, sdkBin(sdk))),
   ]);
   for (const entry of ["package.json", "README.md", "scripts"]) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   cpSync(join(CACHE, "dist"), join(dir, "dist"), { recursive: true });
-  cpSync(join(ROOT, "sdks", "talos", "package.json"), join(dir, "sdks", "talos", "package.json"));
-  cpSync(join(CACHE, "sdk-bin"), join(dir, "sdks", "talos", "bin"), { recursive: true });
-  mkdirSync(join(dir, "node_modules", "@pulumiverse"), { recursive: true });
-  symlinkSync(join("..", "..", "sdks", "talos"), join(dir, "node_modules", "@pulumiverse", "talos"));
+  for (const [name, sdk] of LOCAL_SDKS) {
+    cpSync(join(ROOT, sdk, "package.json"), join(dir, sdk, "package.json"));
+    cpSync(sdkBin(sdk), join(dir, sdk, "bin"), { recursive: true });
+    const link = join(dir, "node_modules", name);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(relative(dirname(link), join(dir, sdk)), link);
+  }
   await run(process.execPath, [join(dir, "scripts", "bundle-sdks.mjs")], { cwd: dir });
   return dir;
 }
@@ -76,7 +85,7 @@ async function consumerProject(): Promise<string> {
   const peers = Object.fromEntries(
     [
       ...Object.keys(manifest.peerDependencies),
-      ...Object.keys(manifest.dependencies).filter((d) => !d.startsWith("@pulumiverse/")),
+      ...Object.keys(manifest.dependencies).filter((d) => !manifest.dependencies[d]!.startsWith("file:")),
     ].map((name) => [name, installedVersion(name)]),
   );
   const key = createHash("sha256").update(JSON.stringify(peers)).digest("hex").slice(0, 12);
@@ -93,7 +102,7 @@ const PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as k8s from "@pulumi/kubernetes";
-import { ArgoCDInstall, ProxmoxCluster, TalosBootstrap, type TalosRole } from "homelab";
+import { ArgoCDInstall, EdgeServer, OidcApp, ProxmoxCluster, TalosBootstrap, type TalosRole } from "homelab";
 import { register } from "homelab/testing";
 
 const role: TalosRole = "controlplane";
@@ -122,6 +131,16 @@ export async function main(): Promise<string[]> {
       repo: { url: "https://github.com/me/apps.git" },
       applicationSets: "single",
     }, { provider });
+    // The bundled @pulumi/authentik (a parameterized package) and the hcloud and command peers.
+    new OidcApp("grafana", {
+      displayName: "Grafana", slug: "grafana", redirectUris: [{ url: "https://grafana.example.net/login/generic_oauth" }],
+      propertyMappings: [], authorizationFlow: "consent", invalidationFlow: "logout", authentikUrl: "https://auth.example.net",
+    });
+    new EdgeServer("edge", {
+      serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", userData: "#cloud-config\\n", adminUser: "ops",
+      sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIConsumerKey me@laptop"], firewallRules: [],
+      files: { "compose.yaml": "services: {}\\n" }, secretFiles: {}, secretFilePaths: [],
+    });
     const endpoint: pulumi.Output<string> = cluster.endpoint;
     return endpoint;
   });
@@ -147,13 +166,17 @@ function readmeExamples(): string {
   return `
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ArgoCDInstall, CertManager, CiliumInstall, ClusterAddons, Gateway, GatewayApiCrds, ProxmoxCluster, TalosBootstrap } from "homelab";
+import { ArgoCDInstall, CertManager, CiliumInstall, ClusterAddons, Gateway, GatewayApiCrds, OidcApp, ProxmoxCluster, TalosBootstrap } from "homelab";
 import { register } from "homelab/testing";
 
 declare const proxmoxProvider: pulumi.ProviderResource;
 declare const talosProvider: pulumi.ProviderResource;
 declare const provider: k8s.Provider;
 declare const token: pulumi.Output<string>;
+declare const authentikProvider: pulumi.ProviderResource;
+declare const scopeIds: pulumi.Output<string[]>;
+declare const consentFlow: { id: pulumi.Output<string> };
+declare const logoutFlow: { id: pulumi.Output<string> };
 declare function expect(value: unknown): { toHaveLength(length: number): void };
 
 export async function readme(): Promise<void> {
@@ -184,11 +207,9 @@ describe("the package in another project", () => {
     const packed = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", work, "--json"], { cwd: source });
     const tarball = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
     const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    expect(files.filter((f) => !f.startsWith("dist/") && !f.startsWith("node_modules/@pulumiverse/talos/"))).toEqual([
-      "README.md",
-      "package.json",
-    ]);
-    expect(files).toContain("node_modules/@pulumiverse/talos/bin/index.js");
+    const bundled = (f: string) => LOCAL_SDKS.some(([name]) => f.startsWith(`node_modules/${name}/`));
+    expect(files.filter((f) => !f.startsWith("dist/") && !bundled(f))).toEqual(["README.md", "package.json"]);
+    for (const [name] of LOCAL_SDKS) expect(files).toContain(`node_modules/${name}/bin/index.js`);
     expect(files.some((f) => f.endsWith(".map") || f.startsWith("dist/cli/") || f.startsWith("dist/stacks/"))).toBe(false);
 
     // npm pack writes the same bytes for the same files: an unchanged package is not installed again.
@@ -221,6 +242,8 @@ describe("the package in another project", () => {
       }),
     );
     const expected = [
+      "homelab:authentik:OidcApp::grafana",
+      "homelab:edge:EdgeServer::edge",
       "homelab:kubernetes:ArgoCDInstall::argocd",
       "homelab:proxmox:ProxmoxCluster::lab",
       "homelab:talos:TalosBootstrap::lab",

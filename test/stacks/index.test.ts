@@ -22,7 +22,7 @@ describe("programFor", () => {
   test.each(["edge", "Talos", "talos_dev", "talos-", "-talos", "dev"])("%s selects no program", (stack) => {
     expect(() => programFor(stack)).toThrow(new UnknownStackError(stack));
     expect(() => programFor(stack)).toThrow(
-      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos, platform`,
+      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos, platform, hetzner, authentik`,
     );
   });
 
@@ -30,6 +30,8 @@ describe("programFor", () => {
     expect(Object.entries(programs).map(([key, p]) => [key, p.name])).toEqual([
       ["talos", "talos"],
       ["platform", "platform"],
+      ["hetzner", "hetzner"],
+      ["authentik", "authentik"],
     ]);
   });
 });
@@ -39,7 +41,7 @@ describe("main (the Pulumi entry point)", () => {
 
   test("an unknown stack ends the run cleanly, naming the programs", () => {
     expect(() => main("edge")).toThrow(pulumi.RunError);
-    expect(() => main("edge")).toThrow("programs: talos, platform");
+    expect(() => main("edge")).toThrow("programs: talos, platform, hetzner, authentik");
   });
 
   test("bad config ends the run cleanly, listing every problem", () => {
