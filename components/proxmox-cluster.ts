@@ -1,4 +1,6 @@
-import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+// The files used, not the package index (which loads every Proxmox resource).
+import { File as DownloadFile } from "@muhlba91/pulumi-proxmoxve/download/file";
+import { VmLegacy } from "@muhlba91/pulumi-proxmoxve/vmLegacy";
 import * as talos from "@pulumiverse/talos";
 import * as pulumi from "@pulumi/pulumi";
 import { diskImageFileName, diskImageUrl, installerImage, schematicDocument, type TalosRole } from "../lib/talos";
@@ -187,7 +189,7 @@ export class ProxmoxCluster<Node extends string = string, Image extends string =
   /** Image variant some node boots → installer image (`<factory>/nocloud-installer/<schematic>:<version>`). */
   readonly installerImages: Readonly<Record<Image, pulumi.Output<string>>>;
   /** Node name → its VM, for ordering what runs on the node after it. */
-  readonly vms: Readonly<Record<Node, proxmoxve.VmLegacy>>;
+  readonly vms: Readonly<Record<Node, VmLegacy>>;
 
   constructor(name: string, args: ProxmoxClusterArgs<Node, Image>, opts?: pulumi.ComponentResourceOptions) {
     validate(name, args);
@@ -203,12 +205,12 @@ export class ProxmoxCluster<Node extends string = string, Image extends string =
     }
     const images = downloadImages(this, name, args, factoryUrl, schematicIds);
 
-    const vms: Record<string, proxmoxve.VmLegacy> = {};
+    const vms: Record<string, VmLegacy> = {};
     for (const node of args.nodes) {
       vms[node.name] = nodeVm(this, name, args, node, images.get(imageKey(args, node))!);
     }
     // Every node's name and image key is among the keys (validated above).
-    this.vms = vms as Record<Node, proxmoxve.VmLegacy>;
+    this.vms = vms as Record<Node, VmLegacy>;
 
     this.installerImages = Object.fromEntries(
       Object.entries(schematicIds).map(([variant, id]) => [
@@ -245,8 +247,8 @@ function downloadImages(
   args: ProxmoxClusterArgs,
   factoryUrl: string,
   schematicIds: Record<string, pulumi.Output<string>>,
-): Map<string, proxmoxve.download.File> {
-  const files = new Map<string, proxmoxve.download.File>();
+): Map<string, DownloadFile> {
+  const files = new Map<string, DownloadFile>();
   const wanted = [...new Set(args.nodes.map((n) => imageKey(args, n)))].sort();
   const sharedHost = args.imageNode ?? args.nodes[0]!.host;
   for (const key of wanted) {
@@ -254,7 +256,7 @@ function downloadImages(
     const id = schematicIds[variant]!;
     files.set(
       key,
-      new proxmoxve.download.File(
+      new DownloadFile(
         args.sharedImageDatastore ? `${name}-${variant}-image` : `${name}-${variant}-image-${host}`,
         {
           nodeName: host,
@@ -280,12 +282,12 @@ function nodeVm(
   name: string,
   args: ProxmoxClusterArgs,
   node: ProxmoxNodeArgs,
-  image: proxmoxve.download.File,
-): proxmoxve.VmLegacy {
+  image: DownloadFile,
+): VmLegacy {
   const { network } = args;
   const discard = node.disk.discard ?? true;
   const agent = node.agent ?? true;
-  return new proxmoxve.VmLegacy(
+  return new VmLegacy(
     `${name}-${node.name}`,
     {
       name: node.name,

@@ -1,5 +1,5 @@
 import * as talos from "@pulumiverse/talos";
-import * as command from "@pulumi/command";
+import { Command as LocalCommand } from "@pulumi/command/local/command";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterEndpoint, nodePatches, type NodeTaint, type TalosDocument, type TalosRole } from "../lib/talos";
 import {
@@ -232,7 +232,7 @@ export class TalosBootstrap extends pulumi.ComponentResource {
     );
 
     const rollouts = rollOut(this, name, args, { controlPlanes, workers }, applies, this.talosconfig);
-    new command.local.Command(
+    new LocalCommand(
       `${name}-kubernetes`,
       {
         create: `echo "Kubernetes \${KUBERNETES_VERSION:-(Talos's default)}"`,
@@ -289,7 +289,7 @@ function rollOut(
   { controlPlanes, workers }: { controlPlanes: readonly TalosNodeArgs[]; workers: readonly TalosNodeArgs[] },
   applies: Record<string, talos.machine.ConfigurationApply>,
   talosconfig: pulumi.Output<string>,
-): command.local.Command[] {
+): LocalCommand[] {
   const controlPlaneIps = controlPlanes.map((n) => n.ip).join(",");
   const workerIps = workers.map((n) => n.ip).join(",");
   const batchSize = args.rollout?.maxUnavailableWorkers ?? 1;
@@ -297,12 +297,12 @@ function rollOut(
     ...controlPlanes.map((n) => [n]),
     ...Array.from({ length: Math.ceil(workers.length / batchSize) }, (_, i) => workers.slice(i * batchSize, (i + 1) * batchSize)),
   ];
-  const all: command.local.Command[] = [];
-  let previous: command.local.Command[] = [];
+  const all: LocalCommand[] = [];
+  let previous: LocalCommand[] = [];
   for (const batch of batches) {
     const current = batch.map((node) => {
       const apply = applies[node.name]!;
-      const rollout = new command.local.Command(
+      const rollout = new LocalCommand(
         `${name}-${node.name}-rollout`,
         {
           create: ROLLOUT_CREATE,

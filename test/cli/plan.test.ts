@@ -202,6 +202,11 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
     expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 28 to create, > 1 to read.**");
     expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
+    expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 14 to create.**");
+    expect(run.stdout).toContain(
+      "### Offline plan: `authentik` (program `authentik`)\n\n**+ 21 to create, = 2 to import, > 1 to read.**",
+    );
+    expect(run.stdout).toContain("authentik:index/outpost:Outpost  forward-auth-outpost  (import)");
     expect(run.stdout.indexOf("`platform`")).toBeLessThan(run.stdout.indexOf("`talos`"));
   });
 });
@@ -292,7 +297,7 @@ describe("npm run plan -- platform", () => {
 describe("npm run plan -- --diff", () => {
   test("one config value changed: exactly one changed input; a new ciphertext shows as a changed secret, never printed", async () => {
     const base = join(work, "diff-base");
-    expect((await plan("--all", "--out", base)).code).toBe(0);
+    expect((await plan("talos", "platform", "--out", base)).code).toBe(0);
     const config = exampleWith((c) => {
       c["homelab:cilium"].version = "1.20.0";
       c["homelab:certManager"].cloudflareApiToken = { secure: "rotated-ciphertext" };

@@ -1,8 +1,19 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, test } from "vitest";
 
@@ -38,37 +49,49 @@ function installedVersion(name: string): string {
 const CACHE = join(ROOT, "node_modules", ".cache", "homelab-consumer");
 const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
+/** Every file under `paths` (files or directories), sorted. */
+function filesOf(paths: readonly string[]): string[] {
+  return paths
+    .flatMap((p) => (statSync(join(ROOT, p)).isDirectory() ? readdirSync(join(ROOT, p)).map((e) => join(p, e)) : [p]))
+    .flatMap((p) => (statSync(join(ROOT, p)).isDirectory() ? filesOf([p]) : [p]))
+    .sort();
+}
+
 /**
- * Compiles a tsconfig into a cache directory, incrementally: after the first run only what changed
- * is checked again, which keeps this test affordable in the test command.
+ * Builds the library (tsconfig.build.json) into a cache directory, unless the cache was built from
+ * exactly these sources, tsconfigs and TypeScript version (a content hash): an unchanged library
+ * is not compiled again, which keeps this test affordable in the test command.
  */
-async function compile(project: string, outDir: string): Promise<void> {
-  await run(
-    process.execPath,
-    [tsc, "-p", project, "--outDir", outDir, "--incremental", "--tsBuildInfoFile", `${outDir}.tsbuildinfo`],
-    {
-      cwd: ROOT,
-    },
-  );
+async function buildLibrary(outDir: string): Promise<void> {
+  const hash = createHash("sha256").update(installedVersion("typescript"));
+  for (const file of filesOf(["tsconfig.json", "tsconfig.build.json", "components", "lib", "config", "testing"])) {
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(ROOT, file)))
+      .update("\0");
+  }
+  const digest = hash.digest("hex");
+  const marker = `${outDir}.sha256`;
+  if (existsSync(outDir) && existsSync(marker) && readFileSync(marker, "utf8") === digest) return;
+  rmSync(outDir, { recursive: true, force: true });
+  await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: ROOT });
+  writeFileSync(marker, digest);
 }
 
 /**
  * A copy of the package to pack from, as `npm pack`'s prepack leaves it: the library built
- * (`npm run build`, here incrementally into a cache) and the SDKs bundled (scripts/bundle-sdks.mjs,
- * run as prepack runs it). Packing a copy never touches this checkout.
+ * (`npm run build`, here into a cache) and the SDKs bundled (scripts/bundle-sdks.mjs, run as
+ * prepack runs it). The SDKs are the ones every other test runs against: built into their `bin/`
+ * by `npm ci` (prepare) and `npm run build:sdks`. Packing a copy never touches this checkout.
  */
 async function packingCopy(): Promise<string> {
   const dir = join(work, "source");
-  const sdkBin = (sdk: string) => join(CACHE, "sdks", basename(sdk));
-  await Promise.all([
-    compile("tsconfig.build.json", join(CACHE, "dist")),
-    ...LOCAL_SDKS.map(([, sdk]) => compile(sdk, sdkBin(sdk))),
-  ]);
+  await buildLibrary(join(CACHE, "dist"));
   for (const entry of ["package.json", "README.md", "scripts"]) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   cpSync(join(CACHE, "dist"), join(dir, "dist"), { recursive: true });
   for (const [name, sdk] of LOCAL_SDKS) {
     cpSync(join(ROOT, sdk, "package.json"), join(dir, sdk, "package.json"));
-    cpSync(sdkBin(sdk), join(dir, sdk, "bin"), { recursive: true });
+    cpSync(join(ROOT, sdk, "bin"), join(dir, sdk, "bin"), { recursive: true });
     const link = join(dir, "node_modules", name);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(relative(dirname(link), join(dir, sdk)), link);
@@ -100,8 +123,9 @@ async function consumerProject(): Promise<string> {
 
 const PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
-import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import * as k8s from "@pulumi/kubernetes";
+// The providers' own files, not the package indexes (which load every resource): \`.js\` for ESM.
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve/provider.js";
+import * as k8s from "@pulumi/kubernetes/provider.js";
 import { ArgoCDInstall, EdgeServer, OidcApp, ProxmoxCluster, TalosBootstrap, type TalosRole } from "homelab";
 import { register } from "homelab/testing";
 
@@ -165,7 +189,7 @@ function readmeExamples(): string {
     .join("\n");
   return `
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes/provider";
 import { ArgoCDInstall, CertManager, CiliumInstall, ClusterAddons, Gateway, GatewayApiCrds, OidcApp, ProxmoxCluster, TalosBootstrap } from "homelab";
 import { register } from "homelab/testing";
 
