@@ -15,7 +15,7 @@ import {
   OUTPOST_PATH_PREFIX,
 } from "../../lib/edge";
 import { runStack } from "../../stacks";
-import { mockResource, register, reveal, valueOf, type Registered } from "../helpers/pulumi";
+import { mockResource, register, reveal, STACK_OUTPUTS, valueOf, type Registered } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
 /** One canary per secret of the example. */
@@ -231,28 +231,20 @@ describe("the hetzner stack on the example config", () => {
     const outputs = Object.fromEntries(
       await Promise.all(Object.entries(r.result.outputs).map(async ([k, v]) => [k, await valueOf(v)] as const)),
     );
+    // What the offline plan answers a StackReference to this stack with is what the program gives
+    // (the example's values), but for the token, which it never knows.
+    const { authentikToken, ...answered } = STACK_OUTPUTS.hetzner!.outputs("hetzner");
     expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]))).toEqual({
-      ipv4: "203.0.113.10",
-      ipv6: "2001:db8::1",
-      sshHost: "203.0.113.10",
-      sshUser: "ops",
-      sshPort: 22,
-      domain: "example.net",
-      authentikUrl: "https://auth.example.net",
+      ...answered,
       authentikToken: CANARIES.bootstrapToken,
-      traefik: {
-        dynamicDir: "/opt/edge/traefik/dynamic",
-        certResolver: "letsencrypt",
-        entryPoint: "websecure",
-        forwardAuthMiddleware: "authentik@file",
-        forwardAuthAddress: forwardAuthAddress(),
-      },
     });
+    expect(authentikToken).toBe("<placeholder: Authentik API token of stack hetzner>");
+    expect((answered.traefik as { forwardAuthAddress: string }).forwardAuthAddress).toBe(forwardAuthAddress());
     expect(
       Object.entries(outputs)
         .filter(([, v]) => v.secret)
         .map(([k]) => k),
-    ).toEqual(["authentikToken"]);
+    ).toEqual([...STACK_OUTPUTS.hetzner!.secret]);
   });
 
   test("no secret appears in the plan's text, resources, artifacts or outputs", async () => {

@@ -105,33 +105,7 @@ export interface ApplicationArgs {
 }
 
 /** The state of a {@link Application}, for {@link Application.get}. */
-export interface ApplicationState {
+export interface ApplicationState extends Partial<ApplicationArgs> {
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   applicationId?: pulumi.Input<string | undefined>;
-  /** `backchannel_providers`. */
-  backchannelProviders?: pulumi.Input<pulumi.Input<number>[] | undefined>;
-  /** `group`. */
-  group?: pulumi.Input<string | undefined>;
-  /** `meta_description`. */
-  metaDescription?: pulumi.Input<string | undefined>;
-  /** `meta_hide`; defaults to `false`. */
-  metaHide?: pulumi.Input<boolean | undefined>;
-  /** `meta_icon`. */
-  metaIcon?: pulumi.Input<string | undefined>;
-  /** `meta_launch_url`. */
-  metaLaunchUrl?: pulumi.Input<string | undefined>;
-  /** `meta_publisher`. */
-  metaPublisher?: pulumi.Input<string | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
-  /** `open_in_new_tab`; defaults to `false`. */
-  openInNewTab?: pulumi.Input<boolean | undefined>;
-  /** `policy_engine_mode`; one of `all`, `any`; defaults to `any`. */
-  policyEngineMode?: pulumi.Input<string | undefined>;
-  /** `protocol_provider`. */
-  protocolProvider?: pulumi.Input<number | undefined>;
-  /** `slug` (required). */
-  slug?: pulumi.Input<string | undefined>;
-  /** `uuid`; computed by authentik when not set. */
-  uuid?: pulumi.Input<string | undefined>;
 }

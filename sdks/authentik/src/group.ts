@@ -57,19 +57,7 @@ export interface GroupArgs {
 }
 
 /** The state of a {@link Group}, for {@link Group.get}. */
-export interface GroupState {
-  /** `attributes`; defaults to `{}`; a JSON-encoded string. */
-  attributes?: pulumi.Input<string | undefined>;
+export interface GroupState extends Partial<GroupArgs> {
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   groupId?: pulumi.Input<string | undefined>;
-  /** `is_superuser`; defaults to `false`. */
-  isSuperuser?: pulumi.Input<boolean | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
-  /** `parents`. */
-  parents?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `roles`. */
-  roles?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `users`; computed by authentik when not set. */
-  users?: pulumi.Input<pulumi.Input<number>[] | undefined>;
 }

@@ -54,17 +54,7 @@ export interface OutpostArgs {
 }
 
 /** The state of a {@link Outpost}, for {@link Outpost.get}. */
-export interface OutpostState {
-  /** `config`; a JSON-encoded string; computed by authentik when not set. */
-  config?: pulumi.Input<string | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
+export interface OutpostState extends Partial<OutpostArgs> {
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   outpostId?: pulumi.Input<string | undefined>;
-  /** `protocol_providers` (required). */
-  protocolProviders?: pulumi.Input<pulumi.Input<number>[] | undefined>;
-  /** `service_connection`. */
-  serviceConnection?: pulumi.Input<string | undefined>;
-  /** `type`; one of `proxy`, `ldap`, `radius`, `rac`; defaults to `proxy`. */
-  type?: pulumi.Input<string | undefined>;
 }

@@ -59,15 +59,7 @@ export interface PropertyMappingProviderScopeArgs {
 }
 
 /** The state of a {@link PropertyMappingProviderScope}, for {@link PropertyMappingProviderScope.get}. */
-export interface PropertyMappingProviderScopeState {
-  /** `description`. */
-  description?: pulumi.Input<string | undefined>;
-  /** `expression` (required). */
-  expression?: pulumi.Input<string | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
+export interface PropertyMappingProviderScopeState extends Partial<PropertyMappingProviderScopeArgs> {
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   propertyMappingProviderScopeId?: pulumi.Input<string | undefined>;
-  /** `scope_name` (required). */
-  scopeName?: pulumi.Input<string | undefined>;
 }

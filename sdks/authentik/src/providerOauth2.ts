@@ -161,55 +161,7 @@ export interface ProviderOauth2Args {
 }
 
 /** The state of a {@link ProviderOauth2}, for {@link ProviderOauth2.get}. */
-export interface ProviderOauth2State {
-  /** `access_code_validity`; defaults to `minutes=1`; format `hours=1;minutes=2;seconds=3`. */
-  accessCodeValidity?: pulumi.Input<string | undefined>;
-  /** `access_token_validity`; defaults to `minutes=10`; format `hours=1;minutes=2;seconds=3`. */
-  accessTokenValidity?: pulumi.Input<string | undefined>;
-  /** `allowed_redirect_uris`. */
-  allowedRedirectUris?: pulumi.Input<pulumi.Input<Record<string, pulumi.Input<string>>>[] | undefined>;
-  /** `authentication_flow`. */
-  authenticationFlow?: pulumi.Input<string | undefined>;
-  /** `authorization_flow` (required). */
-  authorizationFlow?: pulumi.Input<string | undefined>;
-  /** `client_id` (required). */
-  clientId?: pulumi.Input<string | undefined>;
-  /** `client_secret`; computed by authentik when not set; secret. */
-  clientSecret?: pulumi.Input<string | undefined>;
-  /** `client_type`; one of `confidential`, `public`; defaults to `confidential`. */
-  clientType?: pulumi.Input<string | undefined>;
-  /** `encryption_key`. */
-  encryptionKey?: pulumi.Input<string | undefined>;
-  /** `grant_types`; computed by authentik when not set. */
-  grantTypes?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `include_claims_in_id_token`; defaults to `true`. */
-  includeClaimsInIdToken?: pulumi.Input<boolean | undefined>;
-  /** `invalidation_flow` (required). */
-  invalidationFlow?: pulumi.Input<string | undefined>;
-  /** `issuer_mode`; one of `global`, `per_provider`; defaults to `per_provider`. */
-  issuerMode?: pulumi.Input<string | undefined>;
-  /** `jwks_sources`; deprecated. */
-  jwksSources?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `jwt_federation_providers`. */
-  jwtFederationProviders?: pulumi.Input<pulumi.Input<number>[] | undefined>;
-  /** `jwt_federation_sources`. */
-  jwtFederationSources?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `logout_method`; one of `backchannel`, `frontchannel`; defaults to `backchannel`. */
-  logoutMethod?: pulumi.Input<string | undefined>;
-  /** `logout_uri`. */
-  logoutUri?: pulumi.Input<string | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
-  /** `property_mappings`. */
-  propertyMappings?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+export interface ProviderOauth2State extends Partial<ProviderOauth2Args> {
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   providerOauth2Id?: pulumi.Input<string | undefined>;
-  /** `refresh_token_threshold`; defaults to `seconds=0`; format `hours=1;minutes=2;seconds=3`. */
-  refreshTokenThreshold?: pulumi.Input<string | undefined>;
-  /** `refresh_token_validity`; defaults to `days=30`; format `hours=1;minutes=2;seconds=3`. */
-  refreshTokenValidity?: pulumi.Input<string | undefined>;
-  /** `signing_key`. */
-  signingKey?: pulumi.Input<string | undefined>;
-  /** `sub_mode`; one of `hashed_user_id`, `user_id`, `user_uuid`, `user_username`, `user_email`, `user_upn`; defaults to `hashed_user_id`. */
-  subMode?: pulumi.Input<string | undefined>;
 }

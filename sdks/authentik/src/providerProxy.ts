@@ -142,49 +142,9 @@ export interface ProviderProxyArgs {
 }
 
 /** The state of a {@link ProviderProxy}, for {@link ProviderProxy.get}. */
-export interface ProviderProxyState {
-  /** `access_token_validity`; defaults to `minutes=10`; format `hours=1;minutes=2;seconds=3`. */
-  accessTokenValidity?: pulumi.Input<string | undefined>;
-  /** `authentication_flow`. */
-  authenticationFlow?: pulumi.Input<string | undefined>;
-  /** `authorization_flow` (required). */
-  authorizationFlow?: pulumi.Input<string | undefined>;
-  /** `basic_auth_enabled`; defaults to `false`. */
-  basicAuthEnabled?: pulumi.Input<boolean | undefined>;
-  /** `basic_auth_password_attribute`. */
-  basicAuthPasswordAttribute?: pulumi.Input<string | undefined>;
-  /** `basic_auth_username_attribute`. */
-  basicAuthUsernameAttribute?: pulumi.Input<string | undefined>;
+export interface ProviderProxyState extends Partial<ProviderProxyArgs> {
   /** `client_id`; computed by authentik. */
   clientId?: pulumi.Input<string | undefined>;
-  /** `cookie_domain`. */
-  cookieDomain?: pulumi.Input<string | undefined>;
-  /** `external_host` (required). */
-  externalHost?: pulumi.Input<string | undefined>;
-  /** `intercept_header_auth`; defaults to `true`. */
-  interceptHeaderAuth?: pulumi.Input<boolean | undefined>;
-  /** `internal_host`. */
-  internalHost?: pulumi.Input<string | undefined>;
-  /** `internal_host_ssl_validation`; defaults to `true`. */
-  internalHostSslValidation?: pulumi.Input<boolean | undefined>;
-  /** `invalidation_flow` (required). */
-  invalidationFlow?: pulumi.Input<string | undefined>;
-  /** `jwks_sources`; deprecated. */
-  jwksSources?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `jwt_federation_providers`. */
-  jwtFederationProviders?: pulumi.Input<pulumi.Input<number>[] | undefined>;
-  /** `jwt_federation_sources`. */
-  jwtFederationSources?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `mode`; one of `proxy`, `forward_single`, `forward_domain`; defaults to `proxy`. */
-  mode?: pulumi.Input<string | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
-  /** `property_mappings`. */
-  propertyMappings?: pulumi.Input<pulumi.Input<string>[] | undefined>;
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   providerProxyId?: pulumi.Input<string | undefined>;
-  /** `refresh_token_validity`; defaults to `days=30`; format `hours=1;minutes=2;seconds=3`. */
-  refreshTokenValidity?: pulumi.Input<string | undefined>;
-  /** `skip_path_regex`. */
-  skipPathRegex?: pulumi.Input<string | undefined>;
 }

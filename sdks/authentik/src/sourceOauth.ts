@@ -173,61 +173,9 @@ export interface SourceOauthArgs {
 }
 
 /** The state of a {@link SourceOauth}, for {@link SourceOauth.get}. */
-export interface SourceOauthState {
-  /** `access_token_url`. */
-  accessTokenUrl?: pulumi.Input<string | undefined>;
-  /** `additional_scopes`. */
-  additionalScopes?: pulumi.Input<string | undefined>;
-  /** `authentication_flow`. */
-  authenticationFlow?: pulumi.Input<string | undefined>;
-  /** `authorization_code_auth_method`; one of `basic_auth`, `post_body`; defaults to `basic_auth`. */
-  authorizationCodeAuthMethod?: pulumi.Input<string | undefined>;
-  /** `authorization_url`. */
-  authorizationUrl?: pulumi.Input<string | undefined>;
+export interface SourceOauthState extends Partial<SourceOauthArgs> {
   /** `callback_uri`; computed by authentik. */
   callbackUri?: pulumi.Input<string | undefined>;
-  /** `consumer_key` (required). */
-  consumerKey?: pulumi.Input<string | undefined>;
-  /** `consumer_secret` (required); secret. */
-  consumerSecret?: pulumi.Input<string | undefined>;
-  /** `enabled`; defaults to `true`. */
-  enabled?: pulumi.Input<boolean | undefined>;
-  /** `enrollment_flow`. */
-  enrollmentFlow?: pulumi.Input<string | undefined>;
-  /** `group_matching_mode`; one of `identifier`, `name_link`, `name_deny`; defaults to `identifier`. */
-  groupMatchingMode?: pulumi.Input<string | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
-  /** `oidc_jwks`; a JSON-encoded string; computed by authentik when not set. */
-  oidcJwks?: pulumi.Input<string | undefined>;
-  /** `oidc_jwks_url`. */
-  oidcJwksUrl?: pulumi.Input<string | undefined>;
-  /** `oidc_well_known_url`. */
-  oidcWellKnownUrl?: pulumi.Input<string | undefined>;
-  /** `pkce`; one of `none`, `plain`, `S256`; defaults to `none`. */
-  pkce?: pulumi.Input<string | undefined>;
-  /** `policy_engine_mode`; one of `all`, `any`; defaults to `any`. */
-  policyEngineMode?: pulumi.Input<string | undefined>;
-  /** `profile_url`. */
-  profileUrl?: pulumi.Input<string | undefined>;
-  /** `promoted`; defaults to `false`. */
-  promoted?: pulumi.Input<boolean | undefined>;
-  /** `property_mappings`. */
-  propertyMappings?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `property_mappings_group`. */
-  propertyMappingsGroups?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `provider_type` (required); one of `apple`, `openidconnect`, `entraid`, `azuread`, `discord`, `facebook`, `github`, `gitlab`, `google`, `mailcow`, `okta`, `patreon`, `reddit`, `slack`, `twitch`, `twitter`, `wechat`. */
-  providerType?: pulumi.Input<string | undefined>;
-  /** `request_token_url`. */
-  requestTokenUrl?: pulumi.Input<string | undefined>;
-  /** `slug` (required). */
-  slug?: pulumi.Input<string | undefined>;
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   sourceOauthId?: pulumi.Input<string | undefined>;
-  /** `user_matching_mode`; one of `identifier`, `email_link`, `email_deny`, `username_link`, `username_deny`; defaults to `identifier`. */
-  userMatchingMode?: pulumi.Input<string | undefined>;
-  /** `user_path_template`; defaults to `goauthentik.io/sources/%(slug)s`. */
-  userPathTemplate?: pulumi.Input<string | undefined>;
-  /** `uuid`; computed by authentik when not set. */
-  uuid?: pulumi.Input<string | undefined>;
 }

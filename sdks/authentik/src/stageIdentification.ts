@@ -113,35 +113,7 @@ export interface StageIdentificationArgs {
 }
 
 /** The state of a {@link StageIdentification}, for {@link StageIdentification.get}. */
-export interface StageIdentificationState {
-  /** `captcha_stage`. */
-  captchaStage?: pulumi.Input<string | undefined>;
-  /** `case_insensitive_matching`. */
-  caseInsensitiveMatching?: pulumi.Input<boolean | undefined>;
-  /** `enable_remember_me`; defaults to `false`. */
-  enableRememberMe?: pulumi.Input<boolean | undefined>;
-  /** `enrollment_flow`. */
-  enrollmentFlow?: pulumi.Input<string | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix. */
-  name?: pulumi.Input<string | undefined>;
-  /** `password_stage`. */
-  passwordStage?: pulumi.Input<string | undefined>;
-  /** `passwordless_flow`. */
-  passwordlessFlow?: pulumi.Input<string | undefined>;
-  /** `pretend_user_exists`; defaults to `true`. */
-  pretendUserExists?: pulumi.Input<boolean | undefined>;
-  /** `recovery_flow`. */
-  recoveryFlow?: pulumi.Input<string | undefined>;
-  /** `show_matched_user`; defaults to `true`. */
-  showMatchedUser?: pulumi.Input<boolean | undefined>;
-  /** `show_source_labels`; defaults to `false`. */
-  showSourceLabels?: pulumi.Input<boolean | undefined>;
-  /** `sources`. */
-  sources?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+export interface StageIdentificationState extends Partial<StageIdentificationArgs> {
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   stageIdentificationId?: pulumi.Input<string | undefined>;
-  /** `user_fields`. */
-  userFields?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `webauthn_stage`. */
-  webauthnStage?: pulumi.Input<string | undefined>;
 }

@@ -66,25 +66,11 @@ export interface TokenArgs {
 }
 
 /** The state of a {@link Token}, for {@link Token.get}. */
-export interface TokenState {
-  /** `description`. */
-  description?: pulumi.Input<string | undefined>;
-  /** `expires`. */
-  expires?: pulumi.Input<string | undefined>;
+export interface TokenState extends Partial<TokenArgs> {
   /** `expires_in`; computed by authentik. */
   expiresIn?: pulumi.Input<number | undefined>;
-  /** `expiring`; defaults to `true`. */
-  expiring?: pulumi.Input<boolean | undefined>;
-  /** `identifier` (required). */
-  identifier?: pulumi.Input<string | undefined>;
-  /** `intent`; one of `verification`, `api`, `recovery`, `app_password`; defaults to `api`. */
-  intent?: pulumi.Input<string | undefined>;
   /** `key`; computed by authentik; secret. */
   key?: pulumi.Input<string | undefined>;
-  /** `retrieve_key`; defaults to `false`. */
-  retrieveKey?: pulumi.Input<boolean | undefined>;
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   tokenId?: pulumi.Input<string | undefined>;
-  /** `user` (required). */
-  user?: pulumi.Input<number | undefined>;
 }

@@ -75,27 +75,7 @@ export interface UserArgs {
 }
 
 /** The state of a {@link User}, for {@link User.get}. */
-export interface UserState {
-  /** `attributes`; defaults to `{}`; a JSON-encoded string. */
-  attributes?: pulumi.Input<string | undefined>;
-  /** `email`. */
-  email?: pulumi.Input<string | undefined>;
-  /** `groups`; computed by authentik when not set. */
-  groups?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `is_active`; defaults to `true`. */
-  isActive?: pulumi.Input<boolean | undefined>;
-  /** `name`; when left out, the logical resource name plus a random suffix; defaults to `""`. */
-  name?: pulumi.Input<string | undefined>;
-  /** `password`; secret. */
-  password?: pulumi.Input<string | undefined>;
-  /** `path`; defaults to `users`. */
-  path?: pulumi.Input<string | undefined>;
-  /** `roles`; computed by authentik when not set. */
-  roles?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-  /** `type`; one of `internal`, `external`, `service_account`, `internal_service_account`; defaults to `internal`. */
-  type?: pulumi.Input<string | undefined>;
+export interface UserState extends Partial<UserArgs> {
   /** The object's ID in authentik (the Terraform `id`; the Pulumi resource ID is separate). */
   userId?: pulumi.Input<string | undefined>;
-  /** `username` (required). */
-  username?: pulumi.Input<string | undefined>;
 }
