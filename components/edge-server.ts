@@ -89,17 +89,11 @@ export class EdgeServer extends pulumi.ComponentResource {
     const protect = args.protect ?? false;
     const ipv4 = args.ipv4 ?? true;
 
-    this.sshKeys = args.sshPublicKeys.map(
-      (key) =>
-        new SshKey(
-          `${name}-${fingerprint(key).slice(0, 8)}`,
-          { name: `${name}-${fingerprint(key).slice(0, 8)}`, publicKey: key, labels },
-          {
-            parent: this,
-            protect,
-          },
-        ),
-    );
+    // Named by the key's fingerprint: adding or removing a key leaves the others alone.
+    this.sshKeys = args.sshPublicKeys.map((key) => {
+      const keyName = `${name}-${fingerprint(key).slice(0, 8)}`;
+      return new SshKey(keyName, { name: keyName, publicKey: key, labels }, { parent: this, protect });
+    });
     this.firewall = new Firewall(
       name,
       {

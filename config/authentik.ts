@@ -110,7 +110,10 @@ const serviceAccount = z
   .strictObject({
     username: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9._-]*$/)
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, {
+        error: (i) =>
+          `must be a user name like homelab-services (lowercase letters, digits, . _ -), got ${JSON.stringify(i.input)}`,
+      })
       .default("homelab-services")
       .describe("The services stack's account."),
     group: z.string().min(1).default("homelab-automation").describe("Its group (superuser: it manages providers and apps)."),

@@ -183,7 +183,9 @@ export function edgeCloudInit(input: EdgeCloudInitInput): string {
       ["systemctl", "enable", "--now", "docker"],
       ["usermod", "-aG", "docker", user],
       ["install", "-d", "-o", user, "-g", user, "-m", "0750", PROJECT_DIR],
-      ["systemctl", "restart", "ssh"],
+      // Ubuntu 24.04 starts sshd from ssh.socket, whose port comes from sshd_config at daemon-reload;
+      // elsewhere ssh.service listens itself. Restart whichever is in charge.
+      "systemctl daemon-reload; if systemctl is-active --quiet ssh.socket; then systemctl restart ssh.socket; else systemctl restart ssh; fi",
     ],
   };
   return `#cloud-config\n${toYaml(document)}`;
