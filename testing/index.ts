@@ -17,6 +17,7 @@ export {
   type MockRun,
   type MockRunOptions,
   type RecordedInvoke,
+  type RecordedPackage,
   type RecordedResource,
   type SecretValue,
   type Settled,

@@ -3,15 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import type { RecordedPackage } from "../../testing/mock-runtime";
-import { register, reveal } from "../helpers/pulumi";
+import { register, reveal, type RecordedPackage } from "../helpers/pulumi";
 
 /**
  * The local @pulumi/authentik must be wire-compatible with the SDK `pulumi package add
  * terraform-provider goauthentik/authentik 2026.5.0` generates: the same package registration
  * (a parameterized `terraform-provider` package), type tokens, property names and secrets, and the
  * package reference on every resource, provider and invoke. Everything here is checked against the
- * transcribed provider attributes (../shared/upstream/authentik, beside this repository).
+ * transcribed provider attributes (sdks/authentik/attributes.json).
  */
 const SDK = join(__dirname, "..", "..", "sdks", "authentik");
 /** The provider's attributes (goauthentik/terraform-provider-authentik v2026.5.0), transcribed: see the SDK's README. */
