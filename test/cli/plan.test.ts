@@ -294,6 +294,42 @@ describe("npm run plan -- platform", () => {
   });
 });
 
+describe("npm run plan -- hetzner / authentik: bad config", () => {
+  test("exits 2 with every problem by key path, secrets not shown, and plans nothing", async () => {
+    const hetzner = exampleWith((c) => {
+      c["homelab:ssh"].allowFrom = ["0.0.0.0/0"];
+      c["homelab:authentik"].secretKey = "has a space";
+      c["homelab:server"].location = "mars";
+    }, "hetzner");
+    const out = join(work, "bad-hetzner");
+    expect(await plan("hetzner", "--config", hetzner, "--out", out)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [
+        "plan: invalid configuration for stack hetzner (3 problems):",
+        '  homelab:server.location: must be one of "fsn1", "nbg1", "hel1", "ash", "hil", "sin", got "mars"',
+        "  homelab:ssh.allowFrom[0]: 0.0.0.0/0 opens SSH to everyone; set ssh.allowSshFromAnywhere: true if that is meant",
+        "  homelab:authentik.secretKey: must be a random key: one line without spaces, quotes, backslashes or $ (compose reads it from an env file) (the value is secret and not shown)",
+        "Nothing was planned.",
+        "",
+      ].join("\n"),
+    });
+    expect(existsSync(out)).toBe(false);
+
+    const authentik = exampleWith((c) => {
+      c["homelab:authentik"] = { stack: "platform" };
+      c["homelab:apps"][0].slug = "Argo CD";
+    }, "authentik");
+    const run = await plan("authentik", "--config", authentik);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n").slice(0, 3)).toEqual([
+      "plan: invalid configuration for stack authentik (2 problems):",
+      '  homelab:authentik.stack: "platform" is a stack of the platform program; name a hetzner stack (hetzner or hetzner-<env>), whose authentikUrl and authentikToken outputs this stack reads',
+      '  homelab:apps[0].slug: must be a slug (lowercase letters, digits, -) like grafana, got "Argo CD"',
+    ]);
+  });
+});
+
 describe("npm run plan -- --diff", () => {
   test("one config value changed: exactly one changed input; a new ciphertext shows as a changed secret, never printed", async () => {
     const base = join(work, "diff-base");
