@@ -1,8 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MANAGED_SCOPES, GROUPS_SCOPE, type ManagedScope } from "../lib/authentik";
-import { parseStackName, referencedStack } from "../lib/stacks";
-import { dnsName, httpsUrl, secretString, stackReference } from "./fields";
+import { dnsName, httpsUrl, secretString, stackReference, stackProgramProblem } from "./fields";
 import type { CheckContext, ConfigSpec } from "./loader";
 
 /**
@@ -186,16 +185,9 @@ function checkAuthentik(ctx: Ctx): void {
   if (given("token") && !given("url")) ctx.report(["authentik", "url"], "is required with token");
   if (given("url") && !given("token")) ctx.report(["authentik", "token"], "is required with url (an API token of an admin)");
   const stack = ctx.valid.authentik?.stack;
-  if (stack !== undefined) {
-    const name = referencedStack(stack);
-    const program = parseStackName(name)?.program;
-    if (program !== "hetzner") {
-      ctx.report(
-        ["authentik", "stack"],
-        `"${name}" is ${program ? `a stack of the ${program} program` : "not a stack name of this project"}; name a hetzner stack (hetzner or hetzner-<env>), whose authentikUrl and authentikToken outputs this stack reads`,
-      );
-    }
-  }
+  const problem =
+    stack === undefined ? undefined : stackProgramProblem(stack, "hetzner", "authentikUrl and authentikToken outputs");
+  if (problem) ctx.report(["authentik", "stack"], problem);
 }
 
 function checkForwardAuth(ctx: Ctx): void {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isIPv6 } from "node:net";
 import { parseCidr, parseIpv4 } from "../lib/net";
+import { parseStackName, referencedStack } from "../lib/stacks";
 
 /** Shared zod field types for every program's config. */
 
@@ -55,6 +56,17 @@ export const hostOrIp = z
 export const stackReference = z.string().regex(/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, {
   error: (i) => `must be a stack name like talos-dev or org/project/talos-dev, got ${JSON.stringify(i.input)}`,
 });
+
+/**
+ * What is wrong with a StackReference that names a stack of another program than `program`
+ * (`reads`: the outputs this stack reads from it), or `undefined`.
+ */
+export function stackProgramProblem(reference: string, program: string, reads: string): string | undefined {
+  const name = referencedStack(reference);
+  const actual = parseStackName(name)?.program;
+  if (actual === program) return undefined;
+  return `"${name}" is ${actual ? `a stack of the ${actual} program` : "not a stack name of this project"}; name a ${program} stack (${program} or ${program}-<env>), whose ${reads} this stack reads`;
+}
 
 /** An email address. */
 export const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {

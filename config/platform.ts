@@ -19,8 +19,18 @@ import {
   KUBELET_SERVING_CERT_APPROVER_VERSION,
   TESTED_CILIUM_MINORS,
 } from "../lib/platform-versions";
-import { parseStackName, referencedStack } from "../lib/stacks";
-import { dnsLabel, dnsName, email, ipv4, ipv4Cidr, labelKey, labelValue, secretString, stackReference } from "./fields";
+import {
+  dnsLabel,
+  dnsName,
+  email,
+  ipv4,
+  ipv4Cidr,
+  labelKey,
+  labelValue,
+  secretString,
+  stackReference,
+  stackProgramProblem,
+} from "./fields";
 import { formatKey, type CheckContext, type ConfigSpec } from "./loader";
 
 /**
@@ -329,16 +339,8 @@ function checkKubernetes(ctx: Ctx): void {
   if (ctx.given(["kubernetes", "stack"]) && ctx.given(["kubernetes", "kubeconfig"])) {
     ctx.report(["kubernetes"], "set stack (a talos stack's kubeconfig output) or kubeconfig, not both");
   }
-  if (k.stack !== undefined) {
-    const name = referencedStack(k.stack);
-    const program = parseStackName(name)?.program;
-    if (program !== "talos") {
-      ctx.report(
-        ["kubernetes", "stack"],
-        `"${name}" is ${program ? `a stack of the ${program} program` : "not a stack name of this project"}; name a talos stack (talos or talos-<env>), whose kubeconfig output this stack reads`,
-      );
-    }
-  }
+  const problem = k.stack === undefined ? undefined : stackProgramProblem(k.stack, "talos", "kubeconfig output");
+  if (problem) ctx.report(["kubernetes", "stack"], problem);
 }
 
 function checkNetwork(ctx: Ctx): void {

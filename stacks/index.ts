@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, readPulumiConfig, type Loaded, type RawConfig } from "../config/loader";
 import { authentikConfigSpec, type AuthentikConfig } from "../config/authentik";
+import { cloudflareConfigSpec, type CloudflareConfig } from "../config/cloudflare";
 import { hetznerConfigSpec, type HetznerConfig } from "../config/hetzner";
 import { platformConfigSpec, type PlatformConfig } from "../config/platform";
 import { talosConfigSpec, type TalosConfig } from "../config/talos";
 import { parseStackName } from "../lib/stacks";
 import type { Program, ProgramResult } from "./program";
 import * as authentik from "./authentik";
+import * as cloudflare from "./cloudflare";
 import * as hetzner from "./hetzner";
 import * as platform from "./platform";
 import * as talos from "./talos";
@@ -43,6 +45,12 @@ export const programs: Readonly<Record<string, AnyProgram>> = {
     config: authentikConfigSpec,
     run: authentik.run,
   } satisfies Program<AuthentikConfig>,
+  cloudflare: {
+    name: "cloudflare",
+    description: "Cloudflare DNS: the lab's wildcard to the shared Gateway, the edge's names to the VPS",
+    config: cloudflareConfigSpec,
+    run: cloudflare.run,
+  } satisfies Program<CloudflareConfig>,
 };
 
 /** Thrown for a stack name no program answers to. */

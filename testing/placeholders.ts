@@ -178,6 +178,12 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
     id: String(args.clusterName),
     talosConfig: placeholder("talosconfig"),
   }),
+  /** The Cloudflare zone of that name (its id is a 32-digit hex string). */
+  "cloudflare:index/getZone:getZone": (args) => ({
+    id: hex(`zone ${String((args.filter as { name?: string } | undefined)?.name)}`).slice(0, 32),
+    zoneId: hex(`zone ${String((args.filter as { name?: string } | undefined)?.name)}`).slice(0, 32),
+    name: (args.filter as { name?: string } | undefined)?.name,
+  }),
   /** Authentik's default objects, found by slug or name. */
   "authentik:index/getFlow:getFlow": (args) => ({ id: uuid(`flow ${String(args.slug)}`), name: String(args.slug) }),
   "authentik:index/getCertificateKeyPair:getCertificateKeyPair": (args) => ({ id: uuid(`key pair ${String(args.name)}`) }),

@@ -22,7 +22,7 @@ describe("programFor", () => {
   test.each(["edge", "Talos", "talos_dev", "talos-", "-talos", "dev"])("%s selects no program", (stack) => {
     expect(() => programFor(stack)).toThrow(new UnknownStackError(stack));
     expect(() => programFor(stack)).toThrow(
-      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos, platform, hetzner, authentik`,
+      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos, platform, hetzner, authentik, cloudflare`,
     );
   });
 
@@ -32,6 +32,7 @@ describe("programFor", () => {
       ["platform", "platform"],
       ["hetzner", "hetzner"],
       ["authentik", "authentik"],
+      ["cloudflare", "cloudflare"],
     ]);
   });
 });
@@ -41,7 +42,7 @@ describe("main (the Pulumi entry point)", () => {
 
   test("an unknown stack ends the run cleanly, naming the programs", () => {
     expect(() => main("edge")).toThrow(pulumi.RunError);
-    expect(() => main("edge")).toThrow("programs: talos, platform, hetzner, authentik");
+    expect(() => main("edge")).toThrow("programs: talos, platform, hetzner, authentik, cloudflare");
   });
 
   test("bad config ends the run cleanly, listing every problem", () => {

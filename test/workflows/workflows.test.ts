@@ -25,15 +25,16 @@ describe("GitHub Actions workflows", () => {
 
   test("deploys go in dependency order, core stacks only by hand behind an environment", () => {
     const deploy = parse(readFileSync(join(DIR, "deploy.yml"), "utf8"));
-    expect(Object.keys(deploy.jobs)).toEqual(["talos", "platform", "hetzner", "authentik"]);
+    expect(Object.keys(deploy.jobs)).toEqual(["talos", "platform", "hetzner", "authentik", "cloudflare"]);
     for (const core of ["talos", "hetzner"]) {
       expect(deploy.jobs[core].environment).toBe("core");
       expect(deploy.jobs[core].if).toBe(`github.event_name == 'workflow_dispatch' && inputs.stack == '${core}'`);
     }
     expect(deploy.jobs.platform.needs).toBe("talos");
     expect(deploy.jobs.authentik.needs).toBe("hetzner");
+    expect(deploy.jobs.cloudflare.needs).toBe("hetzner");
     expect(deploy.jobs.authentik.if).toContain("github.event_name == 'push'");
-    expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual(["talos", "platform", "hetzner", "authentik"]);
+    expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual(["talos", "platform", "hetzner", "authentik", "cloudflare"]);
     expect(deploy.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
   });
 
@@ -45,6 +46,12 @@ describe("GitHub Actions workflows", () => {
     expect(steps.map((s) => s.id ?? s.if)).toEqual(["secrets", ...Array(4).fill("steps.secrets.outputs.available == 'true'")]);
     expect(steps.at(-1)?.uses).toBe("pulumi/actions@v6");
     // Every example stack, in dependency order.
-    expect(preview.jobs["pulumi-preview"].strategy.matrix.stack).toEqual(["talos", "platform", "hetzner", "authentik"]);
+    expect(preview.jobs["pulumi-preview"].strategy.matrix.stack).toEqual([
+      "talos",
+      "platform",
+      "hetzner",
+      "authentik",
+      "cloudflare",
+    ]);
   });
 });
