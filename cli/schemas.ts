@@ -1,24 +1,40 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { z } from "zod";
+import { dirname, join } from "node:path";
+import { z } from "zod";
 import { stackFileSchema } from "../config/schema";
+import { serviceFile } from "../config/services";
 import { programs } from "../stacks";
 import { PROJECT_ROOT } from "./plan";
 
 /**
  * `npm run schemas`: writes config/schemas/<program>.schema.json, the JSON Schema of each
- * program's stack files (see config/schema.ts). `--check` writes nothing and exits 1 when a
- * committed schema is stale.
+ * program's stack files (see config/schema.ts), and services/schema.json, the schema of a
+ * service file of the catalog. `--check` writes nothing and exits 1 when a committed schema is
+ * stale.
  */
 
-/** Each program's schema file and its text. */
+/** The JSON Schema of a service file (services/<name>.yaml). */
+export function serviceFileSchema(): object {
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: "A public service of the homelab (services/<name>.yaml)",
+    ...z.toJSONSchema(serviceFile, { io: "input", unrepresentable: "any" }),
+    $comment: "Generated from config/services.ts by `npm run schemas`; do not edit.",
+  };
+}
+
+/** Each schema file and its text: every program's stack file, and the catalog's service file. */
 export function schemaFiles(): Record<string, string> {
-  return Object.fromEntries(
-    Object.values(programs).map((p) => [
-      join("config", "schemas", `${p.name}.schema.json`),
-      `${JSON.stringify(stackFileSchema(p.name, p.config.sections as Record<string, z.ZodType>), null, 2)}\n`,
-    ]),
-  );
+  const text = (schema: object) => `${JSON.stringify(schema, null, 2)}\n`;
+  return {
+    ...Object.fromEntries(
+      Object.values(programs).map((p) => [
+        join("config", "schemas", `${p.name}.schema.json`),
+        text(stackFileSchema(p.name, p.config.sections as Record<string, z.ZodType>)),
+      ]),
+    ),
+    [join("services", "schema.json")]: text(serviceFileSchema()),
+  };
 }
 
 if (require.main === module) {
@@ -37,7 +53,7 @@ if (require.main === module) {
       process.stderr.write(`${file} is stale: run npm run schemas\n`);
       stale++;
     } else {
-      mkdirSync(join(PROJECT_ROOT, "config", "schemas"), { recursive: true });
+      mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, text);
       process.stderr.write(`wrote ${file}\n`);
     }

@@ -14,7 +14,7 @@ export type SshConnection = inputs.remote.ConnectionArgs;
 export interface RemoteFileArgs {
   readonly connection: pulumi.Input<SshConnection>;
   /** Absolute path on the host. */
-  readonly path: string;
+  readonly path: pulumi.Input<string>;
   /** The file's text; a secret Output stays secret (stdin is never logged). */
   readonly content: pulumi.Input<string>;
   /** Octal mode. Secrets get 0600. */
@@ -51,14 +51,15 @@ export function writeFileScript(path: string, mode: string): string {
  * (update, never replace: a replacement's delete would remove the new file), removed on delete.
  */
 export function remoteFile(parent: pulumi.Resource, name: string, args: RemoteFileArgs): Command {
-  const write = writeFileScript(args.path, args.mode);
+  const path = pulumi.output(args.path);
+  const write = path.apply((p) => writeFileScript(p, args.mode));
   return new Command(
     name,
     {
       connection: args.connection,
       create: write,
       update: write,
-      delete: `rm -f ${shellQuote(args.path)}`,
+      delete: path.apply((p) => `rm -f ${shellQuote(p)}`),
       stdin: args.content,
       triggers: [args.hash],
       // Nothing is printed, but keep stdout and stderr out of the state regardless.

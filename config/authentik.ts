@@ -63,6 +63,11 @@ const forwardAuth = z
     slug: slug.default("forward-auth"),
     name: z.string().min(1).default("Forward auth"),
     accessTokenValidity: validity.default("hours=24").describe("How long a login lasts."),
+    servicesStack: stackReference
+      .optional()
+      .describe(
+        "A services stack whose forward-auth providers (its `forwardAuthProviders` output) the embedded outpost also serves. Set it once that stack exists.",
+      ),
   })
   .prefault({});
 
@@ -184,6 +189,10 @@ function checkAuthentik(ctx: Ctx): void {
   }
   if (given("token") && !given("url")) ctx.report(["authentik", "url"], "is required with token");
   if (given("url") && !given("token")) ctx.report(["authentik", "token"], "is required with url (an API token of an admin)");
+  const services = ctx.valid.forwardAuth?.servicesStack;
+  const servicesProblem =
+    services === undefined ? undefined : stackProgramProblem(services, "services", "forwardAuthProviders output");
+  if (servicesProblem) ctx.report(["forwardAuth", "servicesStack"], servicesProblem);
   const stack = ctx.valid.authentik?.stack;
   const problem =
     stack === undefined ? undefined : stackProgramProblem(stack, "hetzner", "authentikUrl and authentikToken outputs");

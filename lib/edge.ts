@@ -42,6 +42,8 @@ export const OUTPOST_PATH_PREFIX = "/outpost.goauthentik.io";
  * is the one Traefik calls.
  */
 export const EMBEDDED_OUTPOST_NAME = "authentik Embedded Outpost";
+/** Traefik's service (file provider) for Authentik itself: `authentik@file`. */
+export const AUTHENTIK_ROUTER_SERVICE = "authentik";
 /** The Traefik middleware (file provider) protected routers name: `authentik@file`. */
 export const FORWARD_AUTH_MIDDLEWARE = "authentik";
 
@@ -249,13 +251,15 @@ export function authentikDynamicConfig(hostname: string): Record<string, unknown
         authentik: {
           rule: `Host(\`${hostname}\`)`,
           entryPoints: [ENTRY_POINTS.websecure],
-          service: "authentik",
+          service: AUTHENTIK_ROUTER_SERVICE,
           middlewares: ["security-headers"],
           tls: { certResolver: CERT_RESOLVER },
         },
       },
       services: {
-        authentik: { loadBalancer: { servers: [{ url: `http://${AUTHENTIK_SERVICE}:${AUTHENTIK_HTTP_PORT}` }] } },
+        [AUTHENTIK_ROUTER_SERVICE]: {
+          loadBalancer: { servers: [{ url: `http://${AUTHENTIK_SERVICE}:${AUTHENTIK_HTTP_PORT}` }] },
+        },
       },
       middlewares: {
         [FORWARD_AUTH_MIDDLEWARE]: {

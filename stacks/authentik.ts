@@ -66,6 +66,9 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
       invalidationFlow,
       accessTokenValidity: cfg.forwardAuth.accessTokenValidity,
       outpostId: cfg.adopt.embeddedOutpost,
+      ...(cfg.forwardAuth.servicesStack === undefined
+        ? {}
+        : { extraProviders: servicesForwardProviders(cfg.forwardAuth.servicesStack) }),
     },
     opts,
   );
@@ -167,4 +170,14 @@ export function edgeOutputs(stack: string): EdgeOutputs {
   });
   const url = pulumi.all([hetzner.requireOutput("authentikUrl"), address]).apply(([u]) => u as string);
   return { url, token: hetzner.requireOutput("authentikToken") as pulumi.Output<string>, forwardAuthAddress: address };
+}
+
+/**
+ * The forward-auth providers of a services stack: each public service with `auth: forward` has its
+ * own proxy provider (policies per service), and the outpost Traefik calls must serve them all.
+ * The services stack creates them; this stack binds them, so the outpost has one owner.
+ */
+export function servicesForwardProviders(stack: string): pulumi.Output<number[]> {
+  const services = new pulumi.StackReference("services", { name: stack });
+  return services.getOutput("forwardAuthProviders").apply((ids) => ((ids ?? []) as unknown[]).map(Number));
 }

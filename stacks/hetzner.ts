@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EdgeServer } from "../components/edge-server";
 import type { HetznerConfig } from "../config/hetzner";
 import {
+  AUTHENTIK_ROUTER_SERVICE,
   authentikDynamicConfig,
   CERT_RESOLVER,
   DYNAMIC_DIR,
@@ -107,6 +108,7 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
         entryPoint: ENTRY_POINTS.websecure,
         forwardAuthMiddleware: `${FORWARD_AUTH_MIDDLEWARE}@file`,
         forwardAuthAddress: forwardAuthAddress(),
+        authentikService: `${AUTHENTIK_ROUTER_SERVICE}@file`,
       },
     },
     artifacts: {

@@ -4,6 +4,7 @@ import { authentikConfigSpec, type AuthentikConfig } from "../config/authentik";
 import { cloudflareConfigSpec, type CloudflareConfig } from "../config/cloudflare";
 import { hetznerConfigSpec, type HetznerConfig } from "../config/hetzner";
 import { platformConfigSpec, type PlatformConfig } from "../config/platform";
+import { servicesConfigSpec, type ServicesConfig } from "../config/services";
 import { talosConfigSpec, type TalosConfig } from "../config/talos";
 import { parseStackName } from "../lib/stacks";
 import type { Program, ProgramResult } from "./program";
@@ -11,6 +12,7 @@ import * as authentik from "./authentik";
 import * as cloudflare from "./cloudflare";
 import * as hetzner from "./hetzner";
 import * as platform from "./platform";
+import * as services from "./services";
 import * as talos from "./talos";
 
 export type { Program, ProgramResult, RunContext } from "./program";
@@ -51,6 +53,12 @@ export const programs: Readonly<Record<string, AnyProgram>> = {
     config: cloudflareConfigSpec,
     run: cloudflare.run,
   } satisfies Program<CloudflareConfig>,
+  services: {
+    name: "services",
+    description: "The public services of services/: DNS, the edge's Traefik route and Authentik SSO for each",
+    config: servicesConfigSpec,
+    run: services.run,
+  } satisfies Program<ServicesConfig>,
 };
 
 /** Thrown for a stack name no program answers to. */

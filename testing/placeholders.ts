@@ -58,9 +58,25 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
         entryPoint: "websecure",
         forwardAuthMiddleware: "authentik@file",
         forwardAuthAddress: "http://authentik-server:9000/outpost.goauthentik.io/auth/traefik",
+        authentikService: "authentik@file",
       },
     }),
     secret: ["authentikToken"],
+  },
+  authentik: {
+    outputs: (stack) => ({
+      authentikUrl: "https://auth.example.net",
+      servicesToken: placeholder(`services token of stack ${stack}`),
+      githubCallbackUrl: "https://auth.example.net/source/oauth/callback/github/",
+      forwardAuth: { mode: "domain", outpost: "authentik Embedded Outpost" },
+      apps: {},
+      appClientSecrets: {},
+    }),
+    secret: ["servicesToken", "appClientSecrets"],
+  },
+  services: {
+    outputs: () => ({ services: {}, forwardAuthProviders: [] }),
+    secret: [],
   },
 };
 

@@ -26,7 +26,7 @@ describe("npm run check", () => {
       join("talos", "artifacts", "kubernetes-upgrade.sh"),
       join("talos", "artifacts", "talos-rollout.sh"),
     ]);
-    expect(results.filter((r) => r.status === "ok")).toHaveLength(27);
+    expect(results.filter((r) => r.status === "ok")).toHaveLength(30);
     expect(
       results.filter((r) => /(traefik|traefik-static|cloud-init|compose)\.yaml$/.test(r.file)).map((r) => [r.file, r.status]),
     ).toEqual([
@@ -34,6 +34,9 @@ describe("npm run check", () => {
       [join("hetzner", "artifacts", "edge.cloud-init.yaml"), "ok"],
       [join("hetzner", "artifacts", "edge.compose.yaml"), "ok"],
       [join("hetzner", "artifacts", "edge.traefik-static.yaml"), "ok"],
+      [join("services", "artifacts", "grafana.traefik.yaml"), "ok"],
+      [join("services", "artifacts", "jellyfin.traefik.yaml"), "ok"],
+      [join("services", "artifacts", "status.traefik.yaml"), "ok"],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, test } from "vitest";
@@ -21,11 +21,29 @@ describe("stack file schemas (config/schemas/)", () => {
     expect(readFileSync(join(ROOT, file), "utf8")).toBe(files[file]);
   });
 
-  test.each(["talos", "platform"])("the example Pulumi.%s.yaml is valid, and says which schema it follows", (program) => {
-    const validate = validator(program);
-    expect(validate(example(program)), JSON.stringify(validate.errors)).toBe(true);
-    expect(readFileSync(join(ROOT, `Pulumi.${program}.yaml`), "utf8").split("\n")[0]).toBe(
-      `# yaml-language-server: $schema=./config/schemas/${program}.schema.json`,
+  test.each(["talos", "platform", "hetzner", "authentik", "cloudflare", "services"])(
+    "the example Pulumi.%s.yaml is valid, and says which schema it follows",
+    (program) => {
+      const validate = validator(program);
+      expect(validate(example(program)), JSON.stringify(validate.errors)).toBe(true);
+      expect(readFileSync(join(ROOT, `Pulumi.${program}.yaml`), "utf8").split("\n")[0]).toBe(
+        `# yaml-language-server: $schema=./config/schemas/${program}.schema.json`,
+      );
+    },
+  );
+
+  test("every service file of the catalog is valid against services/schema.json, and says so", () => {
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(files[join("services", "schema.json")]!));
+    const dir = join(ROOT, "services");
+    const services = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+    expect(services.length).toBeGreaterThanOrEqual(3);
+    for (const file of services) {
+      const text = readFileSync(join(dir, file), "utf8");
+      expect(text.split("\n")[0], file).toBe("# yaml-language-server: $schema=./schema.json");
+      expect(validate(parse(text)), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    expect(validate({ name: "x", hostname: "x.example.net", upstream: { url: "http://a" }, auth: "none", color: "red" })).toBe(
+      false,
     );
   });
 

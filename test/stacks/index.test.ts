@@ -22,7 +22,7 @@ describe("programFor", () => {
   test.each(["edge", "Talos", "talos_dev", "talos-", "-talos", "dev"])("%s selects no program", (stack) => {
     expect(() => programFor(stack)).toThrow(new UnknownStackError(stack));
     expect(() => programFor(stack)).toThrow(
-      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos, platform, hetzner, authentik, cloudflare`,
+      `stack "${stack}" selects no program: name stacks <program> or <program>-<env> (e.g. talos, talos-dev); programs: talos, platform, hetzner, authentik, cloudflare, services`,
     );
   });
 
@@ -33,6 +33,7 @@ describe("programFor", () => {
       ["hetzner", "hetzner"],
       ["authentik", "authentik"],
       ["cloudflare", "cloudflare"],
+      ["services", "services"],
     ]);
   });
 });
@@ -42,7 +43,7 @@ describe("main (the Pulumi entry point)", () => {
 
   test("an unknown stack ends the run cleanly, naming the programs", () => {
     expect(() => main("edge")).toThrow(pulumi.RunError);
-    expect(() => main("edge")).toThrow("programs: talos, platform, hetzner, authentik, cloudflare");
+    expect(() => main("edge")).toThrow("programs: talos, platform, hetzner, authentik, cloudflare, services");
   });
 
   test("bad config ends the run cleanly, listing every problem", () => {

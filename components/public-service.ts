@@ -1,0 +1,174 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Application, ProviderProxy } from "@pulumi/authentik";
+import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
+import type { Command } from "@pulumi/command/remote/command";
+import { filesHash } from "../lib/edge";
+import { serviceFileName, serviceTraefikConfig, type EdgeTraefik, type ServiceMiddlewares, type Upstream } from "../lib/services";
+import { toYaml } from "../lib/yaml";
+import { OidcApp, type OidcRedirectUri } from "./oidc-app";
+import { remoteFile, type SshConnection } from "./remote-parts";
+
+/** How users sign in: Traefik asks Authentik first (`forward`), the app talks OIDC itself (`oidc`), or not at all (`none`). */
+export type ServiceAuth = "forward" | "oidc" | "none";
+
+/** Authentik's flows and keys the service's SSO objects use. */
+export interface PublicServiceAuthentik {
+  authorizationFlow: pulumi.Input<string>;
+  invalidationFlow: pulumi.Input<string>;
+  /** Authentik's URL (for the OIDC issuer). */
+  authentikUrl: pulumi.Input<string>;
+  /** OIDC: the key pair tokens are signed with, and the scope mapping ids offered. */
+  signingKey?: pulumi.Input<string>;
+  propertyMappings?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface PublicServiceArgs {
+  /** The public host name. */
+  hostname: string;
+  upstream: Upstream;
+  auth: ServiceAuth;
+  /** OIDC clients: where Authentik may send users back, client type, display name. */
+  oidc?: { redirectUris: OidcRedirectUri[]; clientType?: "confidential" | "public"; displayName?: string };
+  middlewares?: ServiceMiddlewares;
+  /** The edge: how to reach it, its addresses, Traefik's directory and names. */
+  edge: {
+    connection: pulumi.Input<SshConnection>;
+    dynamicDir: pulumi.Input<string>;
+    traefik: pulumi.Input<EdgeTraefik>;
+    ipv4?: pulumi.Input<string>;
+    ipv6?: pulumi.Input<string>;
+  };
+  /** The DNS records' zone and settings. */
+  dns: { zoneId: pulumi.Input<string>; comment: string; proxied?: boolean; ttl?: number };
+  /** Needed unless `auth` is `none`. */
+  authentik?: PublicServiceAuthentik;
+}
+
+/**
+ * One public service end to end: its DNS records (A/AAAA → the edge VPS), its Traefik file in the
+ * edge's watched directory (written over SSH, removed when the service is), and its SSO objects —
+ * a forward-auth proxy provider and application (`forward`; the provider serves this host only,
+ * so access policies bind per service) or an OIDC provider and application (`oidc`).
+ * Providers (cloudflare, command, authentik) arrive through `opts.providers`.
+ *
+ * Forward-auth providers must be bound to the outpost Traefik calls: pass `forwardProviderId`
+ * to the authentik stack's outpost (the services stack exports them as `forwardAuthProviders`).
+ */
+export class PublicService extends pulumi.ComponentResource {
+  static readonly __pulumiType = "homelab:edge:PublicService";
+
+  public readonly records: readonly DnsRecord[];
+  public readonly route: Command;
+  /** The service's Traefik dynamic configuration (YAML). */
+  public readonly traefikConfig: pulumi.Output<string>;
+  public readonly forwardAuth?: { readonly provider: ProviderProxy; readonly application: Application };
+  public readonly oidc?: OidcApp;
+  /** Forward auth: the proxy provider's id, for the outpost. */
+  public readonly forwardProviderId?: pulumi.Output<number>;
+
+  constructor(name: string, args: PublicServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problems = publicServiceProblems(name, args);
+    if (problems.length > 0) throw new Error(`PublicService ${name}: ${problems.join("; ")}`);
+    super(PublicService.__pulumiType, name, {}, opts);
+
+    const record = (type: "A" | "AAAA", content: pulumi.Input<string>) =>
+      new DnsRecord(
+        `${name}-${type.toLowerCase()}`,
+        {
+          zoneId: args.dns.zoneId,
+          name: args.hostname,
+          type,
+          content,
+          ttl: args.dns.ttl ?? 1,
+          proxied: args.dns.proxied ?? false,
+          comment: args.dns.comment,
+        },
+        { parent: this },
+      );
+    this.records = [
+      ...(args.edge.ipv4 === undefined ? [] : [record("A", args.edge.ipv4)]),
+      ...(args.edge.ipv6 === undefined ? [] : [record("AAAA", args.edge.ipv6)]),
+    ];
+
+    this.traefikConfig = pulumi.output(args.edge.traefik).apply((traefik) =>
+      toYaml(
+        serviceTraefikConfig(
+          {
+            name,
+            hostname: args.hostname,
+            upstream: args.upstream,
+            forwardAuth: args.auth === "forward",
+            middlewares: args.middlewares ?? {},
+          },
+          traefik,
+        ),
+      ),
+    );
+    this.route = remoteFile(this, `${name}-route`, {
+      connection: args.edge.connection,
+      path: pulumi.interpolate`${args.edge.dynamicDir}/${serviceFileName(name)}`,
+      content: this.traefikConfig,
+      mode: "0644",
+      hash: this.traefikConfig.apply((text) => filesHash({ [serviceFileName(name)]: text })),
+    });
+
+    const sso = args.authentik!;
+    if (args.auth === "forward") {
+      const provider = new ProviderProxy(
+        name,
+        {
+          name: args.hostname,
+          mode: "forward_single",
+          externalHost: `https://${args.hostname}`,
+          authorizationFlow: sso.authorizationFlow,
+          invalidationFlow: sso.invalidationFlow,
+        },
+        { parent: this },
+      );
+      const application = new Application(
+        name,
+        {
+          name: args.hostname,
+          slug: name,
+          protocolProvider: provider.id.apply(Number),
+          metaLaunchUrl: `https://${args.hostname}`,
+        },
+        { parent: this },
+      );
+      this.forwardAuth = { provider, application };
+      this.forwardProviderId = provider.id.apply(Number);
+    } else if (args.auth === "oidc") {
+      this.oidc = new OidcApp(
+        name,
+        {
+          displayName: args.oidc!.displayName ?? args.hostname,
+          slug: name,
+          redirectUris: args.oidc!.redirectUris,
+          clientType: args.oidc!.clientType ?? "confidential",
+          propertyMappings: sso.propertyMappings ?? [],
+          authorizationFlow: sso.authorizationFlow,
+          invalidationFlow: sso.invalidationFlow,
+          ...(sso.signingKey === undefined ? {} : { signingKey: sso.signingKey }),
+          launchUrl: `https://${args.hostname}`,
+          authentikUrl: sso.authentikUrl,
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({});
+  }
+}
+
+/** What is wrong with the args, checked before anything is created. */
+export function publicServiceProblems(name: string, args: PublicServiceArgs): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+    problems.push(`the name must be a DNS label (it names the Traefik router and the Authentik slug)`);
+  if (args.auth !== "none" && args.authentik === undefined) problems.push(`auth ${args.auth} needs authentik (flows and URL)`);
+  if (args.auth === "oidc" && (args.oidc === undefined || args.oidc.redirectUris.length === 0))
+    problems.push("auth oidc needs oidc.redirectUris");
+  if (args.auth !== "oidc" && args.oidc !== undefined) problems.push(`oidc is only for auth oidc (this is ${args.auth})`);
+  if (args.edge.ipv4 === undefined && args.edge.ipv6 === undefined)
+    problems.push("edge.ipv4 or edge.ipv6 is needed for the DNS record");
+  return problems;
+}

@@ -1,0 +1,268 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { inZone } from "../lib/dns";
+import type { Upstream } from "../lib/services";
+import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference } from "./fields";
+import {
+  ConfigError,
+  formatPath,
+  validPart,
+  type CheckContext,
+  type ConfigPath,
+  type ConfigProblem,
+  type ConfigSpec,
+} from "./loader";
+
+/**
+ * The public-service catalog (`services/<name>.yaml`, one file per service) and the config of the
+ * `services` program that publishes it. A file is checked against {@link serviceFile} (its JSON
+ * Schema is `services/schema.json`, `npm run schemas`), then across files; every problem names the
+ * file and the key path, and nothing is planned while one remains.
+ */
+
+const url = z.string().refine(
+  (v) => {
+    try {
+      return ["http:", "https:"].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { error: (i) => `must be an http:// or https:// URL like http://10.20.0.50:8096, got ${JSON.stringify(i.input)}` },
+);
+
+const headerMap = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { error: "must be a header name" }), z.string());
+
+/** One service file. */
+export const serviceFile = z
+  .strictObject({
+    name: dnsLabel.describe("The service's name: its Traefik router, its Authentik application slug and its resources' names."),
+    hostname: dnsName.describe("The public host name, in the zone."),
+    upstream: z
+      .union([
+        z.strictObject({ url: url.describe("An address the VPS reaches (a LAN or NetBird address): `http://10.20.0.50:8096`.") }),
+        z.strictObject({
+          route: dnsName.describe(
+            "A lab host name (`grafana.lab.example.net`) that the shared Gateway routes to an in-cluster Service.",
+          ),
+        }),
+      ])
+      .describe("Where requests go: `{url}` or `{route}`."),
+    auth: z
+      .enum(["forward", "oidc", "none"])
+      .describe(
+        "`forward`: Traefik asks Authentik first; `oidc`: the app signs users in itself; `none`: public (needs `public` and `reason`).",
+      ),
+    public: z.boolean().default(false).describe("Confirms a service without authentication is meant to be public."),
+    reason: z.string().min(1).optional().describe("Why a service is public without authentication."),
+    oidc: z
+      .strictObject({
+        redirectUris: z
+          .array(z.union([z.string().min(1), z.strictObject({ url: z.string().min(1), matching: z.enum(["strict", "regex"]) })]))
+          .min(1)
+          .describe("Where Authentik may send users back: a URL, or `{url, matching: regex}`."),
+        clientType: z.enum(["confidential", "public"]).default("confidential"),
+      })
+      .optional()
+      .describe("For `auth: oidc`: the client's redirect URIs and type."),
+    middlewares: z
+      .strictObject({
+        rateLimit: z
+          .strictObject({
+            average: z.number().int().positive(),
+            burst: z.number().int().positive(),
+            period: z
+              .string()
+              .regex(/^\d+(ms|s|m|h)$/, { error: "must be a duration like 1s or 1m" })
+              .optional(),
+          })
+          .optional()
+          .describe("Requests per period (default 1s), with bursts."),
+        ipAllowList: z.array(ipCidr).min(1).optional().describe("Only these networks may reach the service."),
+        headers: z
+          .strictObject({ customRequestHeaders: headerMap.optional(), customResponseHeaders: headerMap.optional() })
+          .optional()
+          .describe("Headers added to requests and responses."),
+      })
+      .default({})
+      .describe("Extra Traefik middlewares."),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Off: the service is not published (its records, route and SSO objects are removed)."),
+  })
+  .describe("A public service of the homelab: one file per service in services/.");
+
+export type ServiceFile = z.output<typeof serviceFile>;
+
+/** A service as the program publishes it. */
+export interface CatalogService extends Omit<ServiceFile, "upstream" | "oidc"> {
+  readonly file: string;
+  readonly upstream: Upstream;
+  readonly oidc?: {
+    readonly redirectUris: { url: string; matching: "strict" | "regex" }[];
+    readonly clientType: "confidential" | "public";
+  };
+}
+
+/** What the catalog is checked against: the zone every host name is in, the lab domain routes are in. */
+export interface CatalogContext {
+  readonly zone: string;
+  readonly labDomain: string;
+}
+
+/**
+ * Reads every `*.yaml` file of `dir` (sorted; `schema.json` and dot-files aside) and checks each,
+ * then all together. Throws one {@link ConfigError} with every problem, keyed `<file>: <path>`.
+ */
+export function loadCatalog(dir: string, context: CatalogContext, stack = "services", label = "services"): CatalogService[] {
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("."))
+    .sort();
+  const problems: ConfigProblem[] = [];
+  const services: CatalogService[] = [];
+  for (const file of files) {
+    const where = `${label}/${file}`;
+    const report = (path: ConfigPath, message: string) =>
+      problems.push({ key: path.length > 0 ? `${where}: ${formatPath(path)}` : where, message });
+    const document = parseDocument(readFileSync(join(dir, file), "utf8"), { prettyErrors: false });
+    if (document.errors.length > 0) {
+      report([], `is not YAML: ${document.errors[0]!.message.split("\n")[0]}`);
+      continue;
+    }
+    const value = document.toJS() as unknown;
+    const parsed = serviceFile.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) report(issue.path as ConfigPath, issueText(issue));
+    }
+    const valid = (parsed.success ? parsed.data : validPart(serviceFile, value)) as Partial<ServiceFile> | undefined;
+    checkService(valid ?? {}, context, report);
+    if (parsed.success && problems.every((p) => !p.key.startsWith(where))) services.push(resolveService(parsed.data, where));
+  }
+  checkAcrossFiles(services, problems);
+  if (problems.length > 0) throw new ConfigError(stack, problems);
+  return services.filter((s) => s.enabled);
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_union") return "must be {url: ...} or {route: ...}";
+  return issue.message;
+}
+
+function checkService(
+  s: Partial<ServiceFile>,
+  context: CatalogContext,
+  report: (path: ConfigPath, message: string) => void,
+): void {
+  if (s.hostname !== undefined && !inZone(s.hostname, context.zone))
+    report(["hostname"], `${s.hostname} is not in the zone ${context.zone}`);
+  if (s.upstream && "route" in s.upstream && s.upstream.route !== undefined && !inZone(s.upstream.route, context.labDomain)) {
+    report(
+      ["upstream", "route"],
+      `${s.upstream.route} is not a lab name (under ${context.labDomain}), which the shared Gateway serves`,
+    );
+  }
+  if (s.auth === "none") {
+    if (s.public !== true)
+      report(["public"], "must be true for auth: none (a service without authentication is published to everyone)");
+    if (s.reason === undefined)
+      report(["reason"], "is required for auth: none: say why this service is public without authentication");
+  }
+  if (s.auth === "oidc" && s.oidc === undefined) report(["oidc"], "is required for auth: oidc (at least the redirect URIs)");
+  if (s.auth !== undefined && s.auth !== "oidc" && s.oidc !== undefined)
+    report(["oidc"], `is only for auth: oidc (this service is auth: ${s.auth})`);
+}
+
+function checkAcrossFiles(services: readonly CatalogService[], problems: ConfigProblem[]): void {
+  for (const key of ["name", "hostname"] as const) {
+    const seen = new Map<string, string>();
+    for (const s of services) {
+      const first = seen.get(s[key]);
+      if (first !== undefined) problems.push({ key: `${s.file}: ${key}`, message: `${s[key]} is also the ${key} of ${first}` });
+      else seen.set(s[key], s.file);
+    }
+  }
+}
+
+function resolveService(s: ServiceFile, file: string): CatalogService {
+  const { upstream, oidc, ...rest } = s;
+  return {
+    ...rest,
+    file,
+    upstream: "url" in upstream ? { url: upstream.url } : { route: upstream.route },
+    ...(oidc
+      ? {
+          oidc: {
+            clientType: oidc.clientType,
+            redirectUris: oidc.redirectUris.map((r) => (typeof r === "string" ? { url: r, matching: "strict" as const } : r)),
+          },
+        }
+      : {}),
+  };
+}
+
+// ---------------------------------------------------------------- the services program's config
+
+const services = z.strictObject({
+  zone: dnsName.describe("The Cloudflare zone every service's host name is in."),
+  labDomain: dnsName.describe("The lab domain: `route` upstreams are names under it."),
+  catalog: z.string().min(1).default("services").describe("The catalog directory, relative to the project."),
+  proxied: z.boolean().default(false).describe("Service records through Cloudflare's proxy."),
+});
+
+const edge = z
+  .strictObject({
+    stack: stackReference
+      .optional()
+      .describe("The hetzner stack (its addresses, SSH and Traefik outputs). Default `hetzner`, or `hetzner-<env>`."),
+    sshPrivateKey: secretString({ format: /^-----BEGIN [A-Z ]*PRIVATE KEY-----/, formatName: "a PEM or OpenSSH private key" })
+      .optional()
+      .describe("The key that writes the route files on the VPS (secret). Unset: the SSH agent."),
+  })
+  .prefault({});
+
+const authentik = z
+  .strictObject({
+    stack: stackReference
+      .optional()
+      .describe("The authentik stack (its URL and the services token). Default `authentik`, or `authentik-<env>`."),
+  })
+  .prefault({});
+
+/** The zod schema of each `homelab:` key of the services program. */
+export const servicesSections = {
+  services: services.describe("The zone, the lab domain and where the catalog is."),
+  edge: edge.describe("The edge VPS the routes go to."),
+  authentik: authentik.describe("The Authentik the SSO objects go to."),
+};
+
+type Sections = typeof servicesSections;
+type Parsed = { [K in keyof Sections]: z.output<Sections[K]> };
+
+/** The services program's validated config. */
+export interface ServicesConfig {
+  readonly services: Parsed["services"];
+  readonly edge: { readonly stack?: string; readonly sshPrivateKey?: pulumi.Output<string> };
+  readonly authentik: Parsed["authentik"];
+}
+
+export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
+  sections: servicesSections,
+  check(ctx: CheckContext<Sections>) {
+    const { services: s, edge: e, authentik: a } = ctx.valid;
+    if (s?.zone !== undefined && s.labDomain !== undefined && !inZone(s.labDomain, s.zone)) {
+      ctx.report(["services", "labDomain"], `${s.labDomain} is not in the zone ${s.zone}`);
+    }
+    const edgeProblem =
+      e?.stack === undefined ? undefined : stackProgramProblem(e.stack, "hetzner", "addresses, SSH and traefik outputs");
+    if (edgeProblem) ctx.report(["edge", "stack"], edgeProblem);
+    const ssoProblem =
+      a?.stack === undefined ? undefined : stackProgramProblem(a.stack, "authentik", "authentikUrl and servicesToken outputs");
+    if (ssoProblem) ctx.report(["authentik", "stack"], ssoProblem);
+  },
+  resolve: (parsed) => parsed,
+};

@@ -1,0 +1,111 @@
+import { isAbsolute, join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { getCertificateKeyPairOutput, getFlowOutput, getPropertyMappingProviderScopeOutput, Provider } from "@pulumi/authentik";
+import { getZoneOutput } from "@pulumi/cloudflare/getZone";
+import { PublicService } from "../components/public-service";
+import type { SshConnection } from "../components/remote-parts";
+import { loadCatalog, type ServicesConfig } from "../config/services";
+import { DEFAULT_FLOWS, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR } from "../lib/authentik";
+import { recordComment } from "../lib/dns";
+import type { EdgeTraefik } from "../lib/services";
+import { siblingStack } from "../lib/stacks";
+import type { ProgramResult, RunContext } from "./program";
+
+/** The project root: the catalog directory is relative to it. */
+const PROJECT = join(__dirname, "..");
+
+/**
+ * The `services` program: one PublicService per enabled file of the catalog (`services/`). Each
+ * service's resources are named after the service, never after its position, so adding, changing
+ * or removing one file changes only that service's resources.
+ *
+ * It reads the edge from the hetzner stack (addresses, SSH, Traefik's directory and names) and
+ * Authentik from the authentik stack (URL and the services account's token); the catalog is
+ * checked completely before anything is created.
+ */
+export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
+  const dir = isAbsolute(cfg.services.catalog) ? cfg.services.catalog : join(PROJECT, cfg.services.catalog);
+  const catalog = loadCatalog(
+    dir,
+    { zone: cfg.services.zone, labDomain: cfg.services.labDomain },
+    context.stack,
+    cfg.services.catalog,
+  );
+
+  const hetzner = new pulumi.StackReference("hetzner", { name: cfg.edge.stack ?? siblingStack(context.stack, "hetzner") });
+  const sso = new pulumi.StackReference("authentik", { name: cfg.authentik.stack ?? siblingStack(context.stack, "authentik") });
+  const output = <T>(ref: pulumi.StackReference, key: string) => ref.requireOutput(key) as pulumi.Output<T>;
+
+  const connection = pulumi.secret(
+    pulumi
+      .all([output<string>(hetzner, "sshHost"), output<string>(hetzner, "sshUser"), output<number>(hetzner, "sshPort")])
+      .apply(([host, user, port]): SshConnection => ({ host, user, port })),
+  );
+  const withKey = cfg.edge.sshPrivateKey
+    ? pulumi.all([connection, cfg.edge.sshPrivateKey]).apply(([c, privateKey]) => ({ ...c, privateKey }))
+    : connection;
+  const traefik = output<EdgeTraefik & { dynamicDir: string }>(hetzner, "traefik");
+  const edge = {
+    connection: pulumi.secret(withKey),
+    dynamicDir: traefik.apply((t) => t.dynamicDir),
+    traefik,
+    ipv4: hetzner.getOutput("ipv4") as pulumi.Output<string>,
+    ipv6: hetzner.getOutput("ipv6") as pulumi.Output<string>,
+  };
+
+  const authentikUrl = output<string>(sso, "authentikUrl");
+  const provider = new Provider("authentik", { url: authentikUrl, token: pulumi.secret(output<string>(sso, "servicesToken")) });
+  const opts = { provider };
+  const needsSso = catalog.some((s) => s.auth !== "none");
+  const needsOidc = catalog.some((s) => s.auth === "oidc");
+  const flow = (slug: string) => getFlowOutput({ slug }, opts).id;
+  const authentik = needsSso
+    ? {
+        authorizationFlow: flow(DEFAULT_FLOWS.authorization),
+        invalidationFlow: flow(DEFAULT_FLOWS.invalidation),
+        authentikUrl,
+        ...(needsOidc
+          ? {
+              signingKey: getCertificateKeyPairOutput(
+                { name: SELF_SIGNED_KEY_PAIR, fetchCertificate: false, fetchKey: false },
+                opts,
+              ).id,
+              propertyMappings: getPropertyMappingProviderScopeOutput(
+                { managedLists: [MANAGED_SCOPES.openid, MANAGED_SCOPES.email, MANAGED_SCOPES.profile] },
+                opts,
+              ).ids,
+            }
+          : {}),
+      }
+    : undefined;
+
+  const zoneId = getZoneOutput({ filter: { name: cfg.services.zone } }).zoneId;
+  const published = catalog.map(
+    (s) =>
+      new PublicService(
+        s.name,
+        {
+          hostname: s.hostname,
+          upstream: s.upstream,
+          auth: s.auth,
+          ...(s.oidc ? { oidc: { redirectUris: s.oidc.redirectUris, clientType: s.oidc.clientType } } : {}),
+          middlewares: s.middlewares,
+          edge,
+          dns: { zoneId, comment: recordComment(context.stack), proxied: cfg.services.proxied },
+          ...(authentik ? { authentik } : {}),
+        },
+        { providers: [provider] },
+      ),
+  );
+
+  return {
+    outputs: {
+      services: Object.fromEntries(
+        catalog.map((s) => [s.name, { hostname: s.hostname, auth: s.auth, url: `https://${s.hostname}` }]),
+      ),
+      // For the authentik stack's outpost (homelab:forwardAuth.servicesStack): the providers Traefik's forward auth must serve.
+      forwardAuthProviders: pulumi.all(published.flatMap((p) => (p.forwardProviderId ? [p.forwardProviderId] : []))),
+    },
+    artifacts: Object.fromEntries(published.map((p, i) => [`${catalog[i]!.name}.traefik.yaml`, p.traefikConfig])),
+  };
+}
