@@ -12,6 +12,7 @@ export * from "./github-login";
 export * from "./forward-auth";
 export * from "./oidc-app";
 export * from "./service-account";
+export * from "./public-service";
 // Types the Args above use, so a caller needs only this entry.
 export type { NodeTaint, TalosDocument, TalosRole } from "../lib/talos";
 export type { KubernetesObject, HelmValues } from "../lib/kubernetes";
@@ -19,4 +20,5 @@ export type { LoadBalancerBlock } from "../lib/cilium";
 export type { ArgoCdSso, ResourceExclusion } from "../lib/argocd";
 export type { GatewayRef } from "../lib/gateway-api";
 export type { FirewallRule } from "../lib/edge";
+export type { EdgeTraefik, ServiceMiddlewares, Upstream } from "../lib/services";
 export type { SshConnection } from "./remote-parts";

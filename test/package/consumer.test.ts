@@ -126,7 +126,7 @@ import * as pulumi from "@pulumi/pulumi";
 // The providers' own files, not the package indexes (which load every resource): \`.js\` for ESM.
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve/provider.js";
 import * as k8s from "@pulumi/kubernetes/provider.js";
-import { ArgoCDInstall, EdgeServer, OidcApp, ProxmoxCluster, TalosBootstrap, type TalosRole } from "homelab";
+import { ArgoCDInstall, EdgeServer, OidcApp, ProxmoxCluster, PublicService, TalosBootstrap, type TalosRole } from "homelab";
 import { register } from "homelab/testing";
 
 const role: TalosRole = "controlplane";
@@ -164,6 +164,15 @@ export async function main(): Promise<string[]> {
       serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", userData: "#cloud-config\\n", adminUser: "ops",
       sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIConsumerKey me@laptop"], firewallRules: [],
       files: { "compose.yaml": "services: {}\\n" }, secretFiles: {}, secretFilePaths: [],
+    });
+    new PublicService("wiki", {
+      hostname: "wiki.example.net", upstream: { url: "http://10.0.0.60:3000" }, auth: "forward",
+      edge: {
+        connection: { host: "203.0.113.10", user: "ops" }, dynamicDir: "/opt/edge/traefik/dynamic", ipv4: "203.0.113.10",
+        traefik: { entryPoint: "websecure", certResolver: "letsencrypt", forwardAuthMiddleware: "authentik@file", authentikService: "authentik@file" },
+      },
+      dns: { zoneId: "zone", comment: "managed by my-repo" },
+      authentik: { authorizationFlow: "consent", invalidationFlow: "logout", authentikUrl: "https://auth.example.net" },
     });
     const endpoint: pulumi.Output<string> = cluster.endpoint;
     return endpoint;
@@ -268,6 +277,7 @@ describe("the package in another project", () => {
     const expected = [
       "homelab:authentik:OidcApp::grafana",
       "homelab:edge:EdgeServer::edge",
+      "homelab:edge:PublicService::wiki",
       "homelab:kubernetes:ArgoCDInstall::argocd",
       "homelab:proxmox:ProxmoxCluster::lab",
       "homelab:talos:TalosBootstrap::lab",

@@ -25,7 +25,7 @@ describe("GitHub Actions workflows", () => {
 
   test("deploys go in dependency order, core stacks only by hand behind an environment", () => {
     const deploy = parse(readFileSync(join(DIR, "deploy.yml"), "utf8"));
-    expect(Object.keys(deploy.jobs)).toEqual(["talos", "platform", "hetzner", "authentik", "cloudflare"]);
+    expect(Object.keys(deploy.jobs)).toEqual(["talos", "platform", "hetzner", "authentik", "cloudflare", "services"]);
     for (const core of ["talos", "hetzner"]) {
       expect(deploy.jobs[core].environment).toBe("core");
       expect(deploy.jobs[core].if).toBe(`github.event_name == 'workflow_dispatch' && inputs.stack == '${core}'`);
@@ -33,8 +33,16 @@ describe("GitHub Actions workflows", () => {
     expect(deploy.jobs.platform.needs).toBe("talos");
     expect(deploy.jobs.authentik.needs).toBe("hetzner");
     expect(deploy.jobs.cloudflare.needs).toBe("hetzner");
+    expect(deploy.jobs.services.needs).toEqual(["authentik", "cloudflare"]);
     expect(deploy.jobs.authentik.if).toContain("github.event_name == 'push'");
-    expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual(["talos", "platform", "hetzner", "authentik", "cloudflare"]);
+    expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual([
+      "talos",
+      "platform",
+      "hetzner",
+      "authentik",
+      "cloudflare",
+      "services",
+    ]);
     expect(deploy.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
   });
 
@@ -52,6 +60,7 @@ describe("GitHub Actions workflows", () => {
       "hetzner",
       "authentik",
       "cloudflare",
+      "services",
     ]);
   });
 });
