@@ -13,6 +13,7 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     testTimeout: 20_000,
+    setupFiles: ["./test/helpers/setup.ts"],
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });
