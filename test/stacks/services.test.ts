@@ -151,6 +151,7 @@ describe("the services stack on the example catalog", () => {
       "outside.yaml": "name: outside\nhostname: x.example.org\nupstream:\n  route: x.example.org\nauth: forward\ncolour: red\n",
       "open.yaml": "name: open\nhostname: open.example.net\nupstream:\n  url: http://10.0.0.2\nauth: none\n",
       "broken.yaml": "name: [unclosed\n",
+      "again.yaml": "name: status\nhostname: again.example.net\nupstream:\n  url: http://10.0.0.3\nauth: forward\n",
     });
     const config = join(work, "Pulumi.bad-catalog.yaml");
     writeFileSync(
@@ -171,7 +172,7 @@ describe("the services stack on the example catalog", () => {
     expect({ code, stdout, out: existsSync(out) }).toEqual({ code: 2, stdout: "", out: false });
     // Keys name each file as the catalog is configured (here a temporary directory; normally services/).
     const lines = stderr.replaceAll(dir, "services").split("\n");
-    expect(lines[0]).toBe("plan: invalid configuration for stack services (7 problems):");
+    expect(lines[0]).toBe("plan: invalid configuration for stack services (8 problems):");
     expect(lines[1]).toMatch(/^  services\/broken\.yaml: is not YAML: /);
     expect(lines.slice(2)).toEqual([
       "  services/open.yaml: public: must be true for auth: none (a service without authentication is published to everyone)",
@@ -179,6 +180,7 @@ describe("the services stack on the example catalog", () => {
       "  services/outside.yaml: unknown key colour",
       "  services/outside.yaml: hostname: x.example.org is not in the zone example.net",
       "  services/outside.yaml: upstream.route: x.example.org is not a lab name (under lab.example.net), which the shared Gateway serves",
+      "  services/status.yaml: name: status is also the name of services/again.yaml",
       "  services/jellyfin.yaml: hostname: tv.example.net is also the hostname of services/dup.yaml",
       "Nothing was planned.",
       "",
