@@ -3,13 +3,21 @@ import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
+import { exampleStacks } from "../../cli/plan";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith(".yml"))
   .sort();
 
+/** Every example stack, in dependency order: each reads only stacks before it. */
+const STACKS = ["talos", "platform", "hetzner", "authentik", "cloudflare", "services"];
+
 describe("GitHub Actions workflows", () => {
+  test("the workflows know every example stack", () => {
+    expect([...STACKS].sort()).toEqual(exampleStacks());
+  });
+
   test("the three workflows are there", () => {
     expect(files).toEqual(["ci.yml", "deploy.yml", "preview.yml"]);
   });
@@ -25,7 +33,7 @@ describe("GitHub Actions workflows", () => {
 
   test("deploys go in dependency order, core stacks only by hand behind an environment", () => {
     const deploy = parse(readFileSync(join(DIR, "deploy.yml"), "utf8"));
-    expect(Object.keys(deploy.jobs)).toEqual(["talos", "platform", "hetzner", "authentik", "cloudflare", "services"]);
+    expect(Object.keys(deploy.jobs)).toEqual(STACKS);
     for (const core of ["talos", "hetzner"]) {
       expect(deploy.jobs[core].environment).toBe("core");
       expect(deploy.jobs[core].if).toBe(`github.event_name == 'workflow_dispatch' && inputs.stack == '${core}'`);
@@ -35,14 +43,7 @@ describe("GitHub Actions workflows", () => {
     expect(deploy.jobs.cloudflare.needs).toBe("hetzner");
     expect(deploy.jobs.services.needs).toEqual(["authentik", "cloudflare"]);
     expect(deploy.jobs.authentik.if).toContain("github.event_name == 'push'");
-    expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual([
-      "talos",
-      "platform",
-      "hetzner",
-      "authentik",
-      "cloudflare",
-      "services",
-    ]);
+    expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual(STACKS);
     expect(deploy.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
   });
 
@@ -54,13 +55,6 @@ describe("GitHub Actions workflows", () => {
     expect(steps.map((s) => s.id ?? s.if)).toEqual(["secrets", ...Array(4).fill("steps.secrets.outputs.available == 'true'")]);
     expect(steps.at(-1)?.uses).toBe("pulumi/actions@v6");
     // Every example stack, in dependency order.
-    expect(preview.jobs["pulumi-preview"].strategy.matrix.stack).toEqual([
-      "talos",
-      "platform",
-      "hetzner",
-      "authentik",
-      "cloudflare",
-      "services",
-    ]);
+    expect(preview.jobs["pulumi-preview"].strategy.matrix.stack).toEqual(STACKS);
   });
 });
