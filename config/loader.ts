@@ -329,6 +329,22 @@ const TYPE_NAMES: Record<string, string> = {
   array: "a list",
 };
 
+/**
+ * Parses `raw` with `schema` as config is parsed (short messages; an unknown key with a did-you-mean)
+ * and reports each problem at its path below `prefix`. For documents read apart from the stack's
+ * config, such as the service catalog's files.
+ */
+export function parseReporting(
+  schema: z.ZodType,
+  raw: unknown,
+  report: Report,
+  prefix: ConfigPath = [],
+): z.ZodSafeParseResult<unknown> {
+  const result = schema.safeParse(raw, { error: issueMessage });
+  if (!result.success) for (const issue of result.error.issues) reportIssue(report, schema, prefix, issue);
+  return result;
+}
+
 /** zod's per-parse error map: short messages phrased for config files. */
 function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {

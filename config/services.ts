@@ -9,6 +9,7 @@ import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackRefe
 import {
   ConfigError,
   formatPath,
+  parseReporting,
   validPart,
   type CheckContext,
   type ConfigPath,
@@ -42,14 +43,19 @@ export const serviceFile = z
     name: dnsLabel.describe("The service's name: its Traefik router, its Authentik application slug and its resources' names."),
     hostname: dnsName.describe("The public host name, in the zone."),
     upstream: z
-      .union([
-        z.strictObject({ url: url.describe("An address the VPS reaches (a LAN or NetBird address): `http://10.20.0.50:8096`.") }),
-        z.strictObject({
-          route: dnsName.describe(
-            "A lab host name (`grafana.lab.example.net`) that the shared Gateway routes to an in-cluster Service.",
-          ),
-        }),
-      ])
+      .union(
+        [
+          z.strictObject({
+            url: url.describe("An address the VPS reaches (a LAN or NetBird address): `http://10.20.0.50:8096`."),
+          }),
+          z.strictObject({
+            route: dnsName.describe(
+              "A lab host name (`grafana.lab.example.net`) that the shared Gateway routes to an in-cluster Service.",
+            ),
+          }),
+        ],
+        { error: "must be {url: ...} (an address the VPS reaches) or {route: ...} (a lab name behind the Gateway)" },
+      )
       .describe("Where requests go: `{url}` or `{route}`."),
     auth: z
       .enum(["forward", "oidc", "none"])
@@ -134,23 +140,15 @@ export function loadCatalog(dir: string, context: CatalogContext, stack = "servi
       continue;
     }
     const value = document.toJS() as unknown;
-    const parsed = serviceFile.safeParse(value);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) report(issue.path as ConfigPath, issueText(issue));
-    }
+    const parsed = parseReporting(serviceFile, value, report);
     const valid = (parsed.success ? parsed.data : validPart(serviceFile, value)) as Partial<ServiceFile> | undefined;
     checkService(valid ?? {}, context, report);
-    if (parsed.success && problems.every((p) => !p.key.startsWith(where))) services.push(resolveService(parsed.data, where));
+    if (parsed.success && problems.every((p) => !p.key.startsWith(where)))
+      services.push(resolveService(parsed.data as ServiceFile, where));
   }
   checkAcrossFiles(services, problems);
   if (problems.length > 0) throw new ConfigError(stack, problems);
   return services.filter((s) => s.enabled);
-}
-
-function issueText(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
-  if (issue.code === "invalid_union") return "must be {url: ...} or {route: ...}";
-  return issue.message;
 }
 
 function checkService(

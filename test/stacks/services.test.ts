@@ -177,7 +177,7 @@ describe("the services stack on the example catalog", () => {
     expect(lines.slice(2)).toEqual([
       "  services/open.yaml: public: must be true for auth: none (a service without authentication is published to everyone)",
       "  services/open.yaml: reason: is required for auth: none: say why this service is public without authentication",
-      "  services/outside.yaml: unknown key colour",
+      "  services/outside.yaml: colour: unknown key (known keys: name, hostname, upstream, auth, public, reason, oidc, middlewares, enabled)",
       "  services/outside.yaml: hostname: x.example.org is not in the zone example.net",
       "  services/outside.yaml: upstream.route: x.example.org is not a lab name (under lab.example.net), which the shared Gateway serves",
       "  services/status.yaml: name: status is also the name of services/again.yaml",
