@@ -54,7 +54,12 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   };
 
   const authentikUrl = output<string>(sso, "authentikUrl");
-  const provider = new Provider("authentik", { url: authentikUrl, token: pulumi.secret(output<string>(sso, "servicesToken")) });
+  const token = withoutSlugClashes(
+    output<string>(sso, "servicesToken"),
+    sso.getOutput("apps") as pulumi.Output<Record<string, unknown> | undefined>,
+    catalog.filter((s) => s.auth !== "none").map((s) => s.name),
+  );
+  const provider = new Provider("authentik", { url: authentikUrl, token: pulumi.secret(token) });
   const opts = { provider };
   const needsSso = catalog.some((s) => s.auth !== "none");
   const needsOidc = catalog.some((s) => s.auth === "oidc");
@@ -108,4 +113,24 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
     },
     artifacts: Object.fromEntries(published.map((p, i) => [`${catalog[i]!.name}.traefik.yaml`, p.traefikConfig])),
   };
+}
+
+/**
+ * The services token, once no service's Authentik slug is already an infra app's of the authentik
+ * stack (slugs are unique in Authentik): a clash ends the run before Authentik is touched.
+ */
+export function withoutSlugClashes(
+  token: pulumi.Output<string>,
+  infraApps: pulumi.Output<Record<string, unknown> | undefined>,
+  slugs: readonly string[],
+): pulumi.Output<string> {
+  return pulumi.all([token, infraApps]).apply(([value, apps]) => {
+    const clashes = slugs.filter((slug) => apps !== undefined && slug in apps);
+    if (clashes.length > 0) {
+      throw new pulumi.RunError(
+        `services ${clashes.join(", ")} would take the Authentik slug of an app of the authentik stack (homelab:apps there); rename the service or the app`,
+      );
+    }
+    return value;
+  });
 }

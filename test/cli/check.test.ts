@@ -34,9 +34,9 @@ describe("npm run check", () => {
       [join("hetzner", "artifacts", "edge.cloud-init.yaml"), "ok"],
       [join("hetzner", "artifacts", "edge.compose.yaml"), "ok"],
       [join("hetzner", "artifacts", "edge.traefik-static.yaml"), "ok"],
-      [join("services", "artifacts", "grafana.traefik.yaml"), "ok"],
       [join("services", "artifacts", "jellyfin.traefik.yaml"), "ok"],
       [join("services", "artifacts", "status.traefik.yaml"), "ok"],
+      [join("services", "artifacts", "wiki.traefik.yaml"), "ok"],
     ]);
   });
 

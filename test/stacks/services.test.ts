@@ -6,7 +6,9 @@ import { afterAll, describe, expect, test } from "vitest";
 import { main, planStack } from "../../cli/plan";
 import { planText, resourcesJson } from "../../cli/render";
 import { readStackFile } from "../../cli/stack-file";
+import * as pulumi from "@pulumi/pulumi";
 import { runStack } from "../../stacks";
+import { withoutSlugClashes } from "../../stacks/services";
 import { servicesForwardProviders } from "../../stacks/authentik";
 import { mockResource, register, reveal, STACK_OUTPUTS, valueOf, type Registered } from "../helpers/pulumi";
 
@@ -41,7 +43,7 @@ const hetzner = STACK_OUTPUTS.hetzner!.outputs("hetzner");
 describe("the services stack on the example catalog", () => {
   test("one PublicService per file; exact children per auth mode", async () => {
     const r = await example();
-    expect(r.ofType("homelab:edge:PublicService").map((x) => x.name)).toEqual(["grafana", "jellyfin", "status"]);
+    expect(r.ofType("homelab:edge:PublicService").map((x) => x.name)).toEqual(["jellyfin", "status", "wiki"]);
     const records = (name: string) => [
       `cloudflare:index/dnsRecord:DnsRecord::${name}-a`,
       `cloudflare:index/dnsRecord:DnsRecord::${name}-aaaa`,
@@ -53,14 +55,14 @@ describe("the services stack on the example catalog", () => {
       ...records("jellyfin"),
       "command:remote:Command::jellyfin-route",
     ]);
-    expect(children(r, "grafana")).toEqual([
-      ...records("grafana"),
-      "command:remote:Command::grafana-route",
-      "homelab:authentik:OidcApp::grafana",
+    expect(children(r, "wiki")).toEqual([
+      ...records("wiki"),
+      "command:remote:Command::wiki-route",
+      "homelab:authentik:OidcApp::wiki",
     ]);
-    expect(r.childrenOf(r.get("grafana", "homelab:authentik:OidcApp"))).toEqual([
-      "authentik:index/application:Application::grafana",
-      "authentik:index/providerOauth2:ProviderOauth2::grafana",
+    expect(r.childrenOf(r.get("wiki", "homelab:authentik:OidcApp"))).toEqual([
+      "authentik:index/application:Application::wiki",
+      "authentik:index/providerOauth2:ProviderOauth2::wiki",
     ]);
   });
 
@@ -91,12 +93,12 @@ describe("the services stack on the example catalog", () => {
     });
     const provider = r.get("authentik", "pulumi:providers:authentik");
     expect(reveal(provider.inputs.token)).toEqual([STACK_OUTPUTS.authentik!.outputs("authentik").servicesToken, true]);
-    const grafana = parse((await valueOf(r.result.artifacts["grafana.traefik.yaml"]!)).value);
-    expect(grafana.http.services.grafana.loadBalancer).toEqual({
-      servers: [{ url: "https://grafana.lab.example.net" }],
+    const wiki = parse((await valueOf(r.result.artifacts["wiki.traefik.yaml"]!)).value);
+    expect(wiki.http.services.wiki.loadBalancer).toEqual({
+      servers: [{ url: "https://wiki.lab.example.net" }],
       passHostHeader: false,
     });
-    expect(grafana.http.routers.grafana.middlewares).toBeUndefined();
+    expect(wiki.http.routers.wiki.middlewares).toBeUndefined();
     expect(await valueOf(r.result.outputs.forwardAuthProviders!)).toMatchObject({
       value: [Number(mockResource("authentik:index/providerProxy:ProviderProxy", "jellyfin", {}).id)],
     });
@@ -108,7 +110,7 @@ describe("the services stack on the example catalog", () => {
     const added = rows(
       await example(
         catalog({
-          "wiki.yaml": "name: wiki\nhostname: wiki.example.net\nupstream:\n  url: http://10.20.0.60:3000\nauth: forward\n",
+          "notes.yaml": "name: notes\nhostname: notes.example.net\nupstream:\n  url: http://10.20.0.60:3000\nauth: forward\n",
         }),
       ),
     );
@@ -118,12 +120,12 @@ describe("the services stack on the example catalog", () => {
         .map((u) => added.get(u))
         .sort(),
     ).toEqual([
-      "authentik:index/application:Application::wiki",
-      "authentik:index/providerProxy:ProviderProxy::wiki",
-      "cloudflare:index/dnsRecord:DnsRecord::wiki-a",
-      "cloudflare:index/dnsRecord:DnsRecord::wiki-aaaa",
-      "command:remote:Command::wiki-route",
-      "homelab:edge:PublicService::wiki",
+      "authentik:index/application:Application::notes",
+      "authentik:index/providerProxy:ProviderProxy::notes",
+      "cloudflare:index/dnsRecord:DnsRecord::notes-a",
+      "cloudflare:index/dnsRecord:DnsRecord::notes-aaaa",
+      "command:remote:Command::notes-route",
+      "homelab:edge:PublicService::notes",
     ]);
     expect([...before.keys()].filter((u) => !added.has(u))).toEqual([]);
 
@@ -203,8 +205,24 @@ describe("the services stack on the example catalog", () => {
       expect(part).not.toContain(KEY_CANARY);
       expect(part).not.toContain(token);
     }
-    expect(Object.keys(plan.artifacts).sort()).toEqual(["grafana.traefik.yaml", "jellyfin.traefik.yaml", "status.traefik.yaml"]);
+    expect(Object.keys(plan.artifacts).sort()).toEqual(["jellyfin.traefik.yaml", "status.traefik.yaml", "wiki.traefik.yaml"]);
   });
+});
+
+test("a service may not take the slug of an infra app of the authentik stack", async () => {
+  const clash = await register(() =>
+    withoutSlugClashes(pulumi.output("t"), pulumi.output<Record<string, unknown> | undefined>({ grafana: {}, argocd: {} }), [
+      "wiki",
+      "grafana",
+    ]),
+  );
+  await expect(valueOf(clash.result)).rejects.toThrow(
+    "services grafana would take the Authentik slug of an app of the authentik stack (homelab:apps there); rename the service or the app",
+  );
+  const fine = await register(() =>
+    withoutSlugClashes(pulumi.output("t"), pulumi.output<Record<string, unknown> | undefined>(undefined), ["wiki"]),
+  );
+  expect(await valueOf(fine.result)).toEqual({ value: "t", secret: false, known: true });
 });
 
 test("the authentik stack binds the services stack's forward-auth providers to the outpost Traefik calls", async () => {
