@@ -141,6 +141,15 @@ describe("the services stack on the example catalog", () => {
       "command:remote:Command::status-route",
       "homelab:edge:PublicService::status",
     ]);
+    // Changing a file changes that service's own resources only (here: its route file).
+    const inputs = (r: Registered<unknown>) => new Map(r.run.resources.map((x) => [x.urn, JSON.stringify(x.inputs)]));
+    const original = await example();
+    const jellyfin = readFileSync(join(ROOT, "services", "jellyfin.yaml"), "utf8");
+    const changed = await example(catalog({ "jellyfin.yaml": jellyfin.replace("average: 50", "average: 20") }));
+    const [a, b] = [inputs(original), inputs(changed)];
+    expect([...a.keys()].filter((u) => a.get(u) !== b.get(u)).map((u) => before.get(u))).toEqual([
+      "command:remote:Command::jellyfin-route",
+    ]);
     // Disabled is the same as removed.
     const text = readFileSync(join(ROOT, "services", "status.yaml"), "utf8");
     const disabled = rows(await example(catalog({ "status.yaml": `${text}enabled: false\n` })));
