@@ -210,6 +210,8 @@ const services = z.strictObject({
   labDomain: dnsName.describe("The lab domain: `route` upstreams are names under it."),
   catalog: z.string().min(1).default("services").describe("The catalog directory, relative to the project."),
   proxied: z.boolean().default(false).describe("Service records through Cloudflare's proxy."),
+  ipv4: z.boolean().default(true).describe("An A record per service (the VPS has a public IPv4)."),
+  ipv6: z.boolean().default(true).describe("An AAAA record per service (the VPS has a public IPv6)."),
 });
 
 const edge = z
@@ -252,6 +254,9 @@ export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
   sections: servicesSections,
   check(ctx: CheckContext<Sections>) {
     const { services: s, edge: e, authentik: a } = ctx.valid;
+    if (s?.ipv4 === false && s.ipv6 === false) {
+      ctx.report(["services", "ipv6"], "services need an A or an AAAA record (ipv4 and ipv6 are both off)");
+    }
     if (s?.zone !== undefined && s.labDomain !== undefined && !inZone(s.labDomain, s.zone)) {
       ctx.report(["services", "labDomain"], `${s.labDomain} is not in the zone ${s.zone}`);
     }

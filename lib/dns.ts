@@ -1,4 +1,5 @@
 import { isIPv6 } from "node:net";
+import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4 } from "./net";
 
 /**
@@ -41,4 +42,22 @@ export function isPrivateAddress(address: string): boolean {
     ].some(([base, bits]) => inBlock(base as string, bits as number));
   }
   return isIPv6(address) && /^(f[cd]|fe[89ab]|::1$)/i.test(address);
+}
+
+/** The hetzner stack's address of a family, or a RunError naming both ways out when it has none. */
+export function requireAddress(
+  address: pulumi.Output<string | undefined>,
+  family: "ipv4" | "ipv6",
+  fqdn: string,
+  /** The key here that turns these records off (`edge.ipv6`). */
+  offKey: string,
+): pulumi.Output<string> {
+  return address.apply((value) => {
+    if (!value) {
+      throw new pulumi.RunError(
+        `the hetzner stack has no ${family} output for ${fqdn}: turn server.${family} on there, or ${offKey} off here`,
+      );
+    }
+    return value;
+  });
 }

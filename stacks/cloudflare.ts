@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
 import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import type { CloudflareConfig } from "../config/cloudflare";
-import { recordComment, recordName } from "../lib/dns";
+import { recordComment, recordName, requireAddress } from "../lib/dns";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
 
@@ -39,7 +39,7 @@ export function run(cfg: CloudflareConfig, context: RunContext): ProgramResult {
         zoneId,
         name: fqdn,
         type,
-        content: requireAddress(content, type === "A" ? "ipv4" : "ipv6", fqdn),
+        content: requireAddress(content, type === "A" ? "ipv4" : "ipv6", fqdn, `edge.${type === "A" ? "ipv4" : "ipv6"}`),
         ttl: cfg.edge.ttl,
         proxied: cfg.edge.proxied,
         comment,
@@ -59,20 +59,4 @@ export function run(cfg: CloudflareConfig, context: RunContext): ProgramResult {
     },
     artifacts: {},
   };
-}
-
-/** The hetzner stack's address of a family, or a RunError naming both ways out when it has none. */
-export function requireAddress(
-  address: pulumi.Output<string | undefined>,
-  family: "ipv4" | "ipv6",
-  fqdn: string,
-): pulumi.Output<string> {
-  return address.apply((value) => {
-    if (!value) {
-      throw new pulumi.RunError(
-        `the hetzner stack has no ${family} output for ${fqdn}: turn server.${family} on there, or edge.${family} off here`,
-      );
-    }
-    return value;
-  });
 }

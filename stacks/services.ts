@@ -6,7 +6,7 @@ import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
 import { loadCatalog, type ServicesConfig } from "../config/services";
 import { DEFAULT_FLOWS, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR } from "../lib/authentik";
-import { recordComment } from "../lib/dns";
+import { recordComment, requireAddress } from "../lib/dns";
 import type { EdgeTraefik } from "../lib/services";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
@@ -49,8 +49,27 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
     connection: pulumi.secret(withKey),
     dynamicDir: traefik.apply((t) => t.dynamicDir),
     traefik,
-    ipv4: hetzner.getOutput("ipv4") as pulumi.Output<string>,
-    ipv6: hetzner.getOutput("ipv6") as pulumi.Output<string>,
+    // Checked per record: a VPS without that family ends the run naming both ways out.
+    ...(cfg.services.ipv4
+      ? {
+          ipv4: requireAddress(
+            hetzner.getOutput("ipv4") as pulumi.Output<string | undefined>,
+            "ipv4",
+            "the services",
+            "services.ipv4",
+          ),
+        }
+      : {}),
+    ...(cfg.services.ipv6
+      ? {
+          ipv6: requireAddress(
+            hetzner.getOutput("ipv6") as pulumi.Output<string | undefined>,
+            "ipv6",
+            "the services",
+            "services.ipv6",
+          ),
+        }
+      : {}),
   };
 
   const authentikUrl = output<string>(sso, "authentikUrl");

@@ -3,10 +3,9 @@ import { describe, expect, test } from "vitest";
 import { readStackFile } from "../../cli/stack-file";
 import { cloudflareConfigSpec } from "../../config/cloudflare";
 import { ConfigError, loadConfig, rawConfig } from "../../config/loader";
-import { isPrivateAddress, recordName } from "../../lib/dns";
+import { isPrivateAddress, recordName, requireAddress } from "../../lib/dns";
 import * as pulumi from "@pulumi/pulumi";
 import { runStack } from "../../stacks";
-import { requireAddress } from "../../stacks/cloudflare";
 import { mockInvoke, register, STACK_OUTPUTS, valueOf } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
@@ -73,12 +72,14 @@ describe("the cloudflare stack on the example config", () => {
   });
 
   test("a hetzner stack without an IPv6 address ends the run, naming both ways out", async () => {
-    const none = await register(() => requireAddress(pulumi.output<string | undefined>(undefined), "ipv6", "auth.example.net"));
+    const none = await register(() =>
+      requireAddress(pulumi.output<string | undefined>(undefined), "ipv6", "auth.example.net", "edge.ipv6"),
+    );
     await expect(valueOf(none.result)).rejects.toThrow(
       "the hetzner stack has no ipv6 output for auth.example.net: turn server.ipv6 on there, or edge.ipv6 off here",
     );
     const some = await register(() =>
-      requireAddress(pulumi.output<string | undefined>("2001:db8::1"), "ipv6", "auth.example.net"),
+      requireAddress(pulumi.output<string | undefined>("2001:db8::1"), "ipv6", "auth.example.net", "edge.ipv6"),
     );
     expect(await valueOf(some.result)).toEqual({ value: "2001:db8::1", secret: false, known: true });
   });

@@ -104,6 +104,13 @@ describe("the services stack on the example catalog", () => {
     });
   });
 
+  test("a VPS without IPv6: services.ipv6 off leaves out every AAAA record", async () => {
+    const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.services.yaml"));
+    values["homelab:services"] = JSON.stringify({ ...JSON.parse(values["homelab:services"]!), catalog: catalog(), ipv6: false });
+    const r = await register(() => runStack("services"), { stack: "services", config: values, secretKeys });
+    expect(r.ofType("cloudflare:index/dnsRecord:DnsRecord").map((x) => x.name)).toEqual(["jellyfin-a", "status-a", "wiki-a"]);
+  });
+
   test("adding a file adds exactly its records, route file and SSO objects; removing one removes exactly its own", async () => {
     const rows = (r: Registered<unknown>) => new Map(r.run.resources.map((x) => [x.urn, `${x.type}::${x.name}`]));
     const before = rows(await example());
