@@ -128,27 +128,44 @@ const VALUES_SCHEMAS: Record<string, string> = {
   "cert-manager v1.21.1": "cert-manager-v1.21.1.values.schema.json",
 };
 
-const valuesValidators = new Map<string, ReturnType<Ajv["compile"]>>();
+const validators = new Map<string, ReturnType<Ajv["compile"]>>();
 
-/** The compiled values schema in `file` (compiled once per run). */
-function valuesValidator(file: string): ReturnType<Ajv["compile"]> {
-  let validate = valuesValidators.get(file);
+/**
+ * The compiled schema in `file` (once per run), `closed` at its top level if asked. The `$schema`
+ * line is dropped: cloud-init's says draft-04 but keeps definitions under `$defs` (it uses no
+ * keyword whose meaning changed since), Compose's names draft-07 by a URL Ajv does not know.
+ */
+function validator(file: string, closed = false): ReturnType<Ajv["compile"]> {
+  const key = `${file}${closed ? " (closed)" : ""}`;
+  let validate = validators.get(key);
   if (!validate) {
+    const { $schema: _ignored, ...schema } = JSON.parse(readFileSync(join(UPSTREAM, file), "utf8")) as Record<string, unknown>;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
-    validate = ajv.compile(JSON.parse(readFileSync(join(UPSTREAM, file), "utf8")) as object);
-    valuesValidators.set(file, validate);
+    validate = ajv.compile(closed ? { ...schema, additionalProperties: false } : schema);
+    validators.set(key, validate);
   }
   return validate;
+}
+
+/**
+ * `value`'s problems against a schema, deepest first and each once: a oneOf reports every branch,
+ * and the deepest pointer is the one that names the mistake. An unknown key is named.
+ */
+function schemaProblems(validate: ReturnType<Ajv["compile"]>, value: unknown): string[] {
+  if (validate(value)) return [];
+  const messages = (validate.errors ?? []).map((e) => ({
+    depth: e.instancePath.split("/").length,
+    text: `${e.instancePath || "/"} ${e.message ?? ""}${"additionalProperty" in e.params ? ` '${String(e.params.additionalProperty)}'` : ""}`.trim(),
+  }));
+  return [...new Set(messages.sort((a, b) => b.depth - a.depth).map((m) => m.text))];
 }
 
 function checkValues(text: string): string[] | undefined {
   const chart = /^# chart: (\S+ \S+)\n/.exec(text)?.[1];
   const file = chart === undefined ? undefined : VALUES_SCHEMAS[chart];
   if (!file) return undefined;
-  const validate = valuesValidator(file);
-  const values = parseAllDocuments(text, { version: "1.1" })[0]?.toJS() as unknown;
-  return validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim());
+  return schemaProblems(validator(file), parseAllDocuments(text, { version: "1.1" })[0]?.toJS() as unknown);
 }
 
 /** Documents checked against one JSON Schema (draft-07) each, by file-name suffix. */
@@ -168,34 +185,13 @@ const DOCUMENT_SCHEMAS: readonly {
   { suffix: ".compose.yaml", schema: "compose-spec.json", yaml: "1.2" },
 ];
 
-const documentValidators = new Map<string, ReturnType<Ajv["compile"]>>();
-
-/**
- * A document's problems against its schema. The `$schema` line is dropped: cloud-init's says
- * draft-04 but keeps definitions under `$defs` (it uses no keyword whose meaning changed since),
- * Compose's names draft-07 by a URL Ajv does not know.
- */
+/** A document's problems against its schema (and its header line). */
 function checkDocument(text: string, kind: (typeof DOCUMENT_SCHEMAS)[number]): string[] {
   if (kind.header !== undefined && text.split("\n")[0]!.trim() !== kind.header) return [`line 1 must be ${kind.header}`];
-  let validate = documentValidators.get(kind.schema);
-  if (!validate) {
-    const { $schema: _ignored, ...schema } = JSON.parse(readFileSync(join(UPSTREAM, kind.schema), "utf8")) as Record<
-      string,
-      unknown
-    >;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    validate = ajv.compile(kind.closed ? { ...schema, additionalProperties: false } : schema);
-    documentValidators.set(kind.schema, validate);
-  }
-  const value = parseAllDocuments(text, { version: kind.yaml })[0]?.toJS() as unknown;
-  if (validate(value)) return [];
-  // A oneOf reports every branch; the deepest pointer is the one that names the mistake.
-  const messages = (validate.errors ?? []).map((e) => ({
-    depth: e.instancePath.split("/").length,
-    text: `${e.instancePath || "/"} ${e.message ?? ""}${"additionalProperty" in e.params ? ` '${String(e.params.additionalProperty)}'` : ""}`.trim(),
-  }));
-  return [...new Set(messages.sort((a, b) => b.depth - a.depth).map((m) => m.text))];
+  return schemaProblems(
+    validator(kind.schema, kind.closed),
+    parseAllDocuments(text, { version: kind.yaml })[0]?.toJS() as unknown,
+  );
 }
 
 function filesUnder(dir: string): string[] {
