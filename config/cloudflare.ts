@@ -18,7 +18,7 @@ const ttl = z
   });
 
 /** A name relative to the zone (`auth`, `sso.eu`), `@` for the apex. */
-const relativeName = z.string().regex(/^(@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)$/, {
+const relativeName = z.string().refine((v) => v === "@" || dnsName.safeParse(v).success, {
   error: (i) => `must be a name relative to the zone like auth or sso.eu, or @ for the apex, got ${JSON.stringify(i.input)}`,
 });
 

@@ -145,17 +145,17 @@ export const unicastMac = z
 /** A label name (and a non-empty label value): 63 letters, digits, `-_.`, alphanumeric at both ends. */
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
-/** `[prefix/]name`: a DNS subdomain prefix and a 63-character name (Kubernetes label keys). */
+/** `[prefix/]name`: a DNS subdomain prefix and a 63-character name (Kubernetes and Hetzner label keys). */
 export const labelKey = z.string().refine(
   (v) => {
     const slash = v.lastIndexOf("/");
     const prefix = slash < 0 ? undefined : v.slice(0, slash);
     return LABEL_NAME.test(v.slice(slash + 1)) && (prefix === undefined || dnsName.safeParse(prefix).success);
   },
-  { error: (i) => `must be a Kubernetes label key like example.com/role, got ${JSON.stringify(i.input)}` },
+  { error: (i) => `must be a label key like example.com/role, got ${JSON.stringify(i.input)}` },
 );
 export const labelValue = z.string().refine((v) => v === "" || LABEL_NAME.test(v), {
-  error: (i) => `must be a Kubernetes label value (at most 63 letters, digits, - _ .), got ${JSON.stringify(i.input)}`,
+  error: (i) => `must be a label value (at most 63 letters, digits, - _ .), got ${JSON.stringify(i.input)}`,
 });
 
 /** A Kubernetes taint, written `key=value:Effect` / `key:Effect` or as a map. */

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ANYWHERE, EDGE_IMAGES, EDGE_OS_IMAGES, type EdgeOsImage, type FirewallRule } from "../lib/edge";
-import { dnsLabel, dnsName, email, httpsUrl, ipCidr, secretString } from "./fields";
+import { dnsLabel, dnsName, email, httpsUrl, ipCidr, secretString, labelKey, labelValue } from "./fields";
 import type { CheckContext, ConfigSpec } from "./loader";
 
 /**
@@ -21,16 +21,8 @@ const envSecret = (what: string) =>
     formatName: `${what}: one line without spaces, quotes, backslashes or $ (compose reads it from an env file)`,
   });
 
-const labels = z
-  .record(
-    z.string().regex(/^([a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, {
-      error: (i) => `must be a label key like team or example.com/role, got ${JSON.stringify(i.input)}`,
-    }),
-    z.string().regex(/^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/, {
-      error: (i) => `must be a label value (at most 63 letters, digits, - _ .), got ${JSON.stringify(i.input)}`,
-    }),
-  )
-  .default({});
+/** Hetzner labels follow Kubernetes' rules for keys and values. */
+const labels = z.record(labelKey, labelValue).default({});
 
 const server = z.strictObject({
   name: dnsLabel.default("edge").describe("The server's name in Hetzner (also its firewall's)."),

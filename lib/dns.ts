@@ -1,6 +1,11 @@
 import { isIPv6 } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
-import { parseIpv4 } from "./net";
+import { cidrContains, parseCidr, parseIpv4 } from "./net";
+
+/** RFC 1918, CGNAT, loopback and link-local networks. */
+const PRIVATE_IPV4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].map(
+  (text) => parseCidr(text)!,
+);
 
 /**
  * DNS records as the cloudflare program writes them: fully qualified names under the zone, and
@@ -30,17 +35,7 @@ export function recordComment(stack: string): string {
  */
 export function isPrivateAddress(address: string): boolean {
   const ip = parseIpv4(address);
-  if (ip !== undefined) {
-    const inBlock = (base: string, bits: number) => ip >>> (32 - bits) === parseIpv4(base)! >>> (32 - bits);
-    return [
-      ["10.0.0.0", 8],
-      ["172.16.0.0", 12],
-      ["192.168.0.0", 16],
-      ["100.64.0.0", 10],
-      ["127.0.0.0", 8],
-      ["169.254.0.0", 16],
-    ].some(([base, bits]) => inBlock(base as string, bits as number));
-  }
+  if (ip !== undefined) return PRIVATE_IPV4.some((block) => cidrContains(block, ip));
   return isIPv6(address) && /^(f[cd]|fe[89ab]|::1$)/i.test(address);
 }
 

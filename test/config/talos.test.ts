@@ -633,10 +633,10 @@ describe("each rule", () => {
         l.nodes[1].taints = ["dedicated=db:NoRun", { key: "-x", effect: "NoSchedule" }];
       },
       [
-        'homelab:nodes[1].labels["example.com/pool"]: must be a Kubernetes label value (at most 63 letters, digits, - _ .), got "a b"',
+        'homelab:nodes[1].labels["example.com/pool"]: must be a label value (at most 63 letters, digits, - _ .), got "a b"',
         'homelab:nodes[1].labels["node-role.kubernetes.io/worker"]: a worker\'s kubelet may not set node-role.kubernetes.io/* labels (NodeRestriction admission plugin); set them with kubectl or from the platform',
         'homelab:nodes[1].taints[0].effect: must be one of "NoSchedule", "PreferNoSchedule", "NoExecute", got "NoRun"',
-        'homelab:nodes[1].taints[1].key: must be a Kubernetes label key like example.com/role, got "-x"',
+        'homelab:nodes[1].taints[1].key: must be a label key like example.com/role, got "-x"',
       ],
     ],
     ["a control plane may carry node-role labels", (l) => (l.nodes[0].labels = { "node-role.kubernetes.io/edge": "" }), []],
