@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ProviderOauth2 } from "@pulumi/authentik";
-import { issuerUrl, redirectUri, type RedirectMatching } from "../lib/authentik";
+import { issuerUrl, redirectUri, redirectUriProblem, type RedirectMatching } from "../lib/authentik";
 
 /** A redirect URI the provider accepts. */
 export interface OidcRedirectUri {
@@ -112,15 +112,8 @@ export function oidcAppProblems(args: OidcAppArgs): string[] {
     problems.push(`slug ${JSON.stringify(args.slug)} must be lowercase letters, digits and -`);
   if (args.redirectUris.length === 0) problems.push("redirectUris: at least one is needed");
   for (const r of args.redirectUris) {
-    if ((r.matching ?? "strict") === "regex") {
-      try {
-        new RegExp(r.url);
-      } catch {
-        problems.push(`redirect URI ${r.url} is not a valid regular expression`);
-      }
-    } else if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(r.url)) {
-      problems.push(`redirect URI ${r.url} must be an absolute URL`);
-    }
+    const problem = redirectUriProblem(r.url, r.matching ?? "strict");
+    if (problem) problems.push(`redirect URI ${problem}`);
   }
   if (args.clientType === "public" && args.clientSecret !== undefined) problems.push("a public client has no client secret");
   return problems;

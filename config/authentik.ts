@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { MANAGED_SCOPES, GROUPS_SCOPE, type ManagedScope } from "../lib/authentik";
+import { GROUPS_SCOPE, isPlainHttpRedirect, MANAGED_SCOPES, redirectUriProblem, type ManagedScope } from "../lib/authentik";
 import { dnsName, httpsUrl, secretString, stackReference, stackProgramProblem } from "./fields";
 import type { CheckContext, ConfigSpec } from "./loader";
 
@@ -221,18 +221,12 @@ function checkApps(ctx: Ctx): void {
     }
     a.redirectUris?.forEach((r, j) => {
       if (r === undefined) return;
-      const { url, matching } = typeof r === "string" ? { url: r, matching: "strict" } : r;
-      if (url === undefined) return;
+      const { url, matching } = typeof r === "string" ? { url: r, matching: "strict" as const } : r;
+      if (url === undefined || matching === undefined) return;
       const path = ["apps", i, "redirectUris", j];
-      if (matching === "regex") {
-        try {
-          new RegExp(url);
-        } catch {
-          ctx.report(path, `${url} is not a valid regular expression`);
-        }
-      } else if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(url)) {
-        ctx.report(path, `${url} must be an absolute URL (or use matching: regex)`);
-      } else if (/^http:\/\//.test(url) && !/^http:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(url)) {
+      const problem = redirectUriProblem(url, matching);
+      if (problem) ctx.report(path, problem);
+      else if (matching === "strict" && isPlainHttpRedirect(url)) {
         ctx.warn(path, `${url} is plain HTTP: the authorization code would cross the network unencrypted`);
       }
     });

@@ -4,6 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { inZone } from "../lib/dns";
+import { redirectUriProblem } from "../lib/authentik";
 import type { Upstream } from "../lib/services";
 import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference } from "./fields";
 import {
@@ -170,6 +171,11 @@ function checkService(
     if (s.reason === undefined)
       report(["reason"], "is required for auth: none: say why this service is public without authentication");
   }
+  s.oidc?.redirectUris?.forEach((r, j) => {
+    const { url, matching } = typeof r === "string" ? { url: r, matching: "strict" as const } : (r ?? {});
+    const problem = url === undefined || matching === undefined ? undefined : redirectUriProblem(url, matching);
+    if (problem) report(["oidc", "redirectUris", j], problem);
+  });
   if (s.auth === "oidc" && s.oidc === undefined) report(["oidc"], "is required for auth: oidc (at least the redirect URIs)");
   if (s.auth !== undefined && s.auth !== "oidc" && s.oidc !== undefined)
     report(["oidc"], `is only for auth: oidc (this service is auth: ${s.auth})`);

@@ -45,6 +45,24 @@ export function redirectUri(url: string, matching: RedirectMatching): Record<str
   return { matching_mode: matching, url };
 }
 
+/** What is wrong with a redirect URI, or `undefined`: a regex must compile, a strict one must be an absolute URL. */
+export function redirectUriProblem(url: string, matching: RedirectMatching): string | undefined {
+  if (matching === "regex") {
+    try {
+      new RegExp(url);
+      return undefined;
+    } catch {
+      return `${url} is not a valid regular expression`;
+    }
+  }
+  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(url) ? undefined : `${url} must be an absolute URL (or use matching: regex)`;
+}
+
+/** True for a plain-HTTP redirect URI other than the local machine's (a native app's loopback is fine). */
+export function isPlainHttpRedirect(url: string): boolean {
+  return /^http:\/\//.test(url) && !/^http:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(url);
+}
+
 /** The OIDC issuer of an application: `https://auth.example.net/application/o/<slug>/` (per-provider issuer mode). */
 export function issuerUrl(authentikUrl: string, slug: string): string {
   return `${authentikUrl.replace(/\/$/, "")}/application/o/${slug}/`;

@@ -170,6 +170,8 @@ describe("the services stack on the example catalog", () => {
       "open.yaml": "name: open\nhostname: open.example.net\nupstream:\n  url: http://10.0.0.2\nauth: none\n",
       "broken.yaml": "name: [unclosed\n",
       "again.yaml": "name: status\nhostname: again.example.net\nupstream:\n  url: http://10.0.0.3\nauth: forward\n",
+      "cb.yaml":
+        "name: cb\nhostname: cb.example.net\nupstream:\n  url: http://10.0.0.4\nauth: oidc\noidc:\n  redirectUris: [/relative]\n",
     });
     const config = join(work, "Pulumi.bad-catalog.yaml");
     writeFileSync(
@@ -190,9 +192,10 @@ describe("the services stack on the example catalog", () => {
     expect({ code, stdout, out: existsSync(out) }).toEqual({ code: 2, stdout: "", out: false });
     // Keys name each file as the catalog is configured (here a temporary directory; normally services/).
     const lines = stderr.replaceAll(dir, "services").split("\n");
-    expect(lines[0]).toBe("plan: invalid configuration for stack services (8 problems):");
+    expect(lines[0]).toBe("plan: invalid configuration for stack services (9 problems):");
     expect(lines[1]).toMatch(/^  services\/broken\.yaml: is not YAML: /);
     expect(lines.slice(2)).toEqual([
+      "  services/cb.yaml: oidc.redirectUris[0]: /relative must be an absolute URL (or use matching: regex)",
       "  services/open.yaml: public: must be true for auth: none (a service without authentication is published to everyone)",
       "  services/open.yaml: reason: is required for auth: none: say why this service is public without authentication",
       "  services/outside.yaml: colour: unknown key (known keys: name, hostname, upstream, auth, public, reason, oidc, middlewares, enabled)",
