@@ -36,10 +36,8 @@ export interface EdgeServerArgs {
   firewallRules: FirewallRule[];
   /** Files of the compose project, by path relative to {@link PROJECT_DIR} (not secret). */
   files: Record<string, string>;
-  /** Secret files of the project (env files), by path; written with mode 0600. */
-  secretFiles: pulumi.Input<Record<string, string>>;
-  /** Paths of `secretFiles` (known before the secrets are): one remote file each. */
-  secretFilePaths: string[];
+  /** Secret files of the project (env files), by path; kept secret and written with mode 0600. */
+  secretFiles: Record<string, pulumi.Input<string>>;
   /** Protect the server, its firewall and keys from deletion (`pulumi destroy` refuses). @default false */
   protect?: boolean;
 }
@@ -59,7 +57,7 @@ export interface EdgeServerArgs {
  *   serverType: "cx23", image: "ubuntu-24.04", location: "fsn1",
  *   userData: edgeCloudInit({ image: "ubuntu-24.04", adminUser: "ops", sshPublicKeys: [key], sshPort: 22 }),
  *   adminUser: "ops", sshPublicKeys: [key], firewallRules: edgeFirewallRules({ ... }),
- *   files: { "compose.yaml": composeText }, secretFiles: envFiles, secretFilePaths: ["secrets/app.env"],
+ *   files: { "compose.yaml": composeText }, secretFiles: { "secrets/app.env": envFile },
  * });
  */
 export class EdgeServer extends pulumi.ComponentResource {
@@ -172,10 +170,9 @@ export class EdgeServer extends pulumi.ComponentResource {
         dependsOn: [this.ready],
       }),
     );
-    const secretFiles = pulumi.secret(args.secretFiles);
-    const secretsHash = pulumi.secret(secretFiles.apply((all) => filesHash(all)));
-    const secrets = args.secretFilePaths.map((path) => {
-      const content = pulumi.secret(secretFiles.apply((all) => all[path] ?? ""));
+    const secretsHash = pulumi.secret(pulumi.all(args.secretFiles).apply(filesHash));
+    const secrets = Object.entries(args.secretFiles).map(([path, text]) => {
+      const content = pulumi.secret(text);
       return remoteFile(this, `${name}-${fileSlug(path)}`, {
         connection: this.connection,
         path: `${PROJECT_DIR}/${path}`,
@@ -214,11 +211,11 @@ export function edgeServerProblems(args: EdgeServerArgs): string[] {
   const problems: string[] = [];
   if (args.sshPublicKeys.length === 0) problems.push("sshPublicKeys: at least one key is needed to reach the server");
   if (args.ipv4 === false && args.ipv6 === false) problems.push("ipv4 and ipv6 are both off: the server would be unreachable");
-  for (const path of [...Object.keys(args.files), ...args.secretFilePaths]) {
+  for (const path of [...Object.keys(args.files), ...Object.keys(args.secretFiles)]) {
     if (path.startsWith("/") || path.split("/").includes(".."))
       problems.push(`${path}: file paths are relative to ${PROJECT_DIR}, without ..`);
   }
-  const duplicate = args.secretFilePaths.find((p) => p in args.files);
+  const duplicate = Object.keys(args.secretFiles).find((p) => p in args.files);
   if (duplicate !== undefined) problems.push(`${duplicate} is both a file and a secret file`);
   return problems;
 }

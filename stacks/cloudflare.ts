@@ -30,32 +30,34 @@ export function run(cfg: CloudflareConfig, context: RunContext): ProgramResult {
   });
 
   const hetzner = new pulumi.StackReference("hetzner", { name: cfg.edge.stack ?? siblingStack(context.stack, "hetzner") });
-  const ipv4 = hetzner.getOutput("ipv4") as pulumi.Output<string | undefined>;
-  const ipv6 = hetzner.getOutput("ipv6") as pulumi.Output<string | undefined>;
-  const edge = cfg.edge.names.map((name) => {
-    const fqdn = recordName(name, cfg.zone);
-    const record = (type: "A" | "AAAA", content: pulumi.Output<string | undefined>) =>
-      new DnsRecord(`${type === "A" ? "a" : "aaaa"}-${fqdn}`, {
+  const families = (
+    [
+      { type: "A", family: "ipv4" },
+      { type: "AAAA", family: "ipv6" },
+    ] as const
+  )
+    .filter((f) => cfg.edge[f.family])
+    .map((f) => ({ ...f, address: hetzner.getOutput(f.family) as pulumi.Output<string | undefined> }));
+  const edgeNames = cfg.edge.names.map((name) => recordName(name, cfg.zone));
+  for (const fqdn of edgeNames) {
+    for (const { type, family, address } of families) {
+      new DnsRecord(`${type.toLowerCase()}-${fqdn}`, {
         zoneId,
         name: fqdn,
         type,
-        content: requireAddress(content, type === "A" ? "ipv4" : "ipv6", fqdn, `edge.${type === "A" ? "ipv4" : "ipv6"}`),
+        content: requireAddress(address, family, fqdn, `edge.${family}`),
         ttl: cfg.edge.ttl,
         proxied: cfg.edge.proxied,
         comment,
       });
-    return {
-      fqdn,
-      ...(cfg.edge.ipv4 ? { a: record("A", ipv4) } : {}),
-      ...(cfg.edge.ipv6 ? { aaaa: record("AAAA", ipv6) } : {}),
-    };
-  });
+    }
+  }
 
   return {
     outputs: {
       zoneId,
       labWildcard: wildcard.name,
-      edgeNames: edge.map((e) => e.fqdn),
+      edgeNames,
     },
     artifacts: {},
   };

@@ -46,7 +46,7 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
     "traefik/dynamic/authentik.yaml": toYaml(authentikDynamicConfig(cfg.authentik.hostname)),
   };
   const a = cfg.authentik;
-  const secretFiles = pulumi
+  const envFiles = pulumi
     .all([a.secretKey, a.postgresPassword, a.bootstrapToken, a.bootstrapPassword, cfg.netbird.setupKey])
     .apply(([authentikSecretKey, postgresPassword, authentikBootstrapToken, authentikBootstrapPassword, netbirdSetupKey]) =>
       secretEnvFiles({
@@ -57,6 +57,10 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
         netbirdSetupKey,
       }),
     );
+  // One Output per file, so each file's command sees only its own secret change.
+  const secretFiles = Object.fromEntries(
+    Object.values(SECRET_ENV_FILES).map((path) => [path, envFiles.apply((files) => files[path])]),
+  );
   const userData = edgeCloudInit({
     image: cfg.server.image,
     adminUser: cfg.ssh.adminUser,
@@ -86,7 +90,6 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
     }),
     files,
     secretFiles,
-    secretFilePaths: Object.values(SECRET_ENV_FILES),
     protect: cfg.server.protect,
   });
 

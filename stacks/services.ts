@@ -36,40 +36,34 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   const sso = new pulumi.StackReference("authentik", { name: cfg.authentik.stack ?? siblingStack(context.stack, "authentik") });
   const output = <T>(ref: pulumi.StackReference, key: string) => ref.requireOutput(key) as pulumi.Output<T>;
 
+  // How to reach the VPS (secret: it may hold the private key); the SSH agent when there is no key.
   const connection = pulumi.secret(
     pulumi
-      .all([output<string>(hetzner, "sshHost"), output<string>(hetzner, "sshUser"), output<number>(hetzner, "sshPort")])
-      .apply(([host, user, port]): SshConnection => ({ host, user, port })),
+      .all([
+        output<string>(hetzner, "sshHost"),
+        output<string>(hetzner, "sshUser"),
+        output<number>(hetzner, "sshPort"),
+        cfg.edge.sshPrivateKey,
+      ])
+      .apply(([host, user, port, privateKey]): SshConnection => ({ host, user, port, ...(privateKey ? { privateKey } : {}) })),
   );
-  const withKey = cfg.edge.sshPrivateKey
-    ? pulumi.all([connection, cfg.edge.sshPrivateKey]).apply(([c, privateKey]) => ({ ...c, privateKey }))
-    : connection;
   const traefik = output<EdgeTraefik & { dynamicDir: string }>(hetzner, "traefik");
+  // Each address family's records only when asked for; a VPS without that family ends the run naming both ways out.
+  const address = (family: "ipv4" | "ipv6") =>
+    cfg.services[family]
+      ? requireAddress(
+          hetzner.getOutput(family) as pulumi.Output<string | undefined>,
+          family,
+          "the services",
+          `services.${family}`,
+        )
+      : undefined;
   const edge = {
-    connection: pulumi.secret(withKey),
+    connection,
     dynamicDir: traefik.apply((t) => t.dynamicDir),
     traefik,
-    // Checked per record: a VPS without that family ends the run naming both ways out.
-    ...(cfg.services.ipv4
-      ? {
-          ipv4: requireAddress(
-            hetzner.getOutput("ipv4") as pulumi.Output<string | undefined>,
-            "ipv4",
-            "the services",
-            "services.ipv4",
-          ),
-        }
-      : {}),
-    ...(cfg.services.ipv6
-      ? {
-          ipv6: requireAddress(
-            hetzner.getOutput("ipv6") as pulumi.Output<string | undefined>,
-            "ipv6",
-            "the services",
-            "services.ipv6",
-          ),
-        }
-      : {}),
+    ipv4: address("ipv4"),
+    ipv6: address("ipv6"),
   };
 
   const authentikUrl = output<string>(sso, "authentikUrl");

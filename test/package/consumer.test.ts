@@ -163,7 +163,7 @@ export async function main(): Promise<string[]> {
     new EdgeServer("edge", {
       serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", userData: "#cloud-config\\n", adminUser: "ops",
       sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIConsumerKey me@laptop"], firewallRules: [],
-      files: { "compose.yaml": "services: {}\\n" }, secretFiles: {}, secretFilePaths: [],
+      files: { "compose.yaml": "services: {}\\n" }, secretFiles: {},
     });
     new PublicService("wiki", {
       hostname: "wiki.example.net", upstream: { url: "http://10.0.0.60:3000" }, auth: "forward",
