@@ -245,19 +245,28 @@ test("a service may not take the slug of an infra app of the authentik stack", a
 });
 
 test("the authentik stack binds the services stack's forward-auth providers to the outpost Traefik calls", async () => {
-  const r = await register(() => servicesForwardProviders("services"), {
-    answer: (type, _name, inputs) =>
-      type === "pulumi:pulumi:StackReference"
-        ? { id: "services", state: { ...inputs, outputs: { forwardAuthProviders: [11, 12] }, secretOutputNames: [] } }
+  const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.authentik.yaml"));
+  values["homelab:forwardAuth"] = JSON.stringify({
+    ...JSON.parse(values["homelab:forwardAuth"]!),
+    servicesStack: "services-prod",
+  });
+  // The services stack's answer; the hetzner stack's falls back to the plan's placeholders.
+  const sso = await register(() => runStack("authentik"), {
+    stack: "authentik",
+    config: values,
+    secretKeys,
+    answer: (type, name, inputs) =>
+      type === "pulumi:pulumi:StackReference" && name === "services"
+        ? { id: "services-prod", state: { ...inputs, outputs: { forwardAuthProviders: [11, 12] }, secretOutputNames: [] } }
         : undefined,
   });
-  expect(await valueOf(r.result)).toEqual({ value: [11, 12], secret: false, known: true });
-  const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.authentik.yaml"));
-  values["homelab:forwardAuth"] = JSON.stringify({ ...JSON.parse(values["homelab:forwardAuth"]!), servicesStack: "services" });
-  const sso = await register(() => runStack("authentik"), { stack: "authentik", config: values, secretKeys });
-  expect(sso.get("services", "pulumi:pulumi:StackReference").inputs.name).toBe("services");
-  // The placeholder services stack has published none yet: the outpost serves the domain provider only.
+  expect(sso.get("services", "pulumi:pulumi:StackReference").inputs.name).toBe("services-prod");
   expect(sso.get("forward-auth-outpost").inputs.protocolProviders).toEqual([
     Number(mockResource("authentik:index/providerProxy:ProviderProxy", "forward-auth", {}).id),
+    11,
+    12,
   ]);
+  // A services stack that has published none yet leaves the domain provider alone.
+  const none = await register(() => servicesForwardProviders("services"));
+  expect(await valueOf(none.result)).toEqual({ value: [], secret: false, known: true });
 });
