@@ -1,17 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  getCertificateKeyPairOutput,
-  getFlowOutput,
-  getPropertyMappingProviderScopeOutput,
-  PropertyMappingProviderScope,
-  Provider,
-} from "@pulumi/authentik";
+import { getFlowOutput, PropertyMappingProviderScope, Provider } from "@pulumi/authentik";
+import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair } from "../components/authentik-parts";
 import { ForwardAuth } from "../components/forward-auth";
 import { GitHubLogin } from "../components/github-login";
 import { OidcApp } from "../components/oidc-app";
 import { ServiceAccount } from "../components/service-account";
 import type { AuthentikConfig } from "../config/authentik";
-import { DEFAULT_FLOWS, GROUPS_SCOPE, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR, type ManagedScope } from "../lib/authentik";
+import { DEFAULT_FLOWS, GROUPS_SCOPE, MANAGED_SCOPES, type ManagedScope } from "../lib/authentik";
 import { forwardAuthAddress } from "../lib/edge";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
@@ -35,8 +30,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
   const opts = { provider };
 
   const flow = (slug: string) => getFlowOutput({ slug }, opts).id;
-  const authorizationFlow = flow(DEFAULT_FLOWS.authorization);
-  const invalidationFlow = flow(DEFAULT_FLOWS.invalidation);
+  const { authorizationFlow, invalidationFlow } = defaultProviderFlows(opts);
 
   const github = new GitHubLogin(
     cfg.github.slug,
@@ -77,7 +71,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
   if (cfg.apps.length > 0) {
     const wanted = new Set(cfg.apps.flatMap((a) => a.scopes));
     const managed = (Object.keys(MANAGED_SCOPES) as ManagedScope[]).filter((s) => wanted.has(s));
-    const managedIds = getPropertyMappingProviderScopeOutput({ managedLists: managed.map((s) => MANAGED_SCOPES[s]) }, opts).ids;
+    const managedIds = managedScopeIds(managed, opts);
     const groups = wanted.has(GROUPS_SCOPE.scopeName)
       ? new PropertyMappingProviderScope("groups-scope", { ...GROUPS_SCOPE }, opts)
       : undefined;
@@ -87,10 +81,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
         .apply(([ids, groupsId]) =>
           scopes.map((s) => (s === GROUPS_SCOPE.scopeName ? groupsId! : ids[managed.indexOf(s as ManagedScope)]!)),
         );
-    const signingKey = getCertificateKeyPairOutput(
-      { name: SELF_SIGNED_KEY_PAIR, fetchCertificate: false, fetchKey: false },
-      opts,
-    ).id;
+    const signingKey = selfSignedKeyPair(opts);
     for (const app of cfg.apps) {
       apps[app.slug] = new OidcApp(
         app.slug,

@@ -1,11 +1,11 @@
 import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { getCertificateKeyPairOutput, getFlowOutput, getPropertyMappingProviderScopeOutput, Provider } from "@pulumi/authentik";
+import { Provider } from "@pulumi/authentik";
 import { getZoneOutput } from "@pulumi/cloudflare/getZone";
+import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
 import { loadCatalog, type ServicesConfig } from "../config/services";
-import { DEFAULT_FLOWS, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR } from "../lib/authentik";
 import { recordComment, requireAddress } from "../lib/dns";
 import type { EdgeTraefik } from "../lib/services";
 import { siblingStack } from "../lib/stacks";
@@ -76,23 +76,12 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   const opts = { provider };
   const needsSso = catalog.some((s) => s.auth !== "none");
   const needsOidc = catalog.some((s) => s.auth === "oidc");
-  const flow = (slug: string) => getFlowOutput({ slug }, opts).id;
   const authentik = needsSso
     ? {
-        authorizationFlow: flow(DEFAULT_FLOWS.authorization),
-        invalidationFlow: flow(DEFAULT_FLOWS.invalidation),
+        ...defaultProviderFlows(opts),
         authentikUrl,
         ...(needsOidc
-          ? {
-              signingKey: getCertificateKeyPairOutput(
-                { name: SELF_SIGNED_KEY_PAIR, fetchCertificate: false, fetchKey: false },
-                opts,
-              ).id,
-              propertyMappings: getPropertyMappingProviderScopeOutput(
-                { managedLists: [MANAGED_SCOPES.openid, MANAGED_SCOPES.email, MANAGED_SCOPES.profile] },
-                opts,
-              ).ids,
-            }
+          ? { signingKey: selfSignedKeyPair(opts), propertyMappings: managedScopeIds(["openid", "email", "profile"], opts) }
           : {}),
       }
     : undefined;
