@@ -1,146 +1,157 @@
-import { isPlainMap } from "../lib/kubernetes";
+import { engineDiff, UNKNOWN, type EngineDiff, type PlannedStack, type ResourceStep, type SequenceStep } from "../testing/engine";
 import { MASK } from "./render";
 
 /**
  * The plan diff (`npm run plan -- --diff BASE_DIR`): this plan against one written earlier with
- * `--out`, resource by resource, like `pulumi preview --diff` — for reviewers without credentials.
- * Secrets are compared by fingerprint and never shown.
+ * `--out`, as `pulumi up` would run it — create, update, replace (which goes first), delete,
+ * blocked, retained, with the reason for each replacement and, for commands, which script runs
+ * in which order (see testing/engine.ts). Secrets are compared by fingerprint and never shown.
  */
 
-/** A resource as `resources.json` holds it (the fields the diff reads). */
-export interface PlannedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  /** Secrets masked (`[secret]`), unknowns `[unknown]`. */
-  readonly inputs: unknown;
-  readonly secretHashes?: Record<string, string>;
-  readonly dependencies?: readonly string[];
-  readonly protect?: boolean;
-}
-
-/** `resources.json` as the diff reads it. */
-export interface PlannedStack {
-  readonly stack: string;
-  readonly resources: readonly PlannedResource[];
-  readonly secretFingerprints?: Record<string, string>;
-}
-
-/** One changed value: where, and from what to what (`[secret]` for both sides of a secret). */
-export interface ValueChange {
-  readonly path: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-export interface ResourceChange {
-  readonly type: string;
-  readonly name: string;
-  readonly changes: readonly ValueChange[];
-}
-
-export interface StackDiff {
-  readonly stack: string;
-  /** No earlier plan of this stack: everything is new. */
-  readonly newStack: boolean;
-  readonly added: readonly PlannedResource[];
-  readonly removed: readonly PlannedResource[];
-  readonly changed: readonly ResourceChange[];
-  /** Encrypted config values whose ciphertext changed, appeared or went. */
-  readonly secretConfig: readonly string[];
-}
-
-/** Marks an absent value in a change. */
-export const ABSENT = Symbol("absent");
-
-/** Every leaf that differs between `before` and `after`, by path (`spec.blocks[0].stop`). */
-export function valueChanges(before: unknown, after: unknown, path = ""): ValueChange[] {
-  if (isPlainMap(before) && isPlainMap(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) =>
-      valueChanges(k in before ? before[k] : ABSENT, k in after ? after[k] : ABSENT, path ? `${path}.${k}` : k),
-    );
-  }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const length = Math.max(before.length, after.length);
-    return Array.from({ length }, (_, i) =>
-      valueChanges(i < before.length ? before[i] : ABSENT, i < after.length ? after[i] : ABSENT, `${path}[${i}]`),
-    ).flat();
-  }
-  if (before === ABSENT && after === ABSENT) return [];
-  if (before !== ABSENT && after !== ABSENT && JSON.stringify(before) === JSON.stringify(after)) return [];
-  return [{ path, before, after }];
-}
-
-/** The changes of one resource: its inputs (secrets by fingerprint), protection and dependencies. */
-function resourceChanges(before: PlannedResource, after: PlannedResource): ValueChange[] {
-  const changes = valueChanges(before.inputs, after.inputs).filter((c) => !(c.before === MASK && c.after === MASK));
-  const secrets = new Set([...Object.keys(before.secretHashes ?? {}), ...Object.keys(after.secretHashes ?? {})]);
-  for (const path of [...secrets].sort()) {
-    const [b, a] = [before.secretHashes?.[path], after.secretHashes?.[path]];
-    if (b !== undefined && a !== undefined && b !== a) changes.push({ path, before: MASK, after: MASK });
-  }
-  if (Boolean(before.protect) !== Boolean(after.protect)) {
-    changes.push({ path: "(protect)", before: Boolean(before.protect), after: Boolean(after.protect) });
-  }
-  const deps = (r: PlannedResource) => [...(r.dependencies ?? [])].sort();
-  if (JSON.stringify(deps(before)) !== JSON.stringify(deps(after))) {
-    changes.push({ path: "(dependencies)", before: deps(before).length, after: deps(after).length });
-  }
-  return changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-}
+export type { PlannedStack } from "../testing/engine";
+export type StackDiff = EngineDiff;
 
 /** This plan (`head`) against an earlier one (`base`; absent for a new stack). */
 export function diffStacks(base: PlannedStack | undefined, head: PlannedStack): StackDiff {
-  const before = new Map((base?.resources ?? []).map((r) => [r.urn, r]));
-  const after = new Map(head.resources.map((r) => [r.urn, r]));
-  const changed: ResourceChange[] = [];
-  for (const [urn, resource] of after) {
-    const old = before.get(urn);
-    if (!old) continue;
-    const changes = resourceChanges(old, resource);
-    if (changes.length > 0) changed.push({ type: resource.type, name: resource.name, changes });
+  return engineDiff(base, head);
+}
+
+/** A multi-line text change as its changed lines: `line 4: "a" => "b"` (at most three). */
+function textChange(before: string, after: string): string | undefined {
+  const [b, a] = [before.split("\n"), after.split("\n")];
+  if (b.length < 3 && a.length < 3) return undefined;
+  const changed: string[] = [];
+  for (let i = 0; i < Math.max(b.length, a.length); i++) {
+    if (b[i] === a[i]) continue;
+    if (changed.length === 3) {
+      changed.push("...");
+      break;
+    }
+    changed.push(`line ${i + 1}: ${shownValue(b[i])} => ${shownValue(a[i])}`);
   }
-  const fingerprints = [base?.secretFingerprints ?? {}, head.secretFingerprints ?? {}] as const;
-  const secretPaths = new Set([...Object.keys(fingerprints[0]), ...Object.keys(fingerprints[1])]);
-  return {
-    stack: head.stack,
-    newStack: base === undefined,
-    added: head.resources.filter((r) => !before.has(r.urn)),
-    removed: (base?.resources ?? []).filter((r) => !after.has(r.urn)),
-    changed,
-    secretConfig: base === undefined ? [] : [...secretPaths].filter((p) => fingerprints[0][p] !== fingerprints[1][p]).sort(),
-  };
+  return changed.join("; ");
 }
 
 function shownValue(value: unknown): string {
-  if (value === ABSENT) return "(absent)";
+  if (value === undefined) return "(absent)";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The diff as `pulumi preview --diff` prints one: `+` create, `-` delete, `~` update with paths. */
+/** `pulumi preview`'s symbol for a step. */
+function symbol(step: ResourceStep): string {
+  switch (step.op) {
+    case "create":
+      return "+";
+    case "import":
+      return "=";
+    case "update":
+      return "~";
+    case "replace":
+      return step.replaceMode === "delete-before-replace" ? "-+" : "+-";
+    case "delete":
+      return "-";
+    default:
+      return " ";
+  }
+}
+
+/** What the step is, in words, after the name. */
+function described(step: ResourceStep): string {
+  const parts: string[] = [];
+  if (step.op === "replace") parts.push(step.replaceMode === "delete-before-replace" ? "replace, delete first" : "replace, create first");
+  if (step.op === "delete" && step.retained) parts.push("retained: removed from the state, left in place");
+  if (step.op === "delete" && step.deletedWith) parts.push(`deleted with ${step.deletedWith}: no delete call`);
+  if (step.stateOnly) parts.push("state only");
+  if (step.scripts && step.scripts.length > 0) {
+    parts.push(`runs ${step.scripts.map((s) => (s.inputs === "old" ? "old delete" : s.script)).join(", then ")}`);
+  } else if (step.scripts) parts.push("runs no script");
+  if (step.blocked) parts.unshift("BLOCKED");
+  return parts.length > 0 ? `  (${parts.join("; ")})` : "";
+}
+
+function stepLines(step: ResourceStep): string[] {
+  const lines = [`  ${symbol(step).padEnd(2)} ${step.type}  ${step.name}${described(step)}`];
+  if (step.blocked) lines.push(`      ✗ ${step.blocked}`);
+  for (const reason of step.reasons) lines.push(`      because ${reason}`);
+  if (step.stateful) lines.push(`      ! ${step.op === "replace" ? "the old one is deleted" : "deletes"}: ${step.stateful}`);
+  for (const note of step.notes) lines.push(`      ! ${note}`);
+  for (const c of step.changes) {
+    const value =
+      c.kind === "secret"
+        ? "[secret] changed"
+        : c.kind === "unknown"
+          ? `${c.before === UNKNOWN ? "[unknown]" : shownValue(c.before)} => [unknown until apply]`
+          : ((typeof c.before === "string" && typeof c.after === "string" && textChange(c.before, c.after)) ??
+            `${shownValue(c.before)} => ${shownValue(c.after)}`);
+    lines.push(`      ~ ${c.path}: ${value}`);
+  }
+  if (step.ignored.length > 0) lines.push(`      (ignoreChanges keeps: ${step.ignored.join(", ")})`);
+  return lines;
+}
+
+const ACTION: Record<SequenceStep["action"], string> = {
+  create: "create",
+  import: "import",
+  update: "update",
+  "create-replacement": "create replacement",
+  "delete-replaced": "delete old",
+  delete: "delete",
+};
+
+function sequenceLine(s: SequenceStep, width: number): string {
+  const runs = s.runs ? (s.runs === "nothing" ? "  runs nothing" : `  runs ${s.runs}`) : "";
+  const skipped = s.skipped ? `  [${s.skipped === "blocked" ? "refused: the run fails" : s.skipped}]` : "";
+  return `  ${String(s.order).padStart(3)}. ${ACTION[s.action].padEnd(18)} ${s.name.padEnd(width)}${runs}${skipped}`;
+}
+
+/** The counts line. */
+function summary(diff: StackDiff): string {
+  const { create, update, replace, delete: deleted, same } = diff.counts;
+  const counts = `${create} to create, ${update} to update, ${replace} to replace, ${deleted} to delete, ${same} unchanged`;
+  const fails = diff.failures.length > 0 ? " — `pulumi up` FAILS" : "";
+  return `Stack ${diff.stack}${diff.newStack ? " (no earlier plan: every resource is new)" : ""}: ${counts}${fails}`;
+}
+
+/** The diff as text: failures, what needs attention (replacements, blocked steps, deletes), other changes, then the order. */
 export function diffText(diff: StackDiff): string {
-  const counts = `${diff.added.length} to create, ${diff.changed.length} to update, ${diff.removed.length} to delete`;
-  const lines = [`Stack ${diff.stack}${diff.newStack ? " (no earlier plan: every resource is new)" : ""}: ${counts}`];
-  for (const r of diff.added) lines.push(`  + ${r.type}  ${r.name}`);
-  for (const r of diff.removed) lines.push(`  - ${r.type}  ${r.name}`);
-  for (const r of diff.changed) {
-    lines.push(`  ~ ${r.type}  ${r.name}`);
-    for (const c of r.changes) {
-      const value =
-        c.before === MASK && c.after === MASK ? "[secret] changed" : `${shownValue(c.before)} => ${shownValue(c.after)}`;
-      lines.push(`      ~ ${c.path}: ${value}`);
-    }
+  const lines = [summary(diff)];
+  if (diff.failures.length > 0) {
+    lines.push("`pulumi up` fails:");
+    for (const f of diff.failures) lines.push(`  ✗ ${f}`);
+  }
+  const steps = diff.steps.filter((s) => !s.component);
+  const attention = steps.filter((s) => s.blocked || s.op === "replace" || s.op === "delete");
+  const other = steps.filter((s) => !attention.includes(s));
+  if (attention.length > 0) {
+    lines.push("Replacements, deletes and blocked steps:");
+    for (const s of attention) lines.push(...stepLines(s));
+  }
+  if (other.length > 0) {
+    lines.push(attention.length > 0 ? "Other changes:" : "Changes:");
+    for (const s of other) lines.push(...stepLines(s));
   }
   for (const path of diff.secretConfig) lines.push(`  ~ config ${path}: [secret] changed`);
-  if (diff.added.length + diff.removed.length + diff.changed.length + diff.secretConfig.length === 0) {
-    lines.push("  no changes");
+  if (steps.length + diff.secretConfig.length === 0) lines.push("  no changes");
+  if (diff.sequence.length > 0 && !diff.newStack) {
+    lines.push("In the order `pulumi up` runs them:");
+    const width = Math.max(...diff.sequence.map((s) => s.name.length));
+    for (const s of diff.sequence) lines.push(sequenceLine(s, width));
   }
   return `${lines.join("\n")}\n`;
 }
 
-/** The diff for a pull-request comment. */
+/** The diff for a pull-request comment: the summary and failures up front, the details in a diff block. */
 export function diffMarkdown(diff: StackDiff): string {
-  return [`### Plan diff: \`${diff.stack}\``, "", "```diff", diffText(diff).trimEnd(), "```", ""].join("\n");
+  const text = diffText(diff).trimEnd().split("\n");
+  const lines = [`### Plan diff: \`${diff.stack}\``, "", `**${summary(diff).replace(/^Stack \S+: /, "")}**`, ""];
+  if (diff.failures.length > 0) {
+    for (const f of diff.failures) lines.push(`- ❌ ${f.replace(/\|/g, "\\|")}`);
+    lines.push("");
+  }
+  lines.push("```diff", ...text.slice(1), "```", "");
+  return lines.join("\n");
 }
+
+/** Marks shared with the plan's other outputs. */
+export { MASK };

@@ -1,12 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
-import { fingerprint } from "../lib/artifacts";
+import { MASK, UNKNOWN } from "../testing/engine";
 import type { RecordedInvoke, RecordedResource, Settled } from "../testing/mock-runtime";
-import { isSecretValue } from "../testing/mock-runtime";
+import { mask, plannedResource } from "../testing/planned";
 
-/** How a secret is shown anywhere the plan writes. */
-export const MASK = "[secret]";
-/** How a value only known after `pulumi up` is shown. */
-export const UNKNOWN = "[unknown]";
+export { MASK, UNKNOWN, mask };
 
 /** Everything one stack's plan found. */
 export interface StackPlan {
@@ -19,34 +15,6 @@ export interface StackPlan {
   readonly warnings: readonly string[];
   /** Fingerprints of the stack file's encrypted values, by config path (see cli/stack-file). */
   readonly secretFingerprints: Readonly<Record<string, string>>;
-}
-
-/** Replaces secrets with {@link MASK} and unknowns with {@link UNKNOWN}, all the way down. */
-export function mask(value: unknown): unknown {
-  if (isSecretValue(value)) return MASK;
-  if (pulumi.isUnknown(value) || value === pulumi.runtime.unknownValue) return UNKNOWN;
-  if (Array.isArray(value)) return value.map(mask);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
-  }
-  return value;
-}
-
-/**
- * `{secretHashes: {path: fingerprint}}` for every secret among `inputs` (none: `{}`), so a plan
- * diff can tell a changed secret from an unchanged one without either being written down. In an
- * offline plan a secret is a placeholder or comes from the stack file (fingerprinted there).
- */
-function secretHashes(inputs: Record<string, unknown>): { secretHashes?: Record<string, string> } {
-  const hashes: Record<string, string> = {};
-  const walk = (value: unknown, path: string) => {
-    if (isSecretValue(value)) hashes[path] = fingerprint(JSON.stringify(value.value) ?? "");
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
-    else if (typeof value === "object" && value !== null)
-      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
-  };
-  walk(inputs, "");
-  return Object.keys(hashes).length > 0 ? { secretHashes: hashes } : {};
 }
 
 /** A settled output as the plan shows it. */
@@ -78,28 +46,12 @@ export function countsByType(plan: StackPlan): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
 
-/** `resources.json` of `--out`: what the upstream schema check reads. */
+/** `resources.json` of `--out`: every resource with every option the engine received (what `--diff` and the upstream schema check read). */
 export function resourcesJson(plan: StackPlan) {
   return {
     stack: plan.stack,
     program: plan.program,
-    resources: sortedResources(plan).map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      ...(r.parent ? { parent: r.parent } : {}),
-      custom: r.custom,
-      ...(r.read ? { read: true } : {}),
-      ...(r.provider ? { provider: r.provider } : {}),
-      ...(r.protect ? { protect: true } : {}),
-      ...(r.ignoreChanges.length > 0 ? { ignoreChanges: r.ignoreChanges } : {}),
-      ...(r.replaceWith.length > 0 ? { replaceWith: r.replaceWith } : {}),
-      ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
-      ...(r.importId ? { importId: r.importId } : {}),
-      inputs: mask(r.inputs),
-      ...secretHashes(r.inputs),
-      dependencies: [...r.dependencies].sort(),
-    })),
+    resources: sortedResources(plan).map(plannedResource),
     invokes: sortedInvokes(plan),
     secretFingerprints: Object.fromEntries(Object.entries(plan.secretFingerprints).sort(([a], [b]) => (a < b ? -1 : 1))),
   };

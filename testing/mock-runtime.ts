@@ -30,11 +30,31 @@ export interface RecordedResource {
   readonly inputs: Record<string, unknown>;
   /** Every URN this resource waits for (explicit dependsOn and input dependencies). */
   readonly dependencies: readonly string[];
+  /** Input name → the URNs that input's value came from (the engine's property dependencies). */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   readonly protect: boolean;
   readonly ignoreChanges: readonly string[];
+  /**
+   * Input paths whose change replaces the resource, as the SDK sent them: the caller's option
+   * and what the SDK adds itself (`@pulumi/command` adds `triggers[*]` to every command).
+   */
+  readonly replaceOnChanges: readonly string[];
   /** URNs whose replacement replaces this resource too. */
   readonly replaceWith: readonly string[];
-  readonly deleteBeforeReplace: boolean;
+  /** A value whose change replaces the resource (the `replacementTrigger` option); absent when unset. */
+  readonly replacementTrigger?: unknown;
+  /** The `deleteBeforeReplace` option; `undefined` when unset (the provider then decides). */
+  readonly deleteBeforeReplace: boolean | undefined;
+  /** Left in place, not deleted, when Pulumi deletes it (`retainOnDelete`). */
+  readonly retainOnDelete: boolean;
+  /** URN of the resource whose deletion takes this one with it (`deletedWith`); empty for none. */
+  readonly deletedWith: string;
+  /** Earlier identities of this resource (`aliases`): a URN, or the parts that differ. */
+  readonly aliases: readonly RecordedAlias[];
+  /** `customTimeouts`, where set (Go durations). */
+  readonly customTimeouts: Readonly<{ create?: string; update?: string; delete?: string }>;
+  /** Diff paths Pulumi hides from its display (`hideDiffs`). */
+  readonly hideDiffs: readonly string[];
   /** The id of an existing resource to import (the `import` option); empty when created. */
   readonly importId: string;
   readonly additionalSecretOutputs: readonly string[];
@@ -47,6 +67,19 @@ export interface RecordedResource {
    */
   readonly packageRef: string;
 }
+
+/** An earlier identity of a resource: its whole URN, or the parts of it that differ from now. */
+export type RecordedAlias =
+  | { readonly urn: string }
+  | {
+      readonly name?: string;
+      readonly type?: string;
+      readonly stack?: string;
+      readonly project?: string;
+      /** The parent it had (a URN), or `noParent` for none; neither means the current parent. */
+      readonly parentUrn?: string;
+      readonly noParent?: boolean;
+    };
 
 /**
  * An invoke as the program made it. Recorded at the SDK boundary rather than at the engine:
@@ -120,15 +153,38 @@ interface RegisterRequest {
   getProvider(): string;
   getObject(): Struct;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getProtect(): boolean;
   getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
   getReplaceWithList(): string[];
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getRetainondelete(): boolean;
+  getDeletedwith(): string;
+  getAliasesList(): AliasMessage[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getHidediffsList(): string[];
   getImportid(): string;
   getAdditionalsecretoutputsList(): string[];
   getVersion(): string;
   getPlugindownloadurl(): string;
   getPackageref(): string;
+}
+
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 
 interface ReadRequest {
@@ -272,16 +328,61 @@ function recordResource(request: RegisterRequest, urn: string): RecordedResource
     provider: request.getProvider() || undefined,
     inputs: decode(request.getObject()),
     dependencies: request.getDependenciesList(),
+    propertyDependencies: propertyDependencies(request),
     protect: request.getProtect(),
     ignoreChanges: request.getIgnorechangesList(),
+    replaceOnChanges: request.getReplaceonchangesList(),
     replaceWith: request.getReplaceWithList(),
-    deleteBeforeReplace: request.getDeletebeforereplace(),
+    ...replacementTrigger(request),
+    deleteBeforeReplace: request.getDeletebeforereplacedefined() ? request.getDeletebeforereplace() : undefined,
+    retainOnDelete: request.getRetainondelete(),
+    deletedWith: request.getDeletedwith(),
+    aliases: request.getAliasesList().map(recordAlias),
+    customTimeouts: timeouts(request.getCustomtimeouts()),
+    hideDiffs: request.getHidediffsList(),
     importId: request.getImportid(),
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     version: request.getVersion(),
     pluginDownloadURL: request.getPlugindownloadurl(),
     packageRef: request.getPackageref(),
   };
+}
+
+function propertyDependencies(request: RegisterRequest): Record<string, string[]> {
+  const deps: Record<string, string[]> = {};
+  request.getPropertydependenciesMap().forEach((value, key) => {
+    deps[key] = value.getUrnsList();
+  });
+  return Object.fromEntries(Object.keys(deps).sort().map((k) => [k, deps[k]!]));
+}
+
+/** The `replacementTrigger` option, decoded like inputs (secrets stay wrapped), when set. */
+function replacementTrigger(request: RegisterRequest): { replacementTrigger?: unknown } {
+  const value = request.getReplacementTrigger();
+  if (value === undefined) return {};
+  return { replacementTrigger: pulumi.runtime.deserializeProperty(value.toJavaScript(), true) };
+}
+
+function recordAlias(alias: AliasMessage): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  const parts = {
+    name: spec.getName(),
+    type: spec.getType(),
+    stack: spec.getStack(),
+    project: spec.getProject(),
+    parentUrn: spec.getParenturn(),
+  };
+  return {
+    ...Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== "")),
+    ...(spec.getNoparent() ? { noParent: true } : {}),
+  };
+}
+
+function timeouts(message: ReturnType<RegisterRequest["getCustomtimeouts"]>): RecordedResource["customTimeouts"] {
+  if (!message) return {};
+  const parts = { create: message.getCreate(), update: message.getUpdate(), delete: message.getDelete() };
+  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== ""));
 }
 
 function recordRead(request: ReadRequest, urn: string): RecordedResource {
@@ -295,10 +396,17 @@ function recordRead(request: ReadRequest, urn: string): RecordedResource {
     provider: request.getProvider() || undefined,
     inputs: decode(request.getProperties()),
     dependencies: request.getDependenciesList(),
+    propertyDependencies: {},
     protect: false,
     ignoreChanges: [],
+    replaceOnChanges: [],
     replaceWith: [],
-    deleteBeforeReplace: false,
+    deleteBeforeReplace: undefined,
+    retainOnDelete: false,
+    deletedWith: "",
+    aliases: [],
+    customTimeouts: {},
+    hideDiffs: [],
     importId: "",
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     version: request.getVersion(),
