@@ -3,9 +3,18 @@ import { Command } from "@pulumi/command/remote/command";
 import { Firewall } from "@pulumi/hcloud/firewall";
 import { Server } from "@pulumi/hcloud/server";
 import { SshKey } from "@pulumi/hcloud/sshKey";
-import { filesHash, PROJECT_DIR, type FirewallRule } from "../lib/edge";
+import { filesHash, PROJECT_DIR, sshAccessScript, type FirewallRule } from "../lib/edge";
 import { fingerprint } from "../lib/artifacts";
 import { remoteFile, shellQuote, type SshConnection } from "./remote-parts";
+
+/** What the stack's last run left on the server: where SSH answered, and on which server. */
+export interface EdgeServerPrevious {
+  /** The server's id then. */
+  serverId?: string;
+  /** The SSH port and admin user sshd answered on then. */
+  sshPort?: number;
+  sshUser?: string;
+}
 
 export interface EdgeServerArgs {
   /** Hetzner server type, e.g. `cx23`. */
@@ -33,7 +42,13 @@ export interface EdgeServerArgs {
   /** @default 22 */
   sshPort?: number;
   /** Inbound firewall rules; everything else inbound is dropped. */
-  firewallRules: FirewallRule[];
+  firewallRules: pulumi.Input<FirewallRule[]>;
+  /**
+   * What the last run left (the stack's own previous outputs; unset on a first run): the SSH
+   * step connects with the port and user the server answers on now, and keeps them allowed for
+   * this run, so a change of `sshPort` or `adminUser` never locks Pulumi out (cloud-init runs once).
+   */
+  previous?: pulumi.Input<EdgeServerPrevious>;
   /** Files of the compose project, by path relative to {@link PROJECT_DIR} (not secret). */
   files: Record<string, string>;
   /** Secret files of the project (env files), by path; kept secret and written with mode 0600. */
@@ -49,8 +64,11 @@ export interface EdgeServerArgs {
  * The server's own inputs change only with the server type, location, labels, backups or
  * firewall: user data and SSH keys are read at creation only (`ignoreChanges`), because Hetzner
  * replaces a server when either changes. Everything that changes in ordinary operation reaches the
- * VPS through the remote commands, which run again exactly when a hash of their content changes:
- * a file's own hash for its file, the hash of every file and secret for `compose up`.
+ * VPS through remote commands, and every change is an update of a command, never a replacement
+ * (no command has `triggers`, which @pulumi/command turns into replacements whose old `delete`
+ * runs last): the SSH step re-runs when the admin user, keys or port change; a file's command
+ * when its content (stdin) changes; `compose up` when the project's files or secrets hash changes.
+ * A replaced server (delete first: its name is unique) gets every step again, on the new server.
  *
  * @example
  * const edge = new EdgeServer("edge", {
@@ -68,6 +86,8 @@ export class EdgeServer extends pulumi.ComponentResource {
   public readonly sshKeys: readonly SshKey[];
   /** Waits for cloud-init to finish on a new server. */
   public readonly ready: Command;
+  /** The admin user, its keys and sshd's ports and users, kept over SSH. */
+  public readonly sshAccess: Command;
   /** `docker compose up` of the project. */
   public readonly up: Command;
   public readonly ipv4: pulumi.Output<string>;
@@ -87,23 +107,27 @@ export class EdgeServer extends pulumi.ComponentResource {
     const protect = args.protect ?? false;
     const ipv4 = args.ipv4 ?? true;
 
-    // Named by the key's fingerprint: adding or removing a key leaves the others alone.
+    // Named by the key's fingerprint: adding or removing a key leaves the others alone. Not
+    // protected: the server reads its keys at creation only, so a key object holds nothing, and
+    // removing an admin key from config must delete its object (a protected one fails the run).
     this.sshKeys = args.sshPublicKeys.map((key) => {
       const keyName = `${name}-${fingerprint(key).slice(0, 8)}`;
-      return new SshKey(keyName, { name: keyName, publicKey: key, labels }, { parent: this, protect });
+      return new SshKey(keyName, { name: keyName, publicKey: key, labels }, { parent: this });
     });
     this.firewall = new Firewall(
       name,
       {
         name,
         labels,
-        rules: args.firewallRules.map((r) => ({
-          direction: r.direction,
-          protocol: r.protocol,
-          ...(r.port === undefined ? {} : { port: r.port }),
-          sourceIps: [...r.sourceIps],
-          description: r.description,
-        })),
+        rules: pulumi.output(args.firewallRules).apply((rules) =>
+          rules.map((r) => ({
+            direction: r.direction,
+            protocol: r.protocol,
+            ...(r.port === undefined ? {} : { port: r.port }),
+            sourceIps: [...r.sourceIps],
+            description: r.description,
+          })),
+        ),
       },
       { parent: this, protect },
     );
@@ -123,41 +147,90 @@ export class EdgeServer extends pulumi.ComponentResource {
         deleteProtection: protect,
         rebuildProtection: protect,
       },
-      { parent: this, protect, ignoreChanges: ["userData", "sshKeys", "image"] },
+      {
+        parent: this,
+        protect,
+        ignoreChanges: ["userData", "sshKeys", "image"],
+        // A replacement (a new location, or `pulumi up --replace`) deletes the old server first:
+        // Hetzner server names are unique per project. (The bridge would ask for it too, for an
+        // explicit name; said here so it holds whatever the provider does.)
+        deleteBeforeReplace: true,
+      },
     );
     this.ipv4 = this.server.ipv4Address;
     this.ipv6 = this.server.ipv6Address;
     this.sshHost = ipv4 ? this.server.ipv4Address : this.server.ipv6Address;
-    this.connection = pulumi.secret(
-      pulumi.output({
-        host: this.sshHost,
-        port: args.sshPort ?? 22,
-        user: args.adminUser,
-        ...(args.sshPrivateKey === undefined ? {} : { privateKey: args.sshPrivateKey }),
-        // A new server takes a minute or two to accept SSH.
-        dialErrorLimit: 30,
-      }),
+    const port = args.sshPort ?? 22;
+    const sshConnection = (p: pulumi.Input<number>, user: pulumi.Input<string>) =>
+      pulumi.secret(
+        pulumi.output({
+          host: this.sshHost,
+          port: p,
+          user,
+          ...(args.sshPrivateKey === undefined ? {} : { privateKey: args.sshPrivateKey }),
+          // A new server takes a minute or two to accept SSH.
+          dialErrorLimit: 30,
+        }),
+      );
+    this.connection = sshConnection(port, args.adminUser);
+    // The SSH step connects as the server answers now: the last run's port and user when it is
+    // the same server, else (a new server, whose cloud-init has the config's) the config's.
+    const answering = pulumi.all([this.server.id, args.previous ?? {}]).apply(([id, previous]) =>
+      previous.serverId === id && previous.sshPort !== undefined && previous.sshUser !== undefined
+        ? { port: previous.sshPort, user: previous.sshUser }
+        : { port, user: args.adminUser },
+    );
+
+    const answeringConnection = sshConnection(
+      answering.apply((now) => now.port),
+      answering.apply((now) => now.user),
     );
 
     this.ready = new Command(
       `${name}-cloud-init`,
       {
-        connection: this.connection,
+        connection: answeringConnection,
         // Exit status 2 is "done, with recoverable errors" (cloud-init 23.4+); the checks after it decide.
         create:
-          "set -u\ncloud-init status --wait >/dev/null || [ $? -eq 2 ]\nsudo -n docker info >/dev/null\ndocker compose version >/dev/null",
-        triggers: [this.server.id],
+          "set -eu\ncloud-init status --wait >/dev/null || [ $? -eq 2 ]\nsudo -n docker info >/dev/null\ndocker compose version >/dev/null",
       },
-      { parent: this },
+      {
+        parent: this,
+        // Runs once per server: created again with a new server (before it, in a delete-first
+        // replacement), never re-run for a new port or user (the SSH step moves those).
+        replaceWith: [this.server],
+        ignoreChanges: ["connection"],
+      },
     );
-    const authorizedKeys = remoteFile(this, `${name}-authorized-keys`, {
-      connection: this.connection,
-      path: `/home/${args.adminUser}/.ssh/authorized_keys`,
-      content: `${args.sshPublicKeys.join("\n")}\n`,
-      mode: "0600",
-      hash: filesHash({ authorized_keys: args.sshPublicKeys.join("\n") }),
-      dependsOn: [this.ready],
-    });
+
+    const accessScript = answering.apply((now) =>
+      sshAccessScript({
+        adminUser: args.adminUser,
+        sshPublicKeys: args.sshPublicKeys,
+        sshPort: port,
+        keep: {
+          ...(now.port === port ? {} : { port: now.port }),
+          ...(now.user === args.adminUser ? {} : { user: now.user }),
+        },
+      }),
+    );
+    this.sshAccess = new Command(
+      `${name}-ssh`,
+      {
+        connection: answeringConnection,
+        create: "sudo -n sh -s",
+        stdin: accessScript,
+        // Nothing on delete: a destroyed stack leaves the server's SSH access as it was.
+        logging: "stdoutAndStderr",
+      },
+      {
+        parent: this,
+        dependsOn: [this.ready],
+        // It was `<name>-authorized-keys` (the admin's keys only): the same resource, so upgrading
+        // never runs the old one's delete (which removed authorized_keys).
+        aliases: [{ name: `${name}-authorized-keys` }],
+      },
+    );
 
     this.filesHash = filesHash(args.files);
     const files = Object.entries(args.files).map(([path, content]) =>
@@ -166,39 +239,52 @@ export class EdgeServer extends pulumi.ComponentResource {
         path: `${PROJECT_DIR}/${path}`,
         content,
         mode: "0644",
-        hash: filesHash({ [path]: content }),
-        dependsOn: [this.ready],
+        dependsOn: [this.sshAccess],
       }),
     );
     const secretsHash = pulumi.secret(pulumi.all(args.secretFiles).apply(filesHash));
-    const secrets = Object.entries(args.secretFiles).map(([path, text]) => {
-      const content = pulumi.secret(text);
-      return remoteFile(this, `${name}-${fileSlug(path)}`, {
+    const secrets = Object.entries(args.secretFiles).map(([path, text]) =>
+      remoteFile(this, `${name}-${fileSlug(path)}`, {
         connection: this.connection,
         path: `${PROJECT_DIR}/${path}`,
-        content,
+        content: pulumi.secret(text),
         mode: "0600",
-        hash: pulumi.secret(content.apply((text) => filesHash({ [path]: text }))),
-        dependsOn: [this.ready],
-      });
-    });
+        dependsOn: [this.sshAccess],
+      }),
+    );
 
-    const dir = shellQuote(PROJECT_DIR);
+    const up = composeUpScript(this.filesHash);
     this.up = new Command(
       `${name}-compose-up`,
       {
         connection: this.connection,
-        create: `set -eu\ncd ${dir}\nsudo -n docker compose up --detach --remove-orphans --wait --wait-timeout 600`,
-        update: `set -eu\ncd ${dir}\nsudo -n docker compose up --detach --remove-orphans --wait --wait-timeout 600`,
-        // Volumes (the database, certificates, NetBird's identity) stay.
-        delete: `set -eu\ncd ${dir}\nsudo -n docker compose down --remove-orphans`,
-        triggers: [this.filesHash, secretsHash],
+        create: up,
+        update: up,
+        // Runs only when the project goes (pulumi destroy); volumes (the database, certificates,
+        // NetBird's identity) stay.
+        delete: `set -eu\ncd ${shellQuote(PROJECT_DIR)}\nsudo -n docker compose down --remove-orphans`,
+        // The secret files' hash: a rotated secret changes stdin, which runs the update (the
+        // script never reads it). The other files' hash is in the script itself.
+        stdin: pulumi.interpolate`secrets ${secretsHash}\n`,
       },
-      { parent: this, dependsOn: [...files, ...secrets, authorizedKeys] },
+      { parent: this, dependsOn: [...files, ...secrets, this.sshAccess] },
     );
 
     this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, sshHost: this.sshHost });
   }
+}
+
+/**
+ * `docker compose up` of the project, naming the project files' hash: a changed file changes the
+ * script, which runs it again as an update (compose recreates what changed, nothing else).
+ */
+export function composeUpScript(projectFilesHash: string): string {
+  return [
+    "set -eu",
+    `# project files ${projectFilesHash}`,
+    `cd ${shellQuote(PROJECT_DIR)}`,
+    "sudo -n docker compose up --detach --remove-orphans --wait --wait-timeout 600",
+  ].join("\n");
 }
 
 /** `traefik/dynamic/authentik.yaml` → `traefik-dynamic-authentik-yaml`: a resource name per file. */

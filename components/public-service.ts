@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { Application, ProviderProxy } from "@pulumi/authentik";
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
 import type { Command } from "@pulumi/command/remote/command";
-import { filesHash } from "../lib/edge";
 import { serviceFileName, serviceTraefikConfig, type EdgeTraefik, type ServiceMiddlewares, type Upstream } from "../lib/services";
 import { toYaml } from "../lib/yaml";
 import { OidcApp, type OidcRedirectUri } from "./oidc-app";
@@ -109,7 +108,6 @@ export class PublicService extends pulumi.ComponentResource {
       path: pulumi.interpolate`${args.edge.dynamicDir}/${serviceFileName(name)}`,
       content: this.traefikConfig,
       mode: "0644",
-      hash: this.traefikConfig.apply((text) => filesHash({ [serviceFileName(name)]: text })),
     });
 
     const sso = args.authentik!;

@@ -19,11 +19,6 @@ export interface RemoteFileArgs {
   readonly content: pulumi.Input<string>;
   /** Octal mode. Secrets get 0600. */
   readonly mode: "0600" | "0640" | "0644";
-  /**
-   * What makes the command run again: a hash of `content` (secret when the content is). Changes
-   * run the update, which rewrites the file in place; nothing is replaced.
-   */
-  readonly hash: pulumi.Input<string>;
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -47,8 +42,10 @@ export function writeFileScript(path: string, mode: string): string {
 }
 
 /**
- * A file kept on a host: written from stdin on create, rewritten in place when its hash changes
- * (update, never replace: a replacement's delete would remove the new file), removed on delete.
+ * A file kept on a host: written from stdin on create, rewritten in place when its content changes
+ * (a changed stdin is an update, which runs the same atomic write), removed on delete. No
+ * `triggers`: @pulumi/command replaces a command whose trigger changes, and the old one's delete
+ * (`rm -f`) would then run after the new one wrote the file.
  */
 export function remoteFile(parent: pulumi.Resource, name: string, args: RemoteFileArgs): Command {
   const path = pulumi.output(args.path);
@@ -61,7 +58,6 @@ export function remoteFile(parent: pulumi.Resource, name: string, args: RemoteFi
       update: write,
       delete: path.apply((p) => `rm -f ${shellQuote(p)}`),
       stdin: args.content,
-      triggers: [args.hash],
       // Nothing is printed, but keep stdout and stderr out of the state regardless.
       logging: "none",
     },

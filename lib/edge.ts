@@ -89,6 +89,8 @@ export interface EdgeFirewallInput {
   /** Allow SSH from anywhere (explicit opt-in). */
   readonly allowSshFromAnywhere: boolean;
   readonly sshPort: number;
+  /** The port SSH answers on now, when it differs from `sshPort`: kept open until sshd has moved. */
+  readonly keepSshPort?: number;
   /** NetBird's WireGuard UDP port. */
   readonly wireguardPort: number;
   /** More rules from config, after the defaults. */
@@ -116,6 +118,10 @@ export function edgeFirewallRules(input: EdgeFirewallInput): FirewallRule[] {
     { direction: "in", protocol: "icmp", sourceIps: [...ANYWHERE], description: "ICMP (ping, path MTU discovery)" },
   ];
   if (sshFrom.length > 0) {
+    if (input.keepSshPort !== undefined && input.keepSshPort !== input.sshPort) {
+      const port = String(input.keepSshPort);
+      rules.push({ direction: "in", protocol: "tcp", port, sourceIps: sshFrom, description: "SSH (admin, until sshd has moved)" });
+    }
     rules.push({ direction: "in", protocol: "tcp", port: String(input.sshPort), sourceIps: sshFrom, description: "SSH (admin)" });
   }
   return [...rules, ...input.extra];
@@ -147,16 +153,7 @@ export interface EdgeCloudInitInput {
  */
 export function edgeCloudInit(input: EdgeCloudInitInput): string {
   const user = input.adminUser;
-  const sshd = [
-    "# Managed by homelab (cloud-init): key-only SSH for the admin user.",
-    ...(input.sshPort === 22 ? [] : [`Port ${input.sshPort}`]),
-    "PermitRootLogin no",
-    "PasswordAuthentication no",
-    "KbdInteractiveAuthentication no",
-    "X11Forwarding no",
-    `AllowUsers ${user}`,
-    "",
-  ].join("\n");
+  const sshd = sshdDropIn({ ports: [input.sshPort], users: [user] });
   const document = {
     users: [
       {
@@ -174,7 +171,7 @@ export function edgeCloudInit(input: EdgeCloudInitInput): string {
     package_upgrade: true,
     packages: ["docker.io", EDGE_OS_IMAGES[input.image].compose, "unattended-upgrades"],
     write_files: [
-      { path: "/etc/ssh/sshd_config.d/90-homelab.conf", permissions: "0644", content: sshd },
+      { path: SSHD_DROP_IN, permissions: "0644", content: sshd },
       {
         path: "/etc/apt/apt.conf.d/20auto-upgrades",
         permissions: "0644",
@@ -191,6 +188,104 @@ export function edgeCloudInit(input: EdgeCloudInitInput): string {
     ],
   };
   return `#cloud-config\n${toYaml(document)}`;
+}
+
+/** Where sshd reads the edge's own settings (cloud-init writes it first, the SSH step after). */
+export const SSHD_DROP_IN = "/etc/ssh/sshd_config.d/90-homelab.conf";
+
+/** The sshd drop-in: key-only logins for these users on these ports (no Port line for 22 alone). */
+export function sshdDropIn(input: { readonly ports: readonly number[]; readonly users: readonly string[] }): string {
+  const ports = [...new Set(input.ports)];
+  return [
+    "# Managed by homelab: key-only SSH for the admin user.",
+    ...(ports.length === 1 && ports[0] === 22 ? [] : ports.map((p) => `Port ${p}`)),
+    "PermitRootLogin no",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "X11Forwarding no",
+    `AllowUsers ${[...new Set(input.users)].join(" ")}`,
+    "",
+  ].join("\n");
+}
+
+/** Inputs of {@link sshAccessScript}. */
+export interface SshAccessInput {
+  /** The admin user the config names. */
+  readonly adminUser: string;
+  /** Its public keys (authorized_keys, in this order). */
+  readonly sshPublicKeys: readonly string[];
+  /** The SSH port the config names. */
+  readonly sshPort: number;
+  /**
+   * The port and user the server answers on now (the stack's last run), when they differ from the
+   * config's: kept allowed for this run, so the connection that runs this script, and any other
+   * session, survives the change. The next run, which connects on the new ones, drops them.
+   */
+  readonly keep?: { readonly port?: number; readonly user?: string };
+}
+
+/**
+ * The edge's SSH access, kept over SSH on every change (cloud-init runs once, at the server's
+ * creation): the admin user (created when the config names a new one; sudo and docker groups),
+ * its authorized_keys (replaced atomically: never absent, never half-written), the project
+ * directory's owner, and sshd's ports and allowed users (validated with `sshd -t` before sshd is
+ * restarted; a rejected configuration is put back). Run as root (`sudo -n sh -s`, from stdin).
+ */
+export function sshAccessScript(input: SshAccessInput): string {
+  const user = input.adminUser;
+  const sshd = sshdDropIn({
+    ports: [...(input.keep?.port === undefined ? [] : [input.keep.port]), input.sshPort],
+    users: [...(input.keep?.user === undefined ? [] : [input.keep.user]), user],
+  });
+  const home = `/home/${user}`;
+  return `# homelab: SSH access to the edge (run as root by Pulumi over SSH whenever it changes).
+set -eu
+user=${shellWord(user)}
+# The admin user: created when the config names a new one; in the sudo and docker groups.
+if ! id -u "$user" >/dev/null 2>&1; then
+  useradd --create-home --shell /bin/bash "$user"
+fi
+usermod -aG sudo,docker "$user"
+printf '%s ALL=(ALL) NOPASSWD:ALL\n' "$user" > /etc/sudoers.d/90-homelab
+chmod 0440 /etc/sudoers.d/90-homelab
+# Its keys, replaced in one rename: the file is never absent or half-written.
+mkdir -p ${home}/.ssh
+chmod 0700 ${home}/.ssh
+keys=${home}/.ssh/authorized_keys.tmp.$$
+cat > "$keys" <<'KEYS'
+${input.sshPublicKeys.join("\n")}
+KEYS
+chmod 0600 "$keys"
+chown -R "$user:$user" ${home}/.ssh
+mv -f "$keys" ${home}/.ssh/authorized_keys
+# The compose project belongs to the admin user (the file steps write as it).
+chown -R "$user:$user" ${PROJECT_DIR}
+# sshd: the configured port and user, and until the next run the ones this run connected with.
+next=$(mktemp)
+cat > "$next" <<'SSHD'
+${sshd}SSHD
+if ! cmp -s "$next" ${SSHD_DROP_IN}; then
+  previous=$(mktemp)
+  cp ${SSHD_DROP_IN} "$previous" 2>/dev/null || : > "$previous"
+  cp "$next" ${SSHD_DROP_IN}
+  chmod 0644 ${SSHD_DROP_IN}
+  if ! sshd -t; then
+    cp "$previous" ${SSHD_DROP_IN}
+    echo "homelab: sshd rejects the new settings; the previous ones stay" >&2
+    exit 1
+  fi
+  # Ubuntu 24.04 starts sshd from ssh.socket, whose ports come from sshd_config at daemon-reload.
+  systemctl daemon-reload
+  if systemctl is-active --quiet ssh.socket; then systemctl restart ssh.socket; else systemctl restart ssh; fi
+  rm -f "$previous"
+fi
+rm -f "$next"
+`;
+}
+
+/** A word for POSIX sh: bare when safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 // ---------------------------------------------------------------- Traefik

@@ -29,7 +29,16 @@ import type { ProgramResult, RunContext } from "./program";
  * user, Traefik's dynamic directory, certificate resolver and forward-auth middleware, and
  * Authentik's URL and API token (secret).
  */
-export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
+export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
+  // The stack's own outputs from its last run: where SSH answers now, on which server, and the
+  // bootstrap token Authentik was created with (unset on a first run).
+  const last = new pulumi.StackReference("previous", { name: context.stack });
+  const previousOutput = <T>(key: string) => last.getOutput(key) as pulumi.Output<T | undefined>;
+  const previous = pulumi
+    .all([previousOutput<string>("serverId"), previousOutput<number>("sshPort"), previousOutput<string>("sshUser")])
+    .apply(([serverId, sshPort, sshUser]) => ({ serverId, sshPort, sshUser }));
+  const bootstrapToken = unchangedBootstrapToken(cfg.authentik.bootstrapToken, previousOutput<string>("authentikToken"));
+
   const staticConfig = toYaml(traefikStaticConfig(cfg.traefik));
   const files: Record<string, string> = {
     "compose.yaml": toYaml(
@@ -47,7 +56,7 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
   };
   const a = cfg.authentik;
   const envFiles = pulumi
-    .all([a.secretKey, a.postgresPassword, a.bootstrapToken, a.bootstrapPassword, cfg.netbird.setupKey])
+    .all([a.secretKey, a.postgresPassword, bootstrapToken, a.bootstrapPassword, cfg.netbird.setupKey])
     .apply(([authentikSecretKey, postgresPassword, authentikBootstrapToken, authentikBootstrapPassword, netbirdSetupKey]) =>
       secretEnvFiles({
         authentikSecretKey,
@@ -81,13 +90,18 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
     sshPublicKeys: cfg.ssh.publicKeys,
     sshPrivateKey: cfg.ssh.privateKey,
     sshPort: cfg.ssh.port,
-    firewallRules: edgeFirewallRules({
-      sshFrom: cfg.ssh.allowFrom,
-      allowSshFromAnywhere: cfg.ssh.allowSshFromAnywhere,
-      sshPort: cfg.ssh.port,
-      wireguardPort: cfg.netbird.wireguardPort,
-      extra: cfg.firewallRules,
-    }),
+    // While sshd moves to a new port, the port it answers on now stays open (until the next run).
+    firewallRules: previous.apply((p) =>
+      edgeFirewallRules({
+        sshFrom: cfg.ssh.allowFrom,
+        allowSshFromAnywhere: cfg.ssh.allowSshFromAnywhere,
+        sshPort: cfg.ssh.port,
+        ...(p.sshPort === undefined ? {} : { keepSshPort: p.sshPort }),
+        wireguardPort: cfg.netbird.wireguardPort,
+        extra: cfg.firewallRules,
+      }),
+    ),
+    previous,
     files,
     secretFiles,
     protect: cfg.server.protect,
@@ -98,13 +112,14 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
     outputs: {
       ipv4: edge.ipv4,
       ipv6: edge.ipv6,
+      serverId: edge.server.id,
       sshHost: edge.sshHost,
       sshUser: cfg.ssh.adminUser,
       sshPort: cfg.ssh.port,
       domain: cfg.domain,
       authentikUrl,
       // Created by Authentik on its first start from AUTHENTIK_BOOTSTRAP_TOKEN: the authentik stack's API token.
-      authentikToken: pulumi.secret(cfg.authentik.bootstrapToken),
+      authentikToken: pulumi.secret(bootstrapToken),
       traefik: {
         dynamicDir: DYNAMIC_DIR,
         certResolver: CERT_RESOLVER,
@@ -121,4 +136,25 @@ export function run(cfg: HetznerConfig, _context: RunContext): ProgramResult {
       "authentik.traefik.yaml": files["traefik/dynamic/authentik.yaml"]!,
     },
   };
+}
+
+/**
+ * The bootstrap token, refused when it differs from the one the stack's last run exported:
+ * Authentik reads AUTHENTIK_BOOTSTRAP_TOKEN on its first start only, so a new value would reach
+ * no one, and the authentik stack would be handed a token Authentik does not know.
+ */
+export function unchangedBootstrapToken(
+  configured: pulumi.Input<string>,
+  exported: pulumi.Output<string | undefined>,
+): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi.all([configured, exported]).apply(([now, before]) => {
+      if (before !== undefined && before !== now) {
+        throw new pulumi.RunError(
+          "homelab:authentik.bootstrapToken changed, but Authentik reads it on its first start only: the new token would reach no one and the authentik stack would lose access. Set it back to the value of the first deploy; to give the authentik stack another token, create one in Authentik and set homelab:authentik.url and homelab:authentik.token there.",
+        );
+      }
+      return now;
+    }),
+  );
 }

@@ -335,6 +335,8 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
   const continued = new Set([...previous.values()].map((r) => r.urn));
   /** Resources whose outputs may change in this run (created, updated, replaced). */
   const changing = new Set<string>();
+  /** Resources that are new in this run (created or replaced): their outputs are unknown in a preview. */
+  const renewed = new Set<string>();
   const replaced = new Set<string>();
   /** Dependents already deleted ahead of a delete-before-replace: URN → the root's name. */
   const deletedAhead = new Map<string, string>();
@@ -353,6 +355,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
     if (!old) {
       w.op = r.importId ? "import" : "create";
       changing.add(r.urn);
+      renewed.add(r.urn);
       if (!rules.component) sequence.push({ urn: r.urn, name: r.name, type: r.type, action: w.op });
       if (!rulesFor(r.type)) w.notes.push("no provider rules for this type: its replacements are not known here");
       continue;
@@ -382,12 +385,16 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
         record(c.path, c.before, c.after, { path: text, before: shown(c.before), after: shown(c.after), kind });
       }
     }
-    // Unknowns on both sides: a change when what they come from changes.
+    // An input taken from a resource created or replaced in this run is unknown until apply (a
+    // preview cannot know a new resource's outputs), whatever the plan's placeholder shows; one
+    // unknown on both sides is a change when what it comes from changes.
     for (const [key, from] of Object.entries(r.propertyDependencies ?? {})) {
       const value = (r.inputs as Record<string, unknown> | undefined)?.[key];
       const already = w.changes.some((c) => c.path === key || c.path.startsWith(`${key}.`) || c.path.startsWith(`${key}[`));
-      if (!already && JSON.stringify(value)?.includes(UNKNOWN) && from.some((u) => changing.has(u))) {
-        record([key], UNKNOWN, UNKNOWN, { path: key, before: UNKNOWN, after: UNKNOWN, kind: "unknown" });
+      const fromNew = from.some((u) => renewed.has(u));
+      if (!already && (fromNew || (JSON.stringify(value)?.includes(UNKNOWN) && from.some((u) => changing.has(u))))) {
+        const before = (old.inputs as Record<string, unknown> | undefined)?.[key];
+        record([key], before, UNKNOWN, { path: key, before: shown(before), after: UNKNOWN, kind: "unknown" });
       }
     }
     // Secrets: equal masks, different fingerprints.
@@ -442,6 +449,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
       w.op = "replace";
       replaced.add(r.urn);
       changing.add(r.urn);
+      renewed.add(r.urn);
       if (ahead !== undefined) {
         w.replaceMode = "delete-before-replace";
         sequence.push({ urn: r.urn, name: r.name, type: r.type, action: "create-replacement" });

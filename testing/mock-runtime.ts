@@ -126,6 +126,13 @@ export interface MockRunOptions {
   readonly secretKeys?: readonly string[];
   /** Run as `pulumi preview` (the default) or as `pulumi up`. */
   readonly preview?: boolean;
+  /**
+   * The stack's own outputs from its last run, for a program that reads them through a
+   * StackReference to itself (plain values; `previousSecrets` names the secret ones). Unset: none,
+   * as on a first run.
+   */
+  readonly previousOutputs?: Readonly<Record<string, unknown>>;
+  readonly previousSecrets?: readonly string[];
   /** Answers a resource differently from the plan's placeholders (tests); `undefined` falls back to them. */
   readonly answer?: (
     type: string,
@@ -220,6 +227,10 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
     {
       newResource: (args) => {
         const inputs = args.inputs as Record<string, unknown>;
+        if (args.type === "pulumi:pulumi:StackReference" && options.previousOutputs && inputs.name === options.stack) {
+          const state = { outputs: options.previousOutputs, secretOutputNames: [...(options.previousSecrets ?? [])] };
+          return { id: options.stack, state };
+        }
         return options.answer?.(args.type, args.name, inputs) ?? mockResource(args.type, args.name, inputs);
       },
       call: (args) => mockInvoke(args.token, args.inputs as Record<string, unknown>),

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { parseStackName, referencedStack } from "../lib/stacks";
 
 /**
@@ -80,10 +81,14 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
   },
 };
 
-/** A StackReference's answer: the referenced program's outputs, with their secrecy. */
+/**
+ * A StackReference's answer: the referenced program's outputs, with their secrecy. A stack that
+ * reads itself (its own last outputs) reads none, as on its first run.
+ */
 function stackReference(name: string, inputs: Inputs): { id: string; outputs: Inputs } {
   const reference = typeof inputs.name === "string" ? inputs.name : name;
   const stack = referencedStack(reference);
+  if (stack === pulumi.getStack()) return { id: reference, outputs: { outputs: {}, secretOutputNames: [] } };
   const known = STACK_OUTPUTS[parseStackName(stack)?.program ?? ""];
   return {
     id: reference,
@@ -117,12 +122,16 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
   "talos:imageFactory/schematic:Schematic": (_name, inputs) => ({
     id: hex(typeof inputs.schematic === "string" ? inputs.schematic : ""),
   }),
+  /**
+   * The hash is the provider's own: SHA-256 of the rendered configuration (here, of the input).
+   * `staged_if_needing_reboot` resolves as a dry run finding no reboot needed would (`auto`).
+   */
   "talos:machine/configurationApply:ConfigurationApply": (name, inputs) => ({
     id: name,
     outputs: {
       machineConfiguration: placeholder("applied machine configuration"),
-      machineConfigurationHash: placeholder("machine configuration hash"),
-      resolvedApplyMode: inputs.applyMode ?? "auto",
+      machineConfigurationHash: hex(JSON.stringify(inputs.machineConfigurationInput ?? "")),
+      resolvedApplyMode: inputs.applyMode === "staged_if_needing_reboot" ? "auto" : (inputs.applyMode ?? "auto"),
     },
   }),
   "talos:cluster/kubeconfig:Kubeconfig": (name) => ({
@@ -186,9 +195,12 @@ export function mockResource(type: string, name: string, inputs: Inputs): { id: 
 
 /** Results added to an invoke's echoed arguments, by token. */
 const invokeResults: Record<string, (args: Inputs) => Inputs> = {
+  /** Its text names a hash of every argument (patches and versions included), as the real one changes with them. */
   "talos:machine/getConfiguration:getConfiguration": (args) => ({
     id: String(args.clusterName),
-    machineConfiguration: placeholder(`generated ${String(args.machineType)} machine configuration`),
+    machineConfiguration: placeholder(
+      `generated ${String(args.machineType)} machine configuration ${hex(JSON.stringify(args)).slice(0, 16)}`,
+    ),
   }),
   "talos:client/getConfiguration:getConfiguration": (args) => ({
     id: String(args.clusterName),

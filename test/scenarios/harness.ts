@@ -1,0 +1,99 @@
+import { join } from "node:path";
+import { readStackFile } from "../../cli/stack-file";
+import { runStack, type StackRun } from "../../stacks";
+import { engineDiff, type EngineDiff, type PlannedStack } from "../../testing/engine";
+import { runUnderMocks, settle, type MockRun, type MockRunOptions, type RecordedResource } from "../../testing/mock-runtime";
+import { plannedResource } from "../../testing/planned";
+
+/**
+ * Day-2 scenarios: an example stack file, one operator change, and what `pulumi up` would do
+ * with it — the engine-faithful diff of the two plans (testing/engine.ts) — plus the recorded
+ * registrations, so the scripts those steps run can be run against stand-ins.
+ */
+
+const ROOT = join(__dirname, "..", "..");
+
+/** A stack's config as objects: `homelab:cluster` → its value. */
+export type Config = Record<string, any>;
+
+/** One planned run of a stack. */
+export interface Plan {
+  readonly stack: string;
+  readonly run: MockRun<StackRun>;
+  /** The plan as `resources.json` holds it: what the engine diff reads. */
+  readonly planned: PlannedStack;
+  /** The stack outputs (plain values) and which are secret. */
+  readonly outputs: Record<string, unknown>;
+  readonly secretOutputs: readonly string[];
+}
+
+/** `name` → the one recorded resource of that name (and type, when given). */
+export function resource(plan: Plan, name: string, type?: string): RecordedResource {
+  const found = plan.run.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
+  if (found.length !== 1) throw new Error(`expected one resource ${name} in ${plan.stack}, found ${found.length}`);
+  return found[0]!;
+}
+
+/**
+ * Plans `stack` with its example file (`Pulumi.<stack>.yaml`), after `edit` changed the config.
+ * With `after`, the stack reads that run's outputs as its own last outputs (a second `pulumi up`).
+ */
+export async function plan(
+  stack: string,
+  edit: (config: Config) => void = () => undefined,
+  options: { after?: Plan; answer?: MockRunOptions["answer"] } = {},
+): Promise<Plan> {
+  const file = readStackFile(join(ROOT, `Pulumi.${stack.split("-")[0]}.yaml`));
+  const config: Config = Object.fromEntries(Object.entries(file.values).map(([k, v]) => [k, parse(v)]));
+  edit(config);
+  const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const run = await runUnderMocks(
+    {
+      stack,
+      config: values,
+      secretKeys: file.secretKeys,
+      ...(options.after ? { previousOutputs: options.after.outputs, previousSecrets: options.after.secretOutputs } : {}),
+      ...(options.answer ? { answer: options.answer } : {}),
+    },
+    () => runStack(stack),
+  );
+  const settled = Object.entries(run.result.outputs).map(async ([k, v]) => [k, await settle(v)] as const);
+  const outputs = await Promise.all(settled);
+  return {
+    stack,
+    run,
+    planned: { stack, resources: run.resources.map(plannedResource), secretFingerprints: {} },
+    outputs: Object.fromEntries(outputs.map(([k, s]) => [k, s.value])),
+    secretOutputs: outputs.filter(([, s]) => s.secret).map(([k]) => k),
+  };
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The engine-faithful diff from `base` to `head`. */
+export function diff(base: Plan, head: Plan): EngineDiff {
+  return engineDiff(base.planned, head.planned);
+}
+
+/** `name: op` for every resource the run touches (components left out), sorted by name. */
+export function operations(d: EngineDiff): Record<string, string> {
+  return Object.fromEntries(
+    d.steps
+      .filter((s) => !s.component)
+      .map((s) => [s.name, s.op === "replace" ? `replace (${s.replaceMode})` : s.blocked ? `${s.op} (blocked)` : s.op] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+/** The sequence as `action name [runs script]` lines. */
+export function steps(d: EngineDiff): string[] {
+  return d.sequence.map(
+    (s) => `${s.action} ${s.name}${s.runs && s.runs !== "nothing" ? ` runs ${s.runs}` : ""}${s.skipped ? ` [${s.skipped}]` : ""}`,
+  );
+}

@@ -1,0 +1,218 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parse } from "yaml";
+import type { EngineDiff, SequenceStep } from "../../testing/engine";
+import { isSecretValue, type RecordedResource } from "../../testing/mock-runtime";
+import type { Plan } from "./harness";
+
+/**
+ * Stand-ins for the machines the scripts run on, and a runner that carries out a diff's steps on
+ * them in the engine's order: for each command step, the script that step runs (the new `create`
+ * or `update`, or the recorded `delete`), with its stdin and environment, under bash or sh.
+ *
+ * The edge is a temporary root: the scripts' absolute paths (/opt/edge, /etc/ssh, /home, ...) are
+ * moved under it, and `docker`, `systemctl`, `sshd`, `useradd` and friends are stand-ins that
+ * record what they are asked and check what the real ones would refuse. SSH itself is modelled:
+ * a step connects only if the firewall opens its port, sshd (as last restarted) listens on it and
+ * allows its user, and that user's authorized_keys holds a key the operator has.
+ */
+
+const STANDINS = join(__dirname, "standins");
+
+/** Every value with its secret wrappers removed. */
+export function plain(value: unknown): unknown {
+  if (isSecretValue(value)) return plain(value.value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
+/** A script's run. */
+export interface Ran {
+  readonly step: SequenceStep;
+  readonly script: string;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** What a runner needs of a host: run a command step, and react to steps of other resources. */
+interface Host {
+  runCommand(r: RecordedResource, script: string, previousStdout: string | undefined): { code: number; stdout: string; stderr: string };
+  onStep?(step: SequenceStep, r: RecordedResource): void;
+}
+
+/**
+ * Carries out `diff`'s steps on `host`, in order, and returns every script run. Commands' recorded
+ * stdout carries over between runs (`PULUMI_COMMAND_STDOUT`). A failed script throws, naming the
+ * step, as it would fail the `pulumi up`. `after` runs after each step (invariants).
+ */
+export function carryOut(
+  diff: EngineDiff,
+  base: Plan | undefined,
+  head: Plan,
+  host: Host,
+  state: Map<string, string>,
+  after: (step: SequenceStep, ran?: Ran) => void = () => undefined,
+): Ran[] {
+  const ran: Ran[] = [];
+  const find = (plan: Plan | undefined, urn: string) => plan?.run.resources.find((r) => r.urn === urn);
+  for (const step of diff.sequence) {
+    const deleting = step.action === "delete" || step.action === "delete-replaced";
+    const r = deleting ? find(base, step.urn) : find(head, step.urn);
+    if (!r) throw new Error(`step ${step.action} ${step.name}: no recorded resource`);
+    if (step.skipped) {
+      after(step);
+      continue;
+    }
+    host.onStep?.(step, r);
+    if (step.runs && step.runs !== "nothing") {
+      const inputs = plain(r.inputs) as Record<string, string>;
+      const script = inputs[step.runs]!;
+      const previous = step.action === "update" ? state.get(step.urn) : deleting ? state.get(step.urn) : undefined;
+      const result = host.runCommand(r, script, previous);
+      const one: Ran = { step, script, ...result };
+      ran.push(one);
+      if (result.code !== 0) {
+        throw new Error(`${step.action} ${step.name} (${step.runs}) failed with ${result.code}: ${result.stderr.trim()}`);
+      }
+      if (deleting) state.delete(step.urn);
+      else state.set(step.urn, result.stdout);
+      after(step, one);
+    } else {
+      if (deleting) state.delete(step.urn);
+      after(step);
+    }
+  }
+  return ran;
+}
+
+// ---------------------------------------------------------------- the edge VPS
+
+interface Connection {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+}
+
+/** Paths the edge's scripts write, moved under the stand-in root. */
+const EDGE_PATHS = ["/opt/edge", "/etc/ssh", "/etc/sudoers.d", "/home/"];
+
+/** The edge VPS as a temporary root with stand-in commands. */
+export class EdgeHost implements Host {
+  readonly root = mkdtempSync(join(tmpdir(), "edge-host-"));
+  private readonly bin = join(this.root, ".bin");
+  /** SSH ports the Hetzner firewall opens. */
+  firewallPorts = new Set<number>();
+  /** The server's id: a new server is a new, empty root. */
+  serverId: string | undefined;
+  /** Every connection refused, and why. */
+  readonly refused: string[] = [];
+
+  /** `operatorKeys`: the public keys whose private halves Pulumi logs in with. */
+  constructor(private readonly operatorKeys: readonly string[]) {
+    mkdirSync(this.bin);
+    cpSync(join(STANDINS, "edge"), this.bin, { recursive: true });
+  }
+
+  /** A file under the root (`/opt/edge/compose.yaml`), or undefined. */
+  file(path: string): string | undefined {
+    const at = join(this.root, path);
+    return existsSync(at) ? readFileSync(at, "utf8") : undefined;
+  }
+
+  /** Lines of the stand-ins' log (`docker compose up ...`, `systemctl restart ssh.socket`, ...). */
+  log(): string[] {
+    return (this.file("/log") ?? "").split("\n").filter(Boolean);
+  }
+
+  /** The server is created from its user data: what cloud-init does, once. */
+  private provision(userData: string, id: string): void {
+    for (const dir of ["opt", "etc", "home", "run"]) rmSync(join(this.root, dir), { recursive: true, force: true });
+    rmSync(join(this.root, "log"), { force: true });
+    for (const dir of ["etc/ssh/sshd_config.d", "etc/sudoers.d", "home", "run", "opt"]) mkdirSync(join(this.root, dir), { recursive: true });
+    writeFileSync(join(this.root, "etc/passwd"), "");
+    const doc = parse(userData.replace(/^#cloud-config\n/, "")) as {
+      users: { name: string; ssh_authorized_keys: string[] }[];
+      write_files: { path: string; content: string }[];
+      runcmd: (string | string[])[];
+    };
+    for (const user of doc.users) {
+      writeFileSync(join(this.root, "etc/passwd"), `${user.name}\n`, { flag: "a" });
+      mkdirSync(join(this.root, "home", user.name, ".ssh"), { recursive: true });
+      writeFileSync(join(this.root, "home", user.name, ".ssh/authorized_keys"), `${user.ssh_authorized_keys.join("\n")}\n`);
+    }
+    for (const file of doc.write_files) {
+      mkdirSync(dirname(join(this.root, file.path)), { recursive: true });
+      writeFileSync(join(this.root, file.path), file.content);
+    }
+    for (const cmd of doc.runcmd) {
+      if (Array.isArray(cmd) && cmd[0] === "install" && cmd.includes("-d")) mkdirSync(join(this.root, cmd.at(-1)!), { recursive: true });
+    }
+    writeFileSync(join(this.root, "run/sshd-effective.conf"), readFileSync(join(this.root, "etc/ssh/sshd_config.d/90-homelab.conf")));
+    this.serverId = id;
+  }
+
+  onStep(step: SequenceStep, r: RecordedResource): void {
+    const inputs = plain(r.inputs) as Record<string, any>;
+    if (r.type === "hcloud:index/server:Server") {
+      if (step.action === "create" || step.action === "create-replacement") this.provision(inputs.userData, `${r.urn}#${step.order}`);
+      else this.serverId = undefined;
+    }
+    if (r.type === "hcloud:index/firewall:Firewall" && (step.action === "create" || step.action === "update")) {
+      this.firewallPorts = new Set(
+        (inputs.rules as { protocol: string; port?: string; description: string }[])
+          .filter((rule) => rule.protocol === "tcp" && rule.description.startsWith("SSH"))
+          .map((rule) => Number(rule.port)),
+      );
+    }
+  }
+
+  /** Why a connection is refused, or undefined when sshd would let it in. */
+  refusal(c: Connection): string | undefined {
+    if (this.serverId === undefined) return "no server";
+    if (!this.firewallPorts.has(c.port)) return `the firewall drops port ${c.port}`;
+    const sshd = readFileSync(join(this.root, "run/sshd-effective.conf"), "utf8");
+    const ports = [...sshd.matchAll(/^Port (\d+)$/gm)].map((m) => Number(m[1]));
+    if (!(ports.length === 0 ? [22] : ports).includes(c.port)) return `sshd does not listen on port ${c.port}`;
+    const allowed = /^AllowUsers (.*)$/m.exec(sshd)?.[1]?.split(" ") ?? [];
+    if (!allowed.includes(c.user)) return `sshd does not allow user ${c.user}`;
+    const keys = this.file(`/home/${c.user}/.ssh/authorized_keys`);
+    if (keys === undefined) return `${c.user} has no authorized_keys`;
+    if (!this.operatorKeys.some((k) => keys.split("\n").includes(k))) return `no key of the operator is in ${c.user}'s authorized_keys`;
+    return undefined;
+  }
+
+  runCommand(r: RecordedResource, script: string, previousStdout: string | undefined): { code: number; stdout: string; stderr: string } {
+    const inputs = plain(r.inputs) as { connection: Connection; stdin?: string };
+    const refused = this.refusal(inputs.connection);
+    if (refused) {
+      this.refused.push(`${r.name}: ${refused}`);
+      return { code: 255, stdout: "", stderr: `ssh ${inputs.connection.user}@:${inputs.connection.port}: ${refused}` };
+    }
+    // A script handed to a root shell on stdin (`sudo -n sh -s`) has its paths moved too.
+    const stdin = script.trim() === "sudo -n sh -s" ? this.moved(inputs.stdin ?? "") : (inputs.stdin ?? "");
+    const result = spawnSync("bash", ["-c", this.moved(script)], {
+      cwd: join(this.root, "home", inputs.connection.user),
+      input: stdin,
+      encoding: "utf8",
+      env: {
+        PATH: `${this.bin}:/usr/bin:/bin`,
+        EDGE_ROOT: this.root,
+        HOME: join(this.root, "home", inputs.connection.user),
+        ...(previousStdout ? { PULUMI_COMMAND_STDOUT: previousStdout } : {}),
+      },
+    });
+    return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  private moved(text: string): string {
+    return EDGE_PATHS.reduce((t, p) => t.split(p).join(join(this.root, p) + (p.endsWith("/") ? "/" : "")), text);
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
