@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/loader";
-import { programFor, programs, runStack, UnknownStackError } from "../stacks";
+import { programFor, programs, runStack, UnknownStackError, type StackRun } from "../stacks";
 import { runUnderMocks, settle, type Settled } from "../testing/mock-runtime";
 import { diffMarkdown, diffStacks, diffText, type PlannedStack, type StackDiff } from "./diff";
 import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
@@ -70,8 +70,14 @@ export function exampleStacks(root: string = PROJECT_ROOT): string[] {
 export async function planStack(stack: string, configFile?: string): Promise<StackPlan> {
   programFor(stack); // an unknown stack fails as such, not as a missing Pulumi.<stack>.yaml
   const stackConfig = readStackFile(configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
-  const run = await runUnderMocks({ stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys }, () =>
-    runStack(stack),
+  const run = await runUnderMocks(
+    {
+      stack,
+      config: stackConfig.values,
+      secretKeys: stackConfig.secretKeys,
+      stackOutputs: (result: StackRun) => result.outputs,
+    },
+    () => runStack(stack),
   );
   const settleAll = async (record: Record<string, unknown>): Promise<Record<string, Settled>> =>
     Object.fromEntries(await Promise.all(Object.entries(record).map(async ([k, v]) => [k, await settle(v)] as const)));

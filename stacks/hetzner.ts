@@ -37,7 +37,12 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
   const previous = pulumi
     .all([previousOutput<string>("serverId"), previousOutput<number>("sshPort"), previousOutput<string>("sshUser")])
     .apply(([serverId, sshPort, sshUser]) => ({ serverId, sshPort, sshUser }));
-  const bootstrapToken = unchangedBootstrapToken(cfg.authentik.bootstrapToken, previousOutput<string>("authentikToken"));
+  const exportedToken = previousOutput<string>("authentikToken");
+  // Authentik reads the bootstrap token on its first start only: the env file keeps the token it
+  // was created with, and the exported token fails the run when the config names another.
+  const bootstrapToken = pulumi.secret(
+    pulumi.all([cfg.authentik.bootstrapToken, exportedToken]).apply(([now, before]) => before ?? now),
+  );
 
   const staticConfig = toYaml(traefikStaticConfig(cfg.traefik));
   const files: Record<string, string> = {
@@ -119,7 +124,7 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       domain: cfg.domain,
       authentikUrl,
       // Created by Authentik on its first start from AUTHENTIK_BOOTSTRAP_TOKEN: the authentik stack's API token.
-      authentikToken: pulumi.secret(bootstrapToken),
+      authentikToken: unchangedBootstrapToken(cfg.authentik.bootstrapToken, exportedToken),
       traefik: {
         dynamicDir: DYNAMIC_DIR,
         certResolver: CERT_RESOLVER,

@@ -458,6 +458,9 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
       if (r.protect && old.protect) {
         w.blocked = `replacing a protected resource: the engine refuses and \`pulumi up\` stops here (unprotect it first: protect false, then the replacement)`;
         failures.push(`${r.type} ${r.name}: ${w.blocked}`);
+        w.replaceMode = deleteBeforeReplace(r, old, rules, viaOptionsOnly) ? "delete-before-replace" : "create-before-delete";
+        sequence.push({ urn: r.urn, name: r.name, type: r.type, action: "create-replacement", skipped: "blocked" });
+        continue;
       }
       const dbr = deleteBeforeReplace(r, old, rules, viaOptionsOnly);
       w.replaceMode = dbr ? "delete-before-replace" : "create-before-delete";

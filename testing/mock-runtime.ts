@@ -133,6 +133,11 @@ export interface MockRunOptions {
    */
   readonly previousOutputs?: Readonly<Record<string, unknown>>;
   readonly previousSecrets?: readonly string[];
+  /**
+   * The stack outputs in what the program returned, registered on the root stack as Pulumi's
+   * language host registers a program's outputs (an output that fails fails the run). Unset: none.
+   */
+  readonly stackOutputs?: (result: any) => Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Answers a resource differently from the plan's placeholders (tests); `undefined` falls back to them. */
   readonly answer?: (
     type: string,
@@ -264,6 +269,15 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
     });
   const invokes: Promise<RecordedInvoke>[] = [];
   const restore = recordInvokes(invokes);
+  // As Pulumi's language host does, a rejection nobody handles (a program's check throwing inside
+  // an Output) fails the run with its message; the process's other handlers wait until we are done.
+  let fail: (error: Error) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (fail = reject));
+  failure.catch(() => undefined);
+  const handlers = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  const onRejection = (reason: unknown) => fail(unwrapRegistrationError(reason));
+  process.on("unhandledRejection", onRejection);
   try {
     const created: pulumi.Resource[] = [];
     let result: T | undefined;
@@ -278,21 +292,40 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
       } catch (error) {
         failure = error as Error;
       }
-      return Promise.resolve({});
+      return Promise.resolve(failure === undefined && options.stackOutputs ? options.stackOutputs(result) : {});
+    }).catch((error: unknown) => {
+      throw unwrapRegistrationError(error);
     });
     if (failure !== undefined) throw failure;
 
-    // Registration is asynchronous and unordered; wait until every URN is in.
+    // Registration is asynchronous and unordered; wait until every URN is in. A registration
+    // that fails (an input whose Output threw, as a program's own check may) fails the run with
+    // that error, as it fails `pulumi up`.
     for (let seen = -1; seen !== created.length;) {
       seen = created.length;
-      await Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+      await Promise.race([Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve)))), failure]);
     }
     return { result: result as T, resources, invokes: await Promise.all(invokes), packages };
   } finally {
     // Drain every outstanding RPC (late registerOutputs, invokes) so none reaches the next run's mocks.
     await pulumi.runtime.disconnect();
     restore();
+    // A failed Output rejects several promises (value, known, secret); Node reports the unhandled
+    // ones after a turn of the event loop: let them reach this run's handler, not the next one's.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    process.removeListener("unhandledRejection", onRejection);
+    for (const handler of handlers) process.on("unhandledRejection", handler);
   }
+}
+
+/**
+ * The error a failed registration rejects with: Pulumi wraps an input's error as "error serializing
+ * property ..." once per level; the program's own message is what the operator needs.
+ */
+function unwrapRegistrationError(reason: unknown): Error {
+  const error = reason instanceof Error ? reason : new Error(String(reason));
+  const message = error.message.replace(/^(error serializing property "[^"]*": )+/, "");
+  return message === error.message ? error : Object.assign(new Error(message), { cause: error });
 }
 
 const INVOKE_FUNCTIONS = ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"] as const;

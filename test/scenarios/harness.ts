@@ -52,6 +52,7 @@ export async function plan(
       stack,
       config: values,
       secretKeys: file.secretKeys,
+      stackOutputs: (result: StackRun) => result.outputs,
       ...(options.after ? { previousOutputs: options.after.outputs, previousSecrets: options.after.secretOutputs } : {}),
       ...(options.answer ? { answer: options.answer } : {}),
     },
@@ -81,19 +82,28 @@ export function diff(base: Plan, head: Plan): EngineDiff {
   return engineDiff(base.planned, head.planned);
 }
 
+/** A resource's label: its name, with its kind (`edge Server`) where two of a diff share the name. */
+function labeller(d: EngineDiff): (r: { name: string; type: string }) => string {
+  const names = new Map<string, Set<string>>();
+  for (const r of [...d.steps, ...d.sequence]) names.set(r.name, (names.get(r.name) ?? new Set()).add(r.type));
+  return (r) => (names.get(r.name)!.size > 1 ? `${r.name} ${r.type.split(":").at(-1)}` : r.name);
+}
+
 /** `name: op` for every resource the run touches (components left out), sorted by name. */
 export function operations(d: EngineDiff): Record<string, string> {
+  const label = labeller(d);
   return Object.fromEntries(
     d.steps
       .filter((s) => !s.component)
-      .map((s) => [s.name, s.op === "replace" ? `replace (${s.replaceMode})` : s.blocked ? `${s.op} (blocked)` : s.op] as const)
+      .map((s) => [label(s), s.op === "replace" ? `replace (${s.replaceMode})` : s.blocked ? `${s.op} (blocked)` : s.op] as const)
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
 }
 
 /** The sequence as `action name [runs script]` lines. */
 export function steps(d: EngineDiff): string[] {
+  const label = labeller(d);
   return d.sequence.map(
-    (s) => `${s.action} ${s.name}${s.runs && s.runs !== "nothing" ? ` runs ${s.runs}` : ""}${s.skipped ? ` [${s.skipped}]` : ""}`,
+    (s) => `${s.action} ${label(s)}${s.runs && s.runs !== "nothing" ? ` runs ${s.runs}` : ""}${s.skipped ? ` [${s.skipped}]` : ""}`,
   );
 }

@@ -44,16 +44,28 @@ async function deployed(operatorKeys = [KEY_A], from?: Plan) {
   return { b, host, state };
 }
 
-/** The invariants every edge step keeps. */
+/**
+ * The invariants every edge step keeps: a project file once written on a server is never absent
+ * there again; the admin's authorized_keys always holds a key; `docker compose down` never runs.
+ */
 function invariants(host: EdgeHost, user: () => string) {
+  const written = new Map<number, Set<string>>();
   return () => {
     if (host.serverId === undefined) return; // between a delete-first replacement's two halves
-    for (const file of PROJECT_FILES) expect(host.file(`/opt/edge/${file}`), file).toBeDefined();
+    const seen = written.get(host.serverId) ?? new Set(PROJECT_FILES.filter((f) => host.file(`/opt/edge/${f}`)));
+    written.set(host.serverId, seen);
+    for (const file of PROJECT_FILES) {
+      if (host.file(`/opt/edge/${file}`) !== undefined) seen.add(file);
+      else expect(seen.has(file), `${file} was written, then removed`).toBe(false);
+    }
     const keys = host.file(`/home/${user()}/.ssh/authorized_keys`) ?? "";
     expect(keys.split("\n").filter((k) => k.startsWith("ssh-")).length).toBeGreaterThan(0);
     expect(host.log().filter((l) => l.includes("compose down"))).toEqual([]);
   };
 }
+
+/** Every project file is on the server. */
+const complete = (host: EdgeHost) => expect(PROJECT_FILES.filter((f) => host.file(`/opt/edge/${f}`) === undefined)).toEqual([]);
 
 const names = (ran: Ran[]) => ran.map((r) => `${r.step.name} ${r.step.runs}`);
 
@@ -69,6 +81,7 @@ describe("day 2 on the edge: files and images", () => {
     const ran = carryOut(d, b, head, host, state, invariants(host, () => "ops"));
     expect(names(ran)).toEqual(["edge-compose-yaml update", "edge-compose-up update"]);
     expect(host.file("/opt/edge/compose.yaml")).toContain("traefik:v3.6.27");
+    complete(host);
     expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(2);
   });
 
@@ -165,5 +178,73 @@ describe("day 2 on the edge: SSH", () => {
     carryOut(diff(first, second), first, second, host, state);
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("AllowUsers admin\n");
     expect(host.refused).toEqual([]);
+  });
+});
+
+describe("day 2 on the edge: the server itself", () => {
+  const newServer = (type: string, name: string, inputs: Record<string, unknown>) =>
+    type === "hcloud:index/server:Server" ? { ...mockResource(type, name, inputs), id: "4242" } : undefined;
+  const elsewhere = edit("server", (s) => (s.location = "nbg1"));
+  const unprotected = edit("server", (s) => (s.protect = false));
+
+  test("a new location while protected: the replacement is refused and `pulumi up` fails", async () => {
+    const b = await base();
+    const d = diff(b, await plan("hetzner", elsewhere, { after: b }));
+    expect(operations(d)).toMatchObject({ edge: "replace (delete-before-replace)" });
+    expect(d.failures).toEqual([
+      "hcloud:index/server:Server edge: replacing a protected resource: the engine refuses and `pulumi up` stops here (unprotect it first: protect false, then the replacement)",
+    ]);
+  });
+
+  test("unprotecting and moving in one run: Pulumi allows it, Hetzner refuses to delete a server still under delete protection", async () => {
+    const b = await base();
+    const d = diff(b, await plan("hetzner", (c) => (unprotected(c), elsewhere(c)), { after: b }));
+    expect(d.failures).toEqual([
+      "hcloud:index/server:Server edge: the provider refuses the delete: Hetzner refuses to delete a server with delete protection (the provider never lifts it) (turn it off with an update first)",
+    ]);
+  });
+
+  test("replaced on purpose (unprotected first): the old server goes first, then every step runs again on the new one", async () => {
+    const free = await plan("hetzner", unprotected);
+    const b = await base();
+    const d0 = diff(b, free);
+    // Hetzner's delete and rebuild protection off (an update), Pulumi's protect off (state only).
+    expect(operations(d0)).toEqual({ "edge Firewall": "update", "edge Server": "update" });
+    expect(d0.steps.find((s) => s.type === "hcloud:index/firewall:Firewall")?.stateOnly).toBe(true);
+    expect(d0.steps.find((s) => s.type === "hcloud:index/server:Server")?.changes.map((c) => c.path)).toEqual([
+      "deleteProtection",
+      "rebuildProtection",
+    ]);
+    const { host, state } = await deployed([KEY_A], free);
+    const head = await plan("hetzner", (c) => (unprotected(c), elsewhere(c)), { after: free, answer: newServer });
+    const d = diff(free, head);
+    expect(d.failures).toEqual([]);
+    expect(steps(d)).toEqual([
+      "delete-replaced edge-cloud-init",
+      "delete-replaced edge",
+      "create-replacement edge",
+      "create-replacement edge-cloud-init runs create",
+      "update edge-ssh runs create",
+      "update edge-compose-yaml runs update",
+      "update edge-secrets-authentik-env runs update",
+      "update edge-secrets-netbird-env runs update",
+      "update edge-secrets-postgresql-env runs update",
+      "update edge-traefik-dynamic-authentik-yaml runs update",
+      "update edge-traefik-traefik-yaml runs update",
+      "update edge-compose-up runs update",
+    ]);
+    carryOut(d, free, head, host, state, invariants(host, () => "ops"));
+    // A new server (a new root): cloud-init, the SSH step, every file and compose up ran on it.
+    expect(host.serverId).toBe(2);
+    complete(host);
+    expect(host.log()).toContain("docker compose up --detach --remove-orphans --wait --wait-timeout 600");
+    expect(host.refused).toEqual([]);
+  });
+
+  test("a rotated bootstrap token is refused: Authentik reads it on first start only", async () => {
+    const b = await base();
+    await expect(plan("hetzner", edit("authentik", (a) => (a.bootstrapToken = "rotated")), { after: b })).rejects.toThrow(
+      "homelab:authentik.bootstrapToken changed, but Authentik reads it on its first start only",
+    );
   });
 });

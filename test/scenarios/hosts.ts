@@ -106,8 +106,9 @@ export class EdgeHost implements Host {
   private readonly bin = join(this.root, ".bin");
   /** SSH ports the Hetzner firewall opens. */
   firewallPorts = new Set<number>();
-  /** The server's id: a new server is a new, empty root. */
-  serverId: string | undefined;
+  /** Which server this is (1, 2, ... as servers are created); undefined while there is none. */
+  serverId: number | undefined;
+  private servers = 0;
   /** Every connection refused, and why. */
   readonly refused: string[] = [];
 
@@ -129,7 +130,7 @@ export class EdgeHost implements Host {
   }
 
   /** The server is created from its user data: what cloud-init does, once. */
-  private provision(userData: string, id: string): void {
+  private provision(userData: string): void {
     for (const dir of ["opt", "etc", "home", "run"]) rmSync(join(this.root, dir), { recursive: true, force: true });
     rmSync(join(this.root, "log"), { force: true });
     for (const dir of ["etc/ssh/sshd_config.d", "etc/sudoers.d", "home", "run", "opt"]) mkdirSync(join(this.root, dir), { recursive: true });
@@ -152,13 +153,13 @@ export class EdgeHost implements Host {
       if (Array.isArray(cmd) && cmd[0] === "install" && cmd.includes("-d")) mkdirSync(join(this.root, cmd.at(-1)!), { recursive: true });
     }
     writeFileSync(join(this.root, "run/sshd-effective.conf"), readFileSync(join(this.root, "etc/ssh/sshd_config.d/90-homelab.conf")));
-    this.serverId = id;
+    this.serverId = ++this.servers;
   }
 
   onStep(step: SequenceStep, r: RecordedResource): void {
     const inputs = plain(r.inputs) as Record<string, any>;
     if (r.type === "hcloud:index/server:Server") {
-      if (step.action === "create" || step.action === "create-replacement") this.provision(inputs.userData, `${r.urn}#${step.order}`);
+      if (step.action === "create" || step.action === "create-replacement") this.provision(inputs.userData);
       else this.serverId = undefined;
     }
     if (r.type === "hcloud:index/firewall:Firewall" && (step.action === "create" || step.action === "update")) {
