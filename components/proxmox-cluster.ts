@@ -230,7 +230,10 @@ function schematicId(parent: pulumi.Resource, name: string, variant: string, ima
   const schematic = new talos.imagefactory.Schematic(
     `${name}-${variant}-schematic`,
     { schematic: toYaml(schematicDocument({ extensions: image.extensions!, extraKernelArgs: image.extraKernelArgs })) },
-    { parent },
+    // The schematic's id is its content hash. The provider registers a changed schematic in an
+    // update and sets the new id, but Pulumi keeps a resource's id across updates: a new
+    // schematic must be a new resource, or every image would keep the old one's id.
+    { parent, replaceOnChanges: ["schematic"] },
   );
   return schematic.id;
 }
@@ -254,10 +257,14 @@ function downloadImages(
   for (const key of wanted) {
     const [variant, host = sharedHost] = key.split("@") as [string, string?];
     const id = schematicIds[variant]!;
+    // Named by Talos release: a new release downloads new images beside the old ones (created,
+    // then the old ones deleted at the end of the run), rather than replacing them. The alias is
+    // the name without the release, which the images had before.
+    const unversioned = args.sharedImageDatastore ? `${name}-${variant}-image` : `${name}-${variant}-image-${host}`;
     files.set(
       key,
       new DownloadFile(
-        args.sharedImageDatastore ? `${name}-${variant}-image` : `${name}-${variant}-image-${host}`,
+        unversioned.replace(`${name}-${variant}-image`, `${name}-${variant}-${args.talosVersion}-image`),
         {
           nodeName: host,
           datastoreId: args.imageDatastore ?? "local",
@@ -270,7 +277,7 @@ function downloadImages(
           overwrite: false,
           uploadTimeout: 1800,
         },
-        { parent },
+        { parent, aliases: [{ name: unversioned }] },
       ),
     );
   }

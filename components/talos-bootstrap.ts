@@ -135,13 +135,15 @@ function validate(name: string, args: TalosBootstrapArgs): TalosNodeArgs {
 }
 
 /**
- * Turns running machines into a Talos Kubernetes cluster: machine secrets; per node the machine
- * configuration (the provider's configuration invoke with patches rendered in `lib/talos`) and
- * its apply, which waits only for that node's own machine and is replaced with it; one bootstrap
- * on a control plane once every control-plane config is applied; a rollout that reboots or
- * upgrades changed nodes one control plane at a time, then workers in batches (talosctl through
- * `@pulumi/command`); a Kubernetes upgrade after it; then the admin kubeconfig, once the cluster
- * is healthy, and a talosconfig.
+ * Turns running machines into a Talos Kubernetes cluster: machine secrets; a Kubernetes upgrade
+ * step (`talosctl upgrade-k8s` when the version changes) that every config apply waits for; per
+ * node the machine configuration (the provider's configuration invoke with patches rendered in
+ * `lib/talos`) and its apply, which waits only for that node's own machine and the Kubernetes
+ * step and is replaced with its machine; one bootstrap on a control plane once every
+ * control-plane config is applied; a rollout that upgrades or reboots changed nodes one control
+ * plane at a time, then workers in batches (talosctl through `@pulumi/command`, each change an
+ * update of the node's command); then the admin kubeconfig, once the cluster is healthy, and a
+ * talosconfig.
  *
  * Providers: `talos` and `command` through `opts.providers`.
  *
@@ -205,12 +207,37 @@ export class TalosBootstrap extends pulumi.ComponentResource {
     );
     this.talosconfig = pulumi.secret(talosconfig.talosConfig);
 
+    // Kubernetes moves before any node's config does: `talosctl upgrade-k8s` takes the control
+    // plane first, then each kubelet node by node, and writes the new images into each node's
+    // config, so the applies that follow (which wait for it) find them there. Applying a new
+    // version's configs first would restart every kubelet at once, ahead of its API server.
+    // Its talosconfig names the bootstrap node only, so nodes coming and going never re-run it.
+    const kubernetesTalosconfig = talos.client.getConfigurationOutput(
+      { clusterName: args.clusterName, clientConfiguration, endpoints: [bootstrapNode.ip], nodes: [bootstrapNode.ip] },
+      { parent: this },
+    ).talosConfig;
+    const kubernetes = new LocalCommand(
+      `${name}-kubernetes`,
+      {
+        // A new cluster runs the version its configs name: nothing to upgrade.
+        create: `echo "Kubernetes \${KUBERNETES_VERSION:-(Talos's default)}"`,
+        update: KUBERNETES_UPGRADE_SCRIPT,
+        environment: {
+          TALOSCONFIG_DATA: pulumi.secret(kubernetesTalosconfig),
+          NODE: bootstrapNode.ip,
+          KUBERNETES_VERSION: args.kubernetesVersion ?? "",
+        } satisfies EnvironmentOf<KubernetesUpgradeEnvironment>,
+        logging: "stdoutAndStderr",
+      },
+      { parent: this },
+    );
+
     this.patches = {};
     const applies: Record<string, talos.machine.ConfigurationApply> = {};
     for (const node of args.nodes) {
       const documents = renderPatches(args, node);
       this.patches[node.name] = documents.apply(toYamlDocuments);
-      applies[node.name] = applyConfiguration(this, name, args, node, documents, {
+      applies[node.name] = applyConfiguration(this, name, args, { ...node, dependsOn: [kubernetes, ...(node.dependsOn ?? [])] }, documents, {
         machineSecrets,
         clientConfiguration,
         endpoint,
@@ -231,24 +258,15 @@ export class TalosBootstrap extends pulumi.ComponentResource {
       },
     );
 
-    const rollouts = rollOut(this, name, args, { controlPlanes, workers }, applies, this.talosconfig);
-    new LocalCommand(
-      `${name}-kubernetes`,
-      {
-        create: `echo "Kubernetes \${KUBERNETES_VERSION:-(Talos's default)}"`,
-        update: KUBERNETES_UPGRADE_SCRIPT,
-        environment: {
-          TALOSCONFIG_DATA: this.talosconfig,
-          NODE: bootstrapNode.ip,
-          // Nothing else here: any change to this command's inputs runs its update step.
-          KUBERNETES_VERSION: args.kubernetesVersion ?? "",
-        } satisfies EnvironmentOf<KubernetesUpgradeEnvironment>,
-        triggers: [args.kubernetesVersion ?? ""],
-        logging: "stdoutAndStderr",
-      },
-      // Kubernetes moves only once every node runs the Talos release that supports it.
-      { parent: this, dependsOn: [bootstrap, ...rollouts] },
+    // The rollouts reach the nodes through the control planes; the talosconfig lists no nodes,
+    // so a node added or removed changes no other node's rollout.
+    const rolloutTalosconfig = pulumi.secret(
+      talos.client.getConfigurationOutput(
+        { clusterName: args.clusterName, clientConfiguration, endpoints: controlPlanes.map((n) => n.ip) },
+        { parent: this },
+      ).talosConfig,
     );
+    rollOut(this, name, args, { controlPlanes, workers }, applies, rolloutTalosconfig);
 
     const kubeconfig = new talos.cluster.Kubeconfig(
       `${name}-kubeconfig`,
@@ -276,11 +294,11 @@ export class TalosBootstrap extends pulumi.ComponentResource {
 }
 
 /**
- * The rollout: one command per node that, on a change, upgrades it to a new installer image or
- * reboots it into a staged config, then waits for the node and the cluster to be healthy.
- * Control planes go one at a time, then workers in batches of `maxUnavailableWorkers`; each
- * waits for the one before. On a first deploy the commands only record the image (nothing to
- * roll), so the chain costs no time.
+ * The rollout: one command per node whose update, when its image or applied config changes,
+ * upgrades the node to a new installer image or reboots it into a staged config, then waits for
+ * the cluster to be healthy. Control planes go one at a time, then workers in batches of
+ * `maxUnavailableWorkers`; each waits for the one before. On a first deploy the commands only
+ * record each node's config (nothing to roll), so the chain costs no time.
  */
 function rollOut(
   parent: pulumi.Resource,
@@ -289,15 +307,12 @@ function rollOut(
   { controlPlanes, workers }: { controlPlanes: readonly TalosNodeArgs[]; workers: readonly TalosNodeArgs[] },
   applies: Record<string, talos.machine.ConfigurationApply>,
   talosconfig: pulumi.Output<string>,
-): LocalCommand[] {
-  const controlPlaneIps = controlPlanes.map((n) => n.ip).join(",");
-  const workerIps = workers.map((n) => n.ip).join(",");
+): void {
   const batchSize = args.rollout?.maxUnavailableWorkers ?? 1;
   const batches: TalosNodeArgs[][] = [
     ...controlPlanes.map((n) => [n]),
     ...Array.from({ length: Math.ceil(workers.length / batchSize) }, (_, i) => workers.slice(i * batchSize, (i + 1) * batchSize)),
   ];
-  const all: LocalCommand[] = [];
   let previous: LocalCommand[] = [];
   for (const batch of batches) {
     const current = batch.map((node) => {
@@ -313,27 +328,26 @@ function rollOut(
             INSTALLER_IMAGE: node.installImage,
             TALOS_VERSION: args.talosVersion,
             APPLY_MODE: apply.resolvedApplyMode,
-            CONTROL_PLANES: controlPlaneIps,
-            WORKERS: workerIps,
+            CONFIG_HASH: apply.machineConfigurationHash,
+            HEALTH_NODE: controlPlanes[0]!.ip,
             TIMEOUT: args.rollout?.timeout ?? "15m",
           } satisfies EnvironmentOf<RolloutEnvironment>,
-          // Re-run for a new image and whenever the node's applied config changes (even to the
-          // same apply mode); the image also shows in plans, where the environment is secret.
-          triggers: [node.installImage, apply.machineConfigurationHash],
+          // No `triggers`: @pulumi/command replaces a command whose trigger changes and runs its
+          // create, never its update. A new image or config changes the environment instead,
+          // which runs the update (the rollout script).
           logging: "stdoutAndStderr",
         },
         {
           parent,
           dependsOn: [apply, ...previous],
+          // A new machine boots its image and config: its rollout starts again (a create).
           ...(node.machine ? { replaceWith: [node.machine] } : {}),
         },
       );
-      all.push(rollout);
       return rollout;
     });
     previous = current;
   }
-  return all;
 }
 
 /** A node's patches (documents), rendered once its installer image is known. */

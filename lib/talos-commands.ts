@@ -8,19 +8,20 @@
  * in a private temporary file (mktemp, mode 0600) for talosctl and removes it on exit.
  */
 
-/** The environment every script reads (values filled in per node by the component). */
+/** The environment of a node's rollout (values filled in per node by the component). */
 export interface RolloutEnvironment {
   /** The node's IP: its Talos API endpoint and target. */
   readonly NODE: string;
-  /** The installer image the node must run: `<factory>/nocloud-installer/<schematic>:<version>`. */
+  /** The installer image the node must run: `<factory>/<platform>-installer/<schematic>:<version>`. */
   readonly INSTALLER_IMAGE: string;
   /** The Talos release in that image, e.g. `v1.13.9`. */
   readonly TALOS_VERSION: string;
-  /** How the last config apply resolved: `staged` means it waits for a reboot. */
+  /** How the node's last config apply resolved: `staged` means the config waits for a reboot. */
   readonly APPLY_MODE: string;
-  /** Control planes and workers, comma-separated, for the cluster health check. */
-  readonly CONTROL_PLANES: string;
-  readonly WORKERS: string;
+  /** SHA-256 of the node's applied config (the provider's `machineConfigurationHash`). */
+  readonly CONFIG_HASH: string;
+  /** The control plane the cluster health check runs on (it finds the other nodes itself). */
+  readonly HEALTH_NODE: string;
   /** How long one node may take to come back healthy, e.g. `15m`. */
   readonly TIMEOUT: string;
 }
@@ -39,14 +40,18 @@ printf '%s\\n' "$TALOSCONFIG_DATA" > "$talosconfig"
 `;
 
 /**
- * Rolls one node forward; the update step of the node's rollout command. Runs only when an input
- * changed (the installer image, the node's applied config), node after node:
- * - a new installer image (new Talos release or schematic): \`talosctl upgrade\` — one Talos minor
- *   at a time, never backwards — which reboots into the new image (a staged config applies too);
- * - else, a config the provider staged because it needs a reboot: \`talosctl reboot\`;
- * - then it waits until the node and the whole cluster are healthy, so the next node may go.
- * Its last line records the image the node runs; the next run compares against it
- * (\`PULUMI_COMMAND_STDOUT\`), so re-running never upgrades twice.
+ * Rolls one node forward; the update step of the node's rollout command, which runs whenever one
+ * of its inputs changes (a new installer image, a new config), node after node:
+ * - it asks the node what it runs (`talosctl version`, and the `schematic` extension the Image
+ *   Factory puts in every image it builds) and never trusts a record of an earlier run: a new
+ *   release or schematic is `talosctl upgrade --image` — one Talos minor at a time, never
+ *   backwards — which reboots into the new image (a staged config applies with it);
+ * - else, a config the provider staged because it needs a reboot, and this step has not rebooted
+ *   for yet: `talosctl reboot`;
+ * - then it waits until the cluster is healthy (the check finds the nodes itself), so the next
+ *   node may go. With nothing to do it touches nothing and waits for nothing.
+ * Its last line records the config it has seen (`config-hash: <hash>`, read back next time
+ * from `PULUMI_COMMAND_STDOUT`): a staged config is rebooted into once.
  */
 export const ROLLOUT_SCRIPT = `#!/bin/sh
 # homelab: roll one Talos node forward (run by Pulumi, @pulumi/command local.Command, on update).
@@ -54,9 +59,14 @@ ${PRELUDE}
 talos() { talosctl --talosconfig "$talosconfig" --nodes "$NODE" "$@"; }
 minor() { printf '%s\\n' "$1" | sed -n 's/^v\\{0,1\\}\\([0-9][0-9]*\\)\\.\\([0-9][0-9]*\\).*/\\1 \\2/p'; }
 
-previous=$(printf '%s\\n' "\${PULUMI_COMMAND_STDOUT:-}" | sed -n 's/^installer-image: //p' | tail -n 1)
-if [ "$previous" != "$INSTALLER_IMAGE" ]; then
-  running=$(talos version | awk '$1 == "Tag:" { tag = $2 } END { print tag }')
+# What the node runs, asked of the node.
+running=$(talos version | awk '$1 == "Tag:" { tag = $2 } END { print tag }')
+schematic=$(talos get extensions | awk '$6 == "schematic" { print $7 }')
+image=\${INSTALLER_IMAGE%:*}
+want_schematic=\${image##*/}
+seen=$(printf '%s\\n' "\${PULUMI_COMMAND_STDOUT:-}" | sed -n 's/^config-hash: //p' | tail -n 1)
+
+if [ "$running" != "$TALOS_VERSION" ] || [ "$schematic" != "$want_schematic" ]; then
   # shellcheck disable=SC2046 # split "major minor" into positional parameters
   set -- $(minor "$running") $(minor "$TALOS_VERSION")
   if [ $# -ne 4 ]; then
@@ -67,29 +77,25 @@ if [ "$previous" != "$INSTALLER_IMAGE" ]; then
     echo "homelab: refusing to upgrade $NODE from $running to $TALOS_VERSION: Talos upgrades go one minor release at a time and never back (e.g. v1.12 -> v1.13 -> v1.14)" >&2
     exit 1
   fi
-  echo "upgrading $NODE from $running to $INSTALLER_IMAGE"
-  talos upgrade --image "$INSTALLER_IMAGE" --preserve --wait --timeout "$TIMEOUT"
-elif [ "$APPLY_MODE" = "staged" ]; then
+  echo "upgrading $NODE from $running (schematic \${schematic:-none}) to $INSTALLER_IMAGE"
+  talos upgrade --image "$INSTALLER_IMAGE" --wait --timeout "$TIMEOUT"
+elif [ "$APPLY_MODE" = "staged" ] && [ "$seen" != "$CONFIG_HASH" ]; then
   echo "rebooting $NODE into its staged configuration"
   talos reboot --wait --timeout "$TIMEOUT"
 else
-  echo "$NODE needs no reboot"
+  echo "$NODE runs $INSTALLER_IMAGE with no staged configuration: nothing to do"
+  echo "config-hash: $CONFIG_HASH"
+  exit 0
 fi
 
-first=\${CONTROL_PLANES%%,*}
-if [ -n "$WORKERS" ]; then
-  set -- --control-plane-nodes "$CONTROL_PLANES" --worker-nodes "$WORKERS"
-else
-  set -- --control-plane-nodes "$CONTROL_PLANES"
-fi
-talosctl --talosconfig "$talosconfig" --nodes "$first" health --wait-timeout "$TIMEOUT" "$@"
-echo "installer-image: $INSTALLER_IMAGE"
+talosctl --talosconfig "$talosconfig" --nodes "$HEALTH_NODE" health --wait-timeout "$TIMEOUT"
+echo "config-hash: $CONFIG_HASH"
 `;
 
-/** What the rollout command's create step prints: the image the new node boots, nothing else. */
-export const ROLLOUT_CREATE = `echo "installer-image: $INSTALLER_IMAGE"`;
+/** The rollout command's create step: a new node boots its image and config; it records the config. */
+export const ROLLOUT_CREATE = `echo "config-hash: $CONFIG_HASH"`;
 
-/** The environment of the Kubernetes upgrade. */
+/** The environment of the Kubernetes upgrade (its talosconfig names this node only). */
 export interface KubernetesUpgradeEnvironment {
   /** The control plane talosctl runs the upgrade through. */
   readonly NODE: string;
@@ -99,8 +105,10 @@ export interface KubernetesUpgradeEnvironment {
 
 /**
  * Upgrades Kubernetes (`talosctl upgrade-k8s`): the update step of the cluster's Kubernetes
- * command, run when `kubernetesVersion` changes, after every node has rolled forward. The tool
- * checks the jump itself and refuses versions the running Talos does not support.
+ * command, run when `kubernetesVersion` changes, before any node's config is applied (the applies
+ * wait for it): the tool moves the control plane first, then each kubelet, node by node, writing
+ * the new images into each node's config, so the applies that follow find them there. It accepts
+ * the same minor or the next one only, and on a cluster already at the version it only verifies.
  */
 export const KUBERNETES_UPGRADE_SCRIPT = `#!/bin/sh
 # homelab: upgrade Kubernetes (run by Pulumi, @pulumi/command local.Command, on update).

@@ -390,7 +390,9 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
     // unknown on both sides is a change when what it comes from changes.
     for (const [key, from] of Object.entries(r.propertyDependencies ?? {})) {
       const value = (r.inputs as Record<string, unknown> | undefined)?.[key];
-      const already = w.changes.some((c) => c.path === key || c.path.startsWith(`${key}.`) || c.path.startsWith(`${key}[`));
+      // A leaf below it that changed (acted on or ignored) is where the new value goes.
+      const under = (path: string) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`);
+      const already = w.changes.some((c) => under(c.path)) || w.ignored.some(under);
       const fromNew = from.some((u) => renewed.has(u));
       if (!already && (fromNew || (JSON.stringify(value)?.includes(UNKNOWN) && from.some((u) => changing.has(u))))) {
         const before = (old.inputs as Record<string, unknown> | undefined)?.[key];

@@ -219,8 +219,25 @@ interface PackageRequest {
   getParameterization(): { getName(): string; getVersion(): string; getValue_asU8(): Uint8Array } | undefined;
 }
 
+/**
+ * Decodes a registration's properties as the engine holds them: a secret stays a secret where it
+ * is (Pulumi's own deserializer marks a whole object secret when one value inside it is, which
+ * would hide every other value of, say, a command's `environment`), unknowns stay unknown.
+ */
 function decode(struct: Struct): Record<string, unknown> {
-  return pulumi.runtime.deserializeProperties(struct as never, true);
+  return decodeValue(struct.toJavaScript()) as Record<string, unknown>;
+}
+
+function decodeValue(value: unknown): unknown {
+  const runtime = pulumi.runtime;
+  if (value === runtime.unknownValue) return runtime.unknownValue;
+  if (Array.isArray(value)) return value.map(decodeValue);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  const sig = record[runtime.specialSigKey];
+  if (sig === runtime.specialSecretSig) return { [runtime.specialSigKey]: runtime.specialSecretSig, value: decodeValue(record.value) };
+  if (sig !== undefined) return pulumi.runtime.deserializeProperty(value, true);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeValue(v)]));
 }
 
 /**

@@ -217,3 +217,79 @@ export class EdgeHost implements Host {
     rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+// ---------------------------------------------------------------- the machine running `pulumi up` (talos)
+
+/**
+ * The machine `pulumi up` runs on for the talos stack: local commands run under sh with a
+ * stand-in talosctl that answers from each node's state (its Talos tag and schematic) and records
+ * every call. A node installs the image its rollout names when it is created.
+ */
+export class TalosHost implements Host {
+  readonly root = mkdtempSync(join(tmpdir(), "talos-host-"));
+  private readonly bin = join(this.root, ".bin");
+
+  constructor() {
+    mkdirSync(this.bin);
+    mkdirSync(join(this.root, "nodes"));
+    cpSync(join(STANDINS, "talos"), this.bin, { recursive: true });
+  }
+
+  /** talosctl calls since the last `clear()`, as `<node> <args>`. */
+  calls(): string[] {
+    const file = join(this.root, "calls");
+    return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+  }
+
+  clear(): void {
+    rmSync(join(this.root, "calls"), { force: true });
+  }
+
+  /** What a node runs: `v1.13.9 <schematic>`. */
+  node(ip: string): string {
+    const state = join(this.root, "nodes", ip);
+    return `${readFileSync(join(state, "tag"), "utf8").trim()} ${readFileSync(join(state, "schematic"), "utf8").trim()}`;
+  }
+
+  /** The Kubernetes version `upgrade-k8s` last moved to, if any. */
+  kubernetes(): string | undefined {
+    const file = join(this.root, "kubernetes");
+    return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+  }
+
+  onStep(step: SequenceStep, r: RecordedResource): void {
+    const env = (plain(r.inputs) as { environment?: Record<string, string> }).environment;
+    // A new node installs the image its config names (the one its rollout carries).
+    if (r.name.endsWith("-rollout") && (step.action === "create" || step.action === "create-replacement") && env) {
+      const state = join(this.root, "nodes", env.NODE!);
+      mkdirSync(state, { recursive: true });
+      const repo = env.INSTALLER_IMAGE!.slice(0, env.INSTALLER_IMAGE!.lastIndexOf(":"));
+      writeFileSync(join(state, "tag"), `${env.INSTALLER_IMAGE!.slice(env.INSTALLER_IMAGE!.lastIndexOf(":") + 1)}\n`);
+      writeFileSync(join(state, "schematic"), `${repo.slice(repo.lastIndexOf("/") + 1)}\n`);
+    }
+    // A deleted VM is gone: its node answers no more.
+    if (r.type === "proxmoxve:index/vmLegacy:VmLegacy" && (step.action === "delete" || step.action === "delete-replaced")) {
+      const vm = plain(r.inputs) as { initialization: { ipConfigs: { ipv4: { address: string } }[] } };
+      const address = vm.initialization.ipConfigs[0]!.ipv4.address.split("/")[0]!;
+      rmSync(join(this.root, "nodes", address), { recursive: true, force: true });
+    }
+  }
+
+  runCommand(r: RecordedResource, script: string, previousStdout: string | undefined): { code: number; stdout: string; stderr: string } {
+    const env = (plain(r.inputs) as { environment?: Record<string, string> }).environment ?? {};
+    const result = spawnSync("sh", ["-c", script], {
+      encoding: "utf8",
+      env: {
+        ...env,
+        PATH: `${this.bin}:/usr/bin:/bin`,
+        TALOS_STATE: this.root,
+        ...(previousStdout ? { PULUMI_COMMAND_STDOUT: previousStdout } : {}),
+      },
+    });
+    return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
