@@ -28,3 +28,13 @@ export function selfSignedKeyPair(opts: pulumi.InvokeOutputOptions): pulumi.Outp
 export function managedScopeIds(scopes: readonly ManagedScope[], opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
   return getPropertyMappingProviderScopeOutput({ managedLists: scopes.map((s) => MANAGED_SCOPES[s]) }, opts).ids;
 }
+
+/**
+ * Options for an Authentik application. Its Terraform id is its slug: the provider renames an
+ * application in place and moves its id, but Pulumi keeps a resource's id across updates, so later
+ * updates would go to the old slug. A new slug is therefore a new application, and the old one goes
+ * first: a provider belongs to one application at a time.
+ */
+export function applicationOptions(parent: pulumi.Resource): pulumi.CustomResourceOptions {
+  return { parent, replaceOnChanges: ["slug"], deleteBeforeReplace: true };
+}

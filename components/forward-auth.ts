@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Application, Outpost, ProviderProxy } from "@pulumi/authentik";
 import { outpostConfig } from "../lib/authentik";
 import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
+import { applicationOptions } from "./authentik-parts";
 
 export interface ForwardAuthArgs {
   /**
@@ -72,7 +73,7 @@ export class ForwardAuth extends pulumi.ComponentResource {
     this.application = new Application(
       name,
       { name: args.displayName, slug: args.slug, protocolProvider: this.provider.id.apply(Number), metaHide: true },
-      { parent: this },
+      applicationOptions(this),
     );
     const providers = pulumi.all([this.provider.id, args.extraProviders ?? []]).apply(([id, extra]) => [Number(id), ...extra]);
     this.outpost = new Outpost(
@@ -83,7 +84,8 @@ export class ForwardAuth extends pulumi.ComponentResource {
         protocolProviders: providers,
         config: pulumi.output(args.authentikUrl).apply(outpostConfig),
       },
-      { parent: this, ...(args.outpostId === undefined ? {} : { import: args.outpostId }) },
+      // The adopted embedded outpost is Authentik's own: never deleted, only left behind.
+      { parent: this, ...(args.outpostId === undefined ? {} : { import: args.outpostId, retainOnDelete: true }) },
     );
     this.registerOutputs({});
   }

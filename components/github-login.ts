@@ -61,7 +61,9 @@ export class GitHubLogin extends pulumi.ComponentResource {
         userMatchingMode: args.userMatchingMode ?? "identifier",
         promoted: true,
       },
-      { parent: this },
+      // Its Terraform id is its slug, which Pulumi would not follow on an in-place rename: a new
+      // slug is a new source (created first; the stage moves to it; the old one goes last).
+      { parent: this, replaceOnChanges: ["slug"] },
     );
     this.stage = new StageIdentification(
       `${name}-identification`,
@@ -70,7 +72,12 @@ export class GitHubLogin extends pulumi.ComponentResource {
         userFields: args.userFields ?? ["email", "username"],
         sources: [this.source.uuid],
       },
-      { parent: this, ...(args.identificationStageId === undefined ? {} : { import: args.identificationStageId }) },
+      // An adopted stage is Authentik's own: never deleted (without it no one can sign in,
+      // akadmin included), only left behind when this stack lets go of it.
+      {
+        parent: this,
+        ...(args.identificationStageId === undefined ? {} : { import: args.identificationStageId, retainOnDelete: true }),
+      },
     );
     this.callbackUrl = this.source.callbackUri;
     this.registerOutputs({ callbackUrl: this.callbackUrl });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ProviderOauth2 } from "@pulumi/authentik";
 import { issuerUrl, redirectUri, redirectUriProblem, type RedirectMatching } from "../lib/authentik";
+import { applicationOptions } from "./authentik-parts";
 
 /** A redirect URI the provider accepts. */
 export interface OidcRedirectUri {
@@ -96,7 +97,7 @@ export class OidcApp extends pulumi.ComponentResource {
         ...(args.launchUrl === undefined ? {} : { metaLaunchUrl: args.launchUrl }),
         ...(args.group === undefined ? {} : { group: args.group }),
       },
-      { parent: this },
+      applicationOptions(this),
     );
     this.clientId = this.provider.clientId;
     this.clientSecret = pulumi.secret(this.provider.clientSecret);

@@ -6,6 +6,7 @@ import { serviceFileName, serviceTraefikConfig, type EdgeTraefik, type ServiceMi
 import { toYaml } from "../lib/yaml";
 import { OidcApp, type OidcRedirectUri } from "./oidc-app";
 import { remoteFile, type SshConnection } from "./remote-parts";
+import { applicationOptions } from "./authentik-parts";
 
 /** How users sign in: Traefik asks Authentik first (`forward`), the app talks OIDC itself (`oidc`), or not at all (`none`). */
 export type ServiceAuth = "forward" | "oidc" | "none";
@@ -131,7 +132,7 @@ export class PublicService extends pulumi.ComponentResource {
           protocolProvider: provider.id.apply(Number),
           metaLaunchUrl: `https://${args.hostname}`,
         },
-        { parent: this },
+        applicationOptions(this),
       );
       this.forwardAuth = { provider, application };
       this.forwardProviderId = provider.id.apply(Number);

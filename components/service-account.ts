@@ -47,7 +47,9 @@ export class ServiceAccount extends pulumi.ComponentResource {
         retrieveKey: true,
         description: args.description ?? `API token of ${args.username}`,
       },
-      { parent: this, dependsOn: [this.group] },
+      // The token's Terraform id is its identifier, which Pulumi would not follow on an in-place
+      // rename: a new identifier is a new token (and a new key).
+      { parent: this, dependsOn: [this.group], replaceOnChanges: ["identifier"] },
     );
     this.key = pulumi.secret(this.token.key);
     this.registerOutputs({});

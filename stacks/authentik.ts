@@ -32,8 +32,12 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
   const flow = (slug: string) => getFlowOutput({ slug }, opts).id;
   const { authorizationFlow, invalidationFlow } = defaultProviderFlows(opts);
 
+  // Components are named by role, not slug: a new slug must not make every child a new resource
+  // (the adopted login stage and outpost would be deleted with the old names). The alias carries
+  // stacks that were named by a non-default slug before.
+  const formerly = (slug: string, name: string) => (slug === name ? {} : { aliases: [{ name: slug }] });
   const github = new GitHubLogin(
-    cfg.github.slug,
+    "github",
     {
       clientId: cfg.github.clientId,
       clientSecret: cfg.github.clientSecret,
@@ -44,11 +48,11 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
       identificationStage: cfg.github.identificationStage,
       identificationStageId: cfg.adopt.identificationStage,
     },
-    opts,
+    { ...opts, ...formerly(cfg.github.slug, "github") },
   );
 
   const forwardAuth = new ForwardAuth(
-    cfg.forwardAuth.slug,
+    "forward-auth",
     {
       mode: cfg.forwardAuth.mode,
       externalHost: cfg.forwardAuth.mode === "domain" ? url : cfg.forwardAuth.externalHost!,
@@ -64,7 +68,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
         ? {}
         : { extraProviders: servicesForwardProviders(cfg.forwardAuth.servicesStack) }),
     },
-    opts,
+    { ...opts, ...formerly(cfg.forwardAuth.slug, "forward-auth") },
   );
 
   const apps: Record<string, OidcApp> = {};

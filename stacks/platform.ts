@@ -30,7 +30,14 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
   const k8s = cfg.kubernetes;
   const talosStack = k8s.stack ?? siblingStack(context.stack, "talos");
   const kubeconfig = k8s.kubeconfig ?? talosKubeconfig(talosStack, cfg.cilium.loadBalancerPool);
-  const provider = new Provider("kubernetes", { kubeconfig: pulumi.secret(kubeconfig), context: k8s.context });
+  const provider = new Provider("kubernetes", {
+    kubeconfig: pulumi.secret(kubeconfig),
+    context: k8s.context,
+    // The provider is replaced (and with it every object it manages, created anew before the old
+    // ones go) only when this changes: a rotated certificate or a new API address in the
+    // kubeconfig is the same cluster, an update.
+    clusterIdentifier: k8s.kubeconfig ? (k8s.context ?? "kubeconfig") : talosStack,
+  });
   const opts = { provider };
 
   const crds = new GatewayApiCrds("gateway-api", { version: cfg.gateway.crds.version, channel: cfg.gateway.crds.channel }, opts);

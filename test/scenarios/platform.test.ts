@@ -1,0 +1,39 @@
+import { describe, expect, test } from "vitest";
+import { diff, operations, plan } from "./harness";
+
+/** Day 2 of the platform (Pulumi.platform.yaml): what `pulumi up` does with a chart bump and a category removed. */
+
+describe("day 2 of the platform", () => {
+  test("a chart version bumped: that release only, an update (helm upgrade), nothing replaced", async () => {
+    const b = await plan("platform");
+    const head = await plan("platform", (c) => (c["homelab:certManager"].version = "v1.21.2"), { after: b });
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({ "cert-manager": "update" });
+    expect(d.steps[0]!.changes.map((c) => [c.path, c.before, c.after])).toEqual([["version", "v1.21.1", "v1.21.2"]]);
+  });
+
+  test("an Argo CD category removed: its ApplicationSet is deleted (a stateful delete, listed first); nothing else changes", async () => {
+    const b = await plan("platform");
+    const head = await plan("platform", (c) => (c["homelab:argocd"].categories = ["infra", "media"]), { after: b });
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({ "argocd-apps-monitoring": "delete" });
+    expect(d.steps[0]!.stateful).toBe("an ApplicationSet and the Applications it generated");
+    expect(d.sequence.map((s) => `${s.action} ${s.name}`)).toEqual(["delete argocd-apps-monitoring"]);
+  });
+
+  test("a rotated kubeconfig (same cluster) updates the Kubernetes provider; no object is replaced", async () => {
+    const b = await plan("platform");
+    const rotated = await plan("platform", undefined, {
+      answer: (type, _name, inputs) =>
+        type === "pulumi:pulumi:StackReference" && inputs.name === "talos"
+          ? {
+              id: "talos",
+              state: { outputs: { kubeconfig: "rotated kubeconfig", nodeIps: {}, endpoint: "https://10.20.0.10:6443" }, secretOutputNames: ["kubeconfig"] },
+            }
+          : undefined,
+    });
+    const d = diff(b, rotated);
+    expect(operations(d)).toEqual({ kubernetes: "update" });
+    expect(d.steps[0]!.notes).toEqual([]);
+  });
+});

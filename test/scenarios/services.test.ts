@@ -1,0 +1,103 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { engineDiff } from "../../testing/engine";
+import { diff, operations, plan, steps, type Plan } from "./harness";
+import { carryOut, EdgeHost } from "./hosts";
+
+/**
+ * Day 2 of the public services (Pulumi.services.yaml over the catalog in services/), carried out on
+ * a stand-in edge that the example hetzner stack deployed.
+ */
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop";
+const ROOT = join(__dirname, "..", "..");
+const dirs: string[] = [];
+const hosts: EdgeHost[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const h of hosts) h.remove();
+});
+
+/** A copy of the shipped catalog, changed by `change(dir)`. */
+function catalog(change: (dir: string) => void = () => undefined): string {
+  const dir = mkdtempSync(join(tmpdir(), "catalog-"));
+  dirs.push(dir);
+  cpSync(join(ROOT, "services"), dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+const planWith = (dir: string) => plan("services", (c) => (c["homelab:services"].catalog = dir));
+
+let shipped: Promise<Plan> | undefined;
+const base = () => (shipped ??= planWith(catalog()));
+
+/** The example edge on a stand-in, with the shipped catalog's routes written. */
+async function edge() {
+  const hetzner = await plan("hetzner");
+  const host = new EdgeHost([KEY]);
+  hosts.push(host);
+  carryOut(engineDiff(undefined, hetzner.planned), undefined, hetzner, host, new Map());
+  const b = await base();
+  const state = new Map<string, string>();
+  carryOut(engineDiff(undefined, b.planned), undefined, b, host, state);
+  return { host, state };
+}
+
+const route = (host: EdgeHost, name: string) => host.file(`/opt/edge/traefik/dynamic/service-${name}.yaml`);
+
+describe("day 2 of the public services", () => {
+  test("one service edited: that service's route only, an update that rewrites the file and never deletes it", async () => {
+    const b = await base();
+    const edited = catalog((dir) =>
+      writeFileSync(
+        join(dir, "jellyfin.yaml"),
+        "name: jellyfin\nhostname: tv.example.net\nupstream:\n  url: http://10.20.0.51:8096\nauth: forward\n",
+      ),
+    );
+    const head = await planWith(edited);
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({ "jellyfin-route": "update" });
+    expect(steps(d)).toEqual(["update jellyfin-route runs update"]);
+    const { host, state } = await edge();
+    const before = route(host, "jellyfin");
+    carryOut(d, b, head, host, state, () => expect(route(host, "jellyfin")).toBeDefined());
+    expect(route(host, "jellyfin")).not.toBe(before);
+    expect(route(host, "jellyfin")).toContain("http://10.20.0.51:8096");
+    expect(route(host, "status")).toBeDefined();
+    expect(route(host, "wiki")).toBeDefined();
+  });
+
+  test("one service added: its records, route and Authentik objects are created; nothing else changes", async () => {
+    const b = await base();
+    const added = catalog((dir) =>
+      writeFileSync(join(dir, "photos.yaml"), "name: photos\nhostname: photos.example.net\nupstream:\n  url: http://10.20.0.52:2342\nauth: forward\n"),
+    );
+    const head = await planWith(added);
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({
+      "photos-a": "create",
+      "photos-aaaa": "create",
+      "photos-route": "create",
+      "photos ProviderProxy": "create",
+      "photos Application": "create",
+    });
+    const { host, state } = await edge();
+    carryOut(d, b, head, host, state);
+    expect(route(host, "photos")).toContain("photos.example.net");
+  });
+
+  test("one service removed: its records, route (the file removed) and Authentik objects are deleted; the others stay", async () => {
+    const b = await base();
+    const head = await planWith(catalog((dir) => rmSync(join(dir, "status.yaml"))));
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({ "status-a": "delete", "status-aaaa": "delete", "status-route": "delete" });
+    expect(steps(d)).toContain("delete status-route runs delete");
+    const { host, state } = await edge();
+    carryOut(d, b, head, host, state);
+    expect(route(host, "status")).toBeUndefined();
+    expect(route(host, "jellyfin")).toBeDefined();
+    expect(route(host, "wiki")).toBeDefined();
+  });
+});
