@@ -102,7 +102,7 @@ const ACTION: Record<SequenceStep["action"], string> = {
 function sequenceLine(s: SequenceStep, width: number): string {
   const runs = s.runs ? (s.runs === "nothing" ? "  runs nothing" : `  runs ${s.runs}`) : "";
   const skipped = s.skipped ? `  [${s.skipped === "blocked" ? "refused: the run fails" : s.skipped}]` : "";
-  return `  ${String(s.order).padStart(3)}. ${ACTION[s.action].padEnd(18)} ${s.name.padEnd(width)}${runs}${skipped}`;
+  return `  ${String(s.order).padStart(3)}. ${ACTION[s.action].padEnd(18)} ${s.name.padEnd(width)}${runs}${skipped}`.trimEnd();
 }
 
 /** The counts line. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { SECRET_PLACEHOLDER } from "../config/fields";
+import { SECRET_PLACEHOLDER, secretPlaceholder } from "../config/fields";
 import { fingerprint } from "../lib/artifacts";
 import { CONFIG_NAMESPACE } from "../config/loader";
 
@@ -48,7 +48,7 @@ function isSecure(value: unknown): value is { secure: string } {
 function stripSecrets(value: unknown, path: string, fingerprints: Record<string, string>): { value: unknown; secret: boolean } {
   if (isSecure(value)) {
     fingerprints[path] = fingerprint(value.secure);
-    return { value: SECRET_PLACEHOLDER, secret: true };
+    return { value: secretPlaceholder(fingerprints[path]), secret: true };
   }
   if (Array.isArray(value)) {
     const items = value.map((v, i) => stripSecrets(v, `${path}[${i}]`, fingerprints));
@@ -64,7 +64,8 @@ function stripSecrets(value: unknown, path: string, fingerprints: Record<string,
 /**
  * Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands its `config:` to a program: keys
  * namespaced (`homelab:nodes`; a bare key belongs to the project), strings as they are, everything
- * else as JSON text. Encrypted values become {@link SECRET_PLACEHOLDER} and mark their key secret.
+ * else as JSON text. Encrypted values become a placeholder naming a fingerprint of their ciphertext
+ * (`[secret:<fingerprint>]`, see `secretPlaceholder`) and mark their key secret.
  */
 export function readStackFile(file: string): StackConfig {
   let text: string;

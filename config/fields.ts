@@ -101,6 +101,19 @@ export const httpsUrl = z.string().refine(
  */
 export const SECRET_PLACEHOLDER = "[secret]";
 
+/**
+ * The placeholder of one encrypted value: {@link SECRET_PLACEHOLDER} with a fingerprint of its
+ * ciphertext, so a rotated secret reaches the resources it feeds as a changed (masked) value.
+ */
+export function secretPlaceholder(ciphertextFingerprint: string): string {
+  return `[secret:${ciphertextFingerprint}]`;
+}
+
+/** True for {@link SECRET_PLACEHOLDER} and what {@link secretPlaceholder} makes. */
+export function isSecretPlaceholder(value: string): boolean {
+  return value === SECRET_PLACEHOLDER || /^\[secret:[0-9a-f]+\]$/.test(value);
+}
+
 /** Options of {@link secretString}. */
 export interface SecretStringOptions {
   /** A format the value must have (checked on the plain value, which is never shown). */
@@ -120,7 +133,7 @@ export const secretString = (options: SecretStringOptions = {}) => {
       error: (issue) => (issue.input === undefined ? "is required" : "must be a string (the value is secret and not shown)"),
     })
     .min(1, { error: "must not be empty" })
-    .refine((v) => options.format === undefined || v === SECRET_PLACEHOLDER || options.format.test(v), {
+    .refine((v) => options.format === undefined || isSecretPlaceholder(v) || options.format.test(v), {
       error: `must be ${options.formatName ?? "in the expected format"} (the value is secret and not shown)`,
     })
     .transform((v) => pulumi.secret(v));

@@ -200,6 +200,8 @@ interface ParsedRule {
   readonly unless?: { path: Segment[]; equals: unknown };
   readonly lowerOnly?: boolean;
   readonly exact?: boolean;
+  /** Only a change from one value to another (a provider config key added or removed is not one). */
+  readonly bothSet?: boolean;
 }
 
 function parseRules(rules: readonly ReplaceOn[]): ParsedRule[] {
@@ -275,7 +277,7 @@ function topologicalOrder(resources: readonly PlannedResource[]): PlannedResourc
   const deps = new Map<string, Set<string>>();
   for (const r of resources) {
     const set = new Set<string>();
-    for (const d of [...(r.dependencies ?? []), providerUrn(r.provider), r.parent]) {
+    for (const d of [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), providerUrn(r.provider), r.parent]) {
       if (d && d !== r.urn && byUrn.has(d)) set.add(d);
     }
     deps.set(r.urn, set);
@@ -425,7 +427,10 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
         JSON.stringify(r.replacementTrigger).includes(UNKNOWN));
     if (triggerChanged) w.reasons.push("its replacementTrigger changed");
     const viaOptionsOnly = w.reasons.length > 0;
-    const providerRules = parseRules(rules.replaceOn ?? []);
+    const providerRules = [
+      ...parseRules(rules.replaceOn ?? []),
+      ...(rules.providerConfig?.replaceOn ?? []).map((p) => ({ path: parsePath(p), text: p, bothSet: true })),
+    ];
     const optionRules = (r.replaceOnChanges ?? []).map((p) => ({ path: parsePath(p), text: p }));
     for (const change of w.changes) {
       const { path, before, after } = raw.get(change.path)!;
@@ -433,6 +438,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
         if (rule.exact ? formatPath(rule.path) !== change.path : !touches(rule.path, path, before, after)) continue;
         if (rule.unless && valuesAt(r.inputs, rule.unless.path)[0] === rule.unless.equals) continue;
         if (rule.lowerOnly && change.kind === "value" && !lowerVersion(after, before)) continue;
+        if (rule.bothSet && (before === ABSENT || after === ABSENT)) continue;
         w.reasons.push(`${change.path}${change.kind === "unknown" ? " (may change)" : ""}: the provider replaces on ${rule.text}`);
         break;
       }

@@ -47,6 +47,7 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
     outputs: (stack) => ({
       ipv4: "203.0.113.10",
       ipv6: "2001:db8::1",
+      serverId: numericId("edge"),
       sshHost: "203.0.113.10",
       sshUser: "ops",
       sshPort: 22,

@@ -1,92 +1,83 @@
 import { describe, expect, test } from "vitest";
-import { ABSENT, diffMarkdown, diffStacks, diffText, valueChanges, type PlannedStack } from "../../cli/diff";
+import { diffMarkdown, diffStacks, diffText } from "../../cli/diff";
+import type { PlannedResource, PlannedStack } from "../../testing/engine";
 
-const resource = (name: string, inputs: unknown, extra: object = {}) => ({
-  urn: `urn:pulumi:s::p::t$kubernetes:x:Y::${name}`,
-  type: "kubernetes:x:Y",
+/** How `plan --diff` prints the engine-faithful diff (its rules: test/testing/engine.test.ts). */
+
+const STACK = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
+const r = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource => ({
+  urn: `urn:pulumi:s::p::pulumi:pulumi:Stack$${type}::${name}`,
+  type,
   name,
+  parent: STACK,
+  custom: true,
   inputs,
   ...extra,
 });
+const FILE = "command:remote:Command";
+const RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 
-describe("valueChanges", () => {
-  test("leaf paths of what changed, appeared or went; equal values give nothing", () => {
-    expect(
-      valueChanges(
-        { spec: { blocks: [{ start: "a", stop: "b" }], keep: 1, gone: true }, list: [1, 2] },
-        { spec: { blocks: [{ start: "a", stop: "c" }], keep: 1, added: "x" }, list: [1] },
-      ),
-    ).toEqual([
-      { path: "list[1]", before: 2, after: ABSENT },
-      { path: "spec.added", before: ABSENT, after: "x" },
-      { path: "spec.blocks[0].stop", before: "b", after: "c" },
-      { path: "spec.gone", before: true, after: ABSENT },
-    ]);
-    expect(valueChanges({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toEqual([]);
-  });
-});
+const base: PlannedStack = {
+  stack: "edge",
+  resources: [
+    r(FILE, "compose", { create: "write", delete: "rm -f f", stdin: "line 1\nimage: a:1\nline 3\n", triggers: ["h1"] }, { replaceOnChanges: ["triggers[*]"] }),
+    r(FILE, "token", { create: "write", stdin: "[secret]" }, { secretHashes: { stdin: "1111" } }),
+    r(RECORD, "www", { zoneId: "z", type: "A", name: "www", content: "1.1.1.1", ttl: 1 }, { protect: true }),
+  ],
+  secretFingerprints: { "homelab:token": "aaaa" },
+};
+const head: PlannedStack = {
+  stack: "edge",
+  resources: [
+    r(FILE, "compose", { create: "write", delete: "rm -f f", stdin: "line 1\nimage: a:2\nline 3\n", triggers: ["h2"] }, { replaceOnChanges: ["triggers[*]"] }),
+    r(FILE, "token", { create: "write", stdin: "[secret]" }, { secretHashes: { stdin: "2222" } }),
+  ],
+  secretFingerprints: { "homelab:token": "bbbb" },
+};
 
-describe("diffStacks", () => {
-  const base: PlannedStack = {
-    stack: "platform",
-    resources: [
-      resource("kept", { v: 1 }),
-      resource("secret", { token: "[secret]" }, { secretHashes: { token: "aaaa" } }),
-      resource("same-secret", { token: "[secret]" }, { secretHashes: { token: "bbbb" } }),
-      resource("gone", {}),
-    ],
-    secretFingerprints: { "homelab:x.token": "1111", "homelab:y.token": "2222" },
-  };
-  const head: PlannedStack = {
-    stack: "platform",
-    resources: [
-      resource("kept", { v: 2 }, { protect: true }),
-      resource("secret", { token: "[secret]" }, { secretHashes: { token: "cccc" } }),
-      resource("same-secret", { token: "[secret]" }, { secretHashes: { token: "bbbb" } }),
-      resource("new", { w: 1 }),
-    ],
-    secretFingerprints: { "homelab:x.token": "1111", "homelab:y.token": "3333" },
-  };
-
-  test("created, deleted and updated resources; secrets by fingerprint only", () => {
-    const diff = diffStacks(base, head);
-    expect(diff.added.map((r) => r.name)).toEqual(["new"]);
-    expect(diff.removed.map((r) => r.name)).toEqual(["gone"]);
-    expect(diff.changed).toEqual([
-      {
-        type: "kubernetes:x:Y",
-        name: "kept",
-        changes: [
-          { path: "(protect)", before: false, after: true },
-          { path: "v", before: 1, after: 2 },
-        ],
-      },
-      { type: "kubernetes:x:Y", name: "secret", changes: [{ path: "token", before: "[secret]", after: "[secret]" }] },
-    ]);
-    expect(diff.secretConfig).toEqual(["homelab:y.token"]);
-    expect(diffText(diff)).toBe(
+describe("plan --diff output", () => {
+  test("text: the failure first, then replacements and deletes with their reasons and scripts, other changes, and the order", () => {
+    expect(diffText(diffStacks(base, head))).toBe(
       [
-        "Stack platform: 1 to create, 2 to update, 1 to delete",
-        "  + kubernetes:x:Y  new",
-        "  - kubernetes:x:Y  gone",
-        "  ~ kubernetes:x:Y  kept",
-        "      ~ (protect): false => true",
-        "      ~ v: 1 => 2",
-        "  ~ kubernetes:x:Y  secret",
-        "      ~ token: [secret] changed",
-        "  ~ config homelab:y.token: [secret] changed",
+        "Stack edge: 0 to create, 1 to update, 1 to replace, 1 to delete, 0 unchanged — `pulumi up` FAILS",
+        "`pulumi up` fails:",
+        "  ✗ cloudflare:index/dnsRecord:DnsRecord www: deleting a protected resource: the engine refuses and `pulumi up` fails (set protect false and run `pulumi up` first)",
+        "Replacements, deletes and blocked steps:",
+        "  -  cloudflare:index/dnsRecord:DnsRecord  www  (BLOCKED)",
+        "      ✗ deleting a protected resource: the engine refuses and `pulumi up` fails (set protect false and run `pulumi up` first)",
+        "      ! deletes: a public DNS record (the name stops resolving)",
+        "  +- command:remote:Command  compose  (replace, create first; runs create, then old delete)",
+        "      because triggers[0]: replaceOnChanges triggers[*]",
+        '      ~ stdin: line 2: "image: a:1" => "image: a:2"',
+        '      ~ triggers[0]: "h1" => "h2"',
+        "Other changes:",
+        "  ~  command:remote:Command  token  (runs create)",
+        "      ~ stdin: [secret] changed",
+        "  ~ config homelab:token: [secret] changed",
+        "In the order `pulumi up` runs them:",
+        "    1. create replacement compose  runs create",
+        "    2. update             token    runs create",
+        "    3. delete old         compose  runs delete",
+        "    4. delete             www      [refused: the run fails]",
         "",
       ].join("\n"),
     );
-    expect(diffText(diff)).not.toMatch(/aaaa|cccc|2222|3333/);
-    expect(diffMarkdown(diff)).toMatch(/^### Plan diff: `platform`\n\n```diff\nStack platform: 1 to create/);
+  });
+
+  test("never shows a secret or a fingerprint; markdown puts the failures up front for a PR comment", () => {
+    const diff = diffStacks(base, head);
+    expect(`${diffText(diff)}${diffMarkdown(diff)}`).not.toMatch(/1111|2222|aaaa|bbbb/);
+    expect(diffMarkdown(diff)).toMatch(
+      /^### Plan diff: `edge`\n\n\*\*0 to create, 1 to update, 1 to replace, 1 to delete, 0 unchanged — `pulumi up` FAILS\*\*\n\n- ❌ cloudflare:index\/dnsRecord:DnsRecord www: deleting a protected resource/,
+    );
+    expect(diffMarkdown(diff)).toContain("```diff\n`pulumi up` fails:");
   });
 
   test("no earlier plan: every resource is new; the same plan: no changes", () => {
     const fresh = diffStacks(undefined, head);
     expect(fresh.newStack).toBe(true);
-    expect(fresh.added).toHaveLength(4);
+    expect(fresh.counts.create).toBe(2);
     expect(fresh.secretConfig).toEqual([]);
-    expect(diffText(diffStacks(head, head))).toBe("Stack platform: 0 to create, 0 to update, 0 to delete\n  no changes\n");
+    expect(diffText(diffStacks(head, head))).toBe("Stack edge: 0 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged\n  no changes\n");
   });
 });

@@ -57,7 +57,8 @@ describe("npm run plan", () => {
     ]);
     const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
     expect(resources.resources).toHaveLength(36);
-    expect(resources.invokes).toHaveLength(9);
+    // Per node its configuration; three talosconfigs (exported, rollouts', Kubernetes step's); the health check.
+    expect(resources.invokes).toHaveLength(11);
     const secrets = resources.resources.find((r: any) => r.name === "homelab-secrets");
     expect(secrets).toMatchObject({
       type: "talos:machine/secrets:Secrets",
@@ -202,7 +203,7 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
     expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 28 to create, > 1 to read.**");
     expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
-    expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 14 to create.**");
+    expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 14 to create, > 1 to read.**");
     expect(run.stdout).toContain(
       "### Offline plan: `authentik` (program `authentik`)\n\n**+ 21 to create, = 2 to import, > 1 to read.**",
     );
@@ -339,19 +340,31 @@ describe("npm run plan -- --diff", () => {
       c["homelab:certManager"].cloudflareApiToken = { secure: "rotated-ciphertext" };
     }, "platform");
     const run = await plan("platform", "--config", config, "--diff", base);
+    // The rotated token reaches the Secret that holds it: a Secret's data replaces it (the
+    // Kubernetes provider), deleting the named one first.
     expect(run).toEqual({
       code: 0,
       stdout: [
-        "Stack platform: 0 to create, 1 to update, 0 to delete",
-        "  ~ kubernetes:helm.sh/v3:Release  cilium",
+        "Stack platform: 0 to create, 1 to update, 1 to replace, 0 to delete, 17 unchanged",
+        "Replacements, deletes and blocked steps:",
+        "  -+ kubernetes:core/v1:Secret  cert-manager-cloudflare-token  (replace, delete first)",
+        "      because stringData: the provider replaces on stringData",
+        "      ~ stringData: [secret] changed",
+        "Other changes:",
+        "  ~  kubernetes:helm.sh/v3:Release  cilium",
         '      ~ version: "1.19.6" => "1.20.0"',
         "  ~ config homelab:certManager.cloudflareApiToken: [secret] changed",
+        "In the order `pulumi up` runs them:",
+        "    1. update             cilium",
+        "    2. delete old         cert-manager-cloudflare-token",
+        "    3. create replacement cert-manager-cloudflare-token",
         "",
       ].join("\n"),
       stderr: "",
     });
+    expect(run.stdout).not.toContain("rotated-ciphertext");
     const same = await plan("talos", "--diff", base);
-    expect(same.stdout).toBe("Stack talos: 0 to create, 0 to update, 0 to delete\n  no changes\n");
+    expect(same.stdout).toBe("Stack talos: 0 to create, 0 to update, 0 to replace, 0 to delete, 33 unchanged\n  no changes\n");
   });
 
   test("a base directory that does not exist is a usage error", async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { readStackFile, SECRET_PLACEHOLDER, StackFileError } from "../../cli/stack-file";
+import { readStackFile, StackFileError } from "../../cli/stack-file";
 
 const dir = mkdtempSync(join(tmpdir(), "stack-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,11 +31,12 @@ describe("readStackFile", () => {
     );
     expect(readStackFile(path)).toEqual({
       values: {
-        "homelab:proxmox": JSON.stringify({ endpoint: "https://pve:8006", apiToken: SECRET_PLACEHOLDER }),
+        // A placeholder naming the ciphertext's fingerprint: a rotated secret reaches its resources as a change.
+        "homelab:proxmox": JSON.stringify({ endpoint: "https://pve:8006", apiToken: "[secret:47794c0daef3ead9]" }),
         "homelab:label": "plain text",
         "homelab:count": "3",
         "proxmoxve:insecure": "true",
-        "homelab:token": SECRET_PLACEHOLDER,
+        "homelab:token": "[secret:22d5ec8da3d43e9e]",
       },
       secretKeys: ["homelab:proxmox", "homelab:token"],
       // SHA-256 of each ciphertext, 16 hex digits: a diff can tell a rotated secret, nothing more.

@@ -58,9 +58,9 @@ describe("ProxmoxCluster", () => {
   test("children: one schematic per registered variant, one image per variant and host, one VM per node", async () => {
     const r = await build();
     expect(r.childrenOf(r.get("lab", ProxmoxCluster.__pulumiType))).toEqual([
-      `${FILE}::lab-base-image-pve1`,
-      `${FILE}::lab-base-image-pve2`,
-      `${FILE}::lab-gpu-image-pve2`,
+      `${FILE}::lab-base-v1.13.9-image-pve1`,
+      `${FILE}::lab-base-v1.13.9-image-pve2`,
+      `${FILE}::lab-gpu-v1.13.9-image-pve2`,
       `${VM}::lab-cp1`,
       `${VM}::lab-gpu1`,
       `${VM}::lab-w1`,
@@ -73,12 +73,15 @@ describe("ProxmoxCluster", () => {
     expect(r.get("lab-base-schematic").inputs).toEqual({
       schematic: "customization:\n  systemExtensions:\n    officialExtensions:\n      - siderolabs/qemu-guest-agent\n",
     });
+    // A changed schematic is a new resource: the provider would give it a new id in an update,
+    // which Pulumi would not keep.
+    expect(r.get("lab-base-schematic").replaceOnChanges).toEqual(["schematic"]);
     expect(r.ofType(SCHEMATIC_TYPE).map((s) => s.name)).toEqual(["lab-base-schematic"]);
   });
 
   test("images come from the Image Factory, decompressed by Proxmox, never re-downloaded on size", async () => {
     const r = await build();
-    expect(r.get("lab-gpu-image-pve2").inputs).toEqual({
+    expect(r.get("lab-gpu-v1.13.9-image-pve2").inputs).toEqual({
       nodeName: "pve2",
       datastoreId: "local",
       contentType: "iso",
@@ -88,8 +91,12 @@ describe("ProxmoxCluster", () => {
       overwrite: false,
       uploadTimeout: 1800,
     });
-    expect(r.names(r.get("lab-gpu-image-pve2").dependencies)).toEqual([]);
-    expect(r.names(r.get("lab-base-image-pve1").dependencies)).toEqual(["lab-base-schematic"]);
+    expect(r.names(r.get("lab-gpu-v1.13.9-image-pve2").dependencies)).toEqual([]);
+    // Named by release (a new release is new images beside the old ones), with the name they had before.
+    expect(r.get("lab-gpu-v1.13.9-image-pve2").aliases).toEqual([
+      { name: "lab-gpu-image-pve2", parentUrn: r.get("lab", ProxmoxCluster.__pulumiType).urn },
+    ]);
+    expect(r.names(r.get("lab-base-v1.13.9-image-pve1").dependencies)).toEqual(["lab-base-schematic"]);
   });
 
   test("a VM: q35 + OVMF, floating balloon floor, virtio NIC with VLAN, static address through cloud-init", async () => {
@@ -120,7 +127,7 @@ describe("ProxmoxCluster", () => {
           datastoreId: "local-lvm",
           size: 32,
           // The image resource's id (the mock answers in the provider's `<datastore>:iso/<file>` form).
-          fileId: `local:iso/${String(r.get("lab-base-image-pve1").inputs.fileName)}`,
+          fileId: `local:iso/${String(r.get("lab-base-v1.13.9-image-pve1").inputs.fileName)}`,
           fileFormat: "raw",
           iothread: true,
           ssd: true,
@@ -153,11 +160,11 @@ describe("ProxmoxCluster", () => {
   test("a shared image datastore gets one download per variant, through the image node", async () => {
     const r = await build(args({ sharedImageDatastore: true, imageNode: "pve9" }));
     expect(r.ofType(FILE).map((f) => [f.name, f.inputs.nodeName])).toEqual([
-      ["lab-base-image", "pve9"],
-      ["lab-gpu-image", "pve9"],
+      ["lab-base-v1.13.9-image", "pve9"],
+      ["lab-gpu-v1.13.9-image", "pve9"],
     ]);
     expect(r.get("lab-w1").inputs.disks).toMatchObject([
-      { fileId: `local:iso/${String(r.get("lab-base-image").inputs.fileName)}` },
+      { fileId: `local:iso/${String(r.get("lab-base-v1.13.9-image").inputs.fileName)}` },
     ]);
   });
 
@@ -198,9 +205,9 @@ describe("ProxmoxCluster", () => {
 
   test("VMs are created in parallel: each waits only for its own image", async () => {
     const r = await build();
-    expect(r.names(r.get("lab-cp1").dependencies)).toEqual(["lab-base-image-pve1"]);
-    expect(r.names(r.get("lab-w1").dependencies)).toEqual(["lab-base-image-pve2"]);
-    expect(r.names(r.get("lab-gpu1").dependencies)).toEqual(["lab-gpu-image-pve2"]);
+    expect(r.names(r.get("lab-cp1").dependencies)).toEqual(["lab-base-v1.13.9-image-pve1"]);
+    expect(r.names(r.get("lab-w1").dependencies)).toEqual(["lab-base-v1.13.9-image-pve2"]);
+    expect(r.names(r.get("lab-gpu1").dependencies)).toEqual(["lab-gpu-v1.13.9-image-pve2"]);
   });
 
   test("protect reaches only the VMs that ask for it", async () => {
@@ -235,7 +242,7 @@ describe("ProxmoxCluster", () => {
       }),
     );
     expect(r.ofType(FILE).map((f) => [f.name, f.inputs.datastoreId, f.inputs.url])).toEqual([
-      ["lab-gpu-image-pve1", "isos", `https://factory.example.net/image/${SCHEMATIC}/v1.13.9/nocloud-amd64.raw.zst`],
+      ["lab-gpu-v1.13.9-image-pve1", "isos", `https://factory.example.net/image/${SCHEMATIC}/v1.13.9/nocloud-amd64.raw.zst`],
     ]);
     expect(r.ofType(SCHEMATIC_TYPE)).toEqual([]);
     expect((await valueOf(r.result.installerImages.gpu!)).value).toBe(

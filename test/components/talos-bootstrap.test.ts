@@ -75,10 +75,10 @@ describe("TalosBootstrap", () => {
     ]);
   });
 
-  test("each apply waits only for its own machine (and the secrets)", async () => {
+  test("each apply waits only for its own machine, the secrets and the Kubernetes step", async () => {
     const r = await build();
     for (const node of ["cp1", "cp2", "cp3", "w1"]) {
-      expect(r.names(r.get(`lab-${node}-config`).dependencies)).toEqual(["lab-secrets", `vm-${node}`]);
+      expect(r.names(r.get(`lab-${node}-config`).dependencies)).toEqual(["lab-kubernetes", "lab-secrets", `vm-${node}`]);
     }
   });
 
@@ -119,10 +119,9 @@ describe("TalosBootstrap", () => {
       "onDestroy",
     ]);
     expect(apply.inputs).toMatchObject({ node: "10.0.0.21", endpoint: "10.0.0.21" });
-    expect(reveal(apply.inputs.machineConfigurationInput)).toEqual([
-      "<placeholder: generated worker machine configuration>",
-      true,
-    ]);
+    const [configuration, secret] = reveal(apply.inputs.machineConfigurationInput);
+    expect(secret).toBe(true);
+    expect(configuration).toMatch(/^<placeholder: generated worker machine configuration [0-9a-f]{16}>$/);
   });
 
   test("one configuration invoke per node, with the rendered patches", async () => {
@@ -164,14 +163,19 @@ describe("TalosBootstrap", () => {
     expect(await valueOf(r.result.kubeconfig)).toEqual({ value: "<placeholder: admin kubeconfig>", secret: true, known: true });
     expect(await valueOf(r.result.talosconfig)).toEqual({ value: "<placeholder: talosconfig>", secret: true, known: true });
     expect(await valueOf(r.result.endpoint)).toEqual({ value: "https://10.0.0.10:6443", secret: false, known: true });
-    const talosconfig = r.invokes(CLIENT_CONFIG);
-    expect(talosconfig).toHaveLength(1);
-    expect({ ...talosconfig[0]!.args, clientConfiguration: reveal(talosconfig[0]!.args.clientConfiguration)[1] }).toEqual({
-      clusterName: "lab",
-      clientConfiguration: true,
-      endpoints: ["10.0.0.11", "10.0.0.12", "10.0.0.13"],
-      nodes: ["10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.21"],
-    });
+    // Three talosconfigs: the exported one (every node), the rollouts' (the control planes as
+    // endpoints, no nodes: a node added changes no other rollout) and the Kubernetes step's (the
+    // bootstrap node only).
+    const talosconfigs = r.invokes(CLIENT_CONFIG).map((i) => ({ ...i.args, clientConfiguration: reveal(i.args.clientConfiguration)[1] }));
+    const all = { clusterName: "lab", clientConfiguration: true };
+    expect(talosconfigs).toEqual(
+      expect.arrayContaining([
+        { ...all, endpoints: ["10.0.0.11", "10.0.0.12", "10.0.0.13"], nodes: ["10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.21"] },
+        { ...all, endpoints: ["10.0.0.11", "10.0.0.12", "10.0.0.13"] },
+        { ...all, endpoints: ["10.0.0.11"], nodes: ["10.0.0.11"] },
+      ]),
+    );
+    expect(talosconfigs).toHaveLength(3);
   });
 
   test("without a VIP the endpoint is the bootstrap node", async () => {
@@ -225,7 +229,7 @@ describe("TalosBootstrap on day 2", () => {
       expect(apply.deleteBeforeReplace).toBe(true);
       expect(apply.inputs.onDestroy).toEqual({ reset: true, graceful: true, reboot: false });
       // Deleting a node deletes its apply first (it depends on the machine): reset, then the VM.
-      expect(r.names(apply.dependencies)).toEqual(["lab-secrets", `vm-${node}`]);
+      expect(r.names(apply.dependencies)).toEqual(["lab-kubernetes", "lab-secrets", `vm-${node}`]);
     }
     const keep = await build(() => ({ resetOnDelete: false }));
     expect(keep.get("lab-w1-config").inputs.onDestroy).toEqual({ reset: false, graceful: true, reboot: false });
@@ -270,13 +274,12 @@ describe("TalosBootstrap on day 2", () => {
     expect(deps("lab-w2-rollout")).toEqual(rollout("w2", "lab-cp3-rollout"));
     expect(deps("lab-w3-rollout")).toEqual(rollout("w3", "lab-w1-rollout", "lab-w2-rollout"));
     expect(deps("lab-w4-rollout")).toEqual(rollout("w4", "lab-w1-rollout", "lab-w2-rollout"));
-    // First deploy: every apply waits for its own machine and the cluster identity only.
+    // First deploy: every apply waits for its own machine, the cluster identity and the
+    // Kubernetes step, which waits for nothing else (on a new cluster it only says its version).
     for (const node of ["cp1", "cp2", "cp3", "w1", "w2", "w3", "w4"]) {
-      expect(deps(`lab-${node}-config`)).toEqual(["lab-secrets", `vm-${node}`]);
+      expect(deps(`lab-${node}-config`)).toEqual(["lab-kubernetes", "lab-secrets", `vm-${node}`]);
     }
-    expect(deps("lab-kubernetes")).toEqual(
-      ["lab-bootstrap", "lab-secrets", ...["cp1", "cp2", "cp3", "w1", "w2", "w3", "w4"].map((n) => `lab-${n}-rollout`)].sort(),
-    );
+    expect(deps("lab-kubernetes")).toEqual(["lab-secrets"]);
   });
 
   test("a rollout command: nothing on create, the rollout script on update, replaced with its machine", async () => {
@@ -285,39 +288,40 @@ describe("TalosBootstrap on day 2", () => {
     expect(rollout.inputs.create).toBe(ROLLOUT_CREATE);
     expect(rollout.inputs.update).toBe(ROLLOUT_SCRIPT);
     expect(rollout.inputs.delete).toBeUndefined();
-    expect(rollout.inputs.triggers).toEqual([IMAGE, "<placeholder: machine configuration hash>"]);
+    // No triggers (@pulumi/command would turn them into a replacement that runs create only): a
+    // new image or config changes the environment, which runs the update.
+    expect(rollout.inputs.triggers).toBeUndefined();
+    expect(rollout.replaceOnChanges).toEqual(["triggers[*]"]);
     expect(r.names(rollout.replaceWith)).toEqual(["vm-w1"]);
-    const [environment, secret] = reveal(rollout.inputs.environment);
-    expect(secret).toBe(true);
+    const { TALOSCONFIG_DATA, ...environment } = rollout.inputs.environment as Record<string, unknown>;
+    expect(reveal(TALOSCONFIG_DATA)).toEqual(["<placeholder: talosconfig>", true]);
     expect(environment).toEqual({
-      TALOSCONFIG_DATA: "<placeholder: talosconfig>",
       NODE: "10.0.0.21",
       INSTALLER_IMAGE: IMAGE,
       TALOS_VERSION: "v1.13.9",
-      APPLY_MODE: "staged_if_needing_reboot",
-      CONTROL_PLANES: "10.0.0.11,10.0.0.12,10.0.0.13",
-      WORKERS: "10.0.0.21",
+      // The mocks resolve staged_if_needing_reboot as a dry run finding no reboot would.
+      APPLY_MODE: "auto",
+      CONFIG_HASH: expect.stringMatching(/^[0-9a-f]{64}$/),
+      HEALTH_NODE: "10.0.0.11",
       TIMEOUT: "15m",
     });
   });
 
-  test("Kubernetes upgrades once every node has rolled, when kubernetesVersion changes", async () => {
+  test("the Kubernetes step upgrades Kubernetes (its update) when kubernetesVersion changes, through the bootstrap node", async () => {
     const r = await build();
     const kubernetes = r.get("lab-kubernetes", ROLLOUT);
     expect(kubernetes.inputs.update).toBe(KUBERNETES_UPGRADE_SCRIPT);
-    expect(kubernetes.inputs.triggers).toEqual(["1.36.0"]);
-    expect(reveal(kubernetes.inputs.environment)[0]).toEqual({
-      TALOSCONFIG_DATA: "<placeholder: talosconfig>",
-      NODE: "10.0.0.11",
-      KUBERNETES_VERSION: "1.36.0",
-    });
+    expect(kubernetes.inputs.triggers).toBeUndefined();
+    const { TALOSCONFIG_DATA, ...environment } = kubernetes.inputs.environment as Record<string, unknown>;
+    expect(reveal(TALOSCONFIG_DATA)).toEqual(["<placeholder: talosconfig>", true]);
+    expect(environment).toEqual({ NODE: "10.0.0.11", KUBERNETES_VERSION: "1.36.0" });
   });
 
   test("the config contract is pinned apart from the running release", async () => {
     const r = await build(() => ({ talosVersion: "v1.13.10", configVersion: "v1.12" }));
     expect(r.get("lab-secrets").inputs).toEqual({ talosVersion: "v1.12" });
     expect(r.invokes(MACHINE_CONFIG).map((i) => i.args.talosVersion)).toEqual(Array(4).fill("v1.12"));
-    expect((reveal(r.get("lab-cp1-rollout").inputs.environment)[0] as Record<string, string>).TALOS_VERSION).toBe("v1.13.10");
+    expect((r.get("lab-cp1-rollout").inputs.environment as Record<string, string>).TALOS_VERSION).toBe("v1.13.10");
   });
 
   test("the kubeconfig waits for the Talos health check (Kubernetes checks skipped: no CNI yet)", async () => {

@@ -60,13 +60,13 @@ describe("the hetzner stack on the example config", () => {
     const r = await example();
     expect(r.run.resources.map((x) => `${x.type}::${x.name}`).sort()).toEqual([
       ...[
-        "authorized-keys",
         "cloud-init",
         "compose-up",
         "compose-yaml",
         "secrets-authentik-env",
         "secrets-netbird-env",
         "secrets-postgresql-env",
+        "ssh",
         "traefik-dynamic-authentik-yaml",
         "traefik-traefik-yaml",
       ].map((n) => `command:remote:Command::edge-${n}`),
@@ -75,7 +75,10 @@ describe("the hetzner stack on the example config", () => {
       "hcloud:index/sshKey:SshKey::edge-7eef94e9",
       "homelab:edge:EdgeServer::edge",
       "pulumi:pulumi:Stack::homelab-hetzner",
+      // The stack's own last outputs (where SSH answers now; the bootstrap token Authentik has).
+      "pulumi:pulumi:StackReference::previous",
     ]);
+    expect(r.get("previous").inputs).toEqual({ name: "hetzner" });
     const edge = r.get("edge", "homelab:edge:EdgeServer");
     expect(r.childrenOf(edge)).toHaveLength(12);
   });
@@ -141,8 +144,9 @@ describe("the hetzner stack on the example config", () => {
     expect(file.inputs.create).toBe(file.inputs.update);
     expect(file.inputs.create).toContain(`mv -f "$tmp" '/opt/edge/traefik/dynamic/authentik.yaml'`);
     expect(file.inputs.delete).toBe("rm -f '/opt/edge/traefik/dynamic/authentik.yaml'");
-    expect(file.inputs.triggers).toEqual([filesHash({ "traefik/dynamic/authentik.yaml": content })]);
-    expect(r.names(file.dependencies)).toEqual(["edge", "edge-cloud-init"]);
+    // No triggers: a changed file changes stdin, an update that rewrites it in place.
+    expect(file.inputs.triggers).toBeUndefined();
+    expect(r.names(file.dependencies)).toEqual(["edge", "edge-ssh"]);
 
     const secretFile = r.get("edge-secrets-authentik-env");
     expect(reveal(secretFile.inputs.stdin)).toEqual([
@@ -152,19 +156,30 @@ describe("the hetzner stack on the example config", () => {
     expect(secretFile.inputs.create).toContain("chmod 0600");
 
     const up = r.get("edge-compose-up");
-    expect(up.inputs.create).toBe(
-      "set -eu\ncd '/opt/edge'\nsudo -n docker compose up --detach --remove-orphans --wait --wait-timeout 600",
+    const files = Object.fromEntries(
+      ["compose.yaml", "traefik/traefik.yaml", "traefik/dynamic/authentik.yaml"].map((f) => [
+        f,
+        reveal(r.get(`edge-${f.replace(/[^A-Za-z0-9]+/g, "-")}`).inputs.stdin)[0] as string,
+      ]),
     );
+    expect(up.inputs.create).toBe(
+      `set -eu\n# project files ${filesHash(files)}\ncd '/opt/edge'\nsudo -n docker compose up --detach --remove-orphans --wait --wait-timeout 600`,
+    );
+    expect(up.inputs.update).toBe(up.inputs.create);
     expect(up.inputs.delete).toBe("set -eu\ncd '/opt/edge'\nsudo -n docker compose down --remove-orphans");
+    // The secret files' hash, so a rotated secret runs the update (never shown).
+    expect(reveal(up.inputs.stdin)).toEqual([expect.stringMatching(/^secrets [0-9a-f]{64}\n$/), true]);
     expect(r.names(up.dependencies)).toEqual([
       "edge",
-      "edge-authorized-keys",
       "edge-compose-yaml",
       "edge-secrets-authentik-env",
       "edge-secrets-netbird-env",
       "edge-secrets-postgresql-env",
+      "edge-ssh",
       "edge-traefik-dynamic-authentik-yaml",
       "edge-traefik-traefik-yaml",
+      // The bootstrap token in its secrets' hash is the one Authentik was created with (previous outputs).
+      "previous",
     ]);
     const [connection, secret] = reveal(up.inputs.connection);
     expect(secret).toBe(true);
@@ -180,7 +195,7 @@ describe("the hetzner stack on the example config", () => {
       "command:remote:Command::edge-compose-yaml",
     ]);
     const [up0, up1] = [before.get("edge-compose-up"), after.get("edge-compose-up")];
-    expect(reveal(up1.inputs.triggers)[0]).not.toEqual(reveal(up0.inputs.triggers)[0]);
+    expect(up1.inputs.update).not.toEqual(up0.inputs.update);
   });
 
   test("day 2: Traefik's static file re-runs its file, the compose file (its hash label recreates Traefik) and compose up", async () => {
@@ -201,10 +216,10 @@ describe("the hetzner stack on the example config", () => {
       "command:remote:Command::edge-secrets-netbird-env",
     ]);
     const [f0, f1] = [before.get("edge-secrets-netbird-env"), after.get("edge-secrets-netbird-env")];
-    const [triggers0, secret] = reveal(f0.inputs.triggers);
-    expect(secret).toBe(true);
-    expect(triggers0).toEqual([filesHash({ "secrets/netbird.env": `NB_SETUP_KEY=${CANARIES.setupKey}\n` })]);
-    expect(reveal(f1.inputs.triggers)[0]).toEqual([filesHash({ "secrets/netbird.env": "NB_SETUP_KEY=nb-rotated-key-77aa\n" })]);
+    expect(reveal(f0.inputs.stdin)).toEqual([`NB_SETUP_KEY=${CANARIES.setupKey}\n`, true]);
+    expect(reveal(f1.inputs.stdin)).toEqual(["NB_SETUP_KEY=nb-rotated-key-77aa\n", true]);
+    const [u0, u1] = [before.get("edge-compose-up"), after.get("edge-compose-up")];
+    expect(reveal(u1.inputs.stdin)[0]).not.toEqual(reveal(u0.inputs.stdin)[0]);
     // Unchanged config, unchanged hashes: nothing runs again.
     const again = await example();
     expect(changed(before, again)).toEqual([]);
@@ -218,7 +233,8 @@ describe("the hetzner stack on the example config", () => {
     );
     const keys = after.ofType("hcloud:index/sshKey:SshKey");
     expect(keys).toHaveLength(2);
-    expect(reveal(after.get("edge-authorized-keys").inputs.stdin)[0]).toContain(key);
+    // The SSH step writes authorized_keys with both keys (its script is its stdin).
+    expect(after.get("edge-ssh").inputs.stdin).toContain(`\n${key}\nKEYS\n`);
     // Of the server's inputs only its key list and user data change, and both are ignored after creation.
     const [s0, s1] = [before, after].map((r) => r.get("edge", "hcloud:index/server:Server"));
     const changedInputs = Object.keys(s1!.inputs).filter((k) => JSON.stringify(s1!.inputs[k]) !== JSON.stringify(s0!.inputs[k]));

@@ -36,7 +36,8 @@ describe("the talos stack on the example config", () => {
       "command:local:Command": 8,
     });
     expect(r.run.invokes.map((i) => i.token).sort()).toEqual([
-      "talos:client/getConfiguration:getConfiguration",
+      // The exported talosconfig, the rollouts' and the Kubernetes step's.
+      ...Array(3).fill("talos:client/getConfiguration:getConfiguration"),
       "talos:cluster/getHealth:getHealth",
       ...Array(7).fill("talos:machine/getConfiguration:getConfiguration"),
     ]);
@@ -91,19 +92,21 @@ describe("the talos stack on the example config", () => {
     expect((await valueOf(outputs.vmIds)).value).toEqual({ cp1: 811, cp2: 812, cp3: 813, w1: 821, w2: 822, w3: 823, gpu1: 831 });
   });
 
-  test("each node's config waits for its own VM only; the GPU node boots and installs the GPU image", async () => {
+  test("each node's config waits for its own VM and the Kubernetes step only; the GPU node boots and installs the GPU image", async () => {
     const r = await example();
     expect(r.names(r.get("homelab-cp2-config").dependencies)).toEqual([
       "homelab-base-schematic",
       "homelab-cp2",
+      "homelab-kubernetes",
       "homelab-secrets",
     ]);
     expect(r.names(r.get("homelab-gpu1-config").dependencies)).toEqual([
       "homelab-gpu-schematic",
       "homelab-gpu1",
+      "homelab-kubernetes",
       "homelab-secrets",
     ]);
-    expect(r.names(r.get("homelab-gpu1").dependencies)).toEqual(["homelab-gpu-image-pve2"]);
+    expect(r.names(r.get("homelab-gpu1").dependencies)).toEqual(["homelab-gpu-v1.13.9-image-pve2"]);
     expect(r.get("homelab-gpu1").inputs).toMatchObject({
       nodeName: "pve2",
       memory: { dedicated: 16384, floating: 0 },
