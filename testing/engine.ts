@@ -427,7 +427,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
         JSON.stringify(r.replacementTrigger).includes(UNKNOWN));
     if (triggerChanged) w.reasons.push("its replacementTrigger changed");
     const viaOptionsOnly = w.reasons.length > 0;
-    const providerRules = [
+    const providerRules: ParsedRule[] = [
       ...parseRules(rules.replaceOn ?? []),
       ...(rules.providerConfig?.replaceOn ?? []).map((p) => ({ path: parsePath(p), text: p, bothSet: true })),
     ];
