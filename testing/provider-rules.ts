@@ -114,7 +114,7 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
     replaceOn: [
       "vmId",
       { path: "nodeName", unless: { path: "migrate", equals: true }, note: "with migrate the VM moves live" },
-      "clones",
+      "clone",
       "disks[*].fileId",
       "initialization.type",
       "initialization.userDataFileId",
