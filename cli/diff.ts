@@ -34,7 +34,7 @@ function textChange(before: string, after: string): string | undefined {
 
 function shownValue(value: unknown): string {
   if (value === undefined) return "(absent)";
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? "undefined";
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -59,7 +59,8 @@ function symbol(step: ResourceStep): string {
 /** What the step is, in words, after the name. */
 function described(step: ResourceStep): string {
   const parts: string[] = [];
-  if (step.op === "replace") parts.push(step.replaceMode === "delete-before-replace" ? "replace, delete first" : "replace, create first");
+  if (step.op === "replace")
+    parts.push(step.replaceMode === "delete-before-replace" ? "replace, delete first" : "replace, create first");
   if (step.op === "delete" && step.retained) parts.push("retained: removed from the state, left in place");
   if (step.op === "delete" && step.deletedWith) parts.push(`deleted with ${step.deletedWith}: no delete call`);
   if (step.stateOnly) parts.push("state only");

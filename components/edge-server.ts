@@ -175,11 +175,13 @@ export class EdgeServer extends pulumi.ComponentResource {
     this.connection = sshConnection(port, args.adminUser);
     // The SSH step connects as the server answers now: the last run's port and user when it is
     // the same server, else (a new server, whose cloud-init has the config's) the config's.
-    const answering = pulumi.all([this.server.id, args.previous ?? {}]).apply(([id, previous]) =>
-      previous.serverId === id && previous.sshPort !== undefined && previous.sshUser !== undefined
-        ? { port: previous.sshPort, user: previous.sshUser }
-        : { port, user: args.adminUser },
-    );
+    const answering = pulumi
+      .all([this.server.id, args.previous ?? {}])
+      .apply(([id, previous]) =>
+        previous.serverId === id && previous.sshPort !== undefined && previous.sshUser !== undefined
+          ? { port: previous.sshPort, user: previous.sshUser }
+          : { port, user: args.adminUser },
+      );
 
     const answeringConnection = sshConnection(
       answering.apply((now) => now.port),

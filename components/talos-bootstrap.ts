@@ -237,12 +237,19 @@ export class TalosBootstrap extends pulumi.ComponentResource {
     for (const node of args.nodes) {
       const documents = renderPatches(args, node);
       this.patches[node.name] = documents.apply(toYamlDocuments);
-      applies[node.name] = applyConfiguration(this, name, args, { ...node, dependsOn: [kubernetes, ...(node.dependsOn ?? [])] }, documents, {
-        machineSecrets,
-        clientConfiguration,
-        endpoint,
-        configVersion,
-      });
+      applies[node.name] = applyConfiguration(
+        this,
+        name,
+        args,
+        { ...node, dependsOn: [kubernetes, ...(node.dependsOn ?? [])] },
+        documents,
+        {
+          machineSecrets,
+          clientConfiguration,
+          endpoint,
+          configVersion,
+        },
+      );
     }
 
     // etcd is bootstrapped once, on one control plane, after every control plane has its config.

@@ -120,7 +120,13 @@ export function edgeFirewallRules(input: EdgeFirewallInput): FirewallRule[] {
   if (sshFrom.length > 0) {
     if (input.keepSshPort !== undefined && input.keepSshPort !== input.sshPort) {
       const port = String(input.keepSshPort);
-      rules.push({ direction: "in", protocol: "tcp", port, sourceIps: sshFrom, description: "SSH (admin, until sshd has moved)" });
+      rules.push({
+        direction: "in",
+        protocol: "tcp",
+        port,
+        sourceIps: sshFrom,
+        description: "SSH (admin, until sshd has moved)",
+      });
     }
     rules.push({ direction: "in", protocol: "tcp", port: String(input.sshPort), sourceIps: sshFrom, description: "SSH (admin)" });
   }

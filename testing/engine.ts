@@ -159,8 +159,7 @@ export interface EngineDiff {
 /** `urn…::id` → the provider's URN. */
 const providerUrn = (ref: string | undefined) => (ref ? ref.slice(0, ref.lastIndexOf("::")) : undefined);
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Absent, as opposed to `undefined` or `null` values. */
 const ABSENT = Symbol("absent");
@@ -233,7 +232,13 @@ function lowerVersion(after: unknown, before: unknown): boolean {
 function touches(rule: Segment[], path: Segment[], before: Value, after: Value): boolean {
   if (contains(rule, path)) return true;
   // The change is above the rule's path (a whole block added, removed or replaced): look inside it.
-  if (path.length < rule.length && contains(path, rule.slice(0, path.length).map((s, i) => (s === "*" ? path[i]! : s)))) {
+  if (
+    path.length < rule.length &&
+    contains(
+      path,
+      rule.slice(0, path.length).map((s, i) => (s === "*" ? path[i]! : s)),
+    )
+  ) {
     const rest = rule.slice(path.length);
     return JSON.stringify(valuesAt(before, rest)) !== JSON.stringify(valuesAt(after, rest));
   }
@@ -277,7 +282,12 @@ function topologicalOrder(resources: readonly PlannedResource[]): PlannedResourc
   const deps = new Map<string, Set<string>>();
   for (const r of resources) {
     const set = new Set<string>();
-    for (const d of [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), providerUrn(r.provider), r.parent]) {
+    for (const d of [
+      ...(r.dependencies ?? []),
+      ...Object.values(r.propertyDependencies ?? {}).flat(),
+      providerUrn(r.provider),
+      r.parent,
+    ]) {
       if (d && d !== r.urn && byUrn.has(d)) set.add(d);
     }
     deps.set(r.urn, set);
@@ -331,7 +341,11 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
   /** Head URN → the base resource it continues (same URN or an alias). */
   const previous = new Map<string, PlannedResource>();
   for (const r of head.resources) {
-    const old = baseByUrn.get(r.urn) ?? aliasUrns(r).map((u) => (headByUrn.has(u) ? undefined : baseByUrn.get(u))).find(Boolean);
+    const old =
+      baseByUrn.get(r.urn) ??
+      aliasUrns(r)
+        .map((u) => (headByUrn.has(u) ? undefined : baseByUrn.get(u)))
+        .find(Boolean);
     if (old) previous.set(r.urn, old);
   }
   const continued = new Set([...previous.values()].map((r) => r.urn));
@@ -439,7 +453,9 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
         if (rule.unless && valuesAt(r.inputs, rule.unless.path)[0] === rule.unless.equals) continue;
         if (rule.lowerOnly && change.kind === "value" && !lowerVersion(after, before)) continue;
         if (rule.bothSet && (before === ABSENT || after === ABSENT)) continue;
-        w.reasons.push(`${change.path}${change.kind === "unknown" ? " (may change)" : ""}: the provider replaces on ${rule.text}`);
+        w.reasons.push(
+          `${change.path}${change.kind === "unknown" ? " (may change)" : ""}: the provider replaces on ${rule.text}`,
+        );
         break;
       }
       for (const rule of optionRules) {
@@ -482,7 +498,8 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
             failures.push(`${d.type} ${d.name}: ${message}`);
           }
         }
-        for (const d of [...dependents].reverse()) sequence.push(deleteStep(previous.get(d.urn)!, "delete-replaced", failures, new Set()));
+        for (const d of [...dependents].reverse())
+          sequence.push(deleteStep(previous.get(d.urn)!, "delete-replaced", failures, new Set()));
         sequence.push(deleteStep(old, "delete-replaced", failures, new Set()));
         sequence.push({ urn: r.urn, name: r.name, type: r.type, action: "create-replacement" });
       } else {
@@ -497,7 +514,9 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
     }
     if (w.op !== "same") w.notes.push(...notesFor(r, old, rules, w));
     if (rules.providerConfig && w.op === "update") {
-      const may = (rules.providerConfig.mayReplaceOn ?? []).filter((k) => w.changes.some((c) => c.path === k || c.path.startsWith(`${k}.`)));
+      const may = (rules.providerConfig.mayReplaceOn ?? []).filter((k) =>
+        w.changes.some((c) => c.path === k || c.path.startsWith(`${k}.`)),
+      );
       const unlessSet = rules.providerConfig.unlessSet;
       if (may.length > 0 && !(unlessSet && valuesAt(r.inputs, [unlessSet]).length > 0)) {
         w.notes.push(
@@ -537,11 +556,17 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
     sequence.filter((s) => s.urn === urn && s.runs !== undefined && s.runs !== "nothing").map((s) => s.runs!);
   for (const s of sequence) {
     const r = headByUrn.get(s.urn) ?? baseByUrn.get(s.urn);
-    if (r && rulesFor(r.type)?.scripts) Object.assign(s, { runs: scriptFor(s, headByUrn.get(s.urn), previous.get(s.urn) ?? baseByUrn.get(s.urn), work.get(s.urn)) });
+    if (r && rulesFor(r.type)?.scripts)
+      Object.assign(s, {
+        runs: scriptFor(s, headByUrn.get(s.urn), previous.get(s.urn) ?? baseByUrn.get(s.urn), work.get(s.urn)),
+      });
   }
   const withScripts = steps.map((s) =>
     rulesFor(s.type)?.scripts
-      ? { ...s, scripts: scriptsOf(s.urn).map((script) => ({ script, inputs: script === "delete" ? "old" : "new" }) as ScriptRun) }
+      ? {
+          ...s,
+          scripts: scriptsOf(s.urn).map((script) => ({ script, inputs: script === "delete" ? "old" : "new" }) as ScriptRun),
+        }
       : s,
   );
 
@@ -630,7 +655,9 @@ function dependentsReplacedBy(
     if (!d.custom || !previous.has(d.urn) || alreadyReplaced.has(d.urn)) continue;
     const rules = rulesOf(d.type);
     const forcing = [
-      ...parseRules(rules.replaceOn ?? []).filter((p) => !p.lowerOnly).map((p) => p.path),
+      ...parseRules(rules.replaceOn ?? [])
+        .filter((p) => !p.lowerOnly)
+        .map((p) => p.path),
       ...(d.replaceOnChanges ?? []).map(parsePath),
     ];
     const viaProvider = replacing.has(providerUrn(d.provider) ?? "");

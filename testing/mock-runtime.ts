@@ -235,7 +235,8 @@ function decodeValue(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   const record = value as Record<string, unknown>;
   const sig = record[runtime.specialSigKey];
-  if (sig === runtime.specialSecretSig) return { [runtime.specialSigKey]: runtime.specialSecretSig, value: decodeValue(record.value) };
+  if (sig === runtime.specialSecretSig)
+    return { [runtime.specialSigKey]: runtime.specialSecretSig, value: decodeValue(record.value) };
   if (sig !== undefined) return pulumi.runtime.deserializeProperty(value, true);
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeValue(v)]));
 }
@@ -289,7 +290,7 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
   // As Pulumi's language host does, a rejection nobody handles (a program's check throwing inside
   // an Output) fails the run with its message; the process's other handlers wait until we are done.
   let fail: (error: Error) => void = () => undefined;
-  const failure = new Promise<never>((_, reject) => (fail = reject));
+  const failure = new Promise<void>((_, reject) => (fail = reject));
   failure.catch(() => undefined);
   const handlers = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
@@ -299,20 +300,22 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
     const created: pulumi.Resource[] = [];
     let result: T | undefined;
     let failure: Error | undefined;
-    await pulumi.runtime.runInPulumiStack(() => {
-      pulumi.runtime.registerStackTransformation((args) => {
-        created.push(args.resource);
-        return undefined;
+    await pulumi.runtime
+      .runInPulumiStack(() => {
+        pulumi.runtime.registerStackTransformation((args) => {
+          created.push(args.resource);
+          return undefined;
+        });
+        try {
+          result = program();
+        } catch (error) {
+          failure = error as Error;
+        }
+        return Promise.resolve(failure === undefined && options.stackOutputs ? options.stackOutputs(result) : {});
+      })
+      .catch((error: unknown) => {
+        throw unwrapRegistrationError(error);
       });
-      try {
-        result = program();
-      } catch (error) {
-        failure = error as Error;
-      }
-      return Promise.resolve(failure === undefined && options.stackOutputs ? options.stackOutputs(result) : {});
-    }).catch((error: unknown) => {
-      throw unwrapRegistrationError(error);
-    });
     if (failure !== undefined) throw failure;
 
     // Registration is asynchronous and unordered; wait until every URN is in. A registration
@@ -320,7 +323,8 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
     // that error, as it fails `pulumi up`.
     for (let seen = -1; seen !== created.length;) {
       seen = created.length;
-      await Promise.race([Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve)))), failure]);
+      const registered: Promise<unknown> = Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+      await Promise.race([registered, failure]);
     }
     return { result: result as T, resources, invokes: await Promise.all(invokes), packages };
   } finally {
@@ -414,7 +418,11 @@ function propertyDependencies(request: RegisterRequest): Record<string, string[]
   request.getPropertydependenciesMap().forEach((value, key) => {
     deps[key] = value.getUrnsList();
   });
-  return Object.fromEntries(Object.keys(deps).sort().map((k) => [k, deps[k]!]));
+  return Object.fromEntries(
+    Object.keys(deps)
+      .sort()
+      .map((k) => [k, deps[k]!]),
+  );
 }
 
 /** The `replacementTrigger` option, decoded like inputs (secrets stay wrapped), when set. */

@@ -23,7 +23,8 @@ export function mask(value: unknown): unknown {
 
 /** Fingerprint of every secret below `value`, by property path. */
 function secretFingerprints(value: unknown, path: Segment[], into: Record<string, string>): void {
-  if (isSecretValue(value)) into[path.length === 0 ? "(value)" : formatPath(path)] = fingerprint(JSON.stringify(value.value) ?? "");
+  if (isSecretValue(value))
+    into[path.length === 0 ? "(value)" : formatPath(path)] = fingerprint(JSON.stringify(value.value) ?? "");
   else if (Array.isArray(value)) value.forEach((v, i) => secretFingerprints(v, [...path, i], into));
   else if (typeof value === "object" && value !== null)
     for (const [k, v] of Object.entries(value)) secretFingerprints(v, [...path, k], into);

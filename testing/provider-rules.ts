@@ -62,12 +62,14 @@ export interface TypeRules {
   };
 }
 
-const BPG = "bpg/terraform-provider-proxmox d6bd1ffe (= v0.111.1 for these files; @muhlba91/pulumi-proxmoxve 8.6.0 bridges v0.111.1 or newer)";
+const BPG =
+  "bpg/terraform-provider-proxmox d6bd1ffe (= v0.111.1 for these files; @muhlba91/pulumi-proxmoxve 8.6.0 bridges v0.111.1 or newer)";
 const TALOS = "siderolabs/terraform-provider-talos v0.11.0 (d6960816), bridged by pulumiverse/pulumi-talos v0.8.1";
 const HCLOUD = "hetznercloud/terraform-provider-hcloud v1.68.0 (93291f49), bridged by @pulumi/hcloud 1.41.0";
 const CLOUDFLARE = "cloudflare/terraform-provider-cloudflare v5.22.0 (a2efdc57), bridged by @pulumi/cloudflare 6.22.1";
 const AUTHENTIK = "goauthentik/terraform-provider-authentik v2026.5.0 (69d1bb26)";
-const K8S = "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties; v4.32.0 = 94977969, unchanged to 4.34.2's SDK docs)";
+const K8S =
+  "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties; v4.32.0 = 94977969, unchanged to 4.34.2's SDK docs)";
 const COMMAND =
   "pulumi/pulumi-command v1.2.1 (7f3eb6f3): schema marks only triggers replaceOnChanges; the Node SDK adds replaceOnChanges triggers[*]; Update runs `update`, else `create`; Delete runs the recorded `delete`";
 const BRIDGE_CONFIG =

@@ -5,7 +5,12 @@ import type { PlannedResource, PlannedStack } from "../../testing/engine";
 /** How `plan --diff` prints the engine-faithful diff (its rules: test/testing/engine.test.ts). */
 
 const STACK = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
-const r = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource => ({
+const r = (
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  extra: Partial<PlannedResource> = {},
+): PlannedResource => ({
   urn: `urn:pulumi:s::p::pulumi:pulumi:Stack$${type}::${name}`,
   type,
   name,
@@ -20,7 +25,12 @@ const RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 const base: PlannedStack = {
   stack: "edge",
   resources: [
-    r(FILE, "compose", { create: "write", delete: "rm -f f", stdin: "line 1\nimage: a:1\nline 3\n", triggers: ["h1"] }, { replaceOnChanges: ["triggers[*]"] }),
+    r(
+      FILE,
+      "compose",
+      { create: "write", delete: "rm -f f", stdin: "line 1\nimage: a:1\nline 3\n", triggers: ["h1"] },
+      { replaceOnChanges: ["triggers[*]"] },
+    ),
     r(FILE, "token", { create: "write", stdin: "[secret]" }, { secretHashes: { stdin: "1111" } }),
     r(RECORD, "www", { zoneId: "z", type: "A", name: "www", content: "1.1.1.1", ttl: 1 }, { protect: true }),
   ],
@@ -29,7 +39,12 @@ const base: PlannedStack = {
 const head: PlannedStack = {
   stack: "edge",
   resources: [
-    r(FILE, "compose", { create: "write", delete: "rm -f f", stdin: "line 1\nimage: a:2\nline 3\n", triggers: ["h2"] }, { replaceOnChanges: ["triggers[*]"] }),
+    r(
+      FILE,
+      "compose",
+      { create: "write", delete: "rm -f f", stdin: "line 1\nimage: a:2\nline 3\n", triggers: ["h2"] },
+      { replaceOnChanges: ["triggers[*]"] },
+    ),
     r(FILE, "token", { create: "write", stdin: "[secret]" }, { secretHashes: { stdin: "2222" } }),
   ],
   secretFingerprints: { "homelab:token": "bbbb" },
@@ -78,6 +93,8 @@ describe("plan --diff output", () => {
     expect(fresh.newStack).toBe(true);
     expect(fresh.counts.create).toBe(2);
     expect(fresh.secretConfig).toEqual([]);
-    expect(diffText(diffStacks(head, head))).toBe("Stack edge: 0 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged\n  no changes\n");
+    expect(diffText(diffStacks(head, head))).toBe(
+      "Stack edge: 0 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged\n  no changes\n",
+    );
   });
 });

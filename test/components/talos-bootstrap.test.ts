@@ -166,11 +166,17 @@ describe("TalosBootstrap", () => {
     // Three talosconfigs: the exported one (every node), the rollouts' (the control planes as
     // endpoints, no nodes: a node added changes no other rollout) and the Kubernetes step's (the
     // bootstrap node only).
-    const talosconfigs = r.invokes(CLIENT_CONFIG).map((i) => ({ ...i.args, clientConfiguration: reveal(i.args.clientConfiguration)[1] }));
+    const talosconfigs = r
+      .invokes(CLIENT_CONFIG)
+      .map((i) => ({ ...i.args, clientConfiguration: reveal(i.args.clientConfiguration)[1] }));
     const all = { clusterName: "lab", clientConfiguration: true };
     expect(talosconfigs).toEqual(
       expect.arrayContaining([
-        { ...all, endpoints: ["10.0.0.11", "10.0.0.12", "10.0.0.13"], nodes: ["10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.21"] },
+        {
+          ...all,
+          endpoints: ["10.0.0.11", "10.0.0.12", "10.0.0.13"],
+          nodes: ["10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.21"],
+        },
         { ...all, endpoints: ["10.0.0.11", "10.0.0.12", "10.0.0.13"] },
         { ...all, endpoints: ["10.0.0.11"], nodes: ["10.0.0.11"] },
       ]),

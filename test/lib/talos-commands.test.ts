@@ -44,7 +44,7 @@ beforeEach(() => rmSync(state, { recursive: true, force: true }));
 function run(script: string, env: Record<string, string>, withTalosctl = true) {
   mkdirSync(state, { recursive: true });
   const result = spawnSync("/bin/sh", ["-c", script], {
-    env: { PATH: withTalosctl ? `${bin}:/usr/bin:/bin` : "/usr/bin:/bin", TALOS_STATE: state, ...env },
+    env: { PATH: withTalosctl ? `${bin}:/usr/bin:/bin` : "/usr/bin:/bin", TALOS_STATE: state, TALOS_CHECK_CONFIG: "1", ...env },
     encoding: "utf8",
   });
   const file = join(state, "calls");

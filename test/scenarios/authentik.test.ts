@@ -31,12 +31,10 @@ describe("day 2 of single sign-on", () => {
       "github-identification": "update",
     });
     expect(d.steps.find((s) => s.name === "github")!.reasons).toEqual(["slug: replaceOnChanges slug"]);
-    expect(d.steps.find((s) => s.name === "github")!.stateful).toBe("the GitHub login and every user's link to their GitHub account");
-    expect(steps(d)).toEqual([
-      "create-replacement github",
-      "update github-identification",
-      "delete-replaced github",
-    ]);
+    expect(d.steps.find((s) => s.name === "github")!.stateful).toBe(
+      "the GitHub login and every user's link to their GitHub account",
+    );
+    expect(steps(d)).toEqual(["create-replacement github", "update github-identification", "delete-replaced github"]);
   });
 
   test("pulumi destroy deletes what the stack made and leaves Authentik's own login stage and embedded outpost in place", async () => {
@@ -44,10 +42,12 @@ describe("day 2 of single sign-on", () => {
     const d = engineDiff(b.planned, { stack: "authentik", resources: [] });
     const retained = d.steps.filter((s) => s.retained).map((s) => s.name);
     expect(retained.sort()).toEqual(["forward-auth-outpost", "github-identification"]);
-    expect(d.sequence.filter((s) => s.skipped === "retained").map((s) => s.name).sort()).toEqual([
-      "forward-auth-outpost",
-      "github-identification",
-    ]);
+    expect(
+      d.sequence
+        .filter((s) => s.skipped === "retained")
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["forward-auth-outpost", "github-identification"]);
     expect(d.failures).toEqual([]);
   });
 });

@@ -19,7 +19,10 @@ describe("day 2 of the zone's records", () => {
       answer: (type, name, inputs) => {
         if (type !== "pulumi:pulumi:StackReference") return undefined;
         const made = mockResource(type, name, inputs) as { id: string; state: { outputs: Record<string, unknown> } };
-        return { ...made, state: { ...made.state, outputs: { ...made.state.outputs, ipv4: "203.0.113.20", ipv6: "2001:db8::20" } } };
+        return {
+          ...made,
+          state: { ...made.state, outputs: { ...made.state.outputs, ipv4: "203.0.113.20", ipv6: "2001:db8::20" } },
+        };
       },
     });
     const d = diff(b, moved);

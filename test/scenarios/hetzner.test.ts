@@ -34,14 +34,22 @@ const edit = (section: string, change: (value: Config) => void) => (c: Config) =
   change(c[`homelab:${section}`]);
 };
 
-/** The example edge deployed on a stand-in VPS whose operator holds `operatorKeys`. */
+const deployments = new Map<Plan, { host: EdgeHost; state: Map<string, string> }>();
+
+/** The example edge deployed on a stand-in VPS whose operator holds `operatorKeys` (a copy of one deployment per plan). */
 async function deployed(operatorKeys = [KEY_A], from?: Plan) {
   const b = from ?? (await base());
-  const host = new EdgeHost(operatorKeys);
+  let deployment = deployments.get(b);
+  if (!deployment) {
+    const host = new EdgeHost(operatorKeys);
+    hosts.push(host);
+    const state = new Map<string, string>();
+    carryOut(engineDiff(undefined, b.planned), undefined, b, host, state);
+    deployments.set(b, (deployment = { host, state }));
+  }
+  const host = deployment.host.clone(operatorKeys);
   hosts.push(host);
-  const state = new Map<string, string>();
-  carryOut(engineDiff(undefined, b.planned), undefined, b, host, state);
-  return { b, host, state };
+  return { b, host, state: new Map(deployment.state) };
 }
 
 /**
@@ -73,12 +81,23 @@ describe("day 2 on the edge: files and images", () => {
   test("an image tag bumped: the compose file and compose up are updates; no compose down, no file missing", async () => {
     const { b, host, state } = await deployed();
     expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(1);
-    const head = await plan("hetzner", edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.6.27")), { after: b });
+    const head = await plan(
+      "hetzner",
+      edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.6.27")),
+      { after: b },
+    );
     const d = diff(b, head);
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
     expect(steps(d)).toEqual(["update edge-compose-yaml runs update", "update edge-compose-up runs update"]);
-    const ran = carryOut(d, b, head, host, state, invariants(host, () => "ops"));
+    const ran = carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     expect(names(ran)).toEqual(["edge-compose-yaml update", "edge-compose-up update"]);
     expect(host.file("/opt/edge/compose.yaml")).toContain("traefik:v3.6.27");
     complete(host);
@@ -87,7 +106,11 @@ describe("day 2 on the edge: files and images", () => {
 
   test("a secret rotated: only its env file and compose up run; the secret never shows", async () => {
     const { b, host, state } = await deployed();
-    const head = await plan("hetzner", edit("netbird", (n) => (n.setupKey = "rotated-setup-key")), { after: b });
+    const head = await plan(
+      "hetzner",
+      edit("netbird", (n) => (n.setupKey = "rotated-setup-key")),
+      { after: b },
+    );
     const d = diff(b, head);
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-secrets-netbird-env": "update" });
     expect(d.steps.flatMap((s) => s.changes).map((c) => [c.path, c.kind])).toEqual([
@@ -95,20 +118,38 @@ describe("day 2 on the edge: files and images", () => {
       ["stdin", "secret"],
     ]);
     expect(JSON.stringify(d)).not.toContain("rotated-setup-key");
-    carryOut(d, b, head, host, state, invariants(host, () => "ops"));
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     expect(host.file("/opt/edge/secrets/netbird.env")).toBe("NB_SETUP_KEY=rotated-setup-key\n");
   });
 
   test("the ACME email changed: Traefik's static file, the compose file (its hash label) and compose up", async () => {
     const { b, host, state } = await deployed();
-    const head = await plan("hetzner", edit("traefik", (t) => (t.acmeEmail = "ops@example.net")), { after: b });
+    const head = await plan(
+      "hetzner",
+      edit("traefik", (t) => (t.acmeEmail = "ops@example.net")),
+      { after: b },
+    );
     const d = diff(b, head);
     expect(operations(d)).toEqual({
       "edge-compose-up": "update",
       "edge-compose-yaml": "update",
       "edge-traefik-traefik-yaml": "update",
     });
-    carryOut(d, b, head, host, state, invariants(host, () => "ops"));
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     expect(host.file("/opt/edge/traefik/traefik.yaml")).toContain("email: ops@example.net");
   });
 });
@@ -116,21 +157,46 @@ describe("day 2 on the edge: files and images", () => {
 describe("day 2 on the edge: SSH", () => {
   test("an admin key added: a new key object and authorized_keys rewritten in one rename; the server untouched", async () => {
     const { b, host, state } = await deployed();
-    const head = await plan("hetzner", edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B])), { after: b });
+    const head = await plan(
+      "hetzner",
+      edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B])),
+      { after: b },
+    );
     const d = diff(b, head);
     expect(operations(d)).toEqual({ "edge-ssh": "update", [keyObject(KEY_B)]: "create" });
-    carryOut(d, b, head, host, state, invariants(host, () => "ops"));
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     expect(host.file("/home/ops/.ssh/authorized_keys")).toBe(`${KEY_A}\n${KEY_B}\n`);
   });
 
   test("an admin key removed: its key object deleted (not protected), the other key keeps working", async () => {
-    const two = await plan("hetzner", edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B])));
+    const two = await plan(
+      "hetzner",
+      edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B])),
+    );
     const { host, state } = await deployed([KEY_B], two);
-    const head = await plan("hetzner", edit("ssh", (s) => (s.publicKeys = [KEY_B])), { after: two });
+    const head = await plan(
+      "hetzner",
+      edit("ssh", (s) => (s.publicKeys = [KEY_B])),
+      { after: two },
+    );
     const d = diff(two, head);
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-ssh": "update", [keyObject(KEY_A)]: "delete" });
-    carryOut(d, two, head, host, state, invariants(host, () => "ops"));
+    carryOut(
+      d,
+      two,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     expect(host.file("/home/ops/.ssh/authorized_keys")).toBe(`${KEY_B}\n`);
     expect(host.refused).toEqual([]);
   });
@@ -146,7 +212,14 @@ describe("day 2 on the edge: SSH", () => {
     expect(steps(d1).slice(0, 2)).toEqual(["update edge", "update edge-ssh runs create"]);
     expect(d1.steps.find((s) => s.name === "edge-cloud-init")).toBeUndefined();
     expect(d1.sequence[0]!.type).toBe("hcloud:index/firewall:Firewall");
-    carryOut(d1, b, first, host, state, invariants(host, () => "ops"));
+    carryOut(
+      d1,
+      b,
+      first,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("Port 22\nPort 2222\n");
     expect([...host.firewallPorts]).toEqual([22, 2222]);
     expect(host.refused).toEqual([]);
@@ -154,7 +227,14 @@ describe("day 2 on the edge: SSH", () => {
     const second = await plan("hetzner", moved, { after: first });
     const d2 = diff(first, second);
     expect(operations(d2)).toEqual({ edge: "update", "edge-ssh": "update" });
-    carryOut(d2, first, second, host, state, invariants(host, () => "ops"));
+    carryOut(
+      d2,
+      first,
+      second,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("\nPort 2222\nPermitRootLogin");
     expect([...host.firewallPorts]).toEqual([2222]);
     expect(host.refused).toEqual([]);
@@ -169,7 +249,14 @@ describe("day 2 on the edge: SSH", () => {
     const first = await plan("hetzner", renamed, { after: b });
     const d1 = diff(b, first);
     expect(d1.failures).toEqual([]);
-    carryOut(d1, b, first, host, state, invariants(host, () => "admin"));
+    carryOut(
+      d1,
+      b,
+      first,
+      host,
+      state,
+      invariants(host, () => "admin"),
+    );
     expect(host.file("/etc/passwd")).toBe("ops\nadmin\n");
     expect(host.file("/home/admin/.ssh/authorized_keys")).toBe(`${KEY_A}\n`);
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("AllowUsers ops admin\n");
@@ -233,7 +320,14 @@ describe("day 2 on the edge: the server itself", () => {
       "update edge-traefik-traefik-yaml runs update",
       "update edge-compose-up runs update",
     ]);
-    carryOut(d, free, head, host, state, invariants(host, () => "ops"));
+    carryOut(
+      d,
+      free,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
     // A new server (a new root): cloud-init, the SSH step, every file and compose up ran on it.
     expect(host.serverId).toBe(2);
     complete(host);
@@ -243,8 +337,12 @@ describe("day 2 on the edge: the server itself", () => {
 
   test("a rotated bootstrap token is refused: Authentik reads it on first start only", async () => {
     const b = await base();
-    await expect(plan("hetzner", edit("authentik", (a) => (a.bootstrapToken = "rotated")), { after: b })).rejects.toThrow(
-      "homelab:authentik.bootstrapToken changed, but Authentik reads it on its first start only",
-    );
+    await expect(
+      plan(
+        "hetzner",
+        edit("authentik", (a) => (a.bootstrapToken = "rotated")),
+        { after: b },
+      ),
+    ).rejects.toThrow("homelab:authentik.bootstrapToken changed, but Authentik reads it on its first start only");
   });
 });

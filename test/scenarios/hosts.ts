@@ -25,7 +25,8 @@ const STANDINS = join(__dirname, "standins");
 export function plain(value: unknown): unknown {
   if (isSecretValue(value)) return plain(value.value);
   if (Array.isArray(value)) return value.map(plain);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
 }
 
@@ -40,7 +41,11 @@ export interface Ran {
 
 /** What a runner needs of a host: run a command step, and react to steps of other resources. */
 interface Host {
-  runCommand(r: RecordedResource, script: string, previousStdout: string | undefined): { code: number; stdout: string; stderr: string };
+  runCommand(
+    r: RecordedResource,
+    script: string,
+    previousStdout: string | undefined,
+  ): { code: number; stdout: string; stderr: string };
   onStep?(step: SequenceStep, r: RecordedResource): void;
 }
 
@@ -118,6 +123,16 @@ export class EdgeHost implements Host {
     cpSync(join(STANDINS, "edge"), this.bin, { recursive: true });
   }
 
+  /** A copy of this host as it is now (a deployment is cheaper to copy than to run again). */
+  clone(operatorKeys: readonly string[] = this.operatorKeys): EdgeHost {
+    const copy = new EdgeHost(operatorKeys);
+    cpSync(this.root, copy.root, { recursive: true, filter: (source) => source !== this.bin });
+    copy.firewallPorts = new Set(this.firewallPorts);
+    copy.serverId = this.serverId;
+    copy.servers = this.servers;
+    return copy;
+  }
+
   /** A file under the root (`/opt/edge/compose.yaml`), or undefined. */
   file(path: string): string | undefined {
     const at = join(this.root, path);
@@ -133,7 +148,8 @@ export class EdgeHost implements Host {
   private provision(userData: string): void {
     for (const dir of ["opt", "etc", "home", "run"]) rmSync(join(this.root, dir), { recursive: true, force: true });
     rmSync(join(this.root, "log"), { force: true });
-    for (const dir of ["etc/ssh/sshd_config.d", "etc/sudoers.d", "home", "run", "opt"]) mkdirSync(join(this.root, dir), { recursive: true });
+    for (const dir of ["etc/ssh/sshd_config.d", "etc/sudoers.d", "home", "run", "opt"])
+      mkdirSync(join(this.root, dir), { recursive: true });
     writeFileSync(join(this.root, "etc/passwd"), "");
     const doc = parse(userData.replace(/^#cloud-config\n/, "")) as {
       users: { name: string; ssh_authorized_keys: string[] }[];
@@ -150,9 +166,13 @@ export class EdgeHost implements Host {
       writeFileSync(join(this.root, file.path), file.content);
     }
     for (const cmd of doc.runcmd) {
-      if (Array.isArray(cmd) && cmd[0] === "install" && cmd.includes("-d")) mkdirSync(join(this.root, cmd.at(-1)!), { recursive: true });
+      if (Array.isArray(cmd) && cmd[0] === "install" && cmd.includes("-d"))
+        mkdirSync(join(this.root, cmd.at(-1)!), { recursive: true });
     }
-    writeFileSync(join(this.root, "run/sshd-effective.conf"), readFileSync(join(this.root, "etc/ssh/sshd_config.d/90-homelab.conf")));
+    writeFileSync(
+      join(this.root, "run/sshd-effective.conf"),
+      readFileSync(join(this.root, "etc/ssh/sshd_config.d/90-homelab.conf")),
+    );
     this.serverId = ++this.servers;
   }
 
@@ -182,11 +202,16 @@ export class EdgeHost implements Host {
     if (!allowed.includes(c.user)) return `sshd does not allow user ${c.user}`;
     const keys = this.file(`/home/${c.user}/.ssh/authorized_keys`);
     if (keys === undefined) return `${c.user} has no authorized_keys`;
-    if (!this.operatorKeys.some((k) => keys.split("\n").includes(k))) return `no key of the operator is in ${c.user}'s authorized_keys`;
+    if (!this.operatorKeys.some((k) => keys.split("\n").includes(k)))
+      return `no key of the operator is in ${c.user}'s authorized_keys`;
     return undefined;
   }
 
-  runCommand(r: RecordedResource, script: string, previousStdout: string | undefined): { code: number; stdout: string; stderr: string } {
+  runCommand(
+    r: RecordedResource,
+    script: string,
+    previousStdout: string | undefined,
+  ): { code: number; stdout: string; stderr: string } {
     const inputs = plain(r.inputs) as { connection: Connection; stdin?: string };
     const refused = this.refusal(inputs.connection);
     if (refused) {
@@ -235,6 +260,13 @@ export class TalosHost implements Host {
     cpSync(join(STANDINS, "talos"), this.bin, { recursive: true });
   }
 
+  /** A copy of this host as it is now. */
+  clone(): TalosHost {
+    const copy = new TalosHost();
+    cpSync(join(this.root, "nodes"), join(copy.root, "nodes"), { recursive: true });
+    return copy;
+  }
+
   /** talosctl calls since the last `clear()`, as `<node> <args>`. */
   calls(): string[] {
     const file = join(this.root, "calls");
@@ -275,7 +307,11 @@ export class TalosHost implements Host {
     }
   }
 
-  runCommand(r: RecordedResource, script: string, previousStdout: string | undefined): { code: number; stdout: string; stderr: string } {
+  runCommand(
+    r: RecordedResource,
+    script: string,
+    previousStdout: string | undefined,
+  ): { code: number; stdout: string; stderr: string } {
     const env = (plain(r.inputs) as { environment?: Record<string, string> }).environment ?? {};
     const result = spawnSync("sh", ["-c", script], {
       encoding: "utf8",

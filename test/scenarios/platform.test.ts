@@ -28,7 +28,10 @@ describe("day 2 of the platform", () => {
         type === "pulumi:pulumi:StackReference" && inputs.name === "talos"
           ? {
               id: "talos",
-              state: { outputs: { kubeconfig: "rotated kubeconfig", nodeIps: {}, endpoint: "https://10.20.0.10:6443" }, secretOutputNames: ["kubeconfig"] },
+              state: {
+                outputs: { kubeconfig: "rotated kubeconfig", nodeIps: {}, endpoint: "https://10.20.0.10:6443" },
+                secretOutputNames: ["kubeconfig"],
+              },
             }
           : undefined,
     });

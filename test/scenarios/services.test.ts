@@ -72,7 +72,10 @@ describe("day 2 of the public services", () => {
   test("one service added: its records, route and Authentik objects are created; nothing else changes", async () => {
     const b = await base();
     const added = catalog((dir) =>
-      writeFileSync(join(dir, "photos.yaml"), "name: photos\nhostname: photos.example.net\nupstream:\n  url: http://10.20.0.52:2342\nauth: forward\n"),
+      writeFileSync(
+        join(dir, "photos.yaml"),
+        "name: photos\nhostname: photos.example.net\nupstream:\n  url: http://10.20.0.52:2342\nauth: forward\n",
+      ),
     );
     const head = await planWith(added);
     const d = diff(b, head);

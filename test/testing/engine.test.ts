@@ -39,7 +39,9 @@ describe("updates", () => {
     );
     const d = engineDiff(base, head);
     expect(ops(d)).toEqual({ a: "update", c: "update" });
-    expect(d.steps.find((s) => s.name === "a")!.changes).toEqual([{ path: "content", before: "1.1.1.1", after: "1.1.1.2", kind: "value" }]);
+    expect(d.steps.find((s) => s.name === "a")!.changes).toEqual([
+      { path: "content", before: "1.1.1.1", after: "1.1.1.2", kind: "value" },
+    ]);
     expect(d.steps.find((s) => s.name === "c")!.changes).toEqual([{ path: "stdin", before: MASK, after: MASK, kind: "secret" }]);
     expect(JSON.stringify(d)).not.toMatch(/aaaa|bbbb/);
     expect(d.counts).toEqual({ create: 0, update: 2, replace: 0, delete: 0, same: 1 });
@@ -62,7 +64,8 @@ describe("updates", () => {
 
   test("an input from a resource created or replaced in this run is unknown in a preview, whatever the placeholder says", () => {
     const zone = (name: string) => r(RECORD, name, { zoneId: "z", type: "A", name: "x", content: "1.1.1.1", ttl: 1 });
-    const user = (from: string) => r(COMMAND, "user", { create: "same" }, { propertyDependencies: { create: [urn(RECORD, from)] } });
+    const user = (from: string) =>
+      r(COMMAND, "user", { create: "same" }, { propertyDependencies: { create: [urn(RECORD, from)] } });
     const d = engineDiff(plan(zone("old"), user("old")), plan(zone("new"), user("new")));
     expect(d.steps.find((s) => s.name === "user")!.changes).toEqual([
       { path: "create", before: "same", after: UNKNOWN, kind: "unknown" },
@@ -97,7 +100,8 @@ describe("replacements", () => {
   });
 
   test("the same change without triggers is an update that runs the update script (create when there is none)", () => {
-    const command = (stdin: string, update?: string) => r(REMOTE, "file", { create: "write", delete: "rm", stdin, ...(update ? { update } : {}) });
+    const command = (stdin: string, update?: string) =>
+      r(REMOTE, "file", { create: "write", delete: "rm", stdin, ...(update ? { update } : {}) });
     expect(order(engineDiff(plan(command("a", "u")), plan(command("b", "u"))))).toEqual(["update file (update)"]);
     expect(order(engineDiff(plan(command("a")), plan(command("b"))))).toEqual(["update file (create)"]);
   });
@@ -106,12 +110,22 @@ describe("replacements", () => {
     const server = (image: string) => r(SERVER, "server", { name: "server", image }, { deleteBeforeReplace: true });
     const s = urn(SERVER, "server");
     const ready = r(REMOTE, "ready", { create: "wait", connection: MASK }, { replaceWith: [s], dependencies: [s] });
-    const trigger = r(REMOTE, "trigger", { create: "t", triggers: ["id"] }, {
-      replaceOnChanges: ["triggers[*]"],
-      propertyDependencies: { triggers: [s] },
-      dependencies: [s],
-    });
-    const file = r(REMOTE, "file", { create: "write", connection: MASK }, { propertyDependencies: { connection: [s] }, dependencies: [s] });
+    const trigger = r(
+      REMOTE,
+      "trigger",
+      { create: "t", triggers: ["id"] },
+      {
+        replaceOnChanges: ["triggers[*]"],
+        propertyDependencies: { triggers: [s] },
+        dependencies: [s],
+      },
+    );
+    const file = r(
+      REMOTE,
+      "file",
+      { create: "write", connection: MASK },
+      { propertyDependencies: { connection: [s] }, dependencies: [s] },
+    );
     const d = engineDiff(plan(server("ubuntu-22.04"), ready, trigger, file), plan(server("ubuntu-24.04"), ready, trigger, file));
     expect(ops(d)).toEqual({ server: "replace", ready: "replace", trigger: "replace", file: "update" });
     expect(order(d)).toEqual([
@@ -165,7 +179,8 @@ describe("replacements", () => {
 
 describe("what the engine refuses, retains or leaves to another", () => {
   test("replacing a resource protected before and after fails; unprotecting in the same run is allowed", () => {
-    const record = (type: string, protect: boolean) => r(RECORD, "a", { zoneId: "z", type, name: "a", content: "x", ttl: 1 }, { protect });
+    const record = (type: string, protect: boolean) =>
+      r(RECORD, "a", { zoneId: "z", type, name: "a", content: "x", ttl: 1 }, { protect });
     const blocked = engineDiff(plan(record("A", true)), plan(record("CNAME", true)));
     expect(blocked.failures).toEqual([
       `${RECORD} a: replacing a protected resource: the engine refuses and \`pulumi up\` stops here (unprotect it first: protect false, then the replacement)`,
@@ -200,7 +215,11 @@ describe("what the engine refuses, retains or leaves to another", () => {
         ["owner", "delete", false, ""],
       ]),
     );
-    expect(order(d).sort()).toEqual(["delete child (nothing) [deleted-with]", "delete kept (nothing) [retained]", "delete owner (delete)"]);
+    expect(order(d).sort()).toEqual([
+      "delete child (nothing) [deleted-with]",
+      "delete kept (nothing) [retained]",
+      "delete owner (delete)",
+    ]);
   });
 
   test("an alias carries a renamed resource: an update, not a delete and a create", () => {
@@ -218,7 +237,11 @@ describe("what the engine refuses, retains or leaves to another", () => {
 
   test("blocked steps come first, then replacements and deletes of stateful resources", () => {
     const d = engineDiff(
-      plan(r(COMMAND, "c", { create: "1" }), r(RECORD, "dns", { zoneId: "z" }), r(SERVER, "vps", { name: "vps" }, { protect: true })),
+      plan(
+        r(COMMAND, "c", { create: "1" }),
+        r(RECORD, "dns", { zoneId: "z" }),
+        r(SERVER, "vps", { name: "vps" }, { protect: true }),
+      ),
       plan(r(COMMAND, "c", { create: "2" })),
     );
     expect(d.steps.map((s) => s.name)).toEqual(["vps", "dns", "c"]);

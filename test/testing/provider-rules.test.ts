@@ -18,7 +18,11 @@ function argsFile(type: string): string | undefined {
   const [pkg, module = "", name = ""] = type.split(":");
   const file = module.split("/")[1];
   if (pkg === "pulumi" && module === "providers") {
-    const where: Record<string, string> = { proxmoxve: "@muhlba91/pulumi-proxmoxve", talos: "@pulumiverse/talos", authentik: "@pulumi/authentik" };
+    const where: Record<string, string> = {
+      proxmoxve: "@muhlba91/pulumi-proxmoxve",
+      talos: "@pulumiverse/talos",
+      authentik: "@pulumi/authentik",
+    };
     return `node_modules/${where[name] ?? `@pulumi/${name}`}/${name === "talos" || name === "authentik" ? "bin/" : ""}provider.d.ts`;
   }
   if (type === "kubernetes:helm.sh/v3:Release") return "node_modules/@pulumi/kubernetes/helm/v3/release.d.ts";
