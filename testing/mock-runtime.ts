@@ -290,8 +290,8 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
   // As Pulumi's language host does, a rejection nobody handles (a program's check throwing inside
   // an Output) fails the run with its message; the process's other handlers wait until we are done.
   let fail: (error: Error) => void = () => undefined;
-  const failure = new Promise<void>((_, reject) => (fail = reject));
-  failure.catch(() => undefined);
+  const rejected = new Promise<void>((_, reject) => (fail = reject));
+  rejected.catch(() => undefined);
   const handlers = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
   const onRejection = (reason: unknown) => fail(unwrapRegistrationError(reason));
@@ -324,7 +324,7 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
     for (let seen = -1; seen !== created.length;) {
       seen = created.length;
       const registered: Promise<unknown> = Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
-      await Promise.race([registered, failure]);
+      await Promise.race([registered, rejected]);
     }
     return { result: result as T, resources, invokes: await Promise.all(invokes), packages };
   } finally {
