@@ -70,6 +70,10 @@ export function exampleStacks(root: string = PROJECT_ROOT): string[] {
 export async function planStack(stack: string, configFile?: string): Promise<StackPlan> {
   programFor(stack); // an unknown stack fails as such, not as a missing Pulumi.<stack>.yaml
   const stackConfig = readStackFile(configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
+  // Pulumi's runtime captures a stack trace for every promise and resource it makes: nearly half
+  // a plan's time. The plan reports errors by message only, so it keeps no frames while it runs.
+  const frames = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const run = await runUnderMocks(
     {
       stack,
@@ -78,7 +82,7 @@ export async function planStack(stack: string, configFile?: string): Promise<Sta
       stackOutputs: (result: StackRun) => result.outputs,
     },
     () => runStack(stack),
-  );
+  ).finally(() => (Error.stackTraceLimit = frames));
   const settleAll = async (record: Record<string, unknown>): Promise<Record<string, Settled>> =>
     Object.fromEntries(await Promise.all(Object.entries(record).map(async ([k, v]) => [k, await settle(v)] as const)));
   return {
@@ -238,10 +242,9 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
 if (require.main === module) {
   // Pulumi's runtime captures a stack trace for every promise it makes (to name leaked ones) and
   // every resource it registers; mapping each through tsx's source maps cost a sixth of a plan's
-  // run time, and capturing them nearly half of a large one (npm run bench). The plan reports
-  // errors by message only, so it keeps no frames.
+  // run time (npm run bench), and the plan reports errors by message only. (planStack keeps no
+  // frames at all while a program runs.)
   process.setSourceMapsEnabled(false);
-  Error.stackTraceLimit = 0;
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -220,7 +220,7 @@ export class TalosBootstrap extends pulumi.ComponentResource {
       `${name}-kubernetes`,
       {
         // A new cluster runs the version its configs name: nothing to upgrade.
-        create: `echo "Kubernetes \${KUBERNETES_VERSION:-(Talos's default)}"`,
+        create: `echo "Kubernetes \${KUBERNETES_VERSION:-(the Talos default)}"`,
         update: KUBERNETES_UPGRADE_SCRIPT,
         environment: {
           TALOSCONFIG_DATA: pulumi.secret(kubernetesTalosconfig),

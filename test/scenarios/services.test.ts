@@ -33,16 +33,24 @@ const planWith = (dir: string) => plan("services", (c) => (c["homelab:services"]
 let shipped: Promise<Plan> | undefined;
 const base = () => (shipped ??= planWith(catalog()));
 
-/** The example edge on a stand-in, with the shipped catalog's routes written. */
+let deployed: Promise<{ host: EdgeHost; state: Map<string, string> }> | undefined;
+
+/** The example edge on a stand-in, with the shipped catalog's routes written (a copy of one deployment). */
 async function edge() {
-  const hetzner = await plan("hetzner");
-  const host = new EdgeHost([KEY]);
-  hosts.push(host);
-  carryOut(engineDiff(undefined, hetzner.planned), undefined, hetzner, host, new Map());
-  const b = await base();
-  const state = new Map<string, string>();
-  carryOut(engineDiff(undefined, b.planned), undefined, b, host, state);
-  return { host, state };
+  deployed ??= (async () => {
+    const hetzner = await plan("hetzner");
+    const host = new EdgeHost([KEY]);
+    hosts.push(host);
+    carryOut(engineDiff(undefined, hetzner.planned), undefined, hetzner, host, new Map());
+    const b = await base();
+    const state = new Map<string, string>();
+    carryOut(engineDiff(undefined, b.planned), undefined, b, host, state);
+    return { host, state };
+  })();
+  const { host, state } = await deployed;
+  const copy = host.clone();
+  hosts.push(copy);
+  return { host: copy, state: new Map(state) };
 }
 
 const route = (host: EdgeHost, name: string) => host.file(`/opt/edge/traefik/dynamic/service-${name}.yaml`);
