@@ -70,10 +70,7 @@ export function exampleStacks(root: string = PROJECT_ROOT): string[] {
 export async function planStack(stack: string, configFile?: string): Promise<StackPlan> {
   programFor(stack); // an unknown stack fails as such, not as a missing Pulumi.<stack>.yaml
   const stackConfig = readStackFile(configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
-  // Pulumi's runtime captures a stack trace for every promise and resource it makes: nearly half
-  // a plan's time. The plan reports errors by message only, so it keeps no frames while it runs.
-  const frames = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // No stack frames while the program runs (runUnderMocks): the plan reports errors by message.
   const run = await runUnderMocks(
     {
       stack,
@@ -82,7 +79,7 @@ export async function planStack(stack: string, configFile?: string): Promise<Sta
       stackOutputs: (result: StackRun) => result.outputs,
     },
     () => runStack(stack),
-  ).finally(() => (Error.stackTraceLimit = frames));
+  );
   const settleAll = async (record: Record<string, unknown>): Promise<Record<string, Settled>> =>
     Object.fromEntries(await Promise.all(Object.entries(record).map(async ([k, v]) => [k, await settle(v)] as const)));
   return {
@@ -242,8 +239,8 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
 if (require.main === module) {
   // Pulumi's runtime captures a stack trace for every promise it makes (to name leaked ones) and
   // every resource it registers; mapping each through tsx's source maps cost a sixth of a plan's
-  // run time (npm run bench), and the plan reports errors by message only. (planStack keeps no
-  // frames at all while a program runs.)
+  // run time (npm run bench), and the plan reports errors by message only. (runUnderMocks keeps
+  // no frames at all while a program runs.)
   process.setSourceMapsEnabled(false);
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -47,10 +47,6 @@ export async function plan(
   const config: Config = Object.fromEntries(Object.entries(file.values).map(([k, v]) => [k, parse(v)]));
   edit(config);
   const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-  // Pulumi's runtime captures a stack trace per promise and resource: half a plan's time. A plan
-  // here fails with its message, as the offline plan's does, so it keeps no frames.
-  const frames = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
   const run = await runUnderMocks(
     {
       stack,
@@ -61,7 +57,7 @@ export async function plan(
       ...(options.answer ? { answer: options.answer } : {}),
     },
     () => runStack(stack),
-  ).finally(() => (Error.stackTraceLimit = frames));
+  );
   const settled = Object.entries(run.result.outputs).map(async ([k, v]) => [k, await settle(v)] as const);
   const outputs = await Promise.all(settled);
   return {
