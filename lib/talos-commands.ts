@@ -57,14 +57,37 @@ export const ROLLOUT_SCRIPT = `#!/bin/sh
 # homelab: roll one Talos node forward (run by Pulumi, @pulumi/command local.Command, on update).
 ${PRELUDE}
 talos() { talosctl --talosconfig "$talosconfig" --nodes "$NODE" "$@"; }
-minor() { printf '%s\\n' "$1" | sed -n 's/^v\\{0,1\\}\\([0-9][0-9]*\\)\\.\\([0-9][0-9]*\\).*/\\1 \\2/p'; }
+# "v1.13.9" -> "1 13" (nothing for anything else), in the shell itself like the rest of this script.
+minor() {
+  version=\${1#v}
+  major=\${version%%.*}
+  rest=\${version#*.}
+  case "$major.$rest" in
+    *[!0-9.]* | .* | *..*) return ;;
+  esac
+  if [ "$rest" != "$version" ]; then echo "$major \${rest%%.*}"; fi
+}
 
-# What the node runs, asked of the node.
-running=$(talos version | awk '$1 == "Tag:" { tag = $2 } END { print tag }')
-schematic=$(talos get extensions | awk '$6 == "schematic" { print $7 }')
+# What the node runs, asked of the node: its release ("Tag:", the last one is the server's) and
+# the schematic the Image Factory built its image from (the "schematic" extension's version).
+versions=$(talos version)
+extensions=$(talos get extensions)
+running="" schematic=""
+while read -r key value _; do if [ "$key" = "Tag:" ]; then running=$value; fi; done <<EOF
+$versions
+EOF
+while read -r _ _ _ _ _ name version _; do if [ "$name" = "schematic" ]; then schematic=$version; fi; done <<EOF
+$extensions
+EOF
 image=\${INSTALLER_IMAGE%:*}
 want_schematic=\${image##*/}
-seen=$(printf '%s\\n' "\${PULUMI_COMMAND_STDOUT:-}" | sed -n 's/^config-hash: //p' | tail -n 1)
+# The config this step last saw: its own last line, "config-hash: <hash>".
+seen=""
+while IFS= read -r line; do
+  case "$line" in "config-hash: "*) seen=\${line#config-hash: } ;; esac
+done <<EOF
+\${PULUMI_COMMAND_STDOUT:-}
+EOF
 
 if [ "$running" != "$TALOS_VERSION" ] || [ "$schematic" != "$want_schematic" ]; then
   # shellcheck disable=SC2046 # split "major minor" into positional parameters
