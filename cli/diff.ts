@@ -16,20 +16,24 @@ export function diffStacks(base: PlannedStack | undefined, head: PlannedStack): 
   return engineDiff(base, head);
 }
 
-/** A multi-line text change as its changed lines: `line 4: "a" => "b"` (at most three). */
+/**
+ * A multi-line text change as the lines it removes and adds, after their common first and last
+ * lines: `line 28: + "Port 22" + "Port 2222"` (at most three of each shown).
+ */
 function textChange(before: string, after: string): string | undefined {
   const [b, a] = [before.split("\n"), after.split("\n")];
   if (b.length < 3 && a.length < 3) return undefined;
-  const changed: string[] = [];
-  for (let i = 0; i < Math.max(b.length, a.length); i++) {
-    if (b[i] === a[i]) continue;
-    if (changed.length === 3) {
-      changed.push("...");
-      break;
-    }
-    changed.push(`line ${i + 1}: ${shownValue(b[i])} => ${shownValue(a[i])}`);
-  }
-  return changed.join("; ");
+  let start = 0;
+  while (start < b.length && start < a.length && b[start] === a[start]) start++;
+  let end = 0;
+  while (end < b.length - start && end < a.length - start && b[b.length - 1 - end] === a[a.length - 1 - end]) end++;
+  const lines = (list: string[], sign: string) => {
+    const shown = list.slice(0, 3).map((l) => `${sign} ${shownValue(l)}`);
+    return list.length > 3 ? [...shown, `${sign} ... (${list.length - 3} more)`] : shown;
+  };
+  const removed = lines(b.slice(start, b.length - end), "-");
+  const added = lines(a.slice(start, a.length - end), "+");
+  return `line ${start + 1}: ${[...removed, ...added].join(" ")}`;
 }
 
 function shownValue(value: unknown): string {
@@ -83,7 +87,7 @@ function stepLines(step: ResourceStep): string[] {
         ? "[secret] changed"
         : c.kind === "unknown"
           ? `${c.before === UNKNOWN ? "[unknown]" : shownValue(c.before)} => [unknown until apply]`
-          : ((typeof c.before === "string" && typeof c.after === "string" && textChange(c.before, c.after)) ??
+          : ((typeof c.before === "string" && typeof c.after === "string" ? textChange(c.before, c.after) : undefined) ??
             `${shownValue(c.before)} => ${shownValue(c.after)}`);
     lines.push(`      ~ ${c.path}: ${value}`);
   }

@@ -5,7 +5,7 @@ import { ConfigError } from "../config/loader";
 import { programFor, programs, runStack, UnknownStackError, type StackRun } from "../stacks";
 import { runUnderMocks, settle, type Settled } from "../testing/mock-runtime";
 import { diffMarkdown, diffStacks, diffText, type PlannedStack, type StackDiff } from "./diff";
-import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
+import { graphMermaid, MASK, planJson, planMarkdown, planText, resourcesJson, UNKNOWN, type StackPlan } from "./render";
 import { readStackFile, StackFileError } from "./stack-file";
 
 /**
@@ -67,7 +67,11 @@ export function exampleStacks(root: string = PROJECT_ROOT): string[] {
  * Plans one stack. Throws UnknownStackError or StackFileError before running anything, and the
  * program's ConfigError before it creates any resource.
  */
-export async function planStack(stack: string, configFile?: string): Promise<StackPlan> {
+export async function planStack(
+  stack: string,
+  configFile?: string,
+  previousOutputs?: Readonly<Record<string, unknown>>,
+): Promise<StackPlan> {
   programFor(stack); // an unknown stack fails as such, not as a missing Pulumi.<stack>.yaml
   const stackConfig = readStackFile(configFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
   // No stack frames while the program runs (runUnderMocks): the plan reports errors by message.
@@ -77,6 +81,7 @@ export async function planStack(stack: string, configFile?: string): Promise<Sta
       config: stackConfig.values,
       secretKeys: stackConfig.secretKeys,
       stackOutputs: (result: StackRun) => result.outputs,
+      ...(previousOutputs ? { previousOutputs } : {}),
     },
     () => runStack(stack),
   );
@@ -114,6 +119,14 @@ export function writePlan(plan: StackPlan, dir: string): string[] {
     else writeFileSync(join(artifactsDir, name), artifact.value);
   }
   return notes;
+}
+
+/** The outputs a base plan knows (not secret, not unknown), or undefined without a base. */
+function knownOutputs(base: PlannedStack | undefined): Record<string, unknown> | undefined {
+  if (!base?.outputs) return undefined;
+  return Object.fromEntries(
+    Object.entries(base.outputs).filter(([, v]) => !JSON.stringify(v).includes(MASK) && !JSON.stringify(v).includes(UNKNOWN)),
+  );
 }
 
 /**
@@ -189,10 +202,21 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
     return message ? 2 : 0;
   }
 
+  // With --diff, each stack is planned as the run after its base: a program that reads its own
+  // last outputs reads the base plan's (those it knows: secrets and unknowns are left out).
+  const bases = new Map<string, PlannedStack | undefined>();
+  if (options.diff !== undefined) {
+    try {
+      for (const stack of options.stacks) bases.set(stack, readBasePlan(resolve(io.cwd, options.diff), stack));
+    } catch (error) {
+      io.stderr(`plan: --diff: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   const plans: StackPlan[] = [];
   for (const stack of options.stacks) {
     try {
-      plans.push(await planStack(stack, options.config && resolve(io.cwd, options.config)));
+      plans.push(await planStack(stack, options.config && resolve(io.cwd, options.config), knownOutputs(bases.get(stack))));
     } catch (error) {
       if (error instanceof ConfigError || error instanceof UnknownStackError || error instanceof StackFileError) {
         io.stderr(`plan: ${error.message}\nNothing was planned.\n`);
@@ -204,13 +228,7 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
   }
 
   if (options.diff !== undefined) {
-    let diffs: StackDiff[];
-    try {
-      diffs = plans.map((plan) => diffStacks(readBasePlan(resolve(io.cwd, options.diff!), plan.stack), resourcesJson(plan)));
-    } catch (error) {
-      io.stderr(`plan: --diff: ${(error as Error).message}\n`);
-      return 2;
-    }
+    const diffs: StackDiff[] = plans.map((plan) => diffStacks(bases.get(plan.stack), resourcesJson(plan)));
     io.stdout(
       options.format === "json" ? json(diffs) : diffs.map(options.format === "markdown" ? diffMarkdown : diffText).join("\n"),
     );

@@ -53,6 +53,12 @@ export function resourcesJson(plan: StackPlan) {
     program: plan.program,
     resources: sortedResources(plan).map(plannedResource),
     invokes: sortedInvokes(plan),
+    // What a later plan of this stack reads as its last outputs (plan --diff).
+    outputs: Object.fromEntries(
+      Object.keys(plan.outputs)
+        .sort()
+        .map((k) => [k, shown(plan.outputs[k]!)]),
+    ),
     secretFingerprints: Object.fromEntries(Object.entries(plan.secretFingerprints).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
@@ -62,11 +68,6 @@ export function planJson(plan: StackPlan): unknown {
   return {
     ...resourcesJson(plan),
     counts: Object.fromEntries(countsByType(plan)),
-    outputs: Object.fromEntries(
-      Object.keys(plan.outputs)
-        .sort()
-        .map((k) => [k, shown(plan.outputs[k]!)]),
-    ),
     warnings: plan.warnings,
   };
 }

@@ -88,6 +88,8 @@ export class EdgeServer extends pulumi.ComponentResource {
   public readonly ready: Command;
   /** The admin user, its keys and sshd's ports and users, kept over SSH. */
   public readonly sshAccess: Command;
+  /** The script the SSH step runs (as root, from stdin). */
+  public readonly sshScript: pulumi.Output<string>;
   /** `docker compose up` of the project. */
   public readonly up: Command;
   public readonly ipv4: pulumi.Output<string>;
@@ -216,6 +218,7 @@ export class EdgeServer extends pulumi.ComponentResource {
         },
       }),
     );
+    this.sshScript = accessScript;
     this.sshAccess = new Command(
       `${name}-ssh`,
       {

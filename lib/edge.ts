@@ -118,19 +118,22 @@ export function edgeFirewallRules(input: EdgeFirewallInput): FirewallRule[] {
     { direction: "in", protocol: "icmp", sourceIps: [...ANYWHERE], description: "ICMP (ping, path MTU discovery)" },
   ];
   if (sshFrom.length > 0) {
-    if (input.keepSshPort !== undefined && input.keepSshPort !== input.sshPort) {
-      const port = String(input.keepSshPort);
-      rules.push({
-        direction: "in",
-        protocol: "tcp",
-        port,
-        sourceIps: sshFrom,
-        description: "SSH (admin, until sshd has moved)",
-      });
-    }
     rules.push({ direction: "in", protocol: "tcp", port: String(input.sshPort), sourceIps: sshFrom, description: "SSH (admin)" });
   }
-  return [...rules, ...input.extra];
+  // Last, so that it comes and goes without moving the other rules.
+  const keep: FirewallRule[] =
+    sshFrom.length > 0 && input.keepSshPort !== undefined && input.keepSshPort !== input.sshPort
+      ? [
+          {
+            direction: "in",
+            protocol: "tcp",
+            port: String(input.keepSshPort),
+            sourceIps: sshFrom,
+            description: "SSH (admin, until sshd has moved)",
+          },
+        ]
+      : [];
+  return [...rules, ...input.extra, ...keep];
 }
 
 // ---------------------------------------------------------------- cloud-init

@@ -139,6 +139,8 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       "edge.compose.yaml": files["compose.yaml"]!,
       "edge.traefik-static.yaml": staticConfig,
       "authentik.traefik.yaml": files["traefik/dynamic/authentik.yaml"]!,
+      // The script the SSH step runs on the VPS: the admin user, its keys, sshd's ports and users.
+      "edge-ssh.sh": edge.sshScript,
     },
   };
 }

@@ -75,6 +75,8 @@ export interface PlannedStack {
   readonly stack: string;
   readonly resources: readonly PlannedResource[];
   readonly secretFingerprints?: Readonly<Record<string, string>>;
+  /** The stack outputs (secrets masked, unknowns marked). */
+  readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 /** What the engine does with one resource. */
@@ -165,25 +167,20 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 const ABSENT = Symbol("absent");
 type Value = unknown;
 
-/** Every leaf that differs between two values, by path (objects and arrays descended into, absent sides too). */
+/**
+ * Every leaf that differs between two values, by path: objects and arrays are descended into; a
+ * container added, removed or against a scalar is one change at its path.
+ */
 function leafChanges(before: Value, after: Value, path: Segment[] = []): { path: Segment[]; before: Value; after: Value }[] {
-  const container = (v: Value) => isPlainObject(v) || Array.isArray(v);
-  if (container(before) || container(after)) {
-    const b = container(before) ? (before as Record<string | number, unknown>) : {};
-    const a = container(after) ? (after as Record<string | number, unknown>) : {};
-    // A container against a scalar (or one empty side) is one change at this path.
-    if ((!container(before) && before !== ABSENT) || (!container(after) && after !== ABSENT)) {
-      return [{ path, before, after }];
-    }
-    const arrays = Array.isArray(before) || Array.isArray(after);
-    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
-    const changes = keys.flatMap((k) =>
-      leafChanges(k in b ? b[k] : ABSENT, k in a ? a[k] : ABSENT, [...path, arrays ? Number(k) : k]),
+  const container = (v: Value): v is Record<string | number, unknown> => isPlainObject(v) || Array.isArray(v);
+  if (container(before) && container(after) && Array.isArray(before) === Array.isArray(after)) {
+    const arrays = Array.isArray(before);
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(
+      arrays ? (x, y) => Number(x) - Number(y) : undefined,
     );
-    if (changes.length === 0 && Array.isArray(before) !== Array.isArray(after) && before !== ABSENT && after !== ABSENT) {
-      return [{ path, before, after }];
-    }
-    return changes;
+    return keys.flatMap((k) =>
+      leafChanges(k in before ? before[k] : ABSENT, k in after ? after[k] : ABSENT, [...path, arrays ? Number(k) : k]),
+    );
   }
   if (before === after || JSON.stringify(before) === JSON.stringify(after)) return [];
   return [{ path, before, after }];

@@ -73,7 +73,11 @@ export function plannedResource(r: RecordedResource): PlannedResource & Record<s
     dependencies: [...r.dependencies].sort(),
     ...nonEmpty(
       "propertyDependencies",
-      Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, [...v].sort()])),
+      Object.fromEntries(
+        Object.entries(r.propertyDependencies)
+          .filter(([, v]) => v.length > 0)
+          .map(([k, v]) => [k, [...v].sort()]),
+      ),
       Object.values(r.propertyDependencies).every((v) => v.length === 0),
     ),
   };

@@ -63,7 +63,7 @@ describe("plan --diff output", () => {
         "      ! deletes: a public DNS record (the name stops resolving)",
         "  +- command:remote:Command  compose  (replace, create first; runs create, then old delete)",
         "      because triggers[0]: replaceOnChanges triggers[*]",
-        '      ~ stdin: line 2: "image: a:1" => "image: a:2"',
+        '      ~ stdin: line 2: - "image: a:1" + "image: a:2"',
         '      ~ triggers[0]: "h1" => "h2"',
         "Other changes:",
         "  ~  command:remote:Command  token  (runs create)",

@@ -367,6 +367,20 @@ describe("npm run plan -- --diff", () => {
     expect(same.stdout).toBe("Stack talos: 0 to create, 0 to update, 0 to replace, 0 to delete, 33 unchanged\n  no changes\n");
   });
 
+  test("each stack is planned as the run after its base: a program reading its own last outputs reads the base's", async () => {
+    const base = join(work, "diff-base-hetzner");
+    expect((await plan("hetzner", "--out", base)).code).toBe(0);
+    const written = JSON.parse(readFileSync(join(base, "resources.json"), "utf8"));
+    expect(written.outputs).toMatchObject({ sshPort: 22, sshUser: "ops", authentikToken: "[secret]" });
+    // A new SSH port: the firewall keeps the port sshd answers on now (the base's), as a real run would.
+    const config = exampleWith((c) => (c["homelab:ssh"].port = 2222), "hetzner");
+    const run = await plan("hetzner", "--config", config, "--diff", base);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('      ~ rules[4].port: "22" => "2222"\n');
+    expect(run.stdout).toContain('      ~ rules[5]: (absent) => {"description":"SSH (admin, until sshd has moved)"');
+    expect(run.stdout).toContain("      ~ stdin: line 28: + \"Port 22\" + \"Port 2222\"\n");
+  });
+
   test("a base directory that does not exist is a usage error", async () => {
     const run = await plan("talos", "--diff", join(work, "nowhere"));
     expect(run.code).toBe(2);

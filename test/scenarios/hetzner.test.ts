@@ -221,7 +221,7 @@ describe("day 2 on the edge: SSH", () => {
       invariants(host, () => "ops"),
     );
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("Port 22\nPort 2222\n");
-    expect([...host.firewallPorts]).toEqual([22, 2222]);
+    expect([...host.firewallPorts].sort()).toEqual([22, 2222]);
     expect(host.refused).toEqual([]);
 
     const second = await plan("hetzner", moved, { after: first });
