@@ -36,10 +36,11 @@ function textChange(before: string, after: string): string | undefined {
   return `line ${start + 1}: ${[...removed, ...added].join(" ")}`;
 }
 
+/** A value as a diff line shows it: JSON, a long one cut in the middle (the ends tell versions and hashes apart). */
 function shownValue(value: unknown): string {
   if (value === undefined) return "(absent)";
   const text = JSON.stringify(value) ?? "undefined";
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return text.length > 80 ? `${text.slice(0, 38)}...${text.slice(-39)}` : text;
 }
 
 /** `pulumi preview`'s symbol for a step. */
