@@ -16,6 +16,7 @@ export {
   settle,
   type MockRun,
   type MockRunOptions,
+  type RecordedAlias,
   type RecordedInvoke,
   type RecordedPackage,
   type RecordedResource,
@@ -23,6 +24,24 @@ export {
   type Settled,
 } from "./mock-runtime";
 export { mockInvoke, mockResource, placeholder, STACK_OUTPUTS } from "./placeholders";
+// The engine-faithful diff: what `pulumi up` will do with a change (docs/plan-diff.md).
+export {
+  engineDiff,
+  MASK,
+  UNKNOWN,
+  type EngineDiff,
+  type InputChange,
+  type Operation,
+  type PlannedAlias,
+  type PlannedResource,
+  type PlannedStack,
+  type ResourceStep,
+  type ScriptRun,
+  type SequenceStep,
+} from "./engine";
+export { mask, plannedResource } from "./planned";
+export { PROVIDER_RULES, rulesFor, type ReplaceOn, type TypeRules } from "./provider-rules";
+export { contains, formatPath, parsePath, type Segment } from "./paths";
 
 /** What a run registered, with lookups by name, type and parent. */
 export class Registered<T> {
