@@ -216,6 +216,7 @@ describe("the hetzner stack on the example config", () => {
     }
     expect(Object.keys(plan.artifacts).sort()).toEqual([
       "authentik.traefik.yaml",
+      "edge-ssh.sh",
       "edge.cloud-init.yaml",
       "edge.compose.yaml",
       "edge.traefik-static.yaml",
