@@ -208,7 +208,7 @@ function parseRules(rules: readonly ReplaceOn[]): ParsedRule[] {
           path: parsePath(r.path),
           text: r.path,
           ...(r.unless ? { unless: { path: parsePath(r.unless.path), equals: r.unless.equals } } : {}),
-          ...(r.note?.startsWith("only a lower version") ? { lowerOnly: true } : {}),
+          ...(r.onlyLower ? { lowerOnly: true } : {}),
           ...(r.exact ? { exact: true } : {}),
         },
   );
@@ -509,7 +509,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
       if (w.changes.length === 0) w.stateOnly = true;
       if (!rules.component) sequence.push({ urn: r.urn, name: r.name, type: r.type, action: "update" });
     }
-    if (w.op !== "same") w.notes.push(...notesFor(r, old, rules, w));
+    if (w.op !== "same") w.notes.push(...notesFor(rules, w));
     if (rules.providerConfig && w.op === "update") {
       const may = (rules.providerConfig.mayReplaceOn ?? []).filter((k) =>
         w.changes.some((c) => c.path === k || c.path.startsWith(`${k}.`)),
@@ -544,9 +544,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
   // A refused delete of an old replaced resource fails the run too (recorded by deleteStep).
 
   const all = [...head.resources, ...removed];
-  const steps: ResourceStep[] = all
-    .map((r) => toStep(r, work.get(r.urn)!, previous.get(r.urn) ?? r))
-    .filter((s) => s.op !== "same" && s.op !== "read");
+  const steps: ResourceStep[] = all.map((r) => toStep(r, work.get(r.urn)!)).filter((s) => s.op !== "same" && s.op !== "read");
   steps.sort((a, b) => attention(b) - attention(a) || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
 
   const scriptsOf = (urn: string) =>
@@ -671,7 +669,7 @@ function dependentsReplacedBy(
 }
 
 /** Side effects and hazards of a step, from the provider rules. */
-function notesFor(r: PlannedResource, old: PlannedResource, rules: TypeRules, w: Working): string[] {
+function notesFor(rules: TypeRules, w: Working): string[] {
   const notes: string[] = [];
   if (w.stateOnly) notes.push("only its options change (protect): recorded in the state, no provider call");
   if (w.op === "update") {
@@ -687,7 +685,6 @@ function notesFor(r: PlannedResource, old: PlannedResource, rules: TypeRules, w:
       }
     }
   }
-  void old;
   return notes;
 }
 
@@ -714,7 +711,7 @@ function scriptFor(
   }
 }
 
-function toStep(r: PlannedResource, w: Working, old: PlannedResource): ResourceStep {
+function toStep(r: PlannedResource, w: Working): ResourceStep {
   const rules = rulesOf(r.type);
   return {
     urn: r.urn,
@@ -733,7 +730,6 @@ function toStep(r: PlannedResource, w: Working, old: PlannedResource): ResourceS
     ...(rules.stateful && (w.op === "delete" || w.op === "replace") ? { stateful: rules.stateful } : {}),
     component: Boolean(rules.component),
   };
-  void old;
 }
 
 /** Blocked steps first, then replacements and deletes of stateful resources, then other replacements and deletes. */

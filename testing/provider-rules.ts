@@ -21,6 +21,8 @@ export type ReplaceOn =
       readonly exact?: true;
       /** Not a replacement when the input at `path` has this value (e.g. `migrate: true`). */
       readonly unless?: { readonly path: string; readonly equals: unknown };
+      /** A replacement only when a version goes down (a higher one is an update). */
+      readonly onlyLower?: true;
       readonly note?: string;
     };
 
@@ -163,7 +165,7 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   "pulumi:providers:talos": { source: BRIDGE_CONFIG, providerConfig: { replaceOn: [] } },
   "talos:machine/secrets:Secrets": {
     source: `${TALOS} pkg/talos/talos_machine_secrets_resource.go: talosVersion replaces only when lowered (regenerating every secret)`,
-    replaceOn: [{ path: "talosVersion", note: "only a lower version replaces; a higher one is a state-only update" }],
+    replaceOn: [{ path: "talosVersion", onlyLower: true, note: "a higher version is a state-only update" }],
     stateful: "the cluster's CAs and keys: every node and client stops trusting the cluster",
   },
   "talos:machine/configurationApply:ConfigurationApply": {

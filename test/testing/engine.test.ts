@@ -163,6 +163,24 @@ describe("replacements", () => {
     ]);
   });
 
+  test("conditional rules: Talos secrets replace only on a lower version; a VM moves host in place with migrate", () => {
+    const secrets = (v: string) => r("talos:machine/secrets:Secrets", "secrets", { talosVersion: v });
+    expect(ops(engineDiff(plan(secrets("v1.12")), plan(secrets("v1.13"))))).toEqual({ secrets: "update" });
+    expect(ops(engineDiff(plan(secrets("v1.13")), plan(secrets("v1.12"))))).toEqual({ secrets: "replace" });
+    const vm = (nodeName: string, migrate: boolean) =>
+      r("proxmoxve:index/vmLegacy:VmLegacy", "vm", { name: "vm", nodeName, migrate });
+    expect(ops(engineDiff(plan(vm("pve1", true)), plan(vm("pve2", true))))).toEqual({ vm: "update" });
+    const moved = engineDiff(plan(vm("pve1", false)), plan(vm("pve2", false)));
+    expect(moved.steps[0]).toMatchObject({
+      op: "replace",
+      replaceMode: "delete-before-replace",
+      stateful: "the VM and its disks",
+    });
+    expect(moved.steps[0]!.notes).toEqual([]);
+    const updated = engineDiff(plan(vm("pve1", true)), plan(vm("pve2", true)));
+    expect(updated.steps[0]!.notes).toEqual(["nodeName: migrates the VM to the new host"]);
+  });
+
   test("replacementTrigger: a changed value replaces, a first one does not", () => {
     const c = (t?: string) => r(COMMAND, "c", { create: "x" }, t === undefined ? {} : { replacementTrigger: t });
     expect(ops(engineDiff(plan(c("1")), plan(c("2"))))).toEqual({ c: "replace" });
