@@ -5,7 +5,7 @@ import { Server } from "@pulumi/hcloud/server";
 import { SshKey } from "@pulumi/hcloud/sshKey";
 import { filesHash, PROJECT_DIR, sshAccessScript, type FirewallRule } from "../lib/edge";
 import { fingerprint } from "../lib/artifacts";
-import { remoteFile, shellQuote, type SshConnection } from "./remote-parts";
+import { NO_PREVIOUS_OUTPUT, remoteFile, shellQuote, type SshConnection } from "./remote-parts";
 
 /** What the stack's last run left on the server: where SSH answered, and on which server. */
 export interface EdgeServerPrevious {
@@ -197,6 +197,7 @@ export class EdgeServer extends pulumi.ComponentResource {
         // Exit status 2 is "done, with recoverable errors" (cloud-init 23.4+); the checks after it decide.
         create:
           "set -eu\ncloud-init status --wait >/dev/null || [ $? -eq 2 ]\nsudo -n docker info >/dev/null\ndocker compose version >/dev/null",
+        ...NO_PREVIOUS_OUTPUT,
       },
       {
         parent: this,
@@ -227,6 +228,7 @@ export class EdgeServer extends pulumi.ComponentResource {
         stdin: accessScript,
         // Nothing on delete: a destroyed stack leaves the server's SSH access as it was.
         logging: "stdoutAndStderr",
+        ...NO_PREVIOUS_OUTPUT,
       },
       {
         parent: this,
@@ -271,6 +273,7 @@ export class EdgeServer extends pulumi.ComponentResource {
         // The secret files' hash: a rotated secret changes stdin, which runs the update (the
         // script never reads it). The other files' hash is in the script itself.
         stdin: pulumi.interpolate`secrets ${secretsHash}\n`,
+        ...NO_PREVIOUS_OUTPUT,
       },
       { parent: this, dependsOn: [...files, ...secrets, this.sshAccess] },
     );

@@ -22,6 +22,12 @@ export interface RemoteFileArgs {
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+/**
+ * Remote commands take no previous output in their environment: over SSH it would be set through
+ * sshd's AcceptEnv, which refuses these names (a warning on every run), and no script here reads it.
+ */
+export const NO_PREVIOUS_OUTPUT = { addPreviousOutputInEnv: false } as const;
+
 /** Quotes a word for POSIX sh. */
 export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
@@ -60,6 +66,7 @@ export function remoteFile(parent: pulumi.Resource, name: string, args: RemoteFi
       stdin: args.content,
       // Nothing is printed, but keep stdout and stderr out of the state regardless.
       logging: "none",
+      ...NO_PREVIOUS_OUTPUT,
     },
     { parent, dependsOn: args.dependsOn },
   );

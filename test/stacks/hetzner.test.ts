@@ -170,6 +170,10 @@ describe("the hetzner stack on the example config", () => {
       // The bootstrap token in its secrets' hash is the one Authentik was created with (previous outputs).
       "previous",
     ]);
+    // Over SSH a previous output would need sshd's AcceptEnv (a warning every run); no script reads it.
+    expect(r.ofType("command:remote:Command").map((c) => [c.name, c.inputs.addPreviousOutputInEnv])).toEqual(
+      r.ofType("command:remote:Command").map((c) => [c.name, false]),
+    );
     const [connection, secret] = reveal(up.inputs.connection);
     expect(secret).toBe(true);
     // perDialTimeout is the command SDK's default.
