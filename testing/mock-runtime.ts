@@ -313,6 +313,10 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
   process.removeAllListeners("unhandledRejection");
   const onRejection = (reason: unknown) => fail(unwrapRegistrationError(reason));
   process.on("unhandledRejection", onRejection);
+  // The SDK attaches handlers to a failed Output's promises late (when another Output is built
+  // from it); Node then warns that a rejection was handled asynchronously. That is expected here.
+  const onHandled = () => undefined;
+  process.on("rejectionHandled", onHandled);
   try {
     const created: pulumi.Resource[] = [];
     let result: T | undefined;
@@ -352,6 +356,7 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
     // ones after a turn of the event loop: let them reach this run's handler, not the next one's.
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
     process.removeListener("unhandledRejection", onRejection);
+    process.removeListener("rejectionHandled", onHandled);
     for (const handler of handlers) process.on("unhandledRejection", handler);
   }
 }
