@@ -1,3 +1,4 @@
+import type { RecordedAlias } from "./mock-runtime";
 import { contains, formatPath, parsePath, valuesAt, type Segment } from "./paths";
 import { rulesFor, type ReplaceOn, type TypeRules } from "./provider-rules";
 
@@ -29,17 +30,8 @@ export const MASK = "[secret]";
 /** How a value known only after `pulumi up` reads in a plan. */
 export const UNKNOWN = "[unknown]";
 
-/** An earlier identity of a resource, as `resources.json` holds it. */
-export type PlannedAlias =
-  | { readonly urn: string }
-  | {
-      readonly name?: string;
-      readonly type?: string;
-      readonly stack?: string;
-      readonly project?: string;
-      readonly parentUrn?: string;
-      readonly noParent?: boolean;
-    };
+/** An earlier identity of a resource, as `resources.json` holds it: as the mock runtime records it. */
+export type PlannedAlias = RecordedAlias;
 
 /** A resource as `resources.json` holds it. */
 export interface PlannedResource {
