@@ -64,6 +64,7 @@ function symbol(step: ResourceStep): string {
 /** What the step is, in words, after the name. */
 function described(step: ResourceStep): string {
   const parts: string[] = [];
+  if (step.previousUrn) parts.push(`was ${step.previousUrn.slice(step.previousUrn.lastIndexOf("::") + 2)}`);
   if (step.op === "replace")
     parts.push(step.replaceMode === "delete-before-replace" ? "replace, delete first" : "replace, create first");
   if (step.op === "delete" && step.retained) parts.push("retained: removed from the state, left in place");

@@ -5,6 +5,7 @@ import { Server } from "@pulumi/hcloud/server";
 import { SshKey } from "@pulumi/hcloud/sshKey";
 import { filesHash, PROJECT_DIR, sshAccessScript, type FirewallRule } from "../lib/edge";
 import { fingerprint } from "../lib/artifacts";
+import { FORMER_TRIGGERS } from "./command-parts";
 import { NO_PREVIOUS_OUTPUT, remoteFile, shellQuote, type SshConnection } from "./remote-parts";
 
 /** What the stack's last run left on the server: where SSH answered, and on which server. */
@@ -204,7 +205,7 @@ export class EdgeServer extends pulumi.ComponentResource {
         // Runs once per server: created again with a new server (before it, in a delete-first
         // replacement), never re-run for a new port or user (the SSH step moves those).
         replaceWith: [this.server],
-        ignoreChanges: ["connection"],
+        ignoreChanges: ["connection", FORMER_TRIGGERS],
       },
     );
 
@@ -236,6 +237,7 @@ export class EdgeServer extends pulumi.ComponentResource {
         // It was `<name>-authorized-keys` (the admin's keys only): the same resource, so upgrading
         // never runs the old one's delete (which removed authorized_keys).
         aliases: [{ name: `${name}-authorized-keys` }],
+        ignoreChanges: [FORMER_TRIGGERS],
       },
     );
 
@@ -275,7 +277,7 @@ export class EdgeServer extends pulumi.ComponentResource {
         stdin: pulumi.interpolate`secrets ${secretsHash}\n`,
         ...NO_PREVIOUS_OUTPUT,
       },
-      { parent: this, dependsOn: [...files, ...secrets, this.sshAccess] },
+      { parent: this, dependsOn: [...files, ...secrets, this.sshAccess], ignoreChanges: [FORMER_TRIGGERS] },
     );
 
     this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, sshHost: this.sshHost });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Command } from "@pulumi/command/remote/command";
 import type * as inputs from "@pulumi/command/types/input";
+import { FORMER_TRIGGERS } from "./command-parts";
 
 /**
  * The resource-making parts the edge components share: a file kept on a host over SSH with
@@ -68,6 +69,6 @@ export function remoteFile(parent: pulumi.Resource, name: string, args: RemoteFi
       logging: "none",
       ...NO_PREVIOUS_OUTPUT,
     },
-    { parent, dependsOn: args.dependsOn },
+    { parent, dependsOn: args.dependsOn, ignoreChanges: [FORMER_TRIGGERS] },
   );
 }

@@ -10,6 +10,7 @@ import {
   type RolloutEnvironment,
 } from "../lib/talos-commands";
 import { contractOf } from "../lib/talos-support";
+import { FORMER_TRIGGERS } from "./command-parts";
 import { toYaml, toYamlDocuments } from "../lib/yaml";
 
 /** One Talos node. */
@@ -229,7 +230,7 @@ export class TalosBootstrap extends pulumi.ComponentResource {
         } satisfies EnvironmentOf<KubernetesUpgradeEnvironment>,
         logging: "stdoutAndStderr",
       },
-      { parent: this },
+      { parent: this, ignoreChanges: [FORMER_TRIGGERS] },
     );
 
     this.patches = {};
@@ -347,6 +348,7 @@ function rollOut(
         {
           parent,
           dependsOn: [apply, ...previous],
+          ignoreChanges: [FORMER_TRIGGERS],
           // A new machine boots its image and config: its rollout starts again (a create).
           ...(node.machine ? { replaceWith: [node.machine] } : {}),
         },

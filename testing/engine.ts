@@ -96,6 +96,8 @@ export interface ResourceStep {
   readonly type: string;
   readonly name: string;
   readonly op: Operation;
+  /** The URN the state has it under, when an alias carries it from another (a rename). */
+  readonly previousUrn?: string;
   /** For a replacement: the old one goes first, or last (at the end of the run). */
   readonly replaceMode?: "create-before-delete" | "delete-before-replace";
   /** Why it is replaced: the input paths and options that force it. */
@@ -239,9 +241,13 @@ const rulesOf = (type: string): TypeRules => rulesFor(type) ?? { source: "none" 
 
 // ---------------------------------------------------------------- graph
 
-/** URN of a resource of `type` named `name` under `parent` (a URN; none at the top) in `stack`/`project`. */
+/**
+ * URN of a resource of `type` named `name` under `parent` (a URN; none at the top) in
+ * `stack`/`project`, as the plans name them: Pulumi's mock monitor puts only the parent's own
+ * type before the type (the engine puts the parent's whole chain, less the root stack's).
+ */
 function urnFor(stack: string, project: string, parent: string | undefined, type: string, name: string): string {
-  const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+  const qualified = parent ? `${parent.split("::")[2]!.split("$").pop()!}$${type}` : type;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
@@ -318,6 +324,7 @@ interface Working {
   deletedWith?: string;
   stateOnly?: boolean;
   notes: string[];
+  previousUrn?: string;
 }
 
 /** Diffs `head` against `base` (absent for a new stack) the way the engine would run it. */
@@ -352,6 +359,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
     const rules = rulesOf(r.type);
     const old = previous.get(r.urn);
     const w: Working = { op: "same", reasons: [], changes: [], ignored: [], notes: [] };
+    if (old && old.urn !== r.urn) w.previousUrn = old.urn;
     work.set(r.urn, w);
     if (r.read) {
       w.op = "read";
@@ -710,6 +718,7 @@ function toStep(r: PlannedResource, w: Working): ResourceStep {
     type: r.type,
     name: r.name,
     op: w.op,
+    ...(w.previousUrn ? { previousUrn: w.previousUrn } : {}),
     ...(w.replaceMode ? { replaceMode: w.replaceMode } : {}),
     reasons: w.reasons,
     changes: w.changes,

@@ -246,6 +246,33 @@ describe("what the engine refuses, retains or leaves to another", () => {
     expect(ops(engineDiff(plan(before), plan(after)))).toEqual({ "new-name": "update" });
   });
 
+  test("an alias under a component: its URN is the component's type and the resource's, as plans name them", () => {
+    const component = "urn:pulumi:s::p::pulumi:pulumi:Stack$my:index:Edge::edge";
+    const child = (name: string, extra: Partial<PlannedResource> = {}): PlannedResource => ({
+      urn: `urn:pulumi:s::p::my:index:Edge$${REMOTE}::${name}`,
+      type: REMOTE,
+      name,
+      parent: component,
+      custom: true,
+      inputs: { create: "x", delete: "rm -f keys" },
+      dependencies: [],
+      ...extra,
+    });
+    const d = engineDiff(
+      plan(child("edge-keys")),
+      plan(child("edge-ssh", { aliases: [{ name: "edge-keys", parentUrn: component }] })),
+    );
+    expect(ops(d)).toEqual({});
+    expect(order(d)).toEqual([]);
+    const changed = engineDiff(
+      plan(child("edge-keys")),
+      plan(child("edge-ssh", { aliases: [{ name: "edge-keys" }], inputs: { create: "y" } })),
+    );
+    expect(changed.steps.map((s) => [s.name, s.op, s.previousUrn])).toEqual([
+      ["edge-ssh", "update", `urn:pulumi:s::p::my:index:Edge$${REMOTE}::edge-keys`],
+    ]);
+  });
+
   test("deletes run at the end, dependents first", () => {
     const a = r(COMMAND, "a", { create: "x", delete: "rm a" });
     const b = r(COMMAND, "b", { create: "x", delete: "rm b" }, { dependencies: [urn(COMMAND, "a")] });

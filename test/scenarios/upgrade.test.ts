@@ -1,0 +1,196 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { engineDiff, type EngineDiff, type PlannedResource, type PlannedStack } from "../../testing/engine";
+import type { RecordedResource } from "../../testing/mock-runtime";
+import { mockResource } from "../../testing/placeholders";
+import { operations, plan, resource, steps, type Plan } from "./harness";
+import { carryOut, EdgeHost, plain, TalosHost } from "./hosts";
+
+/**
+ * Upgrading homelab itself: a lab deployed by the previous main (5e2d9a6, the last whose commands
+ * had `triggers`), planned by this one with the same example config. The fixtures are what that
+ * commit's `npm run plan -- --all --out` wrote (`resources.json`, its `invokes` left out).
+ *
+ * That commit wrote every encrypted config value as the same `[secret]` placeholder, this one as
+ * `[secret:<fingerprint>]`: the fingerprints of the secrets derived from them cannot be compared,
+ * so both sides drop them (an unchanged config has unchanged secrets).
+ */
+
+const FIXTURES = join(__dirname, "fixtures", "5e2d9a6");
+
+function withoutSecretFingerprints(p: PlannedStack): PlannedStack {
+  return {
+    stack: p.stack,
+    resources: p.resources.map(
+      (r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "secretHashes")) as unknown as PlannedResource,
+    ),
+  };
+}
+
+/** The previous main's plan of `stack`. */
+function previousMain(stack: string): PlannedStack {
+  return JSON.parse(readFileSync(join(FIXTURES, `${stack}.json`), "utf8")) as PlannedStack;
+}
+
+/** The diff of upgrading `stack` from the previous main to this one, and this one's plan. */
+async function upgrade(stack: string, options: Parameters<typeof plan>[2] = {}): Promise<{ d: EngineDiff; head: Plan }> {
+  const head = await plan(stack, undefined, options);
+  const d = engineDiff(withoutSecretFingerprints(previousMain(stack)), withoutSecretFingerprints(head.planned));
+  return { d, head };
+}
+
+/**
+ * The previous main's plan as a {@link Plan} the stand-ins can carry out: its recorded inputs (the
+ * secret ones masked in the fixture: a connection, an environment) completed with this plan's of
+ * the same resource, which the same config gives the same values.
+ */
+function previousAsPlan(stack: string, head: Plan): Plan {
+  const planned = previousMain(stack);
+  const resources = planned.resources.map((r) => {
+    const inputs = { ...(r.inputs as Record<string, unknown>) };
+    const now = head.run.resources.find(
+      (h) => h.type === r.type && (h.name === r.name || h.aliases.some((a) => "name" in a && a.name === r.name)),
+    );
+    for (const key of ["connection", "environment"]) if (inputs[key] === "[secret]" && now) inputs[key] = now.inputs[key];
+    return { ...r, inputs } as unknown as RecordedResource;
+  });
+  return { ...head, stack, planned, run: { ...head.run, resources } };
+}
+
+const hosts: { remove(): void }[] = [];
+afterAll(() => hosts.forEach((h) => h.remove()));
+
+const ROLLOUTS = ["cp1", "cp2", "cp3", "w1", "w2", "w3", "gpu1"].map((n) => `homelab-${n}-rollout`);
+
+describe("upgrading homelab from the previous main", () => {
+  test("talos: every command updates (none is replaced, no old delete runs); VMs, images and configs stay", async () => {
+    const { d } = await upgrade("talos");
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({
+      "homelab-kubernetes": "update",
+      ...Object.fromEntries(ROLLOUTS.map((n) => [n, "update"])),
+    });
+    // The rollouts' and the Kubernetes step's `triggers` stay as the state has them.
+    for (const name of [...ROLLOUTS, "homelab-kubernetes"]) {
+      expect(d.steps.find((s) => s.name === name)?.ignored).toEqual(["triggers"]);
+    }
+    expect(d.counts).toEqual({ create: 0, update: 8, replace: 0, delete: 0, same: expect.any(Number) });
+    expect(steps(d).filter((s) => !s.endsWith("runs update"))).toEqual([]);
+  });
+
+  test("talos, carried out: the rollouts ask each node and do nothing; Kubernetes only verifies", async () => {
+    const { d, head } = await upgrade("talos");
+    const host = new TalosHost();
+    hosts.push(host);
+    const state = new Map<string, string>();
+    carryOut(engineDiff(undefined, head.planned), undefined, head, host, state);
+    // What the previous main's rollouts recorded: their create's line.
+    for (const name of ROLLOUTS) {
+      const env = (plain(resource(head, name).inputs) as { environment: Record<string, string> }).environment;
+      state.set(resource(head, name).urn, `installer-image: ${env.INSTALLER_IMAGE}\n`);
+    }
+    host.clear();
+    const ran = carryOut(d, previousAsPlan("talos", head), head, host, state);
+    expect(ran.map((r) => r.step.name)).toEqual([
+      "homelab-kubernetes",
+      ...ROLLOUTS.filter((n) => n !== "homelab-gpu1-rollout"),
+      "homelab-gpu1-rollout",
+    ]);
+    expect(host.calls().filter((c) => !/ (version|get extensions)$/.test(c))).toEqual(["10.20.0.11 upgrade-k8s --to 1.36.3"]);
+    expect(host.kubernetes()).toBe("1.36.3");
+  });
+
+  test("talos, a node whose last apply was staged: its rollout reboots it once into that config (the previous main never did)", async () => {
+    const staged = (type: string, name: string, inputs: Record<string, unknown>) => {
+      if (type !== "talos:machine/configurationApply:ConfigurationApply" || name !== "homelab-w1-config") return undefined;
+      const made = mockResource(type, name, inputs);
+      return { ...made, state: { ...made.state, resolvedApplyMode: "staged" } };
+    };
+    const { d, head } = await upgrade("talos", { answer: staged });
+    const host = new TalosHost();
+    hosts.push(host);
+    const state = new Map<string, string>();
+    carryOut(engineDiff(undefined, head.planned), undefined, head, host, state);
+    for (const name of ROLLOUTS) {
+      const env = (plain(resource(head, name).inputs) as { environment: Record<string, string> }).environment;
+      state.set(resource(head, name).urn, `installer-image: ${env.INSTALLER_IMAGE}\n`);
+    }
+    host.clear();
+    carryOut(d, previousAsPlan("talos", head), head, host, state);
+    expect(host.calls().filter((c) => !/ (version|get extensions)$/.test(c))).toEqual([
+      "10.20.0.11 upgrade-k8s --to 1.36.3",
+      "10.20.0.21 reboot --wait --timeout 15m",
+      "10.20.0.11 health --wait-timeout 15m",
+    ]);
+  });
+
+  test("hetzner: every command updates; the old authorized-keys step continues as the SSH step; nothing is deleted", async () => {
+    const { d } = await upgrade("hetzner");
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({
+      "edge-7eef94e9": "update", // protect dropped: recorded in the state only
+      "edge-cloud-init": "update",
+      "edge-compose-up": "update",
+      "edge-compose-yaml": "update",
+      "edge-secrets-authentik-env": "update",
+      "edge-secrets-netbird-env": "update",
+      "edge-secrets-postgresql-env": "update",
+      "edge-ssh": "update",
+      "edge-traefik-dynamic-authentik-yaml": "update",
+      "edge-traefik-traefik-yaml": "update",
+    });
+    expect(d.steps.find((s) => s.name === "edge-ssh")?.previousUrn).toMatch(/::edge-authorized-keys$/);
+    expect(steps(d)).toEqual([
+      "update edge-7eef94e9",
+      "update edge-cloud-init runs create",
+      "update edge-ssh runs create",
+      "update edge-compose-yaml runs update",
+      "update edge-secrets-authentik-env runs update",
+      "update edge-secrets-netbird-env runs update",
+      "update edge-secrets-postgresql-env runs update",
+      "update edge-traefik-dynamic-authentik-yaml runs update",
+      "update edge-traefik-traefik-yaml runs update",
+      "update edge-compose-up runs update",
+    ]);
+  });
+
+  test("hetzner, carried out on the edge the previous main built: no file goes missing, compose never goes down, SSH keeps answering", async () => {
+    const { d, head } = await upgrade("hetzner");
+    const before = previousAsPlan("hetzner", head);
+    const host = new EdgeHost([
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop",
+    ]);
+    hosts.push(host);
+    const state = new Map<string, string>();
+    carryOut(engineDiff(undefined, before.planned), undefined, before, host, state);
+    const files = ["compose.yaml", "traefik/traefik.yaml", "traefik/dynamic/authentik.yaml", "secrets/netbird.env"];
+    expect(files.filter((f) => host.file(`/opt/edge/${f}`) === undefined)).toEqual([]);
+    const ups = host.log().filter((l) => l.startsWith("docker compose up")).length;
+
+    const ran = carryOut(d, before, head, host, state, () => {
+      expect(files.filter((f) => host.file(`/opt/edge/${f}`) === undefined)).toEqual([]);
+      expect(host.file("/home/ops/.ssh/authorized_keys")).toContain("admin@laptop");
+    });
+    expect(ran.map((r) => `${r.step.name} ${r.step.runs}`)).toContain("edge-ssh create");
+    expect(host.refused).toEqual([]);
+    expect(host.log().filter((l) => l.includes("compose down"))).toEqual([]);
+    expect(host.log().filter((l) => l.startsWith("docker compose up")).length).toBe(ups + 1);
+  });
+
+  test("services: each route file is rewritten in place (an update), none removed", async () => {
+    const { d } = await upgrade("services");
+    expect(operations(d)).toEqual({ "jellyfin-route": "update", "status-route": "update", "wiki-route": "update" });
+    expect(steps(d)).toEqual([
+      "update jellyfin-route runs update",
+      "update status-route runs update",
+      "update wiki-route runs update",
+    ]);
+  });
+
+  test("platform, cloudflare, authentik: nothing but the Kubernetes provider's new cluster identifier (an update)", async () => {
+    expect(operations((await upgrade("platform")).d)).toEqual({ kubernetes: "update" });
+    expect(operations((await upgrade("cloudflare")).d)).toEqual({});
+    expect(operations((await upgrade("authentik")).d)).toEqual({});
+  });
+});
