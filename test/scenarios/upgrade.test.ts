@@ -33,9 +33,17 @@ function previousMain(stack: string): PlannedStack {
   return JSON.parse(readFileSync(join(FIXTURES, `${stack}.json`), "utf8")) as PlannedStack;
 }
 
+/** This version's plans of the example stacks, each made once. */
+const plans = new Map<string, Promise<Plan>>();
+
 /** The diff of upgrading `stack` from the previous main to this one, and this one's plan. */
-async function upgrade(stack: string, options: Parameters<typeof plan>[2] = {}): Promise<{ d: EngineDiff; head: Plan }> {
-  const head = await plan(stack, undefined, options);
+async function upgrade(stack: string, options?: Parameters<typeof plan>[2]): Promise<{ d: EngineDiff; head: Plan }> {
+  let planned = options ? undefined : plans.get(stack);
+  if (!planned) {
+    planned = plan(stack, undefined, options);
+    if (!options) plans.set(stack, planned);
+  }
+  const head = await planned;
   const d = engineDiff(withoutSecretFingerprints(previousMain(stack)), withoutSecretFingerprints(head.planned));
   return { d, head };
 }
