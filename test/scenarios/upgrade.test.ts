@@ -71,6 +71,23 @@ afterAll(() => hosts.forEach((h) => h.remove()));
 
 const ROLLOUTS = ["cp1", "cp2", "cp3", "w1", "w2", "w3", "gpu1"].map((n) => `homelab-${n}-rollout`);
 
+/**
+ * The cluster as the previous main left it: every node running the image its config names, and
+ * each rollout's recorded stdout what that main's create printed (`installer-image: <image>`).
+ */
+function clusterOfPreviousMain(head: Plan): { host: TalosHost; state: Map<string, string> } {
+  const host = new TalosHost();
+  hosts.push(host);
+  const state = new Map<string, string>();
+  carryOut(engineDiff(undefined, head.planned), undefined, head, host, state);
+  for (const name of ROLLOUTS) {
+    const env = (plain(resource(head, name).inputs) as { environment: Record<string, string> }).environment;
+    state.set(resource(head, name).urn, `installer-image: ${env.INSTALLER_IMAGE}\n`);
+  }
+  host.clear();
+  return { host, state };
+}
+
 describe("upgrading homelab from the previous main", () => {
   test("talos: every command updates (none is replaced, no old delete runs); VMs, images and configs stay", async () => {
     const { d } = await upgrade("talos");
@@ -89,22 +106,9 @@ describe("upgrading homelab from the previous main", () => {
 
   test("talos, carried out: the rollouts ask each node and do nothing; Kubernetes only verifies", async () => {
     const { d, head } = await upgrade("talos");
-    const host = new TalosHost();
-    hosts.push(host);
-    const state = new Map<string, string>();
-    carryOut(engineDiff(undefined, head.planned), undefined, head, host, state);
-    // What the previous main's rollouts recorded: their create's line.
-    for (const name of ROLLOUTS) {
-      const env = (plain(resource(head, name).inputs) as { environment: Record<string, string> }).environment;
-      state.set(resource(head, name).urn, `installer-image: ${env.INSTALLER_IMAGE}\n`);
-    }
-    host.clear();
+    const { host, state } = clusterOfPreviousMain(head);
     const ran = carryOut(d, previousAsPlan("talos", head), head, host, state);
-    expect(ran.map((r) => r.step.name)).toEqual([
-      "homelab-kubernetes",
-      ...ROLLOUTS.filter((n) => n !== "homelab-gpu1-rollout"),
-      "homelab-gpu1-rollout",
-    ]);
+    expect(ran.map((r) => r.step.name)).toEqual(["homelab-kubernetes", ...ROLLOUTS]);
     expect(host.calls().filter((c) => !/ (version|get extensions)$/.test(c))).toEqual(["10.20.0.11 upgrade-k8s --to 1.36.3"]);
     expect(host.kubernetes()).toBe("1.36.3");
   });
@@ -116,15 +120,7 @@ describe("upgrading homelab from the previous main", () => {
       return { ...made, state: { ...made.state, resolvedApplyMode: "staged" } };
     };
     const { d, head } = await upgrade("talos", { answer: staged });
-    const host = new TalosHost();
-    hosts.push(host);
-    const state = new Map<string, string>();
-    carryOut(engineDiff(undefined, head.planned), undefined, head, host, state);
-    for (const name of ROLLOUTS) {
-      const env = (plain(resource(head, name).inputs) as { environment: Record<string, string> }).environment;
-      state.set(resource(head, name).urn, `installer-image: ${env.INSTALLER_IMAGE}\n`);
-    }
-    host.clear();
+    const { host, state } = clusterOfPreviousMain(head);
     carryOut(d, previousAsPlan("talos", head), head, host, state);
     expect(host.calls().filter((c) => !/ (version|get extensions)$/.test(c))).toEqual([
       "10.20.0.11 upgrade-k8s --to 1.36.3",
