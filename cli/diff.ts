@@ -1,20 +1,11 @@
-import { engineDiff, UNKNOWN, type EngineDiff, type PlannedStack, type ResourceStep, type SequenceStep } from "../testing/engine";
-import { MASK } from "./render";
+import { UNKNOWN, type EngineDiff, type ResourceStep, type SequenceStep } from "../testing/engine";
 
 /**
- * The plan diff (`npm run plan -- --diff BASE_DIR`): this plan against one written earlier with
- * `--out`, as `pulumi up` would run it — create, update, replace (which goes first), delete,
- * blocked, retained, with the reason for each replacement and, for commands, which script runs
- * in which order (see testing/engine.ts). Secrets are compared by fingerprint and never shown.
+ * The plan diff as `npm run plan -- --diff BASE_DIR` shows it: the engine-faithful diff
+ * (testing/engine.ts) of this plan against one written earlier with `--out` — create, update,
+ * replace (which goes first), delete, blocked, retained, with the reason for each replacement and,
+ * for commands, which script runs in which order. Secrets are compared by fingerprint, never shown.
  */
-
-export type { PlannedStack } from "../testing/engine";
-export type StackDiff = EngineDiff;
-
-/** This plan (`head`) against an earlier one (`base`; absent for a new stack). */
-export function diffStacks(base: PlannedStack | undefined, head: PlannedStack): StackDiff {
-  return engineDiff(base, head);
-}
 
 /**
  * A multi-line text change as the lines it removes and adds, after their common first and last
@@ -113,7 +104,7 @@ function sequenceLine(s: SequenceStep, width: number): string {
 }
 
 /** The counts line. */
-function summary(diff: StackDiff): string {
+function summary(diff: EngineDiff): string {
   const { create, update, replace, delete: deleted, same } = diff.counts;
   const counts = `${create} to create, ${update} to update, ${replace} to replace, ${deleted} to delete, ${same} unchanged`;
   const fails = diff.failures.length > 0 ? " — `pulumi up` FAILS" : "";
@@ -121,7 +112,7 @@ function summary(diff: StackDiff): string {
 }
 
 /** The diff as text: failures, what needs attention (replacements, blocked steps, deletes), other changes, then the order. */
-export function diffText(diff: StackDiff): string {
+export function diffText(diff: EngineDiff): string {
   const lines = [summary(diff)];
   if (diff.failures.length > 0) {
     lines.push("`pulumi up` fails:");
@@ -149,7 +140,7 @@ export function diffText(diff: StackDiff): string {
 }
 
 /** The diff for a pull-request comment: the summary and failures up front, the details in a diff block. */
-export function diffMarkdown(diff: StackDiff): string {
+export function diffMarkdown(diff: EngineDiff): string {
   const text = diffText(diff).trimEnd().split("\n");
   const lines = [`### Plan diff: \`${diff.stack}\``, "", `**${summary(diff).replace(/^Stack \S+: /, "")}**`, ""];
   if (diff.failures.length > 0) {
@@ -159,6 +150,3 @@ export function diffMarkdown(diff: StackDiff): string {
   lines.push("```diff", ...text.slice(1), "```", "");
   return lines.join("\n");
 }
-
-/** Marks shared with the plan's other outputs. */
-export { MASK };

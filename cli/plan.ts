@@ -4,8 +4,9 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../config/loader";
 import { programFor, programs, runStack, UnknownStackError, type StackRun } from "../stacks";
 import { runUnderMocks, settle, type Settled } from "../testing/mock-runtime";
-import { diffMarkdown, diffStacks, diffText, type PlannedStack, type StackDiff } from "./diff";
-import { graphMermaid, MASK, planJson, planMarkdown, planText, resourcesJson, UNKNOWN, type StackPlan } from "./render";
+import { engineDiff, MASK, UNKNOWN, type EngineDiff, type PlannedStack } from "../testing/engine";
+import { diffMarkdown, diffText } from "./diff";
+import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
 import { readStackFile, StackFileError } from "./stack-file";
 
 /**
@@ -228,7 +229,7 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
   }
 
   if (options.diff !== undefined) {
-    const diffs: StackDiff[] = plans.map((plan) => diffStacks(bases.get(plan.stack), resourcesJson(plan)));
+    const diffs: EngineDiff[] = plans.map((plan) => engineDiff(bases.get(plan.stack), resourcesJson(plan)));
     io.stdout(
       options.format === "json" ? json(diffs) : diffs.map(options.format === "markdown" ? diffMarkdown : diffText).join("\n"),
     );

@@ -2,8 +2,6 @@ import { MASK, UNKNOWN } from "../testing/engine";
 import type { RecordedInvoke, RecordedResource, Settled } from "../testing/mock-runtime";
 import { mask, plannedResource } from "../testing/planned";
 
-export { MASK, UNKNOWN, mask };
-
 /** Everything one stack's plan found. */
 export interface StackPlan {
   readonly stack: string;

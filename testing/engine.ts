@@ -188,7 +188,7 @@ interface ParsedRule {
   readonly path: Segment[];
   readonly text: string;
   readonly unless?: { path: Segment[]; equals: unknown };
-  readonly lowerOnly?: boolean;
+  readonly onlyLower?: boolean;
   readonly exact?: boolean;
   /** Only a change from one value to another (a provider config key added or removed is not one). */
   readonly bothSet?: boolean;
@@ -202,7 +202,7 @@ function parseRules(rules: readonly ReplaceOn[]): ParsedRule[] {
           path: parsePath(r.path),
           text: r.path,
           ...(r.unless ? { unless: { path: parsePath(r.unless.path), equals: r.unless.equals } } : {}),
-          ...(r.onlyLower ? { lowerOnly: true } : {}),
+          ...(r.onlyLower ? { onlyLower: true } : {}),
           ...(r.exact ? { exact: true } : {}),
         },
   );
@@ -448,7 +448,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
       for (const rule of providerRules) {
         if (rule.exact ? formatPath(rule.path) !== change.path : !touches(rule.path, path, before, after)) continue;
         if (rule.unless && valuesAt(r.inputs, rule.unless.path)[0] === rule.unless.equals) continue;
-        if (rule.lowerOnly && change.kind === "value" && !lowerVersion(after, before)) continue;
+        if (rule.onlyLower && change.kind === "value" && !lowerVersion(after, before)) continue;
         if (rule.bothSet && (before === ABSENT || after === ABSENT)) continue;
         w.reasons.push(
           `${change.path}${change.kind === "unknown" ? " (may change)" : ""}: the provider replaces on ${rule.text}`,
@@ -651,7 +651,7 @@ function dependentsReplacedBy(
     const rules = rulesOf(d.type);
     const forcing = [
       ...parseRules(rules.replaceOn ?? [])
-        .filter((p) => !p.lowerOnly)
+        .filter((p) => !p.onlyLower)
         .map((p) => p.path),
       ...(d.replaceOnChanges ?? []).map(parsePath),
     ];

@@ -451,7 +451,7 @@ function propertyDependencies(request: RegisterRequest): Record<string, string[]
 function replacementTrigger(request: RegisterRequest): { replacementTrigger?: unknown } {
   const value = request.getReplacementTrigger();
   if (value === undefined) return {};
-  return { replacementTrigger: pulumi.runtime.deserializeProperty(value.toJavaScript(), true) };
+  return { replacementTrigger: decodeValue(value.toJavaScript()) };
 }
 
 function recordAlias(alias: AliasMessage): RecordedAlias {

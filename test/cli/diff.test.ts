@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { diffMarkdown, diffStacks, diffText } from "../../cli/diff";
-import type { PlannedResource, PlannedStack } from "../../testing/engine";
+import { diffMarkdown, diffText } from "../../cli/diff";
+import { engineDiff, type PlannedResource, type PlannedStack } from "../../testing/engine";
 
 /** How `plan --diff` prints the engine-faithful diff (its rules: test/testing/engine.test.ts). */
 
@@ -52,7 +52,7 @@ const head: PlannedStack = {
 
 describe("plan --diff output", () => {
   test("text: the failure first, then replacements and deletes with their reasons and scripts, other changes, and the order", () => {
-    expect(diffText(diffStacks(base, head))).toBe(
+    expect(diffText(engineDiff(base, head))).toBe(
       [
         "Stack edge: 0 to create, 1 to update, 1 to replace, 1 to delete, 0 unchanged — `pulumi up` FAILS",
         "`pulumi up` fails:",
@@ -80,7 +80,7 @@ describe("plan --diff output", () => {
   });
 
   test("never shows a secret or a fingerprint; markdown puts the failures up front for a PR comment", () => {
-    const diff = diffStacks(base, head);
+    const diff = engineDiff(base, head);
     expect(`${diffText(diff)}${diffMarkdown(diff)}`).not.toMatch(/1111|2222|aaaa|bbbb/);
     expect(diffMarkdown(diff)).toMatch(
       /^### Plan diff: `edge`\n\n\*\*0 to create, 1 to update, 1 to replace, 1 to delete, 0 unchanged — `pulumi up` FAILS\*\*\n\n- ❌ cloudflare:index\/dnsRecord:DnsRecord www: deleting a protected resource/,
@@ -89,11 +89,11 @@ describe("plan --diff output", () => {
   });
 
   test("no earlier plan: every resource is new; the same plan: no changes", () => {
-    const fresh = diffStacks(undefined, head);
+    const fresh = engineDiff(undefined, head);
     expect(fresh.newStack).toBe(true);
     expect(fresh.counts.create).toBe(2);
     expect(fresh.secretConfig).toEqual([]);
-    expect(diffText(diffStacks(head, head))).toBe(
+    expect(diffText(engineDiff(head, head))).toBe(
       "Stack edge: 0 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged\n  no changes\n",
     );
   });
