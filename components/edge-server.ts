@@ -3,10 +3,10 @@ import { Command } from "@pulumi/command/remote/command";
 import { Firewall } from "@pulumi/hcloud/firewall";
 import { Server } from "@pulumi/hcloud/server";
 import { SshKey } from "@pulumi/hcloud/sshKey";
-import { filesHash, PROJECT_DIR, sshAccessScript, type FirewallRule } from "../lib/edge";
+import { filesHash, PROJECT_DIR, shellQuote, sshAccessScript, type FirewallRule } from "../lib/edge";
 import { fingerprint } from "../lib/artifacts";
 import { FORMER_TRIGGERS } from "./command-parts";
-import { NO_PREVIOUS_OUTPUT, remoteFile, shellQuote, type SshConnection } from "./remote-parts";
+import { NO_PREVIOUS_OUTPUT, remoteFile, type SshConnection } from "./remote-parts";
 
 /** What the stack's last run left on the server: where SSH answered, and on which server. */
 export interface EdgeServerPrevious {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Command } from "@pulumi/command/remote/command";
 import type * as inputs from "@pulumi/command/types/input";
+import { shellQuote } from "../lib/edge";
 import { FORMER_TRIGGERS } from "./command-parts";
 
 /**
@@ -28,11 +29,6 @@ export interface RemoteFileArgs {
  * sshd's AcceptEnv, which refuses these names (a warning on every run), and no script here reads it.
  */
 export const NO_PREVIOUS_OUTPUT = { addPreviousOutputInEnv: false } as const;
-
-/** Quotes a word for POSIX sh. */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The script that writes stdin to `path` atomically (temporary file, mode set, then rename). */
 export function writeFileScript(path: string, mode: string): string {

@@ -246,10 +246,12 @@ export function sshAccessScript(input: SshAccessInput): string {
     ports: [...(input.keep?.port === undefined ? [] : [input.keep.port]), input.sshPort],
     users: [...(input.keep?.user === undefined ? [] : [input.keep.user]), user],
   });
-  const home = `/home/${user}`;
   return `# homelab: SSH access to the edge (run as root by Pulumi over SSH whenever it changes).
 set -eu
-user=${shellWord(user)}
+user=${shellQuote(user)}
+home=${shellQuote(`/home/${user}`)}
+project=${shellQuote(PROJECT_DIR)}
+dropin=${shellQuote(SSHD_DROP_IN)}
 # The admin user: created when the config names a new one; in the sudo and docker groups.
 if ! id -u "$user" >/dev/null 2>&1; then
   useradd --create-home --shell /bin/bash "$user"
@@ -258,28 +260,28 @@ usermod -aG sudo,docker "$user"
 printf '%s ALL=(ALL) NOPASSWD:ALL\n' "$user" > /etc/sudoers.d/90-homelab
 chmod 0440 /etc/sudoers.d/90-homelab
 # Its keys, replaced in one rename: the file is never absent or half-written.
-mkdir -p ${home}/.ssh
-chmod 0700 ${home}/.ssh
-keys=${home}/.ssh/authorized_keys.tmp.$$
+mkdir -p "$home/.ssh"
+chmod 0700 "$home/.ssh"
+keys="$home/.ssh/authorized_keys.tmp.$$"
 cat > "$keys" <<'KEYS'
 ${input.sshPublicKeys.join("\n")}
 KEYS
 chmod 0600 "$keys"
-chown -R "$user:$user" ${home}/.ssh
-mv -f "$keys" ${home}/.ssh/authorized_keys
+chown -R "$user:$user" "$home/.ssh"
+mv -f "$keys" "$home/.ssh/authorized_keys"
 # The compose project belongs to the admin user (the file steps write as it).
-chown -R "$user:$user" ${PROJECT_DIR}
+chown -R "$user:$user" "$project"
 # sshd: the configured port and user, and until the next run the ones this run connected with.
 next=$(mktemp)
 cat > "$next" <<'SSHD'
 ${sshd}SSHD
-if ! cmp -s "$next" ${SSHD_DROP_IN}; then
+if ! cmp -s "$next" "$dropin"; then
   previous=$(mktemp)
-  cp ${SSHD_DROP_IN} "$previous" 2>/dev/null || : > "$previous"
-  cp "$next" ${SSHD_DROP_IN}
-  chmod 0644 ${SSHD_DROP_IN}
+  cp "$dropin" "$previous" 2>/dev/null || : > "$previous"
+  cp "$next" "$dropin"
+  chmod 0644 "$dropin"
   if ! sshd -t; then
-    cp "$previous" ${SSHD_DROP_IN}
+    cp "$previous" "$dropin"
     echo "homelab: sshd rejects the new settings; the previous ones stay" >&2
     exit 1
   fi
@@ -292,9 +294,9 @@ rm -f "$next"
 `;
 }
 
-/** A word for POSIX sh: bare when safe, else single-quoted. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** Quotes a word for POSIX sh. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 // ---------------------------------------------------------------- Traefik

@@ -70,11 +70,15 @@ describe("day 2 of the public services", () => {
     expect(steps(d)).toEqual(["update jellyfin-route runs update"]);
     const { host, state } = await edge();
     const before = route(host, "jellyfin");
+    const others = { status: route(host, "status"), wiki: route(host, "wiki") };
+    expect(others).toEqual({
+      status: expect.stringContaining("status.example.net"),
+      wiki: expect.stringContaining("wiki.example.net"),
+    });
     carryOut(d, b, head, host, state, () => expect(route(host, "jellyfin")).toBeDefined());
     expect(route(host, "jellyfin")).not.toBe(before);
     expect(route(host, "jellyfin")).toContain("http://10.20.0.51:8096");
-    expect(route(host, "status")).toBeDefined();
-    expect(route(host, "wiki")).toBeDefined();
+    expect({ status: route(host, "status"), wiki: route(host, "wiki") }).toEqual(others);
   });
 
   test("one service added: its records, route and Authentik objects are created; nothing else changes", async () => {
@@ -101,14 +105,31 @@ describe("day 2 of the public services", () => {
 
   test("one service removed: its records, route (the file removed) and Authentik objects are deleted; the others stay", async () => {
     const b = await base();
-    const head = await planWith(catalog((dir) => rmSync(join(dir, "status.yaml"))));
+    const head = await planWith(catalog((dir) => rmSync(join(dir, "jellyfin.yaml"))));
     const d = diff(b, head);
-    expect(operations(d)).toEqual({ "status-a": "delete", "status-aaaa": "delete", "status-route": "delete" });
-    expect(steps(d)).toContain("delete status-route runs delete");
+    expect(operations(d)).toEqual({
+      "jellyfin Application": "delete",
+      "jellyfin ProviderProxy": "delete",
+      "jellyfin-a": "delete",
+      "jellyfin-aaaa": "delete",
+      "jellyfin-route": "delete",
+    });
+    // Dependents first: the application before the provider it uses.
+    expect(steps(d)).toEqual([
+      "delete jellyfin-route runs delete",
+      "delete jellyfin-aaaa",
+      "delete jellyfin-a",
+      "delete jellyfin Application",
+      "delete jellyfin ProviderProxy",
+    ]);
     const { host, state } = await edge();
+    const others = { status: route(host, "status"), wiki: route(host, "wiki") };
+    expect(others).toEqual({
+      status: expect.stringContaining("status.example.net"),
+      wiki: expect.stringContaining("wiki.example.net"),
+    });
     carryOut(d, b, head, host, state);
-    expect(route(host, "status")).toBeUndefined();
-    expect(route(host, "jellyfin")).toBeDefined();
-    expect(route(host, "wiki")).toBeDefined();
+    expect(route(host, "jellyfin")).toBeUndefined();
+    expect({ status: route(host, "status"), wiki: route(host, "wiki") }).toEqual(others);
   });
 });

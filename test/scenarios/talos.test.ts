@@ -98,7 +98,11 @@ describe("day 2 on the example lab: Talos", () => {
     expect(upgrades).toEqual(
       NODES.map((n) => `${IP[n]} upgrade --image ${env(to, `homelab-${n}-rollout`).INSTALLER_IMAGE} --wait --timeout 15m`),
     );
-    for (const n of NODES) expect(host.node(IP[n]!)).toMatch(/^v1\.13\.9 [0-9a-f]{64}$/);
+    // Each node runs the release and schematic its new installer image names.
+    for (const n of NODES) {
+      const [image, tag] = env(to, `homelab-${n}-rollout`).INSTALLER_IMAGE!.split(":") as [string, string];
+      expect([tag, host.node(IP[n]!)]).toEqual(["v1.13.9", `v1.13.9 ${image.split("/").at(-1)!}`]);
+    }
   });
 
   test("a new extension: a new schematic (a new resource: Pulumi keeps ids on updates), new images, and only that image's nodes upgrade", async () => {
