@@ -9,7 +9,7 @@ import { UNKNOWN, type EngineDiff, type ResourceStep, type SequenceStep } from "
 
 /**
  * A multi-line text change as the lines it removes and adds, after their common first and last
- * lines: `line 28: + "Port 22" + "Port 2222"` (at most three of each shown).
+ * lines: `line 31: + "Port 22" + "Port 2222"` (at most three of each shown).
  */
 function textChange(before: string, after: string): string | undefined {
   const [b, a] = [before.split("\n"), after.split("\n")];

@@ -378,7 +378,7 @@ describe("npm run plan -- --diff", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('      ~ rules[4].port: "22" => "2222"\n');
     expect(run.stdout).toContain('      ~ rules[5]: (absent) => {"description":"SSH (admin, until sshd...');
-    expect(run.stdout).toContain('      ~ stdin: line 28: + "Port 22" + "Port 2222"\n');
+    expect(run.stdout).toContain('      ~ stdin: line 31: + "Port 22" + "Port 2222"\n');
   });
 
   test("a base directory that does not exist is a usage error", async () => {
