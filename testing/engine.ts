@@ -287,15 +287,31 @@ function topologicalOrder(resources: readonly PlannedResource[]): PlannedResourc
     }
     deps.set(r.urn, set);
   }
-  const done = new Set<string>();
+  // Kahn's algorithm, always taking the lowest URN that is ready.
+  const dependents = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  for (const [urn, set] of deps) {
+    waiting.set(urn, set.size);
+    for (const d of set) {
+      if (!dependents.has(d)) dependents.set(d, []);
+      dependents.get(d)!.push(urn);
+    }
+  }
+  const byUrnOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const ready = [...waiting].filter(([, n]) => n === 0).map(([urn]) => urn);
   const order: PlannedResource[] = [];
-  const pending = [...resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
-  while (pending.length > 0) {
-    const index = pending.findIndex((r) => [...deps.get(r.urn)!].every((d) => done.has(d)));
-    // A cycle cannot come from a real program; take the first left rather than loop.
-    const next = pending.splice(index < 0 ? 0 : index, 1)[0]!;
-    done.add(next.urn);
-    order.push(next);
+  const left = new Set(byUrn.keys());
+  while (left.size > 0) {
+    ready.sort(byUrnOrder);
+    // A cycle cannot come from a real program; take the lowest URN left rather than stop.
+    const urn = ready.shift() ?? [...left].sort(byUrnOrder)[0]!;
+    if (!left.delete(urn)) continue;
+    order.push(byUrn.get(urn)!);
+    for (const d of dependents.get(urn) ?? []) {
+      const n = waiting.get(d)! - 1;
+      waiting.set(d, n);
+      if (n === 0) ready.push(d);
+    }
   }
   return order;
 }
@@ -529,8 +545,9 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
   const deleteOrder = topologicalOrder(base?.resources ?? [])
     .reverse()
     .filter((r) => deleting.has(r.urn));
+  const replacedOld = new Set(pendingDeletes.map((p) => p.urn));
   for (const r of deleteOrder) {
-    const replacement = pendingDeletes.some((p) => p.urn === r.urn);
+    const replacement = replacedOld.has(r.urn);
     const step = deleteStep(r, replacement ? "delete-replaced" : "delete", failures, deleting);
     if (!rulesOf(r.type).component) sequence.push(step);
     if (!replacement) {
@@ -547,23 +564,17 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
   const steps: ResourceStep[] = all.map((r) => toStep(r, work.get(r.urn)!)).filter((s) => s.op !== "same" && s.op !== "read");
   steps.sort((a, b) => attention(b) - attention(a) || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
 
-  const scriptsOf = (urn: string) =>
-    sequence.filter((s) => s.urn === urn && s.runs !== undefined && s.runs !== "nothing").map((s) => s.runs!);
-  for (const s of sequence) {
+  // Commands: the script each step runs, and per resource the scripts of its steps in order.
+  const scripts = new Map<string, ScriptRun[]>();
+  const ordered = sequence.map((s) => {
     const r = headByUrn.get(s.urn) ?? baseByUrn.get(s.urn);
-    if (r && rulesFor(r.type)?.scripts)
-      Object.assign(s, {
-        runs: scriptFor(s, headByUrn.get(s.urn), previous.get(s.urn) ?? baseByUrn.get(s.urn), work.get(s.urn)),
-      });
-  }
-  const withScripts = steps.map((s) =>
-    rulesFor(s.type)?.scripts
-      ? {
-          ...s,
-          scripts: scriptsOf(s.urn).map((script) => ({ script, inputs: script === "delete" ? "old" : "new" }) as ScriptRun),
-        }
-      : s,
-  );
+    if (!r || !rulesFor(r.type)?.scripts) return s;
+    const runs = scriptFor(s, headByUrn.get(s.urn), previous.get(s.urn) ?? baseByUrn.get(s.urn), work.get(s.urn));
+    if (runs !== "nothing")
+      scripts.set(s.urn, [...(scripts.get(s.urn) ?? []), { script: runs, inputs: runs === "delete" ? "old" : "new" }]);
+    return { ...s, runs };
+  });
+  const withScripts = steps.map((s) => (rulesFor(s.type)?.scripts ? { ...s, scripts: scripts.get(s.urn) ?? [] } : s));
 
   const count = (op: Operation) => steps.filter((s) => s.op === op && !s.component).length;
   const fingerprints = [base?.secretFingerprints ?? {}, head.secretFingerprints ?? {}] as const;
@@ -572,7 +583,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
     stack: head.stack,
     newStack: base === undefined,
     steps: withScripts,
-    sequence: sequence.map((s, i) => ({ order: i + 1, ...s })),
+    sequence: ordered.map((s, i) => ({ order: i + 1, ...s })),
     failures,
     counts: {
       create: count("create") + count("import"),
