@@ -20,6 +20,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function check(files: readonly (readonly [string, string])[], shell: "sh" | "bash"): Record<string, string> {
   if (files.length === 0) return {};
   const r = spawnSync("shellcheck", ["-s", shell, "-f", "gcc", ...files.map(([, path]) => path)], { encoding: "utf8" });
+  // 0: clean, 1: findings (below); anything else is shellcheck failing, not a clean result.
+  if (r.status !== 0 && r.status !== 1) throw new Error(`shellcheck failed (${r.status}): ${r.stderr}`);
   const findings: Record<string, string> = {};
   for (const line of r.stdout.split("\n").filter(Boolean)) {
     const name = files.find(([, path]) => line.startsWith(`${path}:`))?.[0] ?? "?";

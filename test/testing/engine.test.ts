@@ -209,8 +209,10 @@ describe("what the engine refuses, retains or leaves to another", () => {
 
   test("deleting a resource protected in the state fails, even when the program would unprotect it", () => {
     const d = engineDiff(plan(r(RECORD, "a", { zoneId: "z" }, { protect: true })), plan());
-    expect(d.steps[0]).toMatchObject({ op: "delete", blocked: expect.stringContaining("deleting a protected resource") });
-    expect(d.failures).toHaveLength(1);
+    const refused =
+      "deleting a protected resource: the engine refuses and `pulumi up` fails (set protect false and run `pulumi up` first)";
+    expect(d.steps[0]).toMatchObject({ op: "delete", blocked: refused });
+    expect(d.failures).toEqual([`${RECORD} a: ${refused}`]);
     expect(order(d)).toEqual(["delete a [blocked]"]);
   });
 
@@ -226,16 +228,14 @@ describe("what the engine refuses, retains or leaves to another", () => {
     const kept = r(REMOTE, "kept", { create: "x", delete: "rm" }, { retainOnDelete: true });
     const child = r(REMOTE, "child", { create: "x", delete: "rm" }, { deletedWith: urn(COMMAND, "owner") });
     const d = engineDiff(plan(owner, kept, child), plan());
-    expect(d.steps.map((s) => [s.name, s.op, s.retained ?? false, s.deletedWith ?? ""])).toEqual(
-      expect.arrayContaining([
-        ["kept", "delete", true, ""],
-        ["child", "delete", false, "owner"],
-        ["owner", "delete", false, ""],
-      ]),
-    );
-    expect(order(d).sort()).toEqual([
-      "delete child (nothing) [deleted-with]",
+    expect(d.steps.map((s) => [s.name, s.op, s.retained ?? false, s.deletedWith ?? ""])).toEqual([
+      ["owner", "delete", false, ""],
+      ["child", "delete", false, "owner"],
+      ["kept", "delete", true, ""],
+    ]);
+    expect(order(d)).toEqual([
       "delete kept (nothing) [retained]",
+      "delete child (nothing) [deleted-with]",
       "delete owner (delete)",
     ]);
   });
