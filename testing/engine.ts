@@ -1,6 +1,6 @@
 import type { RecordedAlias } from "./mock-runtime";
 import { contains, formatPath, parsePath, valuesAt, type Segment } from "./paths";
-import { rulesFor, type ReplaceOn, type TypeRules } from "./provider-rules";
+import { rulesFor as knownRules, type ReplaceOn, type TypeRules } from "./provider-rules";
 
 /**
  * The engine-faithful plan diff: what `pulumi up` will do with a change, worked out from two
@@ -236,8 +236,14 @@ function touches(rule: Segment[], path: Segment[], before: Value, after: Value):
   return false;
 }
 
-/** A type's rules; an empty set for a type with none (the diff then notes it). */
-const rulesOf = (type: string): TypeRules => rulesFor(type) ?? { source: "none" };
+/** The note on a step of a type with no rules (it is diffed as updating in place). */
+const NO_RULES = "no provider rules for this type: its replacements are not known here";
+
+/** A type's rules, or undefined (`find`); its rules or an empty set (`of`). */
+interface Rules {
+  readonly find: (type: string) => TypeRules | undefined;
+  readonly of: (type: string) => TypeRules;
+}
 
 // ---------------------------------------------------------------- graph
 
@@ -343,8 +349,20 @@ interface Working {
   previousUrn?: string;
 }
 
+export interface EngineDiffOptions {
+  /**
+   * Rules for types of your own, or in place of these (by type, or `<package>:*` for a package's
+   * components), each with the source it was read from. A type with none updates in place, noted.
+   */
+  readonly rules?: Readonly<Record<string, TypeRules>>;
+}
+
 /** Diffs `head` against `base` (absent for a new stack) the way the engine would run it. */
-export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): EngineDiff {
+export function engineDiff(base: PlannedStack | undefined, head: PlannedStack, options: EngineDiffOptions = {}): EngineDiff {
+  const find = (type: string) => (options.rules && knownRules(type, options.rules)) ?? knownRules(type);
+  const lookup: Rules = { find, of: (type) => find(type) ?? { source: "none" } };
+  const rulesFor = lookup.find;
+  const rulesOf = lookup.of;
   const baseByUrn = new Map((base?.resources ?? []).map((r) => [r.urn, r]));
   const headByUrn = new Map(head.resources.map((r) => [r.urn, r]));
   const failures: string[] = [];
@@ -386,7 +404,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
       changing.add(r.urn);
       renewed.add(r.urn);
       if (!rules.component) sequence.push({ urn: r.urn, name: r.name, type: r.type, action: w.op });
-      if (!rulesFor(r.type)) w.notes.push("no provider rules for this type: its replacements are not known here");
+      if (!rulesFor(r.type)) w.notes.push(NO_RULES);
       continue;
     }
 
@@ -502,7 +520,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
       const dbr = deleteBeforeReplace(r, old, rules, viaOptionsOnly);
       w.replaceMode = dbr ? "delete-before-replace" : "create-before-delete";
       if (dbr) {
-        const dependents = dependentsReplacedBy(r, order, headByUrn, previous, replaced);
+        const dependents = dependentsReplacedBy(r, order, headByUrn, previous, replaced, lookup);
         for (const d of dependents) {
           deletedAhead.set(d.urn, r.name);
           const dOld = previous.get(d.urn)!;
@@ -525,7 +543,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
       if (w.changes.length === 0) w.stateOnly = true;
       if (!rules.component) sequence.push({ urn: r.urn, name: r.name, type: r.type, action: "update" });
     }
-    if (w.op !== "same") w.notes.push(...notesFor(rules, w));
+    if (w.op !== "same") w.notes.push(...notesFor(rules, w), ...(rulesFor(r.type) ? [] : [NO_RULES]));
     if (rules.providerConfig && w.op === "update") {
       const may = (rules.providerConfig.mayReplaceOn ?? []).filter((k) =>
         w.changes.some((c) => c.path === k || c.path.startsWith(`${k}.`)),
@@ -561,7 +579,9 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack): 
   // A refused delete of an old replaced resource fails the run too (recorded by deleteStep).
 
   const all = [...head.resources, ...removed];
-  const steps: ResourceStep[] = all.map((r) => toStep(r, work.get(r.urn)!)).filter((s) => s.op !== "same" && s.op !== "read");
+  const steps: ResourceStep[] = all
+    .map((r) => toStep(r, work.get(r.urn)!, rulesOf(r.type)))
+    .filter((s) => s.op !== "same" && s.op !== "read");
   steps.sort((a, b) => attention(b) - attention(a) || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
 
   // Commands: the script each step runs, and per resource the scripts of its steps in order.
@@ -650,6 +670,7 @@ function dependentsReplacedBy(
   headByUrn: ReadonlyMap<string, PlannedResource>,
   previous: ReadonlyMap<string, PlannedResource>,
   alreadyReplaced: ReadonlySet<string>,
+  lookup: Rules,
 ): PlannedResource[] {
   const replacing = new Set([root.urn]);
   const reach = new Set([root.urn]);
@@ -659,7 +680,7 @@ function dependentsReplacedBy(
     if (!edges(d).some((u) => reach.has(u))) continue;
     reach.add(d.urn);
     if (!d.custom || !previous.has(d.urn) || alreadyReplaced.has(d.urn)) continue;
-    const rules = rulesOf(d.type);
+    const rules = lookup.of(d.type);
     const forcing = [
       ...parseRules(rules.replaceOn ?? [])
         .filter((p) => !p.onlyLower)
@@ -722,8 +743,7 @@ function scriptFor(
   }
 }
 
-function toStep(r: PlannedResource, w: Working): ResourceStep {
-  const rules = rulesOf(r.type);
+function toStep(r: PlannedResource, w: Working, rules: TypeRules): ResourceStep {
   return {
     urn: r.urn,
     type: r.type,

@@ -30,6 +30,7 @@ export {
   MASK,
   UNKNOWN,
   type EngineDiff,
+  type EngineDiffOptions,
   type InputChange,
   type Operation,
   type PlannedAlias,

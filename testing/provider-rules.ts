@@ -305,9 +305,10 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": customResource("HTTPRoute"),
 };
 
-/** The rules of a type: its own entry, or its namespace's (`homelab:*`); undefined when it has none. */
-export function rulesFor(type: string): TypeRules | undefined {
-  if (type in PROVIDER_RULES) return PROVIDER_RULES[type];
-  const namespace = `${type.split(":")[0]}:*`;
-  return PROVIDER_RULES[namespace];
+/**
+ * The rules of a type in `table` (these by default): its own entry, or its package's
+ * (`homelab:*`); undefined when it has none.
+ */
+export function rulesFor(type: string, table: Readonly<Record<string, TypeRules>> = PROVIDER_RULES): TypeRules | undefined {
+  return table[type] ?? table[`${type.split(":")[0]}:*`];
 }

@@ -240,6 +240,19 @@ describe("what the engine refuses, retains or leaves to another", () => {
     ]);
   });
 
+  test("rules for a type of one's own: without them an update, noted; with them the replacement they name", () => {
+    const widget = (size: number) => r("acme:index:Widget", "w", { size });
+    const unknown = engineDiff(plan(widget(1)), plan(widget(2)));
+    expect(unknown.steps.map((s) => [s.op, s.notes])).toEqual([
+      ["update", ["no provider rules for this type: its replacements are not known here"]],
+    ]);
+    const rules = {
+      "acme:index:Widget": { source: "acme/terraform-provider-acme widget.go (ForceNew: size)", replaceOn: ["size"] },
+    };
+    const known = engineDiff(plan(widget(1)), plan(widget(2)), { rules });
+    expect(known.steps.map((s) => [s.op, s.reasons])).toEqual([["replace", ["size: the provider replaces on size"]]]);
+  });
+
   test("an alias carries a renamed resource: an update, not a delete and a create", () => {
     const before = r(COMMAND, "old-name", { create: "x" });
     const after = r(COMMAND, "new-name", { create: "y" }, { aliases: [{ name: "old-name", parentUrn: STACK }] });
