@@ -84,6 +84,11 @@ const resources: Record<string, ResourceClass> = {
   authentik_token: authentik.Token,
   authentik_group: authentik.Group,
   authentik_property_mapping_provider_scope: authentik.PropertyMappingProviderScope,
+  authentik_policy_binding: authentik.PolicyBinding,
+  authentik_policy_expression: authentik.PolicyExpression,
+  authentik_rbac_role: authentik.RbacRole,
+  authentik_rbac_permission_role: authentik.RbacPermissionRole,
+  authentik_outpost_provider_attachment: authentik.OutpostProviderAttachment,
 };
 
 const functions: Record<string, [(args: any) => Promise<unknown>, (args: any) => pulumi.Output<unknown>]> = {
@@ -95,6 +100,8 @@ const functions: Record<string, [(args: any) => Promise<unknown>, (args: any) =>
   ],
   authentik_stage: [authentik.getStage, authentik.getStageOutput],
   authentik_group: [authentik.getGroup, authentik.getGroupOutput],
+  authentik_outpost: [authentik.getOutpost, authentik.getOutpostOutput],
+  authentik_rbac_permission: [authentik.getRbacPermission, authentik.getRbacPermissionOutput],
 };
 
 /** The one package a run registered: this SDK's, exactly as its package.json describes it. */

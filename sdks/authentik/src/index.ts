@@ -6,10 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { Application } from "./application";
 import { Group } from "./group";
 import { Outpost } from "./outpost";
+import { OutpostProviderAttachment } from "./outpostProviderAttachment";
+import { PolicyBinding } from "./policyBinding";
+import { PolicyExpression } from "./policyExpression";
 import { PropertyMappingProviderScope } from "./propertyMappingProviderScope";
 import { Provider } from "./provider";
 import { ProviderOauth2 } from "./providerOauth2";
 import { ProviderProxy } from "./providerProxy";
+import { RbacPermissionRole } from "./rbacPermissionRole";
+import { RbacRole } from "./rbacRole";
 import { SourceOauth } from "./sourceOauth";
 import { StageIdentification } from "./stageIdentification";
 import { Token } from "./token";
@@ -21,14 +26,21 @@ export * from "./application";
 export * from "./getCertificateKeyPair";
 export * from "./getFlow";
 export * from "./getGroup";
+export * from "./getOutpost";
 export * from "./getPropertyMappingProviderScope";
+export * from "./getRbacPermission";
 export * from "./getStage";
 export * from "./group";
 export * from "./outpost";
+export * from "./outpostProviderAttachment";
+export * from "./policyBinding";
+export * from "./policyExpression";
 export * from "./propertyMappingProviderScope";
 export * from "./provider";
 export * from "./providerOauth2";
 export * from "./providerProxy";
+export * from "./rbacPermissionRole";
+export * from "./rbacRole";
 export * from "./sourceOauth";
 export * from "./stageIdentification";
 export * from "./token";
@@ -42,9 +54,14 @@ const constructors: Record<string, Constructor> = {
   [Application.__pulumiType]: Application,
   [Group.__pulumiType]: Group,
   [Outpost.__pulumiType]: Outpost,
+  [OutpostProviderAttachment.__pulumiType]: OutpostProviderAttachment,
+  [PolicyBinding.__pulumiType]: PolicyBinding,
+  [PolicyExpression.__pulumiType]: PolicyExpression,
   [PropertyMappingProviderScope.__pulumiType]: PropertyMappingProviderScope,
   [ProviderOauth2.__pulumiType]: ProviderOauth2,
   [ProviderProxy.__pulumiType]: ProviderProxy,
+  [RbacPermissionRole.__pulumiType]: RbacPermissionRole,
+  [RbacRole.__pulumiType]: RbacRole,
   [SourceOauth.__pulumiType]: SourceOauth,
   [StageIdentification.__pulumiType]: StageIdentification,
   [Token.__pulumiType]: Token,
