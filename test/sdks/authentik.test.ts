@@ -89,6 +89,7 @@ const resources: Record<string, ResourceClass> = {
   authentik_rbac_role: authentik.RbacRole,
   authentik_rbac_permission_role: authentik.RbacPermissionRole,
   authentik_outpost_provider_attachment: authentik.OutpostProviderAttachment,
+  authentik_property_mapping_source_oauth: authentik.PropertyMappingSourceOauth,
 };
 
 const functions: Record<string, [(args: any) => Promise<unknown>, (args: any) => pulumi.Output<unknown>]> = {

@@ -10,6 +10,7 @@ import { OutpostProviderAttachment } from "./outpostProviderAttachment";
 import { PolicyBinding } from "./policyBinding";
 import { PolicyExpression } from "./policyExpression";
 import { PropertyMappingProviderScope } from "./propertyMappingProviderScope";
+import { PropertyMappingSourceOauth } from "./propertyMappingSourceOauth";
 import { Provider } from "./provider";
 import { ProviderOauth2 } from "./providerOauth2";
 import { ProviderProxy } from "./providerProxy";
@@ -36,6 +37,7 @@ export * from "./outpostProviderAttachment";
 export * from "./policyBinding";
 export * from "./policyExpression";
 export * from "./propertyMappingProviderScope";
+export * from "./propertyMappingSourceOauth";
 export * from "./provider";
 export * from "./providerOauth2";
 export * from "./providerProxy";
@@ -58,6 +60,7 @@ const constructors: Record<string, Constructor> = {
   [PolicyBinding.__pulumiType]: PolicyBinding,
   [PolicyExpression.__pulumiType]: PolicyExpression,
   [PropertyMappingProviderScope.__pulumiType]: PropertyMappingProviderScope,
+  [PropertyMappingSourceOauth.__pulumiType]: PropertyMappingSourceOauth,
   [ProviderOauth2.__pulumiType]: ProviderOauth2,
   [ProviderProxy.__pulumiType]: ProviderProxy,
   [RbacPermissionRole.__pulumiType]: RbacPermissionRole,
