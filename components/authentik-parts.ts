@@ -1,5 +1,11 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { getCertificateKeyPairOutput, getFlowOutput, getPropertyMappingProviderScopeOutput } from "@pulumi/authentik";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  getCertificateKeyPairOutput,
+  getFlowOutput,
+  getPropertyMappingProviderScopeOutput,
+  PolicyBinding,
+  type Application,
+} from "@pulumi/authentik";
 import { DEFAULT_FLOWS, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR, type ManagedScope } from "../lib/authentik";
 
 /**
@@ -24,9 +30,53 @@ export function selfSignedKeyPair(opts: pulumi.InvokeOutputOptions): pulumi.Outp
   return getCertificateKeyPairOutput({ name: SELF_SIGNED_KEY_PAIR, fetchCertificate: false, fetchKey: false }, opts).id;
 }
 
-/** The ids of the managed scope mappings of `scopes`, in that order (one lookup). */
+/**
+ * The ids of the managed scope mappings of `scopes`, in that order: one lookup per scope by its
+ * managed name, so each id is paired with its scope by name. (The provider's `managedList` lookup
+ * returns ids in Authentik's order, sorted by scope name, without saying which is which.)
+ */
 export function managedScopeIds(scopes: readonly ManagedScope[], opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
-  return getPropertyMappingProviderScopeOutput({ managedLists: scopes.map((s) => MANAGED_SCOPES[s]) }, opts).ids;
+  return pulumi.all(scopes.map((s) => getPropertyMappingProviderScopeOutput({ managed: MANAGED_SCOPES[s] }, opts).id));
+}
+
+/** An Authentik group an application admits: its name (names the binding) and id. */
+export interface AllowedGroup {
+  readonly name: string;
+  readonly id: pulumi.Input<string>;
+}
+
+/** At least one group: an application nobody is bound to admits every signed-in user, so it cannot be expressed. */
+export type Allow = readonly [AllowedGroup, ...AllowedGroup[]];
+
+/** What is wrong with an allow list, or `undefined`. */
+export function allowProblem(allow: readonly AllowedGroup[] | undefined): string | undefined {
+  if (allow === undefined || allow.length === 0) {
+    return "allow must name at least one group (Authentik lets every signed-in user into an application with no binding)";
+  }
+  const names = allow.map((g) => g.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  return twice === undefined ? undefined : `allow names ${twice} twice`;
+}
+
+/**
+ * The policy bindings that admit `allow`'s groups to an application, one per group (named by the
+ * group, so adding or removing a group touches only its binding). With Authentik's default
+ * policy engine mode `any`, a member of any of them gets in; everyone else is denied.
+ */
+export function allowBindings(
+  parent: pulumi.Resource,
+  name: string,
+  application: Application,
+  allow: Allow,
+): PolicyBinding[] {
+  return allow.map(
+    (group, order) =>
+      new PolicyBinding(
+        `${name}-allow-${group.name}`,
+        { target: application.uuid, group: group.id, order, enabled: true },
+        { parent },
+      ),
+  );
 }
 
 /**

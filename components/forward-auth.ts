@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Application, Outpost, ProviderProxy } from "@pulumi/authentik";
+import { Application, Outpost, OutpostProviderAttachment, ProviderProxy, type PolicyBinding } from "@pulumi/authentik";
 import { outpostConfig } from "../lib/authentik";
 import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
-import { applicationOptions } from "./authentik-parts";
+import { allowBindings, allowProblem, applicationOptions, type Allow } from "./authentik-parts";
 
 export interface ForwardAuthArgs {
   /**
@@ -31,8 +31,8 @@ export interface ForwardAuthArgs {
    * created (a separate outpost, which needs its own deployment).
    */
   outpostId?: string;
-  /** Other proxy providers the same outpost serves (ids). */
-  extraProviders?: pulumi.Input<pulumi.Input<number>[]>;
+  /** The groups that may pass (at least one): each gets a policy binding on the application. */
+  allow: Allow;
 }
 
 /**
@@ -43,7 +43,10 @@ export interface ForwardAuthArgs {
  * bound to any other outpost is never asked.
  *
  * Authentik creates the embedded outpost itself, so this adopts an existing object: pass its id
- * (`outpostId`) and the first `pulumi up` imports it, then binds the provider.
+ * (`outpostId`) and the first `pulumi up` imports it and sets where it sends browsers. Its provider
+ * list is not this component's: every stack attaches its own providers
+ * (`OutpostProviderAttachment`, which adds one provider to the list and removes only it), so a
+ * services stack's providers survive this stack's runs and the other way round.
  */
 export class ForwardAuth extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:ForwardAuth";
@@ -51,11 +54,17 @@ export class ForwardAuth extends pulumi.ComponentResource {
   public readonly provider: ProviderProxy;
   public readonly application: Application;
   public readonly outpost: Outpost;
+  /** This provider on the outpost. */
+  public readonly attachment: OutpostProviderAttachment;
+  /** The bindings that admit the allowed groups. */
+  public readonly bindings: readonly PolicyBinding[];
 
   constructor(name: string, args: ForwardAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     if (args.mode === "domain" && args.cookieDomain === undefined) {
       throw new Error(`ForwardAuth ${name}: domain mode needs cookieDomain (the domain the login cookie covers)`);
     }
+    const allow = allowProblem(args.allow);
+    if (allow) throw new Error(`ForwardAuth ${name}: ${allow}`);
     super(ForwardAuth.__pulumiType, name, {}, opts);
     this.provider = new ProviderProxy(
       name,
@@ -75,17 +84,28 @@ export class ForwardAuth extends pulumi.ComponentResource {
       { name: args.displayName, slug: args.slug, protocolProvider: this.provider.id.apply(Number), metaHide: true },
       applicationOptions(this),
     );
-    const providers = pulumi.all([this.provider.id, args.extraProviders ?? []]).apply(([id, extra]) => [Number(id), ...extra]);
+    this.bindings = allowBindings(this, name, this.application, args.allow);
     this.outpost = new Outpost(
       `${name}-outpost`,
       {
         name: args.outpostName ?? EMBEDDED_OUTPOST_NAME,
         type: "proxy",
-        protocolProviders: providers,
+        // Required by the provider; the attachments own the list (ignored below, so an import keeps
+        // what is there and an update sends the list recorded in this stack's state).
+        protocolProviders: [],
         config: pulumi.output(args.authentikUrl).apply(outpostConfig),
       },
       // The adopted embedded outpost is Authentik's own: never deleted, only left behind.
-      { parent: this, ...(args.outpostId === undefined ? {} : { import: args.outpostId, retainOnDelete: true }) },
+      {
+        parent: this,
+        ignoreChanges: ["protocolProviders"],
+        ...(args.outpostId === undefined ? {} : { import: args.outpostId, retainOnDelete: true }),
+      },
+    );
+    this.attachment = new OutpostProviderAttachment(
+      name,
+      { outpost: this.outpost.id, protocolProvider: this.provider.id.apply(Number) },
+      { parent: this },
     );
     this.registerOutputs({});
   }

@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SourceOauth, StageIdentification } from "@pulumi/authentik";
+import {
+  PolicyBinding,
+  PolicyExpression,
+  PropertyMappingSourceOauth,
+  SourceOauth,
+  StageIdentification,
+} from "@pulumi/authentik";
 import { DEFAULT_IDENTIFICATION_STAGE } from "../lib/authentik";
+import { githubAccessPolicy, githubGroupsMapping, needsOrgScope, type AccessRule } from "../lib/authentik-access";
 
 export interface GitHubLoginArgs {
   /** The GitHub OAuth app's client id. */
@@ -27,6 +34,11 @@ export interface GitHubLoginArgs {
   identificationStageId?: string;
   /** What the stage accepts besides the source. @default ["email", "username"] */
   userFields?: ("email" | "username" | "upn")[];
+  /**
+   * Who may come in through GitHub, and in which Authentik groups (the groups must exist; they are
+   * linked by name). A GitHub account no rule names can neither enroll nor sign in.
+   */
+  access: readonly AccessRule[];
 }
 
 /**
@@ -36,18 +48,33 @@ export interface GitHubLoginArgs {
  * The stage is one Authentik creates itself (`default-authentication-identification`): pass its id
  * (`identificationStageId`) and the first `pulumi up` imports it; from then on its source list and
  * fields are managed here.
+ *
+ * Access: a policy on the source's authentication and enrollment flows lets through only the GitHub
+ * accounts `access` names (users by login, or members of an organisation or team, read from GitHub
+ * with the `read:org` scope); the source's user property mapping puts each account into its
+ * groups, synced at every login.
  */
 export class GitHubLogin extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:GitHubLogin";
 
   public readonly source: SourceOauth;
   public readonly stage: StageIdentification;
+  /** The source's groups mapping and the flows' access policy with its bindings. */
+  public readonly groupsMapping: PropertyMappingSourceOauth;
+  public readonly accessPolicy: PolicyExpression;
+  public readonly accessBindings: readonly PolicyBinding[];
   /** The URL to enter as the GitHub OAuth app's "Authorization callback URL". */
   public readonly callbackUrl: pulumi.Output<string>;
 
   constructor(name: string, args: GitHubLoginArgs, opts?: pulumi.ComponentResourceOptions) {
+    if (args.access.length === 0) throw new Error(`GitHubLogin ${name}: access must name at least one group`);
     super(GitHubLogin.__pulumiType, name, {}, opts);
     const slug = args.slug ?? "github";
+    this.groupsMapping = new PropertyMappingSourceOauth(
+      `${name}-groups`,
+      { name: `homelab: ${slug} groups`, expression: githubGroupsMapping(args.access) },
+      { parent: this },
+    );
     this.source = new SourceOauth(
       name,
       {
@@ -60,6 +87,10 @@ export class GitHubLogin extends pulumi.ComponentResource {
         enrollmentFlow: args.enrollmentFlow,
         userMatchingMode: args.userMatchingMode ?? "identifier",
         promoted: true,
+        propertyMappings: [this.groupsMapping.id],
+        // The mapping names our groups: link them by name (never create look-alikes).
+        groupMatchingMode: "name_link",
+        ...(needsOrgScope(args.access) ? { additionalScopes: "read:org" } : {}),
       },
       // Its Terraform id is its slug, which Pulumi would not follow on an in-place rename: a new
       // slug is a new source (created first; the stage moves to it; the old one goes last).
@@ -78,6 +109,26 @@ export class GitHubLogin extends pulumi.ComponentResource {
         parent: this,
         ...(args.identificationStageId === undefined ? {} : { import: args.identificationStageId, retainOnDelete: true }),
       },
+    );
+    this.accessPolicy = new PolicyExpression(
+      `${name}-access`,
+      { name: `homelab: ${slug} access`, expression: githubAccessPolicy(slug, args.access) },
+      { parent: this },
+    );
+    // Bound by the flows' own ids (Authentik accepts a bound object's primary key as the target).
+    // Those flows may serve other sources too: the policy passes any source but this one.
+    this.accessBindings = (
+      [
+        ["authentication", args.authenticationFlow],
+        ["enrollment", args.enrollmentFlow],
+      ] as const
+    ).map(
+      ([role, flow]) =>
+        new PolicyBinding(
+          `${name}-access-${role}`,
+          { target: flow, policy: this.accessPolicy.id, order: 0, enabled: true },
+          { parent: this },
+        ),
     );
     this.callbackUrl = this.source.callbackUri;
     this.registerOutputs({ callbackUrl: this.callbackUrl });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Application, ProviderOauth2 } from "@pulumi/authentik";
+import { Application, ProviderOauth2, type PolicyBinding } from "@pulumi/authentik";
 import { issuerUrl, redirectUri, redirectUriProblem, type RedirectMatching } from "../lib/authentik";
-import { applicationOptions } from "./authentik-parts";
+import { allowBindings, allowProblem, applicationOptions, type Allow } from "./authentik-parts";
 
 /** A redirect URI the provider accepts. */
 export interface OidcRedirectUri {
@@ -41,6 +41,8 @@ export interface OidcAppArgs {
   group?: string;
   /** Authentik's URL, for the issuer output. */
   authentikUrl: pulumi.Input<string>;
+  /** The groups that may use the app (at least one): each gets a policy binding, everyone else is denied. */
+  allow: Allow;
 }
 
 /**
@@ -52,6 +54,7 @@ export interface OidcAppArgs {
  * new OidcApp("grafana", {
  *   displayName: "Grafana", slug: "grafana", redirectUris: [{ url: "https://grafana.lab.example.net/login/generic_oauth" }],
  *   propertyMappings: scopes, authorizationFlow: flow.id, invalidationFlow: logout.id, authentikUrl,
+ *   allow: [{ name: "homelab-users", id: users.id }],
  * }, { provider });
  */
 export class OidcApp extends pulumi.ComponentResource {
@@ -59,6 +62,8 @@ export class OidcApp extends pulumi.ComponentResource {
 
   public readonly provider: ProviderOauth2;
   public readonly application: Application;
+  /** The bindings that admit the allowed groups. */
+  public readonly bindings: readonly PolicyBinding[];
   public readonly clientId: pulumi.Output<string>;
   /** The client secret (secret; empty for public clients). */
   public readonly clientSecret: pulumi.Output<string | undefined>;
@@ -99,6 +104,7 @@ export class OidcApp extends pulumi.ComponentResource {
       },
       applicationOptions(this),
     );
+    this.bindings = allowBindings(this, name, this.application, args.allow);
     this.clientId = this.provider.clientId;
     this.clientSecret = pulumi.secret(this.provider.clientSecret);
     this.issuer = pulumi.output(args.authentikUrl).apply((url) => issuerUrl(url, args.slug));
@@ -117,5 +123,7 @@ export function oidcAppProblems(args: OidcAppArgs): string[] {
     if (problem) problems.push(`redirect URI ${problem}`);
   }
   if (args.clientType === "public" && args.clientSecret !== undefined) problems.push("a public client has no client secret");
+  const allow = allowProblem(args.allow);
+  if (allow) problems.push(allow);
   return problems;
 }

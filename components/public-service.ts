@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Application, ProviderProxy } from "@pulumi/authentik";
+import { Application, OutpostProviderAttachment, ProviderProxy, type PolicyBinding } from "@pulumi/authentik";
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
 import type { Command } from "@pulumi/command/remote/command";
 import { serviceFileName, serviceTraefikConfig, type EdgeTraefik, type ServiceMiddlewares, type Upstream } from "../lib/services";
 import { toYaml } from "../lib/yaml";
 import { OidcApp, type OidcRedirectUri } from "./oidc-app";
 import { remoteFile, type SshConnection } from "./remote-parts";
-import { applicationOptions } from "./authentik-parts";
+import { allowBindings, allowProblem, applicationOptions, type Allow } from "./authentik-parts";
 
 /** How users sign in: Traefik asks Authentik first (`forward`), the app talks OIDC itself (`oidc`), or not at all (`none`). */
 export type ServiceAuth = "forward" | "oidc" | "none";
@@ -20,6 +20,8 @@ export interface PublicServiceAuthentik {
   /** OIDC: the key pair tokens are signed with, and the scope mapping ids offered. */
   signingKey?: pulumi.Input<string>;
   propertyMappings?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Forward auth: the id of the outpost Traefik calls (the embedded one); the service's provider is attached to it. */
+  outpost?: pulumi.Input<string>;
 }
 
 export interface PublicServiceArgs {
@@ -42,6 +44,8 @@ export interface PublicServiceArgs {
   dns: { zoneId: pulumi.Input<string>; comment: string; proxied?: boolean; ttl?: number };
   /** Needed unless `auth` is `none`. */
   authentik?: PublicServiceAuthentik;
+  /** Who may use it (unless `auth` is `none`): the groups whose members pass; everyone else is denied. */
+  allow?: Allow;
 }
 
 /**
@@ -51,8 +55,9 @@ export interface PublicServiceArgs {
  * so access policies bind per service) or an OIDC provider and application (`oidc`).
  * Providers (cloudflare, command, authentik) arrive through `opts.providers`.
  *
- * Forward-auth providers must be bound to the outpost Traefik calls: pass `forwardProviderId`
- * to the authentik stack's outpost (the services stack exports them as `forwardAuthProviders`).
+ * A forward-auth provider attaches itself to the outpost Traefik calls (`authentik.outpost`), so a
+ * new service works after one run; deleting the service detaches only its provider. Every
+ * application gets a policy binding per allowed group.
  */
 export class PublicService extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:edge:PublicService";
@@ -61,7 +66,12 @@ export class PublicService extends pulumi.ComponentResource {
   public readonly route: Command;
   /** The service's Traefik dynamic configuration (YAML). */
   public readonly traefikConfig: pulumi.Output<string>;
-  public readonly forwardAuth?: { readonly provider: ProviderProxy; readonly application: Application };
+  public readonly forwardAuth?: {
+    readonly provider: ProviderProxy;
+    readonly application: Application;
+    readonly attachment: OutpostProviderAttachment;
+    readonly bindings: readonly PolicyBinding[];
+  };
   public readonly oidc?: OidcApp;
   /** Forward auth: the proxy provider's id, for the outpost. */
   public readonly forwardProviderId?: pulumi.Output<number>;
@@ -134,7 +144,12 @@ export class PublicService extends pulumi.ComponentResource {
         },
         applicationOptions(this),
       );
-      this.forwardAuth = { provider, application };
+      const attachment = new OutpostProviderAttachment(
+        name,
+        { outpost: sso.outpost!, protocolProvider: provider.id.apply(Number) },
+        { parent: this },
+      );
+      this.forwardAuth = { provider, application, attachment, bindings: allowBindings(this, name, application, args.allow!) };
       this.forwardProviderId = provider.id.apply(Number);
     } else if (args.auth === "oidc") {
       this.oidc = new OidcApp(
@@ -150,6 +165,7 @@ export class PublicService extends pulumi.ComponentResource {
           ...(sso.signingKey === undefined ? {} : { signingKey: sso.signingKey }),
           launchUrl: `https://${args.hostname}`,
           authentikUrl: sso.authentikUrl,
+          allow: args.allow!,
         },
         { parent: this },
       );
@@ -167,6 +183,12 @@ export function publicServiceProblems(name: string, args: PublicServiceArgs): st
   if (args.auth === "oidc" && (args.oidc === undefined || args.oidc.redirectUris.length === 0))
     problems.push("auth oidc needs oidc.redirectUris");
   if (args.auth !== "oidc" && args.oidc !== undefined) problems.push(`oidc is only for auth oidc (this is ${args.auth})`);
+  if (args.auth !== "none") {
+    const allow = allowProblem(args.allow);
+    if (allow) problems.push(`auth ${args.auth}: ${allow}`);
+  }
+  if (args.auth === "forward" && args.authentik !== undefined && args.authentik.outpost === undefined)
+    problems.push("auth forward needs authentik.outpost (the outpost Traefik calls, where its provider is attached)");
   if (args.edge.ipv4 === undefined && args.edge.ipv6 === undefined)
     problems.push("edge.ipv4 or edge.ipv6 is needed for the DNS record");
   return problems;

@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { GROUPS_SCOPE, isPlainHttpRedirect, MANAGED_SCOPES, redirectUriProblem, type ManagedScope } from "../lib/authentik";
+import { cookieDomainProblem, MANAGED_SCOPES, redirectUriProblem, reservedSlugProblem, type ManagedScope } from "../lib/authentik";
 import { dnsName, httpsUrl, secretString, stackReference, stackProgramProblem } from "./fields";
-import type { CheckContext, ConfigSpec } from "./loader";
+import { didYouMean, type CheckContext, type ConfigSpec } from "./loader";
+import type { AccessRule } from "../lib/authentik-access";
 
 /**
  * Config of the `authentik` program: which Authentik (the hetzner stack's, or a URL and token),
@@ -15,12 +16,21 @@ const slug = z
   .string()
   .regex(SLUG, { error: (i) => `must be a slug (lowercase letters, digits, -) like grafana, got ${JSON.stringify(i.input)}` });
 
-/** Authentik's duration format: `hours=1;minutes=30`. */
-const validity = z.string().regex(/^(weeks|days|hours|minutes|seconds)=\d+(;(weeks|days|hours|minutes|seconds)=\d+)*$/, {
-  error: (i) => `must be a duration like minutes=10 or hours=1;minutes=30, got ${JSON.stringify(i.input)}`,
-});
+/** Authentik's duration format: `hours=1;minutes=30`; never zero (a token or login that expires as it is issued). */
+const VALIDITY = /^(weeks|days|hours|minutes|seconds)=\d+(;(weeks|days|hours|minutes|seconds)=\d+)*$/;
+const validity = z
+  .string()
+  .regex(VALIDITY, {
+    error: (i) => `must be a duration like minutes=10 or hours=1;minutes=30, got ${JSON.stringify(i.input)}`,
+  })
+  .refine((v) => !VALIDITY.test(v) || /=0*[1-9]/.test(v), {
+    error: (i) =>
+      `${String(i.input)} is zero: every token or login would expire as it is issued; give a positive duration like minutes=10`,
+  });
 
-const SCOPES = [...(Object.keys(MANAGED_SCOPES) as ManagedScope[]), GROUPS_SCOPE.scopeName] as const;
+const SCOPES = Object.keys(MANAGED_SCOPES) as [ManagedScope, ...ManagedScope[]];
+/** The scope this stack once made itself: Authentik's profile scope now carries the groups claim. */
+const GROUPS = "groups";
 
 const authentik = z
   .strictObject({
@@ -53,6 +63,40 @@ const github = z.strictObject({
     .describe("The login flow's identification stage the GitHub button is added to (adopt it once with pulumi import)."),
 });
 
+const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, {
+  error: (i) => `must be a GitHub login like octocat, got ${JSON.stringify(i.input)}`,
+});
+const githubTeam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[a-z0-9][a-z0-9_.-]*$/, {
+  error: (i) => `must be a GitHub team as org/team-slug like my-org/admins, got ${JSON.stringify(i.input)}`,
+});
+const groupName = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, {
+  error: (i) => `must be a group name like homelab-users (lowercase letters, digits, . _ -), got ${JSON.stringify(i.input)}`,
+});
+
+const accessGroup = z.strictObject({
+  users: z.array(githubLogin).default([]).describe("GitHub logins in this group (case-insensitive)."),
+  orgs: z.array(githubLogin).default([]).describe("GitHub organisations whose members are in this group."),
+  teams: z.array(githubTeam).default([]).describe("GitHub teams (`org/team-slug`) whose members are in this group."),
+});
+
+const access = z.strictObject({
+  groups: z
+    .record(groupName, accessGroup)
+    .describe(
+      "Authentik groups by name, each with the GitHub accounts in it. A GitHub account in no group can neither enroll nor sign in.",
+    ),
+  defaultGroup: groupName
+    .default("homelab-users")
+    .describe("The lab-wide group: the apps without their own `allow` admit it (and only it)."),
+});
+
+/** Which access groups may use an app: names from homelab:access.groups. */
+const allow = z
+  .array(groupName)
+  .min(1, { error: "must name at least one group (an app nobody may use has no place here)" })
+  .optional()
+  .describe("The access groups allowed to use it. Default: homelab:access.defaultGroup.");
+
 const forwardAuth = z
   .strictObject({
     mode: z
@@ -63,11 +107,11 @@ const forwardAuth = z
     slug: slug.default("forward-auth"),
     name: z.string().min(1).default("Forward auth"),
     accessTokenValidity: validity.default("hours=24").describe("How long a login lasts."),
-    servicesStack: stackReference
+    allow,
+    servicesStack: z
+      .unknown()
       .optional()
-      .describe(
-        "A services stack whose forward-auth providers (its `forwardAuthProviders` output) the embedded outpost also serves. Set it once that stack exists.",
-      ),
+      .describe("No longer used: the services stack attaches its own forward-auth providers to the outpost."),
   })
   .prefault({});
 
@@ -86,13 +130,14 @@ const app = z.strictObject({
   clientType: z.enum(["confidential", "public"]).default("confidential"),
   clientId: z.string().min(1).optional().describe("The OAuth client id. Default: the slug."),
   scopes: z
-    .array(z.enum(SCOPES))
+    .array(z.enum([...SCOPES, GROUPS]))
     .default(["openid", "email", "profile"])
     .describe(`Scopes the client may ask for: ${SCOPES.join(", ")}.`),
   accessTokenValidity: validity.default("minutes=10"),
   refreshTokenValidity: validity.default("days=30"),
   launchUrl: httpsUrl.optional().describe("The app's URL on the dashboard."),
   group: z.string().min(1).optional().describe("Dashboard group heading."),
+  allow,
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -120,7 +165,23 @@ const serviceAccount = z
       })
       .default("homelab-services")
       .describe("The services stack's account."),
-    group: z.string().min(1).default("homelab-automation").describe("Its group (superuser: it manages providers and apps)."),
+    group: z
+      .string()
+      .min(1)
+      .default("homelab-automation")
+      .describe("Its group, which holds its role (never a superuser group)."),
+    role: z
+      .string()
+      .min(1)
+      .default("homelab-services")
+      .describe("The RBAC role with only the permissions the services stack needs."),
+    tokenGeneration: z
+      .int()
+      .min(1)
+      .default(1)
+      .describe(
+        "Raise it by one to rotate the token: a new token (identifier `<username>-<generation>`) replaces the old, which is deleted.",
+      ),
   })
   .prefault({});
 
@@ -129,6 +190,7 @@ export const authentikSections = {
   authentik: authentik.describe("Which Authentik: the hetzner stack's (default) or a URL and token."),
   domain: dnsName.describe("The public domain: forward auth's login cookie covers it."),
   github: github.describe("Log in with GitHub: the OAuth app's credentials."),
+  access: access.describe("Who may sign in through GitHub, in which Authentik groups; apps admit groups."),
   forwardAuth: forwardAuth.describe("Forward auth for Traefik: the proxy provider bound to the embedded outpost."),
   adopt: adopt.describe(
     "Objects Authentik creates on its first start that this stack takes over (imported on the first pulumi up, then updated).",
@@ -141,7 +203,8 @@ type Sections = typeof authentikSections;
 type Parsed = { [K in keyof Sections]: z.output<Sections[K]> };
 
 /** One OIDC app, resolved. */
-export type AuthentikApp = Omit<Parsed["apps"][number], "redirectUris"> & {
+export type AuthentikApp = Omit<Parsed["apps"][number], "redirectUris" | "allow"> & {
+  readonly allow: readonly string[];
   readonly redirectUris: readonly { readonly url: string; readonly matching: "strict" | "regex" }[];
 };
 
@@ -151,7 +214,10 @@ export interface AuthentikConfig {
   readonly authentik: { readonly stack?: string; readonly url?: string; readonly token?: pulumi.Output<string> };
   readonly domain: string;
   readonly github: Omit<Parsed["github"], "clientSecret"> & { readonly clientSecret: pulumi.Output<string> };
-  readonly forwardAuth: Parsed["forwardAuth"];
+  /** Access groups by name, in config order; `defaultGroup` is one of them. */
+  readonly access: { readonly groups: readonly AccessRule[]; readonly defaultGroup: string };
+  /** `allow` resolved: the default group when unset. */
+  readonly forwardAuth: Omit<Parsed["forwardAuth"], "allow" | "servicesStack"> & { readonly allow: readonly string[] };
   readonly adopt: Parsed["adopt"];
   readonly apps: readonly AuthentikApp[];
   readonly serviceAccount: Parsed["serviceAccount"];
@@ -165,16 +231,25 @@ export const authentikConfigSpec: ConfigSpec<Sections, AuthentikConfig> = {
     checkAuthentik(ctx);
     checkForwardAuth(ctx);
     checkApps(ctx);
+    checkClientIds(ctx);
+    checkAccess(ctx);
   },
   resolve(parsed) {
     return {
       authentik: parsed.authentik,
       domain: parsed.domain,
       github: parsed.github,
-      forwardAuth: parsed.forwardAuth,
+      access: {
+        groups: Object.entries(parsed.access.groups).map(([group, g]) => ({ group, ...g })),
+        defaultGroup: parsed.access.defaultGroup,
+      },
+      forwardAuth: (({ servicesStack: _gone, ...fa }) => ({ ...fa, allow: fa.allow ?? [parsed.access.defaultGroup] }))(
+        parsed.forwardAuth,
+      ),
       adopt: parsed.adopt,
       apps: parsed.apps.map((a) => ({
         ...a,
+        allow: a.allow ?? [parsed.access.defaultGroup],
         redirectUris: a.redirectUris.map((r) => (typeof r === "string" ? { url: r, matching: "strict" as const } : r)),
       })),
       serviceAccount: parsed.serviceAccount,
@@ -189,10 +264,12 @@ function checkAuthentik(ctx: Ctx): void {
   }
   if (given("token") && !given("url")) ctx.report(["authentik", "url"], "is required with token");
   if (given("url") && !given("token")) ctx.report(["authentik", "token"], "is required with url (an API token of an admin)");
-  const services = ctx.valid.forwardAuth?.servicesStack;
-  const servicesProblem =
-    services === undefined ? undefined : stackProgramProblem(services, "services", "forwardAuthProviders output");
-  if (servicesProblem) ctx.report(["forwardAuth", "servicesStack"], servicesProblem);
+  if (ctx.given(["forwardAuth", "servicesStack"])) {
+    ctx.report(
+      ["forwardAuth", "servicesStack"],
+      "is no longer used: the services stack attaches its own forward-auth providers to the embedded outpost; remove it",
+    );
+  }
   const stack = ctx.valid.authentik?.stack;
   const problem =
     stack === undefined ? undefined : stackProgramProblem(stack, "hetzner", "authentikUrl and authentikToken outputs");
@@ -207,6 +284,32 @@ function checkForwardAuth(ctx: Ctx): void {
   if (fa?.mode === "domain" && ctx.given(["forwardAuth", "externalHost"])) {
     ctx.report(["forwardAuth", "externalHost"], "is only for single mode; domain mode uses Authentik's own URL");
   }
+  const { url } = ctx.valid.authentik ?? {};
+  const cookie = fa?.mode === "domain" && url !== undefined && ctx.valid.domain !== undefined;
+  const cookieProblem = cookie ? cookieDomainProblem(url, ctx.valid.domain!) : undefined;
+  if (cookieProblem) ctx.report(["authentik", "url"], cookieProblem);
+  const reserved = fa?.slug === undefined ? undefined : reservedSlugProblem(fa.slug);
+  if (reserved) ctx.report(["forwardAuth", "slug"], `${reserved}; choose another slug`);
+}
+
+/** Client ids are unique in Authentik: an explicit `clientId`, else the slug. */
+function checkClientIds(ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  ctx.valid.apps?.forEach((a, i) => {
+    const id = a?.clientId ?? a?.slug;
+    if (a === undefined || id === undefined || ctx.invalid(["apps", i, "clientId"])) return;
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, i);
+      return;
+    }
+    const whose = (j: number) => (ctx.valid.apps?.[j]?.clientId === undefined ? `apps[${j}]'s slug` : `apps[${j}]'s clientId`);
+    const own = a.clientId === undefined ? `${id} (the default: the slug)` : id;
+    ctx.report(
+      ["apps", i, "clientId"],
+      `${own} is also the client id of apps[${first}] (${whose(first)}); client ids are unique in Authentik: give each app its own clientId`,
+    );
+  });
 }
 
 function checkApps(ctx: Ctx): void {
@@ -218,6 +321,8 @@ function checkApps(ctx: Ctx): void {
       if (first !== undefined) ctx.report(["apps", i, "slug"], `${a.slug} is also apps[${first}]'s slug`);
       else slugs.set(a.slug, i);
       if (a.slug === ctx.valid.forwardAuth?.slug) ctx.report(["apps", i, "slug"], `${a.slug} is forward auth's slug`);
+      const reserved = reservedSlugProblem(a.slug);
+      if (reserved) ctx.report(["apps", i, "slug"], `${reserved}; choose another slug`);
     }
     a.redirectUris?.forEach((r, j) => {
       if (r === undefined) return;
@@ -226,12 +331,37 @@ function checkApps(ctx: Ctx): void {
       const path = ["apps", i, "redirectUris", j];
       const problem = redirectUriProblem(url, matching);
       if (problem) ctx.report(path, problem);
-      else if (matching === "strict" && isPlainHttpRedirect(url)) {
-        ctx.warn(path, `${url} is plain HTTP: the authorization code would cross the network unencrypted`);
-      }
     });
+    const groups = a.scopes?.indexOf(GROUPS) ?? -1;
+    if (groups >= 0) {
+      ctx.report(
+        ["apps", i, "scopes", groups],
+        "groups is not a scope of its own: Authentik's profile scope carries the groups claim; drop it and keep profile",
+      );
+    }
     if (a.scopes !== undefined && !a.scopes.includes("openid")) {
       ctx.report(["apps", i, "scopes"], "must include openid (an OIDC client without it gets no ID token)");
     }
   });
+}
+
+function checkAccess(ctx: Ctx): void {
+  const access = ctx.valid.access;
+  if (!access?.groups) return;
+  const names = Object.keys(access.groups);
+  if (names.length === 0) {
+    ctx.report(["access", "groups"], "must name at least one group (else nobody can sign in)");
+    return;
+  }
+  for (const [name, g] of Object.entries(access.groups)) {
+    if (g && g.users?.length === 0 && g.orgs?.length === 0 && g.teams?.length === 0) {
+      ctx.report(["access", "groups", name], "names nobody: give it users, orgs or teams");
+    }
+  }
+  const known = (path: (string | number)[], group: string) => {
+    if (!names.includes(group)) ctx.report(path, `${group} is not a group of homelab:access.groups${didYouMean(group, names)}`);
+  };
+  if (access.defaultGroup !== undefined) known(["access", "defaultGroup"], access.defaultGroup);
+  ctx.valid.forwardAuth?.allow?.forEach((g, i) => g !== undefined && known(["forwardAuth", "allow", i], g));
+  ctx.valid.apps?.forEach((a, i) => a?.allow?.forEach((g, j) => g !== undefined && known(["apps", i, "allow", j], g)));
 }

@@ -425,6 +425,15 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** ` (did you mean "homelab-users"?)` when a known name is close to `value`, else nothing. */
+export function didYouMean(value: string, known: readonly string[]): string {
+  const close = known
+    .map((k) => ({ k, d: editDistance(value.toLowerCase(), k.toLowerCase()) }))
+    .filter(({ d }) => d <= 2)
+    .sort((x, y) => x.d - y.d)[0];
+  return close ? ` (did you mean "${close.k}"?)` : "";
+}
+
 /** ` (did you mean "vmId"?)`, or the list of known keys when nothing is close. */
 function suggestion(key: string, known: readonly string[]): string {
   if (known.length === 0) return "";

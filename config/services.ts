@@ -4,8 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { inZone } from "../lib/dns";
-import { redirectUriProblem } from "../lib/authentik";
-import type { Upstream } from "../lib/services";
+import { FORWARD_AUTH_SLUG, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
+import { upstreamUrlProblem, type Upstream } from "../lib/services";
 import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference } from "./fields";
 import {
   ConfigError,
@@ -64,6 +64,17 @@ export const serviceFile = z
         "`forward`: Traefik asks Authentik first; `oidc`: the app signs users in itself; `none`: public (needs `public` and `reason`).",
       ),
     public: z.boolean().default(false).describe("Confirms a service without authentication is meant to be public."),
+    allow: z
+      .array(
+        z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, {
+          error: (i) => `must be a group name like homelab-users, got ${JSON.stringify(i.input)}`,
+        }),
+      )
+      .min(1, { error: "must name at least one group (a service nobody may use has no place here)" })
+      .optional()
+      .describe(
+        "With forward or oidc auth: the access groups (the authentik stack's homelab:access.groups) allowed in. Default: its defaultGroup.",
+      ),
     reason: z.string().min(1).optional().describe("Why a service is public without authentication."),
     oidc: z
       .strictObject({
@@ -165,6 +176,10 @@ function checkService(
       `${s.upstream.route} is not a lab name (under ${context.labDomain}), which the shared Gateway serves`,
     );
   }
+  const upstreamProblem = s.upstream && "url" in s.upstream && s.upstream.url ? upstreamUrlProblem(s.upstream.url) : undefined;
+  if (upstreamProblem) report(["upstream", "url"], upstreamProblem);
+  const slugProblem = s.name === undefined || s.auth === undefined || s.auth === "none" ? undefined : serviceSlugProblem(s.name);
+  if (slugProblem) report(["name"], slugProblem);
   if (s.auth === "none") {
     if (s.public !== true)
       report(["public"], "must be true for auth: none (a service without authentication is published to everyone)");
@@ -177,8 +192,19 @@ function checkService(
     if (problem) report(["oidc", "redirectUris", j], problem);
   });
   if (s.auth === "oidc" && s.oidc === undefined) report(["oidc"], "is required for auth: oidc (at least the redirect URIs)");
+  if (s.auth === "none" && s.allow !== undefined)
+    report(["allow"], "is only for forward or oidc auth (a service with auth: none lets everyone in)");
   if (s.auth !== undefined && s.auth !== "oidc" && s.oidc !== undefined)
     report(["oidc"], `is only for auth: oidc (this service is auth: ${s.auth})`);
+}
+
+/** Why a service with an Authentik application may not be called `name` (its application's slug), or `undefined`. */
+function serviceSlugProblem(name: string): string | undefined {
+  const problem =
+    name === FORWARD_AUTH_SLUG
+      ? `${name} is the slug of the authentik stack's forward-auth application (its forwardAuth.slug default)`
+      : reservedSlugProblem(name);
+  return problem && `${problem}; the name is the service's Authentik application slug: choose another`;
 }
 
 function checkAcrossFiles(services: readonly CatalogService[], problems: ConfigProblem[]): void {

@@ -29,14 +29,6 @@ export const MANAGED_SCOPES = {
 } as const;
 export type ManagedScope = keyof typeof MANAGED_SCOPES;
 
-/** The `groups` scope Authentik lacks (Argo CD and Grafana map roles from it): every group's name. */
-export const GROUPS_SCOPE = {
-  name: "homelab: groups",
-  scopeName: "groups",
-  description: "The names of the user's groups",
-  expression: 'return {"groups": [group.name for group in request.user.ak_groups.all()]}',
-} as const;
-
 /** How a redirect URI is matched: exactly, or as a regular expression. */
 export type RedirectMatching = "strict" | "regex";
 
@@ -45,22 +37,109 @@ export function redirectUri(url: string, matching: RedirectMatching): Record<str
   return { matching_mode: matching, url };
 }
 
-/** What is wrong with a redirect URI, or `undefined`: a regex must compile, a strict one must be an absolute URL. */
+/**
+ * What is wrong with a redirect URI, or `undefined`. Every one: no fragment (RFC 6749, section
+ * 3.1.2), and plain HTTP only to the local machine (RFC 8252's loopback redirects for native apps).
+ * A strict one must be an absolute URL. A regex one must compile, and must pin the host: Authentik
+ * sends the authorization code to whatever URL the pattern admits, so `.*`, or a host with a
+ * wildcard in it, hands codes to anyone. The rule is simple on purpose: `^`, a literal
+ * `scheme://host[:port]` (dots escaped as `\.`), then `/` or `$`; whatever follows the first `/`
+ * is free.
+ */
 export function redirectUriProblem(url: string, matching: RedirectMatching): string | undefined {
+  let scheme: string;
+  let host: string;
   if (matching === "regex") {
     try {
       new RegExp(url);
-      return undefined;
     } catch {
       return `${url} is not a valid regular expression`;
     }
+    const pinned = REGEX_PREFIX.exec(url);
+    if (!pinned || hasTopLevelAlternative(url)) {
+      return `${url} could match another host: a regex redirect URI must start with ^ and a literal scheme://host (no wildcards, dots escaped as \\.), then / or $, e.g. ^https://app\\.example\\.net/callback/.*$`;
+    }
+    scheme = pinned[1]!.replaceAll("\\", "");
+    host = pinned[2]!.replaceAll("\\", "").replace(/:\d*$/, "");
+  } else {
+    if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(url)) return `${url} must be an absolute URL (or use matching: regex)`;
+    scheme = url.slice(0, url.indexOf(":"));
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      host = "";
+    }
   }
-  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(url) ? undefined : `${url} must be an absolute URL (or use matching: regex)`;
+  if (url.includes("#")) return `${url} has a fragment (#): a redirect URI must not have one (RFC 6749, section 3.1.2)`;
+  if (scheme === "http" && !LOOPBACK_HOSTS.includes(host)) {
+    return `${url} is plain HTTP: the authorization code would cross the network unencrypted; use https:// (plain HTTP is for loopback redirects only: localhost, 127.0.0.1, [::1])`;
+  }
+  return undefined;
 }
+
+/** A regex redirect URI's pinned start: `^`, a literal scheme, `://`, a literal host and port, then `/` or `$`. */
+const REGEX_PREFIX = /^\^((?:[a-z]|\\\.)(?:[a-z0-9-]|\\\.)*):(?:\\?\/){2}((?:[A-Za-z0-9-]|\\[.[\]]|:)+)(?=\\?\/|\$)/;
+
+/** True when `|` splits the whole pattern (`^https://a\\.net/|.*`): its other branch pins nothing. */
+function hasTopLevelAlternative(pattern: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
+
+/** The hosts a plain-HTTP redirect may go to: the local machine (RFC 8252, section 7.3). */
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
 
 /** True for a plain-HTTP redirect URI other than the local machine's (a native app's loopback is fine). */
 export function isPlainHttpRedirect(url: string): boolean {
-  return /^http:\/\//.test(url) && !/^http:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(url);
+  if (!url.startsWith("http://")) return false;
+  try {
+    return !LOOPBACK_HOSTS.includes(new URL(url).hostname);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Application slugs Authentik itself refuses ("The slug '…' is reserved and cannot be used for
+ * applications", authentik/core/api/applications.py): the OAuth2 endpoints beside
+ * `/application/o/<slug>/` (authentik/providers/oauth2/urls.py). An application `token` would
+ * have its issuer at the token endpoint.
+ */
+export const AUTHENTIK_RESERVED_SLUGS = ["authorize", "token", "device", "userinfo", "introspect", "revoke"] as const;
+
+/** Why an application may not have `slug` (Authentik refuses it), or `undefined`. */
+export function reservedSlugProblem(slug: string): string | undefined {
+  if (!(AUTHENTIK_RESERVED_SLUGS as readonly string[]).includes(slug)) return undefined;
+  return `${slug} is reserved by Authentik: /application/o/${slug}/ is its OAuth2 ${slug} endpoint, where this application's issuer would be`;
+}
+
+/** The slug of the authentik stack's forward-auth application (`forwardAuth.slug`'s default). */
+export const FORWARD_AUTH_SLUG = "forward-auth";
+
+/**
+ * Why a domain-mode forward-auth login cannot work with Authentik at `authentikUrl` for the cookie
+ * domain `domain`, or `undefined`: the outpost sets its cookie for `domain` from Authentik's own
+ * host, which a browser only accepts from a host under it.
+ */
+export function cookieDomainProblem(authentikUrl: string, domain: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(authentikUrl).hostname;
+  } catch {
+    return undefined;
+  }
+  if (host === domain || host.endsWith(`.${domain}`)) return undefined;
+  return `Authentik's host ${host} is not under ${domain}, the cookie domain of domain-mode forward auth: the login cookie could not be shared; serve Authentik under ${domain}, or use forwardAuth.mode: single`;
 }
 
 /** The OIDC issuer of an application: `https://auth.example.net/application/o/<slug>/` (per-provider issuer mode). */

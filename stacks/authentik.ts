@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getFlowOutput, PropertyMappingProviderScope, Provider } from "@pulumi/authentik";
-import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair } from "../components/authentik-parts";
+import { getFlowOutput, Group, Provider } from "@pulumi/authentik";
+import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { ForwardAuth } from "../components/forward-auth";
 import { GitHubLogin } from "../components/github-login";
 import { OidcApp } from "../components/oidc-app";
 import { ServiceAccount } from "../components/service-account";
 import type { AuthentikConfig } from "../config/authentik";
-import { DEFAULT_FLOWS, GROUPS_SCOPE, MANAGED_SCOPES, type ManagedScope } from "../lib/authentik";
+import { DEFAULT_FLOWS, MANAGED_SCOPES, type ManagedScope } from "../lib/authentik";
 import { forwardAuthAddress } from "../lib/edge";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
@@ -32,6 +32,16 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
   const flow = (slug: string) => getFlowOutput({ slug }, opts).id;
   const { authorizationFlow, invalidationFlow } = defaultProviderFlows(opts);
 
+  // The access groups, named by group: adding or removing one touches only its own resources.
+  const groups = new Map(
+    cfg.access.groups.map((g) => [g.group, new Group(`access-${g.group}`, { name: g.group, isSuperuser: false }, opts)]),
+  );
+  // Config guarantees every name is a group and each list has one at least.
+  const allowed = (names: readonly string[]): Allow => {
+    const [first, ...rest] = names.map((name) => ({ name, id: groups.get(name)!.id }));
+    return [first!, ...rest];
+  };
+
   // Components are named by role, not slug: a new slug must not make every child a new resource
   // (the adopted login stage and outpost would be deleted with the old names). The alias carries
   // stacks that were named by a non-default slug before.
@@ -47,6 +57,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
       userMatchingMode: cfg.github.userMatchingMode,
       identificationStage: cfg.github.identificationStage,
       identificationStageId: cfg.adopt.identificationStage,
+      access: cfg.access.groups,
     },
     { ...opts, ...formerly(cfg.github.slug, "github") },
   );
@@ -64,9 +75,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
       invalidationFlow,
       accessTokenValidity: cfg.forwardAuth.accessTokenValidity,
       outpostId: cfg.adopt.embeddedOutpost,
-      ...(cfg.forwardAuth.servicesStack === undefined
-        ? {}
-        : { extraProviders: servicesForwardProviders(cfg.forwardAuth.servicesStack) }),
+      allow: allowed(cfg.forwardAuth.allow),
     },
     { ...opts, ...formerly(cfg.forwardAuth.slug, "forward-auth") },
   );
@@ -76,15 +85,9 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
     const wanted = new Set(cfg.apps.flatMap((a) => a.scopes));
     const managed = (Object.keys(MANAGED_SCOPES) as ManagedScope[]).filter((s) => wanted.has(s));
     const managedIds = managedScopeIds(managed, opts);
-    const groups = wanted.has(GROUPS_SCOPE.scopeName)
-      ? new PropertyMappingProviderScope("groups-scope", { ...GROUPS_SCOPE }, opts)
-      : undefined;
+    // Paired by name: the lookups come back in `managed`'s order, one per scope.
     const scopeIds = (scopes: readonly string[]) =>
-      pulumi
-        .all([managedIds, groups?.id])
-        .apply(([ids, groupsId]) =>
-          scopes.map((s) => (s === GROUPS_SCOPE.scopeName ? groupsId! : ids[managed.indexOf(s as ManagedScope)]!)),
-        );
+      managedIds.apply((ids) => scopes.map((s) => ids[managed.indexOf(s as ManagedScope)]!));
     const signingKey = selfSignedKeyPair(opts);
     for (const app of cfg.apps) {
       apps[app.slug] = new OidcApp(
@@ -104,6 +107,7 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
           ...(app.launchUrl === undefined ? {} : { launchUrl: app.launchUrl }),
           ...(app.group === undefined ? {} : { group: app.group }),
           authentikUrl: url,
+          allow: allowed(app.allow),
         },
         opts,
       );
@@ -114,7 +118,10 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
     cfg.serviceAccount.username,
     {
       username: cfg.serviceAccount.username,
-      group: { name: cfg.serviceAccount.group, superuser: true },
+      group: cfg.serviceAccount.group,
+      role: cfg.serviceAccount.role,
+      tokenGeneration: cfg.serviceAccount.tokenGeneration,
+      outpost: forwardAuth.outpost.id,
       description: "The homelab services stack: providers and applications of public services",
     },
     opts,
@@ -132,6 +139,8 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
         address: edge?.forwardAuthAddress ?? forwardAuthAddress(),
       },
       apps: Object.fromEntries(Object.entries(apps).map(([slug, a]) => [slug, { clientId: a.clientId, issuer: a.issuer }])),
+      // For the services stack: the groups its services may admit, and the default.
+      access: { groups: cfg.access.groups.map((g) => g.group), defaultGroup: cfg.access.defaultGroup },
       // Kept apart so the map above stays readable: a secret inside an output makes all of it secret.
       appClientSecrets: pulumi.secret(Object.fromEntries(Object.entries(apps).map(([slug, a]) => [slug, a.clientSecret]))),
     },
@@ -165,14 +174,4 @@ export function edgeOutputs(stack: string): EdgeOutputs {
   });
   const url = pulumi.all([hetzner.requireOutput("authentikUrl"), address]).apply(([u]) => u as string);
   return { url, token: hetzner.requireOutput("authentikToken") as pulumi.Output<string>, forwardAuthAddress: address };
-}
-
-/**
- * The forward-auth providers of a services stack: each public service with `auth: forward` has its
- * own proxy provider (policies per service), and the outpost Traefik calls must serve them all.
- * The services stack creates them; this stack binds them, so the outpost has one owner.
- */
-export function servicesForwardProviders(stack: string): pulumi.Output<number[]> {
-  const services = new pulumi.StackReference("services", { name: stack });
-  return services.getOutput("forwardAuthProviders").apply((ids) => ((ids ?? []) as unknown[]).map(Number));
 }

@@ -1,12 +1,13 @@
 import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Provider } from "@pulumi/authentik";
+import { getGroupOutput, getOutpostOutput, Provider } from "@pulumi/authentik";
 import { getZoneOutput } from "@pulumi/cloudflare/getZone";
-import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair } from "../components/authentik-parts";
+import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
 import { loadCatalog, type ServicesConfig } from "../config/services";
 import { recordComment, requireAddress } from "../lib/dns";
+import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
 import type { EdgeTraefik } from "../lib/services";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
@@ -76,9 +77,28 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   const opts = { provider };
   const needsSso = catalog.some((s) => s.auth !== "none");
   const needsOidc = catalog.some((s) => s.auth === "oidc");
+  const needsOutpost = catalog.some((s) => s.auth === "forward");
+  // Each group once, by name; names are checked against the authentik stack's groups first.
+  const access = knownGroups(
+    sso.getOutput("access") as pulumi.Output<{ groups?: string[]; defaultGroup?: string } | undefined>,
+    catalog.filter((s) => s.auth !== "none"),
+  );
+  const groupIds = new Map<string, pulumi.Output<string>>();
+  const allowed = (names: readonly string[] | undefined): Allow => {
+    const list = (names ?? [undefined]).map((name) => {
+      const key = name ?? "";
+      if (!groupIds.has(key)) {
+        const groupName = access.apply((a) => name ?? a.defaultGroup);
+        groupIds.set(key, getGroupOutput({ name: groupName }, opts).id);
+      }
+      return { name: name ?? "default", id: groupIds.get(key)! };
+    });
+    return [list[0]!, ...list.slice(1)];
+  };
   const authentik = needsSso
     ? {
         ...defaultProviderFlows(opts),
+        ...(needsOutpost ? { outpost: getOutpostOutput({ name: EMBEDDED_OUTPOST_NAME }, opts).id } : {}),
         authentikUrl,
         ...(needsOidc
           ? { signingKey: selfSignedKeyPair(opts), propertyMappings: managedScopeIds(["openid", "email", "profile"], opts) }
@@ -100,6 +120,7 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
           edge,
           dns: { zoneId, comment: recordComment(context.stack), proxied: cfg.services.proxied },
           ...(authentik ? { authentik } : {}),
+          ...(s.auth === "none" ? {} : { allow: allowed(s.allow) }),
         },
         { providers: [provider] },
       ),
@@ -110,8 +131,13 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
       services: Object.fromEntries(
         catalog.map((s) => [s.name, { hostname: s.hostname, auth: s.auth, url: `https://${s.hostname}` }]),
       ),
-      // For the authentik stack's outpost (homelab:forwardAuth.servicesStack): the providers Traefik's forward auth must serve.
-      forwardAuthProviders: pulumi.all(published.flatMap((p) => (p.forwardProviderId ? [p.forwardProviderId] : []))),
+      // What an OIDC service's app needs: its client id and issuer; the client secrets apart, as a secret.
+      oidc: Object.fromEntries(
+        published.flatMap((p, i) => (p.oidc ? [[catalog[i]!.name, { clientId: p.oidc.clientId, issuer: p.oidc.issuer }]] : [])),
+      ),
+      oidcClientSecrets: pulumi.secret(
+        Object.fromEntries(published.flatMap((p, i) => (p.oidc ? [[catalog[i]!.name, p.oidc.clientSecret]] : []))),
+      ),
     },
     artifacts: Object.fromEntries(published.map((p, i) => [`${catalog[i]!.name}.traefik.yaml`, p.traefikConfig])),
   };
@@ -134,5 +160,31 @@ export function withoutSlugClashes(
       );
     }
     return value;
+  });
+}
+
+/**
+ * The authentik stack's access groups, once every group a service admits is one of them (a
+ * service file naming another ends the run before Authentik is touched, naming the file).
+ */
+export function knownGroups(
+  access: pulumi.Output<{ groups?: string[]; defaultGroup?: string } | undefined>,
+  services: readonly { readonly file: string; readonly allow?: readonly string[] }[],
+): pulumi.Output<{ groups: string[]; defaultGroup: string }> {
+  return access.apply((a) => {
+    if (a?.defaultGroup === undefined || a.groups === undefined) {
+      throw new pulumi.RunError(
+        "the authentik stack exports no access groups (its access output): deploy the authentik stack of this version first",
+      );
+    }
+    const unknown = services.flatMap((s) =>
+      (s.allow ?? []).filter((g) => !a.groups!.includes(g)).map((g) => `${s.file}: allow: ${g}`),
+    );
+    if (unknown.length > 0) {
+      throw new pulumi.RunError(
+        `${unknown.join("; ")}: not a group of the authentik stack's homelab:access.groups (${a.groups.join(", ")})`,
+      );
+    }
+    return { groups: a.groups, defaultGroup: a.defaultGroup };
   });
 }

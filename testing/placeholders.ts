@@ -73,12 +73,13 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
       forwardAuth: { mode: "domain", outpost: "authentik Embedded Outpost" },
       apps: {},
       appClientSecrets: {},
+      access: { groups: ["homelab-admins", "homelab-users"], defaultGroup: "homelab-users" },
     }),
     secret: ["servicesToken", "appClientSecrets"],
   },
   services: {
-    outputs: () => ({ services: {}, forwardAuthProviders: [] }),
-    secret: [],
+    outputs: () => ({ services: {}, oidc: {}, oidcClientSecrets: {} }),
+    secret: ["oidcClientSecrets"],
   },
 };
 
@@ -172,6 +173,20 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
     outputs: { uuid: uuid(name), callbackUri: placeholder(`callback URL of source ${String(inputs.slug)}`) },
   }),
   "authentik:index/outpost:Outpost": (name) => ({ id: uuid(name) }),
+  /** An application's Terraform id is its slug; policies bind to its uuid. */
+  "authentik:index/application:Application": (name, inputs) => ({
+    id: String(inputs.slug),
+    outputs: { uuid: uuid(`application ${name}`) },
+  }),
+  "authentik:index/policyBinding:PolicyBinding": (name) => ({ id: uuid(`binding ${name}`) }),
+  "authentik:index/policyExpression:PolicyExpression": (name) => ({ id: uuid(`policy ${name}`) }),
+  "authentik:index/propertyMappingSourceOauth:PropertyMappingSourceOauth": (name) => ({ id: uuid(`mapping ${name}`) }),
+  "authentik:index/rbacRole:RbacRole": (name) => ({ id: uuid(`role ${name}`) }),
+  "authentik:index/rbacPermissionRole:RbacPermissionRole": (name) => ({ id: numericId(`permission ${name}`) }),
+  /** The provider's id format: `<outpost>:<provider>`. */
+  "authentik:index/outpostProviderAttachment:OutpostProviderAttachment": (_name, inputs) => ({
+    id: `${String(inputs.outpost)}:${String(inputs.protocolProvider)}`,
+  }),
   "authentik:index/token:Token": (name) => ({ id: name, outputs: { key: placeholder(`API token ${name}`) } }),
   /** Proxmox identifies a VM by its VM id. */
   "proxmoxve:index/vmLegacy:VmLegacy": (name, inputs) => ({ id: typeof inputs.vmId === "number" ? String(inputs.vmId) : name }),
@@ -216,10 +231,19 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
   /** Authentik's default objects, found by slug or name. */
   "authentik:index/getFlow:getFlow": (args) => ({ id: uuid(`flow ${String(args.slug)}`), name: String(args.slug) }),
   "authentik:index/getCertificateKeyPair:getCertificateKeyPair": (args) => ({ id: uuid(`key pair ${String(args.name)}`) }),
-  "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope": (args) => ({
-    id: placeholder("scope mappings"),
-    ids: ((args.managedLists ?? []) as string[]).map((m) => uuid(`scope ${m}`)),
-  }),
+  /**
+   * By `managed` name: that mapping. By `managedLists`: ids in Authentik's order (sorted by scope
+   * name, as the provider returns them), not in the order asked, as the real one does.
+   */
+  "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope": (args) =>
+    args.managed !== undefined
+      ? { id: uuid(`scope ${String(args.managed)}`) }
+      : {
+          id: "-1",
+          ids: [...((args.managedLists ?? []) as string[])].sort().map((m) => uuid(`scope ${m}`)),
+        },
+  "authentik:index/getOutpost:getOutpost": (args) => ({ id: uuid(`outpost ${String(args.name)}`) }),
+  "authentik:index/getGroup:getGroup": (args) => ({ id: uuid(`group ${String(args.name)}`) }),
   "authentik:index/getStage:getStage": (args) => ({ id: uuid(`stage ${String(args.name)}`) }),
   /** The health check passes (a real one waits up to its timeout, then fails the run). */
   "talos:cluster/getHealth:getHealth": () => ({ id: placeholder("healthy cluster") }),
