@@ -123,3 +123,98 @@ export function rangeContains(range: Pick<Ipv4Range, "start" | "stop">, ip: numb
 export function rangesOverlap(a: Pick<Ipv4Range, "start" | "stop">, b: Pick<Ipv4Range, "start" | "stop">): boolean {
   return a.start <= b.stop && b.start <= a.stop;
 }
+
+// ---------------------------------------------------------------- both families (firewall sources, upstreams)
+
+/** Parses an IPv6 address (`2001:db8::1`, `::ffff:10.0.0.1`) to a 128-bit integer; `undefined` when it is none. */
+export function parseIpv6(text: string): bigint | undefined {
+  if (!/^[0-9A-Fa-f:.]+$/.test(text)) return undefined;
+  let body = text;
+  // A trailing dotted quad is the last two groups.
+  const quad = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad) {
+    const v4 = parseIpv4(quad[2]!);
+    if (v4 === undefined) return undefined;
+    body = `${quad[1]!}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const halves = body.split("::");
+  if (halves.length > 2) return undefined;
+  const groups = (half: string) => (half === "" ? [] : half.split(":"));
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  let value = 0n;
+  for (const group of [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail]) {
+    if (!/^[0-9A-Fa-f]{1,4}$/.test(group)) return undefined;
+    value = (value << 16n) | BigInt(parseInt(group, 16));
+  }
+  return value;
+}
+
+/** A network of either family, as integers: `2001:db8::/32` → family 6, the network (host bits cleared), the prefix. */
+export interface IpNetwork {
+  readonly family: 4 | 6;
+  readonly network: bigint;
+  readonly prefix: number;
+}
+
+const bitsOf = (family: 4 | 6) => (family === 4 ? 32 : 128);
+
+function masked(value: bigint, prefix: number, family: 4 | 6): bigint {
+  const bits = BigInt(bitsOf(family));
+  const host = bits - BigInt(prefix);
+  return (value >> host) << host;
+}
+
+/**
+ * Parses an IPv4 or IPv6 address or network (`203.0.113.7`, `203.0.113.0/24`, `2001:db8::/48`);
+ * an address alone is a single-address network. Host bits are cleared, not rejected.
+ */
+export function parseIpNetwork(text: string): IpNetwork | undefined {
+  const [address = "", bits, ...rest] = text.split("/");
+  if (rest.length > 0) return undefined;
+  const v4 = parseIpv4(address);
+  const family = v4 !== undefined ? 4 : 6;
+  const value = v4 !== undefined ? BigInt(v4) : parseIpv6(address);
+  if (value === undefined) return undefined;
+  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
+  const prefix = bits === undefined ? bitsOf(family) : Number(bits);
+  if (prefix > bitsOf(family)) return undefined;
+  return { family, network: masked(value, prefix, family), prefix };
+}
+
+/** True when every address of `inner` is in `outer` (same family, no shorter prefix, same leading bits). */
+export function networkWithin(inner: IpNetwork, outer: IpNetwork): boolean {
+  return (
+    inner.family === outer.family &&
+    inner.prefix >= outer.prefix &&
+    masked(inner.network, outer.prefix, outer.family) === outer.network
+  );
+}
+
+/**
+ * Where an address points, as far as the edge is concerned: `loopback` (the machine itself),
+ * `private` (a network no one outside reaches: RFC 1918, CGNAT 100.64.0.0/10 — NetBird's —,
+ * link-local, IPv6 ULA), or `public` (anything else: the internet, and the unroutable rest).
+ */
+export type AddressScope = "loopback" | "private" | "public";
+
+const LOOPBACK = ["127.0.0.0/8", "::1/128"];
+const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10"];
+const networks = (list: readonly string[]) => list.map((text) => parseIpNetwork(text)!);
+const [LOOPBACK_NETWORKS, PRIVATE_NETWORKS] = [networks(LOOPBACK), networks(PRIVATE)];
+
+/** The {@link AddressScope} of an IPv4 or IPv6 address, or `undefined` when `text` is not one (a host name). */
+export function addressScope(text: string): AddressScope | undefined {
+  const address = parseIpNetwork(text);
+  if (address === undefined || text.includes("/")) return undefined;
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) goes where its IPv4 address goes.
+  const mapped =
+    address.family === 6 && address.network >> 32n === 0xffffn
+      ? { family: 4 as const, network: address.network & 0xffffffffn, prefix: 32 }
+      : address;
+  if (LOOPBACK_NETWORKS.some((n) => networkWithin(mapped, n))) return "loopback";
+  if (PRIVATE_NETWORKS.some((n) => networkWithin(mapped, n))) return "private";
+  return "public";
+}

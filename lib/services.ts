@@ -1,4 +1,5 @@
 import { OUTPOST_PATH_PREFIX } from "./edge";
+import { addressScope } from "./net";
 
 /**
  * A public service as Traefik serves it on the edge: one dynamic-configuration file per service,
@@ -108,4 +109,31 @@ export function serviceTraefikConfig(route: ServiceRoute, edge: EdgeTraefik): Re
 /** The file a service's configuration lives in, in Traefik's watched directory. */
 export function serviceFileName(name: string): string {
   return `service-${name}.yaml`;
+}
+
+/**
+ * What is wrong with a `url` upstream, or `undefined`. The edge must reach the lab (a private
+ * address: LAN or NetBird), not itself and not the internet, and the URL must hold no password
+ * (Traefik's file on the VPS, the state and the plan would show it). A host name cannot be
+ * classified here and passes; `localhost` is the VPS itself by definition (RFC 6761).
+ */
+export function upstreamUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    return "must not hold credentials (user:password@): they would be written in plain text to Traefik's file on the VPS, to the state and to the plan";
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  const scope = /^(.+\.)?localhost$/.test(host) ? "loopback" : addressScope(host);
+  if (scope === "loopback") {
+    return `${host} is a loopback address: on the edge that is Traefik's own container, not the service; use the service's LAN or NetBird address`;
+  }
+  if (scope === "public") {
+    return `${host} is a public address: the edge would send the service's traffic across the internet, outside the NetBird tunnel; use its LAN or NetBird address (RFC 1918, CGNAT 100.64.0.0/10, IPv6 ULA)`;
+  }
+  return undefined;
 }

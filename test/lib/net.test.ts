@@ -1,13 +1,17 @@
 import { describe, expect, test } from "vitest";
 import {
+  addressScope,
   cidrContains,
   derivedMac,
   formatIpv4,
   hostAddressProblem,
   lastAddress,
+  networkWithin,
   parseCidr,
+  parseIpNetwork,
   parseIpv4,
   parseIpv4Range,
+  parseIpv6,
   rangesOverlap,
 } from "../../lib/net";
 
@@ -98,4 +102,62 @@ describe("parseIpv4Range", () => {
     expect(rangesOverlap(r("10.0.0.1-10.0.0.4"), r("10.0.0.5-10.0.0.9"))).toBe(false);
     expect(rangesOverlap(r("10.0.0.0/28"), r("10.0.0.3"))).toBe(true);
   });
+});
+
+describe("both families: parseIpv6, parseIpNetwork, networkWithin, addressScope", () => {
+  test.each([
+    ["::", 0n],
+    ["::1", 1n],
+    ["2001:db8::1", 0x20010db8000000000000000000000001n],
+    ["fe80::1:2", 0xfe800000000000000000000000010002n],
+    ["1:2:3:4:5:6:7:8", 0x00010002000300040005000600070008n],
+    ["::ffff:10.0.0.1", 0xffff0a000001n],
+  ])("parseIpv6(%s)", (text, value) => expect(parseIpv6(text)).toBe(value));
+
+  test.each(["", ":::", "1::2::3", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "12345::", "g::1", "::300.0.0.1", "10.0.0.1"])(
+    "parseIpv6 rejects %j",
+    (text) => expect(parseIpv6(text)).toBeUndefined(),
+  );
+
+  test("networks of both families; an address is a single-address network; host bits are cleared", () => {
+    expect(parseIpNetwork("203.0.113.7")).toEqual({ family: 4, network: 0xcb007107n, prefix: 32 });
+    expect(parseIpNetwork("203.0.113.7/24")).toEqual({ family: 4, network: 0xcb007100n, prefix: 24 });
+    expect(parseIpNetwork("2001:db8::/32")).toEqual({ family: 6, network: 0x20010db8n << 96n, prefix: 32 });
+    for (const bad of ["10.0.0.0/33", "::/129", "10.0.0.0/x", "x/8", "10.0.0.0/8/8"]) expect(parseIpNetwork(bad)).toBeUndefined();
+  });
+
+  test.each([
+    ["203.0.113.7/32", "203.0.113.0/24", true],
+    ["203.0.113.0/24", "203.0.113.0/24", true],
+    ["203.0.112.0/23", "203.0.113.0/24", false],
+    ["198.51.100.1/32", "203.0.113.0/24", false],
+    ["0.0.0.0/0", "203.0.113.0/24", false],
+    ["2001:db8:1::/48", "2001:db8::/32", true],
+    ["2001:db9::/48", "2001:db8::/32", false],
+    ["::/0", "2001:db8::/32", false],
+    ["203.0.113.7/32", "::/0", false],
+  ])("%s within %s: %s", (inner, outer, within) =>
+    expect(networkWithin(parseIpNetwork(inner)!, parseIpNetwork(outer)!)).toBe(within),
+  );
+
+  test.each([
+    ["127.0.0.1", "loopback"],
+    ["127.1.2.3", "loopback"],
+    ["::1", "loopback"],
+    ["::ffff:127.0.0.1", "loopback"],
+    ["10.20.0.50", "private"],
+    ["172.31.255.1", "private"],
+    ["192.168.1.1", "private"],
+    ["100.64.0.7", "private"],
+    ["169.254.1.1", "private"],
+    ["fd00::1", "private"],
+    ["fe80::1", "private"],
+    ["::ffff:10.0.0.1", "private"],
+    ["172.32.0.1", "public"],
+    ["100.128.0.1", "public"],
+    ["203.0.113.7", "public"],
+    ["2001:db8::1", "public"],
+    ["grafana.lab.example.net", undefined],
+    ["10.0.0.0/8", undefined],
+  ])("addressScope(%s) = %s", (text, scope) => expect(addressScope(text)).toBe(scope));
 });
