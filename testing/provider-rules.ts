@@ -256,6 +256,24 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   "authentik:index/propertyMappingProviderScope:PropertyMappingProviderScope": authentik(
     "resource_property_mapping_provider_scope.go",
   ),
+  "authentik:index/propertyMappingSourceOauth:PropertyMappingSourceOauth": authentik("resource_property_mapping_source_oauth.go"),
+  "authentik:index/policyExpression:PolicyExpression": authentik("resource_policy_expression.go"),
+  "authentik:index/policyBinding:PolicyBinding": authentik("resource_policy_binding.go", {
+    stateful: "an access rule: while it is gone, the object it guards admits whoever its other bindings admit",
+  }),
+  "authentik:index/rbacRole:RbacRole": authentik("resource_rbac_role.go"),
+  "authentik:index/rbacPermissionRole:RbacPermissionRole": authentik("resource_rbac_permission_role.go", {
+    source: `${AUTHENTIK} pkg/provider/resource_rbac_permission_role.go: every attribute ForceNew, no update function`,
+    replaceOn: ["role", "permission", "model", "objectId"],
+  }),
+  "authentik:index/outpostProviderAttachment:OutpostProviderAttachment": authentik(
+    "resource_outpost_provider_attachment.go",
+    {
+      source: `${AUTHENTIK} pkg/provider/resource_outpost_provider_attachment.go: outpost and protocol_provider ForceNew, no update function; create PATCHes the outpost's list adding the provider, delete PATCHes it without that one`,
+      replaceOn: ["outpost", "protocolProvider"],
+      stateful: "a provider on the outpost: its hosts get no answer from forward auth",
+    },
+  ),
 
   // ---------------------------------------------------------------- Kubernetes
   "pulumi:providers:kubernetes": {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { engineDiff } from "../../testing/engine";
-import { diff, operations, plan, steps, type Plan } from "./harness";
+import { mockInvoke, mockResource } from "../../testing/placeholders";
+import { diff, operations, plan, resource, steps, type Plan } from "./harness";
 import { carryOut, EdgeHost } from "./hosts";
 
 /**
@@ -81,7 +82,7 @@ describe("day 2 of the public services", () => {
     expect({ status: route(host, "status"), wiki: route(host, "wiki") }).toEqual(others);
   });
 
-  test("one service added: its records, route and Authentik objects are created; nothing else changes", async () => {
+  test("one service added needs one services run: its records, route and Authentik objects (its provider attached to the outpost, its group binding) are created; nothing else changes, and the authentik stack does not read this stack", async () => {
     const b = await base();
     const added = catalog((dir) =>
       writeFileSync(
@@ -97,7 +98,28 @@ describe("day 2 of the public services", () => {
       "photos-route": "create",
       "photos ProviderProxy": "create",
       "photos Application": "create",
+      "photos OutpostProviderAttachment": "create",
+      "photos-allow-default": "create",
     });
+    expect(steps(d)).toEqual([
+      "create photos ProviderProxy",
+      "create photos Application",
+      "create photos OutpostProviderAttachment",
+      "create photos-allow-default",
+      "create photos-a",
+      "create photos-aaaa",
+      "create photos-route runs create",
+    ]);
+    // The provider goes onto the outpost Traefik calls, found by name (no UUID, no authentik run).
+    const attachment = resource(head, "photos", "authentik:index/outpostProviderAttachment:OutpostProviderAttachment");
+    expect(attachment.inputs).toEqual({
+      outpost: mockInvoke("authentik:index/getOutpost:getOutpost", { name: "authentik Embedded Outpost" }).id,
+      protocolProvider: Number(mockResource("authentik:index/providerProxy:ProviderProxy", "photos", {}).id),
+    });
+    const authentik = await plan("authentik");
+    expect(authentik.planned.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual([
+      "hetzner",
+    ]);
     const { host, state } = await edge();
     carryOut(d, b, head, host, state);
     expect(route(host, "photos")).toContain("photos.example.net");
@@ -109,16 +131,21 @@ describe("day 2 of the public services", () => {
     const d = diff(b, head);
     expect(operations(d)).toEqual({
       "jellyfin Application": "delete",
+      "jellyfin OutpostProviderAttachment": "delete",
       "jellyfin ProviderProxy": "delete",
       "jellyfin-a": "delete",
       "jellyfin-aaaa": "delete",
+      "jellyfin-allow-default": "delete",
       "jellyfin-route": "delete",
     });
-    // Dependents first: the application before the provider it uses.
+    // Dependents first: the route before the records, the binding and attachment before the
+    // application and provider they name; the attachment's delete takes only its provider off the outpost.
     expect(steps(d)).toEqual([
       "delete jellyfin-route runs delete",
       "delete jellyfin-aaaa",
       "delete jellyfin-a",
+      "delete jellyfin-allow-default",
+      "delete jellyfin OutpostProviderAttachment",
       "delete jellyfin Application",
       "delete jellyfin ProviderProxy",
     ]);
