@@ -245,6 +245,10 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   "authentik:index/providerProxy:ProviderProxy": authentik("resource_provider_proxy.go"),
   "authentik:index/outpost:Outpost": authentik("resource_outpost.go", {
     stateful: "an outpost: the hosts it serves stop answering",
+    updateEffects: {
+      config:
+        "PUTs the whole outpost, protocol_providers as this stack's state last read them: providers attached since (by the services stack) are dropped unless the run refreshes first (pulumi up --refresh)",
+    },
   }),
   "authentik:index/stageIdentification:StageIdentification": authentik("resource_stage_identification.go", {
     stateful: "a login stage: a flow without it cannot sign anyone in",

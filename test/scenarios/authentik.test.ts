@@ -57,6 +57,18 @@ describe("day 2 of single sign-on", () => {
     ]);
   });
 
+  test("Authentik's URL changed: the adopted outpost is updated in place (where it sends browsers) and the plan warns that the update sends the provider list this stack last read", async () => {
+    const at = (url: string) => (c: Record<string, any>) => (c["homelab:authentik"] = { url, token: "stand-in" });
+    const b = await plan("authentik", at("https://auth.example.net"));
+    const head = await plan("authentik", at("https://sso.example.net"), { after: b });
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({ "forward-auth-outpost": "update", "forward-auth": "update", authentik: "update" });
+    expect(d.steps.find((s) => s.name === "forward-auth-outpost")!.notes).toEqual([
+      "config: PUTs the whole outpost, protocol_providers as this stack's state last read them: providers attached since (by the services stack) are dropped unless the run refreshes first (pulumi up --refresh)",
+    ]);
+    expect(d.failures).toEqual([]);
+  });
+
   test("the services token rotated (serviceAccount.tokenGeneration 1 -> 2): a new token first, the old one deleted last; nothing else changes", async () => {
     const b = await plan("authentik");
     const head = await plan("authentik", (c) => (c["homelab:serviceAccount"] = { tokenGeneration: 2 }), { after: b });
