@@ -192,19 +192,57 @@ describe("upgrading homelab from the previous main", () => {
     expect(host.log().filter((l) => l.startsWith("docker compose up")).length).toBe(ups + 1);
   });
 
-  test("services: each route file is rewritten in place (an update), none removed", async () => {
+  test("services: each route file is rewritten in place (an update), none removed; the forward-auth provider attaches itself and every app gets its group binding", async () => {
     const { d } = await upgrade("services");
-    expect(operations(d)).toEqual({ "jellyfin-route": "update", "status-route": "update", "wiki-route": "update" });
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({
+      jellyfin: "create",
+      "jellyfin-allow-default": "create",
+      "wiki-allow-default": "create",
+      "jellyfin-route": "update",
+      "status-route": "update",
+      "wiki-route": "update",
+    });
+    expect(d.steps.find((s) => s.name === "jellyfin")!.type).toBe(
+      "authentik:index/outpostProviderAttachment:OutpostProviderAttachment",
+    );
     expect(steps(d)).toEqual([
+      "create wiki-allow-default",
+      "create jellyfin",
+      "create jellyfin-allow-default",
       "update jellyfin-route runs update",
       "update status-route runs update",
       "update wiki-route runs update",
     ]);
   });
 
-  test("platform, cloudflare, authentik: nothing but the Kubernetes provider's new cluster identifier (an update)", async () => {
+  test("authentik: access and bindings are added, the services group loses superuser for a role, the token is replaced by an expiring one (new first, old last); nothing adopted is touched, only the retired groups scope goes", async () => {
+    const { d } = await upgrade("authentik");
+    expect(d.failures).toEqual([]);
+    const ops = operations(d);
+    expect(Object.entries(ops).filter(([, op]) => op !== "create")).toEqual([
+      ["argocd", "update"],
+      ["github", "update"],
+      ["grafana", "update"],
+      ["groups-scope", "delete"],
+      ["homelab-services Group", "update"],
+      ["homelab-services Token", "replace (create-before-delete)"],
+    ]);
+    expect(d.steps.filter((s) => s.op === "update").map((s) => [s.name, s.changes.map((c) => c.path)])).toEqual([
+      ["github", ["additionalScopes", "groupMatchingMode", "propertyMappings"]],
+      ["argocd", ["propertyMappings[3]"]],
+      ["grafana", ["propertyMappings[3]"]],
+      ["homelab-services", ["isSuperuser", "roles"]],
+    ]);
+    // The apps stop using the groups scope before it is deleted; the old token goes last.
+    const order = steps(d);
+    expect(order.indexOf("update argocd")).toBeLessThan(order.indexOf("delete groups-scope"));
+    expect(order.slice(-2)).toEqual(["delete groups-scope", "delete-replaced homelab-services Token"]);
+    expect(Object.keys(ops).filter((n) => ["github-identification", "forward-auth-outpost"].includes(n))).toEqual([]);
+  });
+
+  test("platform, cloudflare: nothing but the Kubernetes provider's new cluster identifier (an update)", async () => {
     expect(operations((await upgrade("platform")).d)).toEqual({ kubernetes: "update" });
     expect(operations((await upgrade("cloudflare")).d)).toEqual({});
-    expect(operations((await upgrade("authentik")).d)).toEqual({});
   });
 });
