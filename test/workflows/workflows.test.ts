@@ -43,6 +43,21 @@ describe("GitHub Actions workflows", () => {
     expect(deploy.jobs.cloudflare.needs).toBe("hetzner");
     expect(deploy.jobs.services.needs).toEqual(["authentik", "cloudflare"]);
     expect(deploy.jobs.authentik.if).toContain("github.event_name == 'push'");
+    // The authentik stack reads the services token's current key (Authentik renews an expired one)
+    // and the outpost's provider list before it uses or sends them; no other stack refreshes.
+    const ups = Object.fromEntries(
+      Object.entries(deploy.jobs as Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>).map(
+        ([job, j]) => [job, j.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))?.with?.refresh],
+      ),
+    );
+    expect(ups).toEqual({
+      talos: undefined,
+      platform: undefined,
+      hetzner: undefined,
+      authentik: true,
+      cloudflare: undefined,
+      services: undefined,
+    });
     expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual(STACKS);
     expect(deploy.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
   });
