@@ -1,6 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { cookieDomainProblem, MANAGED_SCOPES, redirectUriProblem, reservedSlugProblem, type ManagedScope } from "../lib/authentik";
+import {
+  cookieDomainProblem,
+  MANAGED_SCOPES,
+  redirectUriProblem,
+  reservedSlugProblem,
+  type ManagedScope,
+} from "../lib/authentik";
 import { dnsName, httpsUrl, secretString, stackReference, stackProgramProblem } from "./fields";
 import { didYouMean, type CheckContext, type ConfigSpec } from "./loader";
 import type { AccessRule } from "../lib/authentik-access";
@@ -303,6 +309,8 @@ function checkClientIds(ctx: Ctx): void {
       seen.set(id, i);
       return;
     }
+    // Two slugs alike are reported as such.
+    if (a.clientId === undefined && ctx.valid.apps?.[first]?.clientId === undefined) return;
     const whose = (j: number) => (ctx.valid.apps?.[j]?.clientId === undefined ? `apps[${j}]'s slug` : `apps[${j}]'s clientId`);
     const own = a.clientId === undefined ? `${id} (the default: the slug)` : id;
     ctx.report(

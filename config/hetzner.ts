@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ANYWHERE, EDGE_IMAGES, EDGE_OS_IMAGES, type EdgeOsImage, type FirewallRule } from "../lib/edge";
 import { dnsLabel, dnsName, email, httpsUrl, ipCidr, secretString, labelKey, labelValue } from "./fields";
 import type { CheckContext, ConfigSpec } from "./loader";
+import { networkWithin, parseIpNetwork } from "../lib/net";
 
 /**
  * Config of the `hetzner` program: the edge VPS (server, SSH, firewall) and what runs on it
@@ -182,6 +183,7 @@ export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
   sections: hetznerSections,
   check(ctx) {
     checkSsh(ctx);
+    checkSshReach(ctx);
     checkRules(ctx);
     checkAuthentik(ctx);
     checkAddresses(ctx);
@@ -226,6 +228,43 @@ function checkSsh(ctx: Ctx): void {
   if (from.length > 0 && ssh.allowSshFromAnywhere) {
     ctx.warn(["ssh", "allowFrom"], "is ignored: allowSshFromAnywhere opens SSH to every address");
   }
+}
+
+/**
+ * SSH stays where `ssh.allowFrom` puts it: not on Traefik's ports, not reopened wider by an extra
+ * rule, and reachable over an address family the server has.
+ */
+function checkSshReach(ctx: Ctx): void {
+  const ssh = ctx.valid.ssh;
+  const port = ssh?.port;
+  if (port === 80 || port === 443) {
+    ctx.report(
+      ["ssh", "port"],
+      `${port} is Traefik's ${port === 80 ? "HTTP" : "HTTPS"} port, open to everyone; give SSH a port of its own (22, or one like 2222)`,
+    );
+  }
+  if (!ssh || ssh.allowSshFromAnywhere !== false || ctx.invalid(["ssh", "allowFrom"])) return;
+  const from = (ssh.allowFrom ?? []).flatMap((cidr) => (cidr === undefined ? [] : [parseIpNetwork(cidr)!]));
+  if (ctx.valid.server?.ipv4 === false && from.length > 0 && from.every((n) => n.family === 4)) {
+    ctx.report(
+      ["ssh", "allowFrom"],
+      "has only IPv4 networks, but the server has no IPv4 address (server.ipv4: false): nobody could reach SSH, and Pulumi configures the VPS over it; list the IPv6 networks you run pulumi up from",
+    );
+  }
+  if (port === undefined) return;
+  ctx.valid.firewall?.rules?.forEach((r, i) => {
+    if (r?.protocol !== "tcp" || r.port === undefined) return;
+    const [low, high = low] = r.port.split("-").map(Number) as [number, number?];
+    if (port < low || port > high) return;
+    r.sourceIps?.forEach((source, j) => {
+      const network = source === undefined ? undefined : parseIpNetwork(source);
+      if (network === undefined || from.some((allowed) => networkWithin(network, allowed))) return;
+      ctx.report(
+        ["firewall", "rules", i, "sourceIps", j],
+        `${source} reopens SSH (tcp ${port}) to more than ssh.allowFrom: add it there, or set ssh.allowSshFromAnywhere: true if everyone is meant`,
+      );
+    });
+  });
 }
 
 function checkRules(ctx: Ctx): void {

@@ -358,8 +358,12 @@ function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
     case "too_big":
       if (issue.origin === "array") return `allows at most ${String(issue.maximum)} items`;
       return `must be at most ${String(issue.maximum)}, got ${describeInput(issue.input)}`;
-    case "invalid_value":
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}`;
+    case "invalid_value": {
+      // A near miss (`fsn` for `fsn1`, `regexp` for `regex`) gets the value it probably meant.
+      const names = issue.values.filter((v) => typeof v === "string");
+      const meant = typeof issue.input === "string" ? didYouMean(issue.input, names) : "";
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}${meant}`;
+    }
     default:
       return undefined;
   }

@@ -6,7 +6,7 @@ import { GitHubLogin } from "../components/github-login";
 import { OidcApp } from "../components/oidc-app";
 import { ServiceAccount } from "../components/service-account";
 import type { AuthentikConfig } from "../config/authentik";
-import { DEFAULT_FLOWS, MANAGED_SCOPES, type ManagedScope } from "../lib/authentik";
+import { cookieDomainProblem, DEFAULT_FLOWS, MANAGED_SCOPES, type ManagedScope } from "../lib/authentik";
 import { forwardAuthAddress } from "../lib/edge";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
@@ -24,7 +24,10 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
   const edge =
     cfg.authentik.url === undefined ? edgeOutputs(cfg.authentik.stack ?? siblingStack(context.stack, "hetzner")) : undefined;
   // Config guarantees url and token come together when there is no stack.
-  const url = edge?.url ?? pulumi.output(cfg.authentik.url!);
+  const url = underCookieDomain(
+    edge?.url ?? pulumi.output(cfg.authentik.url!),
+    cfg.forwardAuth.mode === "domain" ? cfg.domain : undefined,
+  );
   const token = edge?.token ?? cfg.authentik.token!;
   const provider = new Provider("authentik", { url, token: pulumi.secret(token) });
   const opts = { provider };
@@ -146,6 +149,19 @@ export function run(cfg: AuthentikConfig, context: RunContext): ProgramResult {
     },
     artifacts: {},
   };
+}
+
+/**
+ * Authentik's URL, once domain-mode forward auth (cookie domain `domain`) can share its login
+ * cookie: Authentik's host must be under the domain. Config checks `authentik.url`; the hetzner
+ * stack's URL is known when it is read, and a host outside ends the run before Authentik is touched.
+ */
+export function underCookieDomain(url: pulumi.Output<string>, domain: string | undefined): pulumi.Output<string> {
+  return url.apply((value) => {
+    const problem = domain === undefined ? undefined : cookieDomainProblem(value, domain);
+    if (problem) throw new pulumi.RunError(`homelab:domain ${domain}: ${problem}`);
+    return value;
+  });
 }
 
 /** What the authentik program reads from the hetzner stack. */

@@ -67,7 +67,7 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
     ipv6: address("ipv6"),
   };
 
-  const authentikUrl = output<string>(sso, "authentikUrl");
+  const authentikUrl = withoutAuthentikHost(output<string>(sso, "authentikUrl"), catalog);
   const token = withoutSlugClashes(
     output<string>(sso, "servicesToken"),
     sso.getOutput("apps") as pulumi.Output<Record<string, unknown> | undefined>,
@@ -141,6 +141,28 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
     },
     artifacts: Object.fromEntries(published.map((p, i) => [`${catalog[i]!.name}.traefik.yaml`, p.traefikConfig])),
   };
+}
+
+/**
+ * Authentik's URL, once no service takes Authentik's own host name: the edge's Traefik already
+ * routes that host to Authentik, and the service's route and DNS records would fight it. The
+ * authentik stack knows the name (its `authentikUrl`), so this is checked when that is read; a
+ * clash ends the run, naming the files, before Authentik is touched.
+ */
+export function withoutAuthentikHost(
+  url: pulumi.Output<string>,
+  services: readonly { readonly file: string; readonly hostname: string }[],
+): pulumi.Output<string> {
+  return url.apply((value) => {
+    const host = new URL(value).hostname;
+    const clashes = services.filter((s) => s.hostname === host).map((s) => s.file);
+    if (clashes.length > 0) {
+      throw new pulumi.RunError(
+        `${clashes.map((file) => `${file}: hostname`).join(", ")}: ${host} is Authentik's own host name (the authentik stack's authentikUrl), which the edge's Traefik routes to Authentik; choose another host name`,
+      );
+    }
+    return value;
+  });
 }
 
 /**

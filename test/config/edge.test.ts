@@ -24,6 +24,7 @@ function authentik(): Record<string, any> {
   return {
     domain: "example.net",
     github: { clientId: "Iv1.abc", clientSecret: "s" },
+    access: { groups: { "homelab-users": { users: ["octocat"] } } },
     adopt: {
       embeddedOutpost: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b",
       identificationStage: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
@@ -170,6 +171,7 @@ describe("authentik config", () => {
       slug: "forward-auth",
       name: "Forward auth",
       accessTokenValidity: "hours=24",
+      allow: ["homelab-users"],
     });
     expect(config.apps).toEqual([
       {
@@ -180,9 +182,15 @@ describe("authentik config", () => {
         scopes: ["openid", "email", "profile"],
         accessTokenValidity: "minutes=10",
         refreshTokenValidity: "days=30",
+        allow: ["homelab-users"],
       },
     ]);
-    expect(config.serviceAccount).toEqual({ username: "homelab-services", group: "homelab-automation" });
+    expect(config.serviceAccount).toEqual({
+      username: "homelab-services",
+      group: "homelab-automation",
+      role: "homelab-services",
+      tokenGeneration: 1,
+    });
   });
 
   test("which Authentik: a hetzner stack, or url with token, never both", () => {
@@ -192,7 +200,7 @@ describe("authentik config", () => {
       'homelab:authentik.stack: "talos" is a stack of the talos program; name a hetzner stack (hetzner or hetzner-<env>), whose authentikUrl and authentikToken outputs this stack reads',
     ]);
     expect(bad((c) => (c.authentik = { token: "t" }))).toEqual(["homelab:authentik.url: is required with token"]);
-    expect(bad((c) => (c.authentik = { url: "https://sso.example.org" }))).toEqual([
+    expect(bad((c) => (c.authentik = { url: "https://sso.example.net" }))).toEqual([
       "homelab:authentik.token: is required with url (an API token of an admin)",
     ]);
     expect(bad((c) => delete c.adopt.embeddedOutpost)).toEqual(["homelab:adopt.embeddedOutpost: is required"]);
@@ -210,7 +218,7 @@ describe("authentik config", () => {
     ]);
   });
 
-  test("apps: unique slugs, absolute or valid-regex redirect URIs, openid required; plain HTTP is a warning", () => {
+  test("apps: unique slugs, absolute or valid-regex redirect URIs, openid required; plain HTTP only to loopback", () => {
     expect(
       bad((c) => {
         c.apps.push(
@@ -225,11 +233,8 @@ describe("authentik config", () => {
       "homelab:apps[2].slug: forward-auth is forward auth's slug",
       "homelab:apps[2].scopes: must include openid (an OIDC client without it gets no ID token)",
     ]);
-    const http = load(authentikConfigSpec, authentik, SECRETS.authentik, (c) =>
-      c.apps[0].redirectUris.push("http://grafana.lan/cb", "http://localhost:8000/cb"),
-    );
-    expect(http.warnings).toEqual([
-      "homelab:apps[0].redirectUris[1]: http://grafana.lan/cb is plain HTTP: the authorization code would cross the network unencrypted",
+    expect(bad((c) => c.apps[0].redirectUris.push("http://grafana.lan/cb", "http://localhost:8000/cb"))).toEqual([
+      "homelab:apps[0].redirectUris[1]: http://grafana.lan/cb is plain HTTP: the authorization code would cross the network unencrypted; use https:// (plain HTTP is for loopback redirects only: localhost, 127.0.0.1, [::1])",
     ]);
   });
 });
