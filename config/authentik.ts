@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   cookieDomainProblem,
   MANAGED_SCOPES,
+  REDIRECT_RULES,
   redirectUriProblem,
   reservedSlugProblem,
   type ManagedScope,
@@ -132,7 +133,7 @@ const app = z.strictObject({
       ]),
     )
     .min(1)
-    .describe("Where Authentik may send users back: a URL (strict), or `{url, matching: regex}`."),
+    .describe(`Where Authentik may send users back: a URL (strict), or \`{url, matching: regex}\`: ${REDIRECT_RULES}`),
   clientType: z.enum(["confidential", "public"]).default("confidential"),
   clientId: z.string().min(1).optional().describe("The OAuth client id. Default: the slug."),
   scopes: z

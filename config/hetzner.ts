@@ -72,7 +72,7 @@ const ssh = z.strictObject({
   privateKey: secretString({ format: /^-----BEGIN [A-Z ]*PRIVATE KEY-----/, formatName: "a PEM or OpenSSH private key" })
     .optional()
     .describe("The private key Pulumi logs in with (secret). Unset: the SSH agent (`SSH_AUTH_SOCK`)."),
-  port: port.default(22).describe("The SSH port."),
+  port: port.default(22).describe("The SSH port (not 80 or 443: Traefik's)."),
   allowFrom: z
     .array(ipCidr)
     .default([])

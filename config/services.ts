@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { inZone } from "../lib/dns";
-import { FORWARD_AUTH_SLUG, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
+import { FORWARD_AUTH_SLUG, REDIRECT_RULES, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
 import { upstreamUrlProblem, type Upstream } from "../lib/services";
 import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference } from "./fields";
 import {
@@ -47,7 +47,9 @@ export const serviceFile = z
       .union(
         [
           z.strictObject({
-            url: url.describe("An address the VPS reaches (a LAN or NetBird address): `http://10.20.0.50:8096`."),
+            url: url.describe(
+              "An address the VPS reaches (a LAN or NetBird address, not public or loopback; no user:password@): `http://10.20.0.50:8096`.",
+            ),
           }),
           z.strictObject({
             route: dnsName.describe(
@@ -81,7 +83,7 @@ export const serviceFile = z
         redirectUris: z
           .array(z.union([z.string().min(1), z.strictObject({ url: z.string().min(1), matching: z.enum(["strict", "regex"]) })]))
           .min(1)
-          .describe("Where Authentik may send users back: a URL, or `{url, matching: regex}`."),
+          .describe(`Where Authentik may send users back: a URL, or \`{url, matching: regex}\`: ${REDIRECT_RULES}`),
         clientType: z.enum(["confidential", "public"]).default("confidential"),
       })
       .optional()

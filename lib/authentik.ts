@@ -77,6 +77,10 @@ export function redirectUriProblem(url: string, matching: RedirectMatching): str
   return undefined;
 }
 
+/** The rules of {@link redirectUriProblem} in a sentence, for the config's descriptions. */
+export const REDIRECT_RULES =
+  "https only (plain http to localhost, 127.0.0.1 or [::1]), no #fragment; a regex starts with ^ and a literal scheme://host[:port] (no wildcards, dots escaped as \\.), then / or $.";
+
 /** A regex redirect URI's pinned start: `^`, a literal scheme, `://`, a literal host and port, then `/` or `$`. */
 const REGEX_PREFIX = /^\^((?:[a-z]|\\\.)(?:[a-z0-9-]|\\\.)*):(?:\\?\/){2}((?:[A-Za-z0-9-]|\\[.[\]]|:)+)(?=\\?\/|\$)/;
 
