@@ -22,6 +22,8 @@ export interface PublicServiceAuthentik {
   propertyMappings?: pulumi.Input<pulumi.Input<string>[]>;
   /** Forward auth: the id of the outpost Traefik calls (the embedded one); the service's provider is attached to it. */
   outpost?: pulumi.Input<string>;
+  /** Forward auth: how long a login lasts, Authentik's format. @default "hours=24" (Authentik's own 10 minutes breaks apps' background requests) */
+  sessionLength?: string;
 }
 
 export interface PublicServiceArgs {
@@ -131,6 +133,7 @@ export class PublicService extends pulumi.ComponentResource {
           externalHost: `https://${args.hostname}`,
           authorizationFlow: sso.authorizationFlow,
           invalidationFlow: sso.invalidationFlow,
+          accessTokenValidity: sso.sessionLength ?? "hours=24",
         },
         { parent: this },
       );

@@ -8,7 +8,7 @@ import {
   reservedSlugProblem,
   type ManagedScope,
 } from "../lib/authentik";
-import { dnsName, httpsUrl, secretString, stackReference, stackProgramProblem } from "./fields";
+import { dnsName, httpsUrl, secretString, stackReference, stackProgramProblem, validity } from "./fields";
 import { didYouMean, type CheckContext, type ConfigSpec } from "./loader";
 import type { AccessRule } from "../lib/authentik-access";
 
@@ -22,18 +22,6 @@ const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 const slug = z
   .string()
   .regex(SLUG, { error: (i) => `must be a slug (lowercase letters, digits, -) like grafana, got ${JSON.stringify(i.input)}` });
-
-/** Authentik's duration format: `hours=1;minutes=30`; never zero (a token or login that expires as it is issued). */
-const VALIDITY = /^(weeks|days|hours|minutes|seconds)=\d+(;(weeks|days|hours|minutes|seconds)=\d+)*$/;
-const validity = z
-  .string()
-  .regex(VALIDITY, {
-    error: (i) => `must be a duration like minutes=10 or hours=1;minutes=30, got ${JSON.stringify(i.input)}`,
-  })
-  .refine((v) => !VALIDITY.test(v) || /=0*[1-9]/.test(v), {
-    error: (i) =>
-      `${String(i.input)} is zero: every token or login would expire as it is issued; give a positive duration like minutes=10`,
-  });
 
 const SCOPES = Object.keys(MANAGED_SCOPES) as [ManagedScope, ...ManagedScope[]];
 /** The scope this stack once made itself: Authentik's profile scope now carries the groups claim. */

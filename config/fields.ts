@@ -191,3 +191,15 @@ stackFileShapes.add(taint, {
     description: "key=value:Effect",
   },
 });
+
+/** Authentik's duration format: `hours=1;minutes=30`; never zero (a token or login that expires as it is issued). */
+const VALIDITY = /^(weeks|days|hours|minutes|seconds)=\d+(;(weeks|days|hours|minutes|seconds)=\d+)*$/;
+export const validity = z
+  .string()
+  .regex(VALIDITY, {
+    error: (i) => `must be a duration like minutes=10 or hours=1;minutes=30, got ${JSON.stringify(i.input)}`,
+  })
+  .refine((v) => !VALIDITY.test(v) || /=0*[1-9]/.test(v), {
+    error: (i) =>
+      `${String(i.input)} is zero: every token or login would expire as it is issued; give a positive duration like minutes=10`,
+  });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { inZone } from "../lib/dns";
 import { FORWARD_AUTH_SLUG, REDIRECT_RULES, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
 import { upstreamUrlProblem, type Upstream } from "../lib/services";
-import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference } from "./fields";
+import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference, validity } from "./fields";
 import {
   ConfigError,
   formatPath,
@@ -264,6 +264,11 @@ const authentik = z
     stack: stackReference
       .optional()
       .describe("The authentik stack (its URL and the services token). Default `authentik`, or `authentik-<env>`."),
+    sessionLength: validity
+      .default("hours=24")
+      .describe(
+        "How long a forward-auth login to a service lasts (Authentik's format). Authentik's own default, 10 minutes, breaks apps' background requests.",
+      ),
   })
   .prefault({});
 

@@ -38,15 +38,25 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   const output = <T>(ref: pulumi.StackReference, key: string) => ref.requireOutput(key) as pulumi.Output<T>;
 
   // How to reach the VPS (secret: it may hold the private key); the SSH agent when there is no key.
+  // The host key is the edge's own (the hetzner stack generates and exports it): another fails the run.
   const connection = pulumi.secret(
     pulumi
       .all([
         output<string>(hetzner, "sshHost"),
         output<string>(hetzner, "sshUser"),
         output<number>(hetzner, "sshPort"),
+        output<string>(hetzner, "sshHostKey"),
         cfg.edge.sshPrivateKey,
       ])
-      .apply(([host, user, port, privateKey]): SshConnection => ({ host, user, port, ...(privateKey ? { privateKey } : {}) })),
+      .apply(
+        ([host, user, port, hostKey, privateKey]): SshConnection => ({
+          host,
+          user,
+          port,
+          hostKey,
+          ...(privateKey ? { privateKey } : {}),
+        }),
+      ),
   );
   const traefik = output<EdgeTraefik & { dynamicDir: string }>(hetzner, "traefik");
   // Each address family's records only when asked for; a VPS without that family ends the run naming both ways out.
@@ -98,7 +108,9 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   const authentik = needsSso
     ? {
         ...defaultProviderFlows(opts),
-        ...(needsOutpost ? { outpost: getOutpostOutput({ name: EMBEDDED_OUTPOST_NAME }, opts).id } : {}),
+        ...(needsOutpost
+          ? { outpost: getOutpostOutput({ name: EMBEDDED_OUTPOST_NAME }, opts).id, sessionLength: cfg.authentik.sessionLength }
+          : {}),
         authentikUrl,
         ...(needsOidc
           ? { signingKey: selfSignedKeyPair(opts), propertyMappings: managedScopeIds(["openid", "email", "profile"], opts) }
