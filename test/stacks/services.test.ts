@@ -7,10 +7,12 @@ import { main, planStack } from "../../cli/plan";
 import { planText, resourcesJson } from "../../cli/render";
 import { readStackFile } from "../../cli/stack-file";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../config/loader";
+import { DEFAULT_FLOWS, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR } from "../../lib/authentik";
+import { EMBEDDED_OUTPOST_NAME } from "../../lib/edge";
 import { runStack } from "../../stacks";
-import { withoutSlugClashes } from "../../stacks/services";
-import { servicesForwardProviders } from "../../stacks/authentik";
-import { mockResource, register, reveal, STACK_OUTPUTS, valueOf, type Registered } from "../helpers/pulumi";
+import { knownGroups, withoutSlugClashes } from "../../stacks/services";
+import { mockInvoke, mockResource, register, reveal, STACK_OUTPUTS, valueOf, type Registered } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
 const work = mkdtempSync(join(tmpdir(), "services-"));
@@ -40,6 +42,38 @@ async function example(dir = catalog(), stack = "services") {
 const children = (r: Registered<unknown>, name: string) => r.childrenOf(r.get(name, "homelab:edge:PublicService"));
 const hetzner = STACK_OUTPUTS.hetzner!.outputs("hetzner");
 
+const PROXY = "authentik:index/providerProxy:ProviderProxy";
+const OAUTH2 = "authentik:index/providerOauth2:ProviderOauth2";
+const APP = "authentik:index/application:Application";
+const BINDING = "authentik:index/policyBinding:PolicyBinding";
+const ATTACHMENT = "authentik:index/outpostProviderAttachment:OutpostProviderAttachment";
+const GET_GROUP = "authentik:index/getGroup:getGroup";
+const GET_OUTPOST = "authentik:index/getOutpost:getOutpost";
+const SCOPE_LOOKUP = "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope";
+/** The numeric id the mocks give a provider (Authentik's primary keys are numbers). */
+const pk = (type: string, name: string) => Number(mockResource(type, name, {}).id);
+/** Ids the program looks up by name: the embedded outpost, an Authentik group, a flow, a managed scope mapping. */
+const outpostId = mockInvoke(GET_OUTPOST, { name: EMBEDDED_OUTPOST_NAME }).id;
+const groupId = (name: string) => mockInvoke(GET_GROUP, { name }).id;
+const flowId = (slug: string) => mockInvoke("authentik:index/getFlow:getFlow", { slug }).id;
+const scopeId = (scope: keyof typeof MANAGED_SCOPES) => mockInvoke(SCOPE_LOOKUP, { managed: MANAGED_SCOPES[scope] }).id;
+/** The authentik stack's access output, as the mocks answer it. */
+const ACCESS = STACK_OUTPUTS.authentik!.outputs("authentik").access as { groups: string[]; defaultGroup: string };
+
+/** A binding that admits the group `group` (order `order`) to the service's application `app`. */
+function expectAllowBinding(r: Registered<unknown>, name: string, app: string, group: string, order: number) {
+  const binding = r.get(name, BINDING);
+  expect(binding.inputs, name).toEqual({
+    target: mockResource(APP, app, { slug: app }).state.uuid,
+    group: groupId(group),
+    order,
+    enabled: true,
+  });
+  const application = r.get(app, APP);
+  expect(binding.propertyDependencies.target, name).toEqual([application.urn]);
+  expect(binding.parent, name).toBe(application.parent);
+}
+
 describe("the services stack on the example catalog", () => {
   test("one PublicService per file; exact children per auth mode", async () => {
     const r = await example();
@@ -50,8 +84,10 @@ describe("the services stack on the example catalog", () => {
     ];
     expect(children(r, "status")).toEqual([...records("status"), "command:remote:Command::status-route"]);
     expect(children(r, "jellyfin")).toEqual([
-      "authentik:index/application:Application::jellyfin",
-      "authentik:index/providerProxy:ProviderProxy::jellyfin",
+      `${APP}::jellyfin`,
+      `${ATTACHMENT}::jellyfin`,
+      `${BINDING}::jellyfin-allow-default`,
+      `${PROXY}::jellyfin`,
       ...records("jellyfin"),
       "command:remote:Command::jellyfin-route",
     ]);
@@ -61,21 +97,31 @@ describe("the services stack on the example catalog", () => {
       "homelab:authentik:OidcApp::wiki",
     ]);
     expect(r.childrenOf(r.get("wiki", "homelab:authentik:OidcApp"))).toEqual([
-      "authentik:index/application:Application::wiki",
-      "authentik:index/providerOauth2:ProviderOauth2::wiki",
+      `${APP}::wiki`,
+      `${BINDING}::wiki-allow-default`,
+      `${OAUTH2}::wiki`,
+    ]);
+    expect(r.childrenOf(r.get("homelab-services", "pulumi:pulumi:Stack"))).toEqual([
+      "homelab:edge:PublicService::jellyfin",
+      "homelab:edge:PublicService::status",
+      "homelab:edge:PublicService::wiki",
+      "pulumi:providers:authentik::authentik",
+      "pulumi:pulumi:StackReference::authentik",
+      "pulumi:pulumi:StackReference::hetzner",
     ]);
   });
 
   test("DNS to the VPS, the route file in Traefik's directory, forward auth per host, the services account's token", async () => {
     const r = await example();
-    expect(r.get("jellyfin-a").inputs).toMatchObject({
+    const record = {
+      zoneId: mockInvoke("cloudflare:index/getZone:getZone", { filter: { name: "example.net" } }).zoneId,
       name: "tv.example.net",
-      type: "A",
-      content: hetzner.ipv4,
+      ttl: 1,
       proxied: false,
       comment: "managed by homelab/services",
-    });
-    expect(r.get("jellyfin-aaaa").inputs).toMatchObject({ type: "AAAA", content: hetzner.ipv6 });
+    };
+    expect(r.get("jellyfin-a").inputs).toEqual({ ...record, type: "A", content: hetzner.ipv4 });
+    expect(r.get("jellyfin-aaaa").inputs).toEqual({ ...record, type: "AAAA", content: hetzner.ipv6 });
     const route = r.get("jellyfin-route");
     const text = (await valueOf(r.result.artifacts["jellyfin.traefik.yaml"]!)).value;
     expect(reveal(route.inputs.stdin)).toEqual([text, false]);
@@ -86,10 +132,14 @@ describe("the services stack on the example catalog", () => {
     expect(connection).toMatchObject({ host: hetzner.sshHost, user: "ops", port: 22, privateKey: KEY_CANARY });
     expect(parse(text).http.routers.jellyfin.middlewares).toEqual(["jellyfin-ratelimit", "authentik@file"]);
     expect(parse(text).http.routers["jellyfin-outpost"]).toMatchObject({ service: "authentik@file" });
-    expect(r.get("jellyfin", "authentik:index/providerProxy:ProviderProxy").inputs).toMatchObject({
+    expect(r.get("jellyfin", PROXY).inputs).toEqual({
       name: "tv.example.net",
       mode: "forward_single",
       externalHost: "https://tv.example.net",
+      authorizationFlow: flowId(DEFAULT_FLOWS.authorization),
+      invalidationFlow: flowId(DEFAULT_FLOWS.invalidation),
+      // homelab:authentik.sessionLength's default: a day's login.
+      accessTokenValidity: "hours=24",
     });
     const provider = r.get("authentik", "pulumi:providers:authentik");
     expect(reveal(provider.inputs.token)).toEqual([STACK_OUTPUTS.authentik!.outputs("authentik").servicesToken, true]);
@@ -99,9 +149,137 @@ describe("the services stack on the example catalog", () => {
       passHostHeader: false,
     });
     expect(wiki.http.routers.wiki.middlewares).toBeUndefined();
-    expect(await valueOf(r.result.outputs.forwardAuthProviders!)).toMatchObject({
-      value: [Number(mockResource("authentik:index/providerProxy:ProviderProxy", "jellyfin", {}).id)],
+  });
+
+  test("SSO: each service's application admits its groups (the authentik stack's default group unless the file names some), forward-auth providers attached to the embedded outpost, OIDC scopes by name", async () => {
+    const r = await example();
+    // Looked up once each, by name: the outpost Traefik calls, and the authentik stack's default group.
+    expect(r.invokes(GET_OUTPOST).map((i) => i.args)).toEqual([{ name: EMBEDDED_OUTPOST_NAME }]);
+    expect(r.invokes(GET_GROUP).map((i) => i.args)).toEqual([{ name: ACCESS.defaultGroup }]);
+    expect(ACCESS.defaultGroup).toBe("homelab-users");
+    const attachment = r.get("jellyfin", ATTACHMENT);
+    expect(attachment.inputs).toEqual({ outpost: outpostId, protocolProvider: pk(PROXY, "jellyfin") });
+    expect(attachment.propertyDependencies).toEqual({ outpost: [], protocolProvider: [r.get("jellyfin", PROXY).urn] });
+    expect(attachment.parent).toBe(r.get("jellyfin", "homelab:edge:PublicService").urn);
+    expect(r.get("jellyfin", APP).inputs).toEqual({
+      name: "tv.example.net",
+      slug: "jellyfin",
+      protocolProvider: pk(PROXY, "jellyfin"),
+      metaLaunchUrl: "https://tv.example.net",
     });
+    expectAllowBinding(r, "jellyfin-allow-default", "jellyfin", "homelab-users", 0);
+    expectAllowBinding(r, "wiki-allow-default", "wiki", "homelab-users", 0);
+    expect(r.ofType(BINDING).map((b) => b.name)).toEqual(["jellyfin-allow-default", "wiki-allow-default"]);
+    expect(r.ofType(ATTACHMENT).map((a) => a.name)).toEqual(["jellyfin"]);
+    expect(r.get("wiki", OAUTH2).inputs).toEqual({
+      name: "wiki.example.net",
+      clientId: "wiki",
+      clientType: "confidential",
+      allowedRedirectUris: [{ matching_mode: "strict", url: "https://wiki.example.net/auth/oidc.callback" }],
+      propertyMappings: [scopeId("openid"), scopeId("email"), scopeId("profile")],
+      authorizationFlow: flowId(DEFAULT_FLOWS.authorization),
+      invalidationFlow: flowId(DEFAULT_FLOWS.invalidation),
+      signingKey: mockInvoke("authentik:index/getCertificateKeyPair:getCertificateKeyPair", { name: SELF_SIGNED_KEY_PAIR }).id,
+      accessTokenValidity: "minutes=10",
+      refreshTokenValidity: "days=30",
+      subMode: "hashed_user_id",
+    });
+    expect(r.invokes(SCOPE_LOOKUP).map((i) => i.args)).toEqual([
+      { managed: MANAGED_SCOPES.openid },
+      { managed: MANAGED_SCOPES.email },
+      { managed: MANAGED_SCOPES.profile },
+    ]);
+
+    // A file's own groups, by name and in its order.
+    const named = await example(
+      catalog({
+        "notes.yaml":
+          "name: notes\nhostname: notes.example.net\nupstream:\n  url: http://10.20.0.60:3000\nauth: forward\nallow: [homelab-admins, homelab-users]\n",
+        "admin.yaml":
+          "name: admin\nhostname: admin.example.net\nupstream:\n  url: http://10.20.0.61:8080\nauth: oidc\noidc:\n  redirectUris: [https://admin.example.net/callback]\nallow: [homelab-admins]\n",
+      }),
+    );
+    expect(named.childrenOf(named.get("notes", "homelab:edge:PublicService")).filter((c) => c.startsWith(BINDING))).toEqual([
+      `${BINDING}::notes-allow-homelab-admins`,
+      `${BINDING}::notes-allow-homelab-users`,
+    ]);
+    expectAllowBinding(named, "notes-allow-homelab-admins", "notes", "homelab-admins", 0);
+    expectAllowBinding(named, "notes-allow-homelab-users", "notes", "homelab-users", 1);
+    expect(named.childrenOf(named.get("admin", "homelab:authentik:OidcApp"))).toEqual([
+      `${APP}::admin`,
+      `${BINDING}::admin-allow-homelab-admins`,
+      `${OAUTH2}::admin`,
+    ]);
+    expectAllowBinding(named, "admin-allow-homelab-admins", "admin", "homelab-admins", 0);
+    expectAllowBinding(named, "jellyfin-allow-default", "jellyfin", "homelab-users", 0);
+    expect(
+      named
+        .invokes(GET_GROUP)
+        .map((i) => i.args.name)
+        .sort(),
+    ).toEqual(["homelab-admins", "homelab-users", "homelab-users"]);
+    expect(named.get("notes", ATTACHMENT).inputs).toEqual({ outpost: outpostId, protocolProvider: pk(PROXY, "notes") });
+  });
+
+  test("a group the authentik stack does not have ends the run naming the file; so does an authentik stack without access groups", async () => {
+    const dir = catalog({
+      "notes.yaml":
+        "name: notes\nhostname: notes.example.net\nupstream:\n  url: http://10.20.0.60:3000\nauth: forward\nallow: [homelab-users, family]\n",
+    });
+    await expect(example(dir)).rejects.toThrow(
+      `${dir}/notes.yaml: allow: family: not a group of the authentik stack's homelab:access.groups (homelab-admins, homelab-users)`,
+    );
+    const services = [
+      { file: "services/a.yaml", allow: ["family", "homelab-users"] },
+      { file: "services/b.yaml" },
+      { file: "services/c.yaml", allow: ["admins"] },
+    ];
+    const unknown = await register(() => knownGroups(pulumi.output(ACCESS), services));
+    await expect(valueOf(unknown.result)).rejects.toThrow(
+      "services/a.yaml: allow: family; services/c.yaml: allow: admins: not a group of the authentik stack's homelab:access.groups (homelab-admins, homelab-users)",
+    );
+    await expect(valueOf(unknown.result)).rejects.toBeInstanceOf(pulumi.RunError);
+    const old = await register(() => knownGroups(pulumi.output(undefined), [{ file: "services/b.yaml" }]));
+    await expect(valueOf(old.result)).rejects.toThrow(
+      "the authentik stack exports no access groups (its access output): deploy the authentik stack of this version first",
+    );
+    const fine = await register(() => knownGroups(pulumi.output(ACCESS), services.slice(1, 2)));
+    expect(await valueOf(fine.result)).toEqual({
+      value: { groups: ["homelab-admins", "homelab-users"], defaultGroup: "homelab-users" },
+      secret: false,
+      known: true,
+    });
+  });
+
+  test("outputs: each service's host, auth and URL; each OIDC service's client id and issuer; the client secrets apart and secret", async () => {
+    const r = await example();
+    const outputs = Object.fromEntries(
+      await Promise.all(Object.entries(r.result.outputs).map(async ([k, v]) => [k, await valueOf(v)] as const)),
+    );
+    expect(outputs).toEqual({
+      services: {
+        value: {
+          jellyfin: { hostname: "tv.example.net", auth: "forward", url: "https://tv.example.net" },
+          status: { hostname: "status.example.net", auth: "none", url: "https://status.example.net" },
+          wiki: { hostname: "wiki.example.net", auth: "oidc", url: "https://wiki.example.net" },
+        },
+        secret: false,
+        known: true,
+      },
+      oidc: {
+        value: { wiki: { clientId: "wiki", issuer: "https://auth.example.net/application/o/wiki/" } },
+        secret: false,
+        known: true,
+      },
+      oidcClientSecrets: {
+        value: { wiki: mockResource(OAUTH2, "wiki", { clientType: "confidential" }).state.clientSecret },
+        secret: true,
+        known: true,
+      },
+    });
+    // What other stacks read this one as (the mocks) agrees on the names and on what is secret.
+    expect(Object.keys(STACK_OUTPUTS.services!.outputs("services")).sort()).toEqual(Object.keys(outputs).sort());
+    expect(STACK_OUTPUTS.services!.secret).toEqual(["oidcClientSecrets"]);
   });
 
   test("a VPS without IPv6: services.ipv6 off leaves out every AAAA record", async () => {
@@ -127,8 +305,10 @@ describe("the services stack on the example catalog", () => {
         .map((u) => added.get(u))
         .sort(),
     ).toEqual([
-      "authentik:index/application:Application::notes",
-      "authentik:index/providerProxy:ProviderProxy::notes",
+      `${APP}::notes`,
+      `${ATTACHMENT}::notes`,
+      `${BINDING}::notes-allow-default`,
+      `${PROXY}::notes`,
       "cloudflare:index/dnsRecord:DnsRecord::notes-a",
       "cloudflare:index/dnsRecord:DnsRecord::notes-aaaa",
       "command:remote:Command::notes-route",
@@ -167,7 +347,8 @@ describe("the services stack on the example catalog", () => {
     const dir = catalog({
       "dup.yaml": "name: jellyfin2\nhostname: tv.example.net\nupstream:\n  url: http://10.0.0.1\nauth: forward\n",
       "outside.yaml": "name: outside\nhostname: x.example.org\nupstream:\n  route: x.example.org\nauth: forward\ncolour: red\n",
-      "open.yaml": "name: open\nhostname: open.example.net\nupstream:\n  url: http://10.0.0.2\nauth: none\n",
+      "open.yaml":
+        "name: open\nhostname: open.example.net\nupstream:\n  url: http://10.0.0.2\nauth: none\nallow: [homelab-users]\n",
       "broken.yaml": "name: [unclosed\n",
       "again.yaml": "name: status\nhostname: again.example.net\nupstream:\n  url: http://10.0.0.3\nauth: forward\n",
       "cb.yaml":
@@ -192,13 +373,14 @@ describe("the services stack on the example catalog", () => {
     expect({ code, stdout, out: existsSync(out) }).toEqual({ code: 2, stdout: "", out: false });
     // Keys name each file as the catalog is configured (here a temporary directory; normally services/).
     const lines = stderr.replaceAll(dir, "services").split("\n");
-    expect(lines[0]).toBe("plan: invalid configuration for stack services (9 problems):");
+    expect(lines[0]).toBe("plan: invalid configuration for stack services (10 problems):");
     expect(lines[1]).toMatch(/^  services\/broken\.yaml: is not YAML: /);
     expect(lines.slice(2)).toEqual([
       "  services/cb.yaml: oidc.redirectUris[0]: /relative must be an absolute URL (or use matching: regex)",
       "  services/open.yaml: public: must be true for auth: none (a service without authentication is published to everyone)",
       "  services/open.yaml: reason: is required for auth: none: say why this service is public without authentication",
-      "  services/outside.yaml: colour: unknown key (known keys: name, hostname, upstream, auth, public, reason, oidc, middlewares, enabled)",
+      "  services/open.yaml: allow: is only for forward or oidc auth (a service with auth: none lets everyone in)",
+      "  services/outside.yaml: colour: unknown key (known keys: name, hostname, upstream, auth, public, allow, reason, oidc, middlewares, enabled)",
       "  services/outside.yaml: hostname: x.example.org is not in the zone example.net",
       "  services/outside.yaml: upstream.route: x.example.org is not a lab name (under lab.example.net), which the shared Gateway serves",
       "  services/status.yaml: name: status is also the name of services/again.yaml",
@@ -244,29 +426,44 @@ test("a service may not take the slug of an infra app of the authentik stack", a
   expect(await valueOf(fine.result)).toEqual({ value: "t", secret: false, known: true });
 });
 
-test("the authentik stack binds the services stack's forward-auth providers to the outpost Traefik calls", async () => {
+test("the services stack attaches its forward-auth providers to the embedded outpost itself; the authentik stack no longer reads the services stack", async () => {
+  const services = await example();
+  const provider = services.get("jellyfin", PROXY);
+  const attachment = services.get("jellyfin", ATTACHMENT);
+  expect(attachment.inputs).toEqual({ outpost: outpostId, protocolProvider: pk(PROXY, "jellyfin") });
+  expect(attachment.propertyDependencies.protocolProvider).toEqual([provider.urn]);
+  // With the services stack's own provider (and token): the attachment is this stack's resource.
+  expect(attachment.provider).toBe(provider.provider);
+  expect(attachment.provider?.startsWith(`${services.get("authentik", "pulumi:providers:authentik").urn}::`)).toBe(true);
+  expect(services.invokes(GET_OUTPOST).map((i) => i.args)).toEqual([{ name: EMBEDDED_OUTPOST_NAME }]);
+  // No forward-auth service: no outpost to look up, nothing attached.
+  const noForward = await example(catalog({ "jellyfin.yaml": undefined }));
+  expect(noForward.invokes(GET_OUTPOST)).toEqual([]);
+  expect(noForward.ofType(ATTACHMENT)).toEqual([]);
+
+  // The authentik stack attaches only its own provider, leaves the outpost's list to the attachments, reads no services stack.
   const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.authentik.yaml"));
+  const sso = await register(() => runStack("authentik"), { stack: "authentik", config: values, secretKeys });
+  expect(sso.ofType("pulumi:pulumi:StackReference").map((x) => x.inputs)).toEqual([{ name: "hetzner" }]);
+  expect(sso.get("forward-auth-outpost").inputs.protocolProviders).toEqual([]);
+  expect(sso.get("forward-auth-outpost").ignoreChanges).toEqual(["protocolProviders"]);
+  expect(sso.ofType(ATTACHMENT).map((x) => [x.name, x.inputs.protocolProvider])).toEqual([
+    ["forward-auth", pk(PROXY, "forward-auth")],
+  ]);
+  // The setting that named the services stack is now an error that says what to do.
   values["homelab:forwardAuth"] = JSON.stringify({
     ...JSON.parse(values["homelab:forwardAuth"]!),
     servicesStack: "services-prod",
   });
-  // The services stack's answer; the hetzner stack's falls back to the plan's placeholders.
-  const sso = await register(() => runStack("authentik"), {
-    stack: "authentik",
-    config: values,
-    secretKeys,
-    answer: (type, name, inputs) =>
-      type === "pulumi:pulumi:StackReference" && name === "services"
-        ? { id: "services-prod", state: { ...inputs, outputs: { forwardAuthProviders: [11, 12] }, secretOutputNames: [] } }
-        : undefined,
-  });
-  expect(sso.get("services", "pulumi:pulumi:StackReference").inputs.name).toBe("services-prod");
-  expect(sso.get("forward-auth-outpost").inputs.protocolProviders).toEqual([
-    Number(mockResource("authentik:index/providerProxy:ProviderProxy", "forward-auth", {}).id),
-    11,
-    12,
+  const error = await register(() => runStack("authentik"), { stack: "authentik", config: values, secretKeys }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).problems).toEqual([
+    {
+      key: "homelab:forwardAuth.servicesStack",
+      message: "is no longer used: the services stack attaches its own forward-auth providers to the embedded outpost; remove it",
+    },
   ]);
-  // A services stack that has published none yet leaves the domain provider alone.
-  const none = await register(() => servicesForwardProviders("services"));
-  expect(await valueOf(none.result)).toEqual({ value: [], secret: false, known: true });
 });
