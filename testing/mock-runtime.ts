@@ -271,7 +271,9 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
           const state = { outputs: options.previousOutputs, secretOutputNames: [...(options.previousSecrets ?? [])] };
           return { id: options.stack, state };
         }
-        return options.answer?.(args.type, args.name, inputs) ?? mockResource(args.type, args.name, inputs);
+        const made = options.answer?.(args.type, args.name, inputs) ?? mockResource(args.type, args.name, inputs);
+        // An imported resource keeps the id it was imported by, as the engine records it.
+        return args.id ? { ...made, id: args.id } : made;
       },
       call: (args) => mockInvoke(args.token, args.inputs as Record<string, unknown>),
     },

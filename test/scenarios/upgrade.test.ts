@@ -61,6 +61,11 @@ function previousAsPlan(stack: string, head: Plan): Plan {
       (h) => h.type === r.type && (h.name === r.name || h.aliases.some((a) => "name" in a && a.name === r.name)),
     );
     for (const key of ["connection", "environment"]) if (inputs[key] === "[secret]" && now) inputs[key] = now.inputs[key];
+    // That main pinned no SSH host key.
+    if (inputs.connection) {
+      const { hostKey: _none, ...connection } = plain(inputs.connection) as { hostKey?: string };
+      inputs.connection = connection;
+    }
     return { ...r, inputs } as unknown as RecordedResource;
   });
   return { ...head, stack, planned, run: { ...head.run, resources } };
@@ -68,6 +73,12 @@ function previousAsPlan(stack: string, head: Plan): Plan {
 
 const hosts: { remove(): void }[] = [];
 afterAll(() => hosts.forEach((h) => h.remove()));
+
+/**
+ * What the previous main's hetzner stack exported that this one reads back as its own last outputs
+ * (no `serverId`, no `sshHostKey`: that main had neither), as a real upgrade run reads them.
+ */
+const HETZNER_OUTPUTS = { outputs: { sshHost: "203.0.113.10", sshUser: "ops", sshPort: 22 }, secretOutputs: [] };
 
 const ROLLOUTS = ["cp1", "cp2", "cp3", "w1", "w2", "w3", "gpu1"].map((n) => `homelab-${n}-rollout`);
 
@@ -130,24 +141,29 @@ describe("upgrading homelab from the previous main", () => {
   });
 
   test("hetzner: every command updates; the old authorized-keys step continues as the SSH step; nothing is deleted", async () => {
-    const { d } = await upgrade("hetzner");
+    const { d } = await upgrade("hetzner", { after: HETZNER_OUTPUTS as unknown as Plan });
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({
       "edge-7eef94e9": "update", // protect dropped: recorded in the state only
       "edge-cloud-init": "update",
       "edge-compose-up": "update",
       "edge-compose-yaml": "update",
+      "edge-host-key": "create",
       "edge-secrets-authentik-env": "update",
       "edge-secrets-netbird-env": "update",
       "edge-secrets-postgresql-env": "update",
       "edge-ssh": "update",
+      "edge-sshd-host-key": "create",
       "edge-traefik-dynamic-authentik-yaml": "update",
       "edge-traefik-traefik-yaml": "update",
     });
     expect(d.steps.find((s) => s.name === "edge-ssh")?.previousUrn).toMatch(/::edge-authorized-keys$/);
     expect(steps(d)).toEqual([
       "update edge-7eef94e9",
+      "create edge-host-key",
       "update edge-cloud-init runs create",
+      // It connects without checking the host key (that main pinned none) and installs this one's.
+      "create edge-sshd-host-key runs create",
       "update edge-ssh runs create",
       "update edge-compose-yaml runs update",
       "update edge-secrets-authentik-env runs update",
@@ -160,7 +176,7 @@ describe("upgrading homelab from the previous main", () => {
   });
 
   test("hetzner, carried out on the edge the previous main built: no file goes missing, compose never goes down, SSH keeps answering", async () => {
-    const { d, head } = await upgrade("hetzner");
+    const { d, head } = await upgrade("hetzner", { after: HETZNER_OUTPUTS as unknown as Plan });
     const before = previousAsPlan("hetzner", head);
     const host = new EdgeHost([
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop",
@@ -171,6 +187,7 @@ describe("upgrading homelab from the previous main", () => {
     const files = ["compose.yaml", "traefik/traefik.yaml", "traefik/dynamic/authentik.yaml", "secrets/netbird.env"];
     expect(files.filter((f) => host.file(`/opt/edge/${f}`) === undefined)).toEqual([]);
     const ups = host.log().filter((l) => l.startsWith("docker compose up")).length;
+    const unpinned = host.unpinned.length; // every step of that main's
 
     const ran = carryOut(d, before, head, host, state, () => {
       expect(files.filter((f) => host.file(`/opt/edge/${f}`) === undefined)).toEqual([]);
@@ -178,6 +195,7 @@ describe("upgrading homelab from the previous main", () => {
     });
     expect(ran.map((r) => `${r.step.name} ${r.step.runs}`)).toEqual([
       "edge-cloud-init create",
+      "edge-sshd-host-key create",
       "edge-ssh create",
       "edge-compose-yaml update",
       "edge-secrets-authentik-env update",
@@ -188,6 +206,10 @@ describe("upgrading homelab from the previous main", () => {
       "edge-compose-up update",
     ]);
     expect(host.refused).toEqual([]);
+    // The server's own key is replaced by this version's before any step that pins it: only
+    // cloud-init's wait (which runs before) and the host key step connect without checking it.
+    expect(host.unpinned.slice(unpinned)).toEqual(["edge-cloud-init", "edge-sshd-host-key"]);
+    expect(host.hostKey()).toBe(head.outputs.sshHostKey);
     expect(host.log().filter((l) => l.includes("compose down"))).toEqual([]);
     expect(host.log().filter((l) => l.startsWith("docker compose up")).length).toBe(ups + 1);
   });
@@ -196,19 +218,22 @@ describe("upgrading homelab from the previous main", () => {
     const { d } = await upgrade("services");
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({
-      jellyfin: "create",
+      "jellyfin OutpostProviderAttachment": "create",
+      "jellyfin ProviderProxy": "update",
       "jellyfin-allow-default": "create",
       "wiki-allow-default": "create",
       "jellyfin-route": "update",
       "status-route": "update",
       "wiki-route": "update",
     });
-    expect(d.steps.find((s) => s.name === "jellyfin")!.type).toBe(
-      "authentik:index/outpostProviderAttachment:OutpostProviderAttachment",
-    );
+    // A login to the service now lasts a day (homelab:authentik.sessionLength), not Authentik's 10 minutes.
+    expect(d.steps.find((s) => s.name === "jellyfin" && s.op === "update")!.changes.map((c) => c.path)).toEqual([
+      "accessTokenValidity",
+    ]);
     expect(steps(d)).toEqual([
       "create wiki-allow-default",
-      "create jellyfin",
+      "update jellyfin ProviderProxy",
+      "create jellyfin OutpostProviderAttachment",
       "create jellyfin-allow-default",
       "update jellyfin-route runs update",
       "update status-route runs update",

@@ -264,7 +264,7 @@ describe("the authentik stack on the example config", () => {
     expect(outpost.retainOnDelete).toBe(true);
     const attachment = r.get("forward-auth", ATTACHMENT);
     expect(attachment.inputs).toEqual({
-      outpost: mockResource(OUTPOST, "forward-auth-outpost", {}).id,
+      outpost: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b", // homelab:adopt.embeddedOutpost: an imported resource keeps its id
       protocolProvider: pk(PROXY, "forward-auth"),
     });
     expect(attachment.propertyDependencies).toEqual({ outpost: [outpost.urn], protocolProvider: [proxy.urn] });
@@ -486,7 +486,7 @@ describe("the authentik stack on the example config", () => {
             role: roleId,
             model: "authentik_outposts.outpost",
             permission,
-            objectId: mockResource(OUTPOST, "forward-auth-outpost", {}).id,
+            objectId: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b", // homelab:adopt.embeddedOutpost
           },
         ]),
       ),
