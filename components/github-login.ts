@@ -115,7 +115,9 @@ export class GitHubLogin extends pulumi.ComponentResource {
       { name: `homelab: ${slug} access`, expression: githubAccessPolicy(slug, args.access) },
       { parent: this },
     );
-    // Bound by the flows' own ids (Authentik accepts a bound object's primary key as the target).
+    // Bound by the flows' own ids: Authentik's binding API resolves a target by the bound object's
+    // own primary key (authentik/policies/api/bindings.py, PolicyBindingModelForeignKey), which is
+    // what the flow lookup returns; the flow's separate policy-binding-model id is not needed.
     // Those flows may serve other sources too: the policy passes any source but this one.
     this.accessBindings = (
       [
