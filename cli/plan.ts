@@ -8,6 +8,8 @@ import { engineDiff, MASK, UNKNOWN, type EngineDiff, type PlannedStack } from ".
 import { diffMarkdown, diffText } from "./diff";
 import { graphMermaid, planJson, planMarkdown, planText, resourcesJson, type StackPlan } from "./render";
 import { readStackFile, StackFileError } from "./stack-file";
+import { checkRecorded, parsePolicyConfig, reportMarkdown, reportText } from "../policy/recorded";
+import type { PolicyConfig } from "../policy/rules";
 
 /**
  * The offline plan: runs a stack's real program under Pulumi's mocks in preview mode, with the
@@ -24,8 +26,12 @@ const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
   --format FORMAT    text (default), json or markdown
   --diff BASE_DIR    print what changed against a plan written earlier with --out (per stack:
                      resources created, updated with the changed input paths, deleted)
+  --policy           also check the plan against the policy pack's rules (policy/, docs/policy.md)
+  --policy-config FILE
+                     the rules' settings (JSON, as pulumi preview --policy-pack-config takes them)
 
-Exit status: 0 planned, 2 bad usage or config (nothing planned), 1 the program failed.`;
+Exit status: 0 planned, 2 bad usage or config (nothing planned), 1 the program failed or
+a mandatory policy was violated.`;
 
 /** The project root: where Pulumi.yaml and the example stack files live. */
 export const PROJECT_ROOT = resolve(__dirname, "..");
@@ -161,7 +167,17 @@ function render(plans: StackPlan[], format: Format): string {
   }
 }
 
-function parse(argv: string[]): { stacks: string[]; config?: string; out?: string; format: Format; diff?: string } {
+interface Options {
+  stacks: string[];
+  config?: string;
+  out?: string;
+  format: Format;
+  diff?: string;
+  /** Check the plans against the policy rules (`--policy`), with this config file (`--policy-config`). */
+  policy?: { configFile?: string };
+}
+
+function parse(argv: string[]): Options {
   let parsed;
   try {
     parsed = parseArgs({
@@ -173,6 +189,8 @@ function parse(argv: string[]): { stacks: string[]; config?: string; out?: strin
         out: { type: "string" },
         format: { type: "string", default: "text" },
         diff: { type: "string" },
+        policy: { type: "boolean" },
+        "policy-config": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -189,7 +207,9 @@ function parse(argv: string[]): { stacks: string[]; config?: string; out?: strin
     throw new UsageError(values.all ? "no Pulumi.<stack>.yaml selects a program" : "name a stack, or --all");
   if (values.config !== undefined && (values.all || stacks.length !== 1))
     throw new UsageError("--config applies to exactly one named stack");
-  return { stacks, config: values.config, out: values.out, format, diff: values.diff };
+  if (values["policy-config"] !== undefined && !values.policy) throw new UsageError("--policy-config needs --policy");
+  const policy = values.policy ? { configFile: values["policy-config"] } : undefined;
+  return { stacks, config: values.config, out: values.out, format, diff: values.diff, policy };
 }
 
 /** Runs the CLI; resolves to the exit status. */
@@ -201,6 +221,17 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
     const message = (error as Error).message;
     io.stderr(message ? `plan: ${message}\n\n${USAGE}\n` : `${USAGE}\n`);
     return message ? 2 : 0;
+  }
+
+  let policyConfig: PolicyConfig = {};
+  if (options.policy?.configFile !== undefined) {
+    const file = resolve(io.cwd, options.policy.configFile);
+    try {
+      policyConfig = parsePolicyConfig(readFileSync(file, "utf8"));
+    } catch (error) {
+      io.stderr(`plan: --policy-config ${file}: ${(error as Error).message}\nNothing was planned.\n`);
+      return 2;
+    }
   }
 
   // With --diff, each stack is planned as the run after its base: a program that reads its own
@@ -251,6 +282,18 @@ export async function main(argv: string[], io: PlanIo = processIo): Promise<numb
       }
       io.stderr(`wrote ${dir}\n`);
     }
+  }
+  if (options.policy !== undefined) {
+    // The same rules the policy pack runs, over what each program registered (policy/recorded.ts).
+    // Text and Markdown reports follow the plan; with JSON on stdout the report goes to stderr.
+    let failed = false;
+    for (const plan of plans) {
+      const report = checkRecorded(plan.resources, policyConfig);
+      failed ||= report.failed;
+      if (options.format === "json") io.stderr(reportText(plan.stack, report));
+      else io.stdout(`\n${options.format === "markdown" ? reportMarkdown(plan.stack, report) : reportText(plan.stack, report)}`);
+    }
+    if (failed) return 1;
   }
   return 0;
 }
