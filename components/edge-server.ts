@@ -3,8 +3,19 @@ import { Command } from "@pulumi/command/remote/command";
 import { Firewall } from "@pulumi/hcloud/firewall";
 import { Server } from "@pulumi/hcloud/server";
 import { SshKey } from "@pulumi/hcloud/sshKey";
-import { filesHash, PROJECT_DIR, shellQuote, sshAccessScript, type FirewallRule } from "../lib/edge";
-import { fingerprint } from "../lib/artifacts";
+import { PrivateKey } from "@pulumi/tls/privateKey";
+import {
+  cloudConfigText,
+  filesHash,
+  PROJECT_DIR,
+  shellQuote,
+  SSH_HOST_KEY_CLOUD_CONFIG_KEYS,
+  sshAccessScript,
+  sshHostKeyCloudConfig,
+  sshHostKeyScript,
+  type FirewallRule,
+} from "../lib/edge";
+import { fingerprint, maskedText } from "../lib/artifacts";
 import { FORMER_TRIGGERS } from "./command-parts";
 import { NO_PREVIOUS_OUTPUT, remoteFile, type SshConnection } from "./remote-parts";
 
@@ -15,6 +26,12 @@ export interface EdgeServerPrevious {
   /** The SSH port and admin user sshd answered on then. */
   sshPort?: number;
   sshUser?: string;
+  /**
+   * The SSH host key the server answered with then ({@link EdgeServer.sshHostKey}); unset when that
+   * run pinned none (a release before host key pinning): the host key step then connects without
+   * checking it, once, and puts this component's key on the server.
+   */
+  sshHostKey?: string;
 }
 
 export interface EdgeServerArgs {
@@ -32,8 +49,12 @@ export interface EdgeServerArgs {
   backups?: boolean;
   /** Labels on the server, firewall and SSH keys. */
   labels?: Record<string, string>;
-  /** The user data (cloud-config). Only read when the server is created: changes never replace it. */
-  userData: string;
+  /**
+   * The server's cloud-config, as a document (e.g. `edgeCloudConfig(...)`); the component adds the
+   * SSH host key (`ssh_keys`, `ssh_deletekeys`, `ssh_genkeytypes`: leave them out) and renders it as
+   * the user data. Only read when the server is created: changes never replace it.
+   */
+  cloudConfig: Readonly<Record<string, unknown>>;
   /** The admin user cloud-init creates; the remote commands log in as it. */
   adminUser: string;
   /** The admin's public keys: on the server at creation and kept in authorized_keys afterwards. */
@@ -47,7 +68,9 @@ export interface EdgeServerArgs {
   /**
    * What the last run left (the stack's own previous outputs; unset on a first run): the SSH
    * step connects with the port and user the server answers on now, and keeps them allowed for
-   * this run, so a change of `sshPort` or `adminUser` never locks Pulumi out (cloud-init runs once).
+   * this run, so a change of `sshPort` or `adminUser` never locks Pulumi out (cloud-init runs once);
+   * the host key step checks the host key the server answers with now. Unset, the server is taken
+   * to be created by this run (with this component's host key).
    */
   previous?: pulumi.Input<EdgeServerPrevious>;
   /** Files of the compose project, by path relative to {@link PROJECT_DIR} (not secret). */
@@ -62,6 +85,11 @@ export interface EdgeServerArgs {
  * A Hetzner VPS that runs a compose project: SSH keys, a default-deny firewall, the server with a
  * small cloud-init, then over SSH (@pulumi/command) the project's files and `docker compose up`.
  *
+ * The server's SSH host key is the component's own (an ed25519 `tls.PrivateKey`, kept in the
+ * state): cloud-init installs it, so the user data is a secret, and every remote command pins it
+ * (`connection.hostKey`): a server answering with another key fails the run. The host key step
+ * keeps it on the server, connecting with the key the server answered with on the last run.
+ *
  * The server's own inputs change only with the server type, location, labels, backups or
  * firewall: user data and SSH keys are read at creation only (`ignoreChanges`), because Hetzner
  * replaces a server when either changes. Everything that changes in ordinary operation reaches the
@@ -74,7 +102,7 @@ export interface EdgeServerArgs {
  * @example
  * const edge = new EdgeServer("edge", {
  *   serverType: "cx23", image: "ubuntu-24.04", location: "fsn1",
- *   userData: edgeCloudInit({ image: "ubuntu-24.04", adminUser: "ops", sshPublicKeys: [key], sshPort: 22 }),
+ *   cloudConfig: edgeCloudConfig({ image: "ubuntu-24.04", adminUser: "ops", sshPublicKeys: [key], sshPort: 22 }),
  *   adminUser: "ops", sshPublicKeys: [key], firewallRules: edgeFirewallRules({ ... }),
  *   files: { "compose.yaml": composeText }, secretFiles: { "secrets/app.env": envFile },
  * });
@@ -85,8 +113,18 @@ export class EdgeServer extends pulumi.ComponentResource {
   public readonly server: Server;
   public readonly firewall: Firewall;
   public readonly sshKeys: readonly SshKey[];
+  /** The server's SSH host key (ed25519), generated once and kept in the state. */
+  public readonly hostKey: PrivateKey;
+  /** Its public half in authorized_keys form (`ssh-ed25519 AAAA...`): what every connection pins. */
+  public readonly sshHostKey: pulumi.Output<string>;
+  /** The cloud-config the server is created with: the args' plus the host key (its private half a secret Output). */
+  public readonly cloudConfig: Readonly<Record<string, unknown>>;
   /** Waits for cloud-init to finish on a new server. */
   public readonly ready: Command;
+  /** Puts the host key on the server (cloud-init did on a new one) and reloads sshd when it changes. */
+  public readonly hostKeyStep: Command;
+  /** The script the host key step runs, its private key shown as `[secret]` (the real one is secret stdin). */
+  public readonly hostKeyScript: pulumi.Output<string>;
   /** The admin user, its keys and sshd's ports and users, kept over SSH. */
   public readonly sshAccess: Command;
   /** The script the SSH step runs (as root, from stdin). */
@@ -134,6 +172,17 @@ export class EdgeServer extends pulumi.ComponentResource {
       },
       { parent: this, protect },
     );
+    // The server's SSH host key: generated once, kept in the state (a change of user data never
+    // reaches an existing server anyway). Not protected: a new key reaches the server through the
+    // host key step.
+    this.hostKey = new PrivateKey(`${name}-host-key`, { algorithm: "ED25519" }, { parent: this });
+    // The provider writes the authorized_keys form with a newline; @pulumi/command parses either.
+    this.sshHostKey = this.hostKey.publicKeyOpenssh.apply((key) => key.trim());
+    const hostPrivateKey = pulumi.secret(this.hostKey.privateKeyOpenssh);
+    this.cloudConfig = {
+      ...args.cloudConfig,
+      ...sshHostKeyCloudConfig({ privateKey: hostPrivateKey, publicKey: this.sshHostKey }),
+    };
     this.server = new Server(
       name,
       {
@@ -146,7 +195,8 @@ export class EdgeServer extends pulumi.ComponentResource {
         publicNets: [{ ipv4Enabled: ipv4, ipv6Enabled: args.ipv6 ?? true }],
         firewallIds: [this.firewall.id.apply(Number)],
         sshKeys: this.sshKeys.map((k) => k.name),
-        userData: args.userData,
+        // It holds the host key's private half: secret in the state and in every plan.
+        userData: pulumi.secret(pulumi.output(this.cloudConfig).apply(cloudConfigText)),
         deleteProtection: protect,
         rebuildProtection: protect,
       },
@@ -164,31 +214,43 @@ export class EdgeServer extends pulumi.ComponentResource {
     this.ipv6 = this.server.ipv6Address;
     this.sshHost = ipv4 ? this.server.ipv4Address : this.server.ipv6Address;
     const port = args.sshPort ?? 22;
-    const sshConnection = (p: pulumi.Input<number>, user: pulumi.Input<string>) =>
+    // Every connection names the host key it expects (unset only for a server from before
+    // pinning, see below): @pulumi/command then accepts that key alone.
+    const sshConnection = (p: pulumi.Input<number>, user: pulumi.Input<string>, hostKey: pulumi.Input<string | undefined>) =>
       pulumi.secret(
-        pulumi.output({
-          host: this.sshHost,
-          port: p,
-          user,
-          ...(args.sshPrivateKey === undefined ? {} : { privateKey: args.sshPrivateKey }),
-          // A new server takes a minute or two to accept SSH.
-          dialErrorLimit: 30,
-        }),
+        pulumi
+          .all([this.sshHost, p, user, hostKey, args.sshPrivateKey])
+          .apply(([host, connectPort, connectUser, key, privateKey]) => ({
+            host,
+            port: connectPort,
+            user: connectUser,
+            ...(privateKey === undefined ? {} : { privateKey }),
+            ...(key === undefined ? {} : { hostKey: key }),
+            // A new server takes a minute or two to accept SSH.
+            dialErrorLimit: 30,
+          })),
       );
-    this.connection = sshConnection(port, args.adminUser);
-    // The SSH step connects as the server answers now: the last run's port and user when it is
-    // the same server, else (a new server, whose cloud-init has the config's) the config's.
-    const answering = pulumi
-      .all([this.server.id, args.previous ?? {}])
-      .apply(([id, previous]) =>
-        previous.serverId === id && previous.sshPort !== undefined && previous.sshUser !== undefined
+    this.connection = sshConnection(port, args.adminUser, this.sshHostKey);
+    // The first steps connect as the server answers now: the last run's port, user and host key
+    // when it is the same server, else (a new server, whose cloud-init has them) the config's and
+    // this component's key. A server of an earlier run that pinned no key (a release before host
+    // key pinning) has a key of its own sshd's: the host key step checks none, once, and replaces it.
+    const answering = pulumi.all([this.server.id, args.previous ?? {}, this.sshHostKey]).apply(([id, previous, ours]) => {
+      const same = previous.serverId === id;
+      const firstRun = previous.serverId === undefined && previous.sshPort === undefined && previous.sshUser === undefined;
+      return {
+        ...(same && previous.sshPort !== undefined && previous.sshUser !== undefined
           ? { port: previous.sshPort, user: previous.sshUser }
-          : { port, user: args.adminUser },
-      );
-
+          : { port, user: args.adminUser }),
+        hostKey: same ? previous.sshHostKey : firstRun || previous.serverId !== undefined ? ours : undefined,
+      };
+    });
+    const answeringPort = answering.apply((now) => now.port);
+    const answeringUser = answering.apply((now) => now.user);
     const answeringConnection = sshConnection(
-      answering.apply((now) => now.port),
-      answering.apply((now) => now.user),
+      answeringPort,
+      answeringUser,
+      answering.apply((now) => now.hostKey),
     );
 
     this.ready = new Command(
@@ -209,6 +271,28 @@ export class EdgeServer extends pulumi.ComponentResource {
       },
     );
 
+    // The host key step: the script with the private key, as secret stdin.
+    const hostKeyText = pulumi.secret(
+      pulumi
+        .all([hostPrivateKey, this.sshHostKey])
+        .apply(([privateKey, publicKey]) => sshHostKeyScript({ privateKey, publicKey })),
+    );
+    this.hostKeyScript = maskedText({ privateKey: hostPrivateKey, publicKey: this.sshHostKey }, (key) =>
+      sshHostKeyScript(key as { privateKey: string; publicKey: string }),
+    );
+    this.hostKeyStep = new Command(
+      `${name}-sshd-host-key`,
+      {
+        connection: answeringConnection,
+        create: "sudo -n sh -s",
+        stdin: hostKeyText,
+        // Nothing on delete: the server keeps its key. Nothing logged: the script prints nothing.
+        logging: "none",
+        ...NO_PREVIOUS_OUTPUT,
+      },
+      { parent: this, dependsOn: [this.ready], ignoreChanges: [FORMER_TRIGGERS] },
+    );
+
     const accessScript = answering.apply((now) =>
       sshAccessScript({
         adminUser: args.adminUser,
@@ -224,7 +308,8 @@ export class EdgeServer extends pulumi.ComponentResource {
     this.sshAccess = new Command(
       `${name}-ssh`,
       {
-        connection: answeringConnection,
+        // As the server answers now, with this component's host key (the step before put it there).
+        connection: sshConnection(answeringPort, answeringUser, this.sshHostKey),
         create: "sudo -n sh -s",
         stdin: accessScript,
         // Nothing on delete: a destroyed stack leaves the server's SSH access as it was.
@@ -233,7 +318,7 @@ export class EdgeServer extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [this.ready],
+        dependsOn: [this.ready, this.hostKeyStep],
         // It was `<name>-authorized-keys` (the admin's keys only): the same resource, so upgrading
         // never runs the old one's delete (which removed authorized_keys).
         aliases: [{ name: `${name}-authorized-keys` }],
@@ -280,7 +365,7 @@ export class EdgeServer extends pulumi.ComponentResource {
       { parent: this, dependsOn: [...files, ...secrets, this.sshAccess], ignoreChanges: [FORMER_TRIGGERS] },
     );
 
-    this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, sshHost: this.sshHost });
+    this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, sshHost: this.sshHost, sshHostKey: this.sshHostKey });
   }
 }
 
@@ -305,6 +390,9 @@ export function fileSlug(path: string): string {
 /** What is wrong with the args, checked before anything is created. */
 export function edgeServerProblems(args: EdgeServerArgs): string[] {
   const problems: string[] = [];
+  const hostKeyKeys = SSH_HOST_KEY_CLOUD_CONFIG_KEYS.filter((key) => key in args.cloudConfig);
+  if (hostKeyKeys.length > 0)
+    problems.push(`cloudConfig: ${hostKeyKeys.join(", ")} would replace the host key the component installs and pins`);
   if (args.sshPublicKeys.length === 0) problems.push("sshPublicKeys: at least one key is needed to reach the server");
   if (args.ipv4 === false && args.ipv6 === false) problems.push("ipv4 and ipv6 are both off: the server would be unreachable");
   for (const path of [...Object.keys(args.files), ...Object.keys(args.secretFiles)]) {

@@ -161,9 +161,14 @@ export interface EdgeCloudInitInput {
  * the VPS through remote commands, so config changes never replace the server.
  */
 export function edgeCloudInit(input: EdgeCloudInitInput): string {
+  return cloudConfigText(edgeCloudConfig(input));
+}
+
+/** {@link edgeCloudInit} as a document (the EdgeServer component adds the SSH host key to it). */
+export function edgeCloudConfig(input: EdgeCloudInitInput): Record<string, unknown> {
   const user = input.adminUser;
   const sshd = sshdDropIn({ ports: [input.sshPort], users: [user] });
-  const document = {
+  return {
     users: [
       {
         name: user,
@@ -196,13 +201,41 @@ export function edgeCloudInit(input: EdgeCloudInitInput): string {
       "systemctl daemon-reload; if systemctl is-active --quiet ssh.socket; then systemctl restart ssh.socket; else systemctl restart ssh; fi",
     ],
   };
+}
+
+/** A cloud-config document as user data: `#cloud-config`, then the YAML. */
+export function cloudConfigText(document: unknown): string {
   return `#cloud-config\n${toYaml(document)}`;
+}
+
+/** The cloud-config keys {@link sshHostKeyCloudConfig} sets: a document given to it must leave them out. */
+export const SSH_HOST_KEY_CLOUD_CONFIG_KEYS = ["ssh_keys", "ssh_deletekeys", "ssh_genkeytypes"] as const;
+
+/**
+ * The cloud-config that makes `key` the server's only SSH host key from its first boot (leaves may
+ * be Outputs; the private half is a secret): cloud-init deletes the image's host keys
+ * (`ssh_deletekeys`), writes this ed25519 pair (`ssh_keys`; with it, cloud-init generates none),
+ * and `ssh_genkeytypes` names ed25519 alone in case it ever did. sshd is held to this key by
+ * the `HostKey` line of {@link sshdDropIn}, since openssh-server's package scripts make any
+ * missing default key again on every upgrade.
+ */
+export function sshHostKeyCloudConfig<T>(key: { readonly privateKey: T; readonly publicKey: T }) {
+  return {
+    ssh_deletekeys: true,
+    ssh_genkeytypes: ["ed25519"],
+    ssh_keys: { ed25519_private: key.privateKey, ed25519_public: key.publicKey },
+  };
 }
 
 /** Where sshd reads the edge's own settings (cloud-init writes it first, the SSH step after). */
 export const SSHD_DROP_IN = "/etc/ssh/sshd_config.d/90-homelab.conf";
+/** The edge's SSH host key (its public half beside it, `.pub`): the only one sshd offers. */
+export const SSH_HOST_KEY = "/etc/ssh/ssh_host_ed25519_key";
 
-/** The sshd drop-in: key-only logins for these users on these ports (no Port line for 22 alone). */
+/**
+ * The sshd drop-in: key-only logins for these users on these ports (no Port line for 22 alone),
+ * and the edge's own host key as sshd's only one.
+ */
 export function sshdDropIn(input: { readonly ports: readonly number[]; readonly users: readonly string[] }): string {
   const ports = [...new Set(input.ports)];
   return [
@@ -213,6 +246,8 @@ export function sshdDropIn(input: { readonly ports: readonly number[]; readonly 
     "KbdInteractiveAuthentication no",
     "X11Forwarding no",
     `AllowUsers ${[...new Set(input.users)].join(" ")}`,
+    // Only the host key Pulumi pins (openssh-server's package scripts make any missing default key again).
+    `HostKey ${SSH_HOST_KEY}`,
     "",
   ].join("\n");
 }
@@ -291,6 +326,59 @@ if ! cmp -s "$next" "$dropin"; then
   rm -f "$previous"
 fi
 rm -f "$next"
+`;
+}
+
+/** Inputs of {@link sshHostKeyScript}: the edge's SSH host key pair. */
+export interface SshHostKeyInput {
+  /** The private key in OpenSSH form (`-----BEGIN OPENSSH PRIVATE KEY-----`). */
+  readonly privateKey: string;
+  /** The public key in authorized_keys form (`ssh-ed25519 AAAA...`). */
+  readonly publicKey: string;
+}
+
+/**
+ * The edge's SSH host key, kept over SSH (cloud-init puts it on a new server; this puts it on a
+ * server created before host key pinning, and a new key on any): when the private half differs,
+ * both halves are replaced by rename, checked with `sshd -t` (a key sshd cannot load is put back)
+ * and sshd is reloaded, so new connections get it and open sessions stay. Run as root
+ * (`sudo -n sh -s`, from stdin: the private key is in no argument and no file Pulumi writes).
+ */
+export function sshHostKeyScript(input: SshHostKeyInput): string {
+  return `# homelab: the edge's SSH host key (run as root by Pulumi over SSH when it changes).
+set -eu
+key=${shellQuote(SSH_HOST_KEY)}
+umask 077
+cat > "$key.next" <<'HOST_KEY'
+${input.privateKey.trim()}
+HOST_KEY
+# The public half, for people (ssh-keygen -lf): sshd reads the private one only.
+cat > "$key.pub.next" <<'HOST_KEY'
+${input.publicKey.trim()}
+HOST_KEY
+chmod 0644 "$key.pub.next"
+if cmp -s "$key.next" "$key"; then
+  rm -f "$key.next"
+  mv -f "$key.pub.next" "$key.pub"
+  exit 0
+fi
+# The key sshd has now stays beside the new one until sshd accepts it.
+for half in "$key" "$key.pub"; do
+  rm -f "$half.previous"
+  if [ -f "$half" ]; then cp -p "$half" "$half.previous"; fi
+done
+mv -f "$key.pub.next" "$key.pub"
+mv -f "$key.next" "$key"
+if ! sshd -t; then
+  for half in "$key" "$key.pub"; do
+    if [ -f "$half.previous" ]; then mv -f "$half.previous" "$half"; fi
+  done
+  echo "homelab: sshd cannot load the new host key; the previous one stays" >&2
+  exit 1
+fi
+rm -f "$key.previous" "$key.pub.previous"
+# sshd re-executes itself on reload: new connections get the new key, open sessions stay.
+systemctl try-reload-or-restart ssh.service
 `;
 }
 

@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EdgeServer } from "../components/edge-server";
 import type { HetznerConfig } from "../config/hetzner";
+import { maskedText } from "../lib/artifacts";
 import {
   AUTHENTIK_ROUTER_SERVICE,
   authentikDynamicConfig,
   CERT_RESOLVER,
+  cloudConfigText,
   DYNAMIC_DIR,
-  edgeCloudInit,
+  edgeCloudConfig,
   edgeCompose,
   edgeFirewallRules,
   ENTRY_POINTS,
@@ -25,18 +27,23 @@ import type { ProgramResult, RunContext } from "./program";
  * admin networks; the server with a small cloud-init; then, over SSH, the compose project (Traefik,
  * NetBird, Authentik with PostgreSQL) with its secrets in env files, brought up with compose.
  *
- * Its outputs are what the authentik and services stacks build on: the addresses, the SSH host and
- * user, Traefik's dynamic directory, certificate resolver and forward-auth middleware, and
+ * Its outputs are what the authentik and services stacks build on: the addresses, the SSH host,
+ * user and host key, Traefik's dynamic directory, certificate resolver and forward-auth middleware, and
  * Authentik's URL and API token (secret).
  */
 export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
-  // The stack's own outputs from its last run: where SSH answers now, on which server, and the
-  // bootstrap token Authentik was created with (unset on a first run).
+  // The stack's own outputs from its last run: where SSH answers now, on which server, with which
+  // host key, and the bootstrap token Authentik was created with (unset on a first run).
   const last = new pulumi.StackReference("previous", { name: context.stack });
   const previousOutput = <T>(key: string) => last.getOutput(key) as pulumi.Output<T | undefined>;
   const previous = pulumi
-    .all([previousOutput<string>("serverId"), previousOutput<number>("sshPort"), previousOutput<string>("sshUser")])
-    .apply(([serverId, sshPort, sshUser]) => ({ serverId, sshPort, sshUser }));
+    .all([
+      previousOutput<string>("serverId"),
+      previousOutput<number>("sshPort"),
+      previousOutput<string>("sshUser"),
+      previousOutput<string>("sshHostKey"),
+    ])
+    .apply(([serverId, sshPort, sshUser, sshHostKey]) => ({ serverId, sshPort, sshUser, sshHostKey }));
   const exportedToken = previousOutput<string>("authentikToken");
   // Authentik reads the bootstrap token on its first start only: the env file keeps the token it
   // was created with, and the exported token fails the run when the config names another.
@@ -75,7 +82,7 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
   const secretFiles = Object.fromEntries(
     Object.values(SECRET_ENV_FILES).map((path) => [path, envFiles.apply((files) => files[path])]),
   );
-  const userData = edgeCloudInit({
+  const cloudConfig = edgeCloudConfig({
     image: cfg.server.image,
     adminUser: cfg.ssh.adminUser,
     sshPublicKeys: cfg.ssh.publicKeys,
@@ -90,7 +97,7 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
     ipv6: cfg.server.ipv6,
     backups: cfg.server.backups,
     labels: cfg.server.labels,
-    userData,
+    cloudConfig,
     adminUser: cfg.ssh.adminUser,
     sshPublicKeys: cfg.ssh.publicKeys,
     sshPrivateKey: cfg.ssh.privateKey,
@@ -121,6 +128,9 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       sshHost: edge.sshHost,
       sshUser: cfg.ssh.adminUser,
       sshPort: cfg.ssh.port,
+      // The edge's SSH host key (authorized_keys form): the services stack's connection pins it;
+      // `<sshHost> <sshHostKey>` is its known_hosts line.
+      sshHostKey: edge.sshHostKey,
       domain: cfg.domain,
       authentikUrl,
       // Created by Authentik on its first start from AUTHENTIK_BOOTSTRAP_TOKEN: the authentik stack's API token.
@@ -135,12 +145,15 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       },
     },
     artifacts: {
-      "edge.cloud-init.yaml": userData,
+      // The user data with the host key's private half masked (the server's is a secret).
+      "edge.cloud-init.yaml": maskedText(edge.cloudConfig, cloudConfigText),
       "edge.compose.yaml": files["compose.yaml"]!,
       "edge.traefik-static.yaml": staticConfig,
       "authentik.traefik.yaml": files["traefik/dynamic/authentik.yaml"]!,
       // The script the SSH step runs on the VPS: the admin user, its keys, sshd's ports and users.
       "edge-ssh.sh": edge.sshScript,
+      // The host key step's script, its private key masked.
+      "edge-host-key.sh": edge.hostKeyScript,
     },
   };
 }

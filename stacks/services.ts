@@ -48,15 +48,13 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
         output<string>(hetzner, "sshHostKey"),
         cfg.edge.sshPrivateKey,
       ])
-      .apply(
-        ([host, user, port, hostKey, privateKey]): SshConnection => ({
-          host,
-          user,
-          port,
-          hostKey,
-          ...(privateKey ? { privateKey } : {}),
-        }),
-      ),
+      .apply(([host, user, port, hostKey, privateKey]): SshConnection => ({
+        host,
+        user,
+        port,
+        hostKey,
+        ...(privateKey ? { privateKey } : {}),
+      })),
   );
   const traefik = output<EdgeTraefik & { dynamicDir: string }>(hetzner, "traefik");
   // Each address family's records only when asked for; a VPS without that family ends the run naming both ways out.

@@ -51,6 +51,7 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
       sshHost: "203.0.113.10",
       sshUser: "ops",
       sshPort: 22,
+      sshHostKey: standInSshPublicKey("edge-host-key"),
       domain: "example.net",
       authentikUrl: "https://auth.example.net",
       authentikToken: placeholder(`Authentik API token of stack ${stack}`),
@@ -153,6 +154,15 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
     outputs: { ipv4Address: "203.0.113.10", ipv6Address: "2001:db8::1", ipv6Network: "2001:db8::/64", status: "running" },
   }),
   "hcloud:index/firewall:Firewall": (name) => ({ id: numericId(name) }),
+  /** A key pair: a stand-in public key (authorized_keys form, with the provider's newline) and a placeholder private key. */
+  "tls:index/privateKey:PrivateKey": (name, inputs) => ({
+    id: hex(`private key ${name}`).slice(0, 40),
+    outputs: {
+      privateKeyOpenssh: `${placeholder(`${String(inputs.algorithm)} private key of ${name}`)}\n`,
+      publicKeyOpenssh: `${standInSshPublicKey(name)}\n`,
+      publicKeyFingerprintSha256: placeholder(`fingerprint of ${name}`),
+    },
+  }),
   "hcloud:index/sshKey:SshKey": (name, inputs) => ({
     id: numericId(name),
     outputs: { fingerprint: placeholder(`fingerprint of ${String(inputs.name)}`) },
@@ -191,6 +201,24 @@ const resourceOutputs: Record<string, (name: string, inputs: Inputs) => { id?: s
   /** Proxmox identifies a VM by its VM id. */
   "proxmoxve:index/vmLegacy:VmLegacy": (name, inputs) => ({ id: typeof inputs.vmId === "number" ? String(inputs.vmId) : name }),
 };
+
+/**
+ * An ed25519 public key in authorized_keys form, made from a name: its wire form is right
+ * (`ssh-ed25519`, then 32 bytes, here a hash of the name), so SSH parsers read it; nobody holds its
+ * private half.
+ */
+export function standInSshPublicKey(name: string): string {
+  const field = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return Buffer.concat([length, bytes]);
+  };
+  const wire = Buffer.concat([
+    field(Buffer.from("ssh-ed25519")),
+    field(createHash("sha256").update(`host key ${name}`).digest()),
+  ]);
+  return `ssh-ed25519 ${wire.toString("base64")}`;
+}
 
 /** A stable numeric id from a name, as Hetzner's ids are numbers. */
 function numericId(name: string): string {

@@ -68,6 +68,8 @@ const BPG =
   "bpg/terraform-provider-proxmox d6bd1ffe (= v0.111.1 for these files; @muhlba91/pulumi-proxmoxve 8.6.0 bridges v0.111.1 or newer)";
 const TALOS = "siderolabs/terraform-provider-talos v0.11.0 (d6960816), bridged by pulumiverse/pulumi-talos v0.8.1";
 const HCLOUD = "hetznercloud/terraform-provider-hcloud v1.68.0 (93291f49), bridged by @pulumi/hcloud 1.41.0";
+const TLS =
+  "hashicorp/terraform-provider-tls internal/provider/resource_private_key.go (v4.2.1-23-gd72d90e1), bridged by @pulumi/tls 5.6.1";
 const CLOUDFLARE = "cloudflare/terraform-provider-cloudflare v5.22.0 (a2efdc57), bridged by @pulumi/cloudflare 6.22.1";
 const AUTHENTIK = "goauthentik/terraform-provider-authentik v2026.5.0 (69d1bb26)";
 const K8S =
@@ -215,6 +217,14 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   "hcloud:index/sshKey:SshKey": {
     source: `${HCLOUD} internal/sshkey/resource.go: publicKey RequiresReplace (plugin framework: create first)`,
     replaceOn: ["publicKey"],
+  },
+
+  // ---------------------------------------------------------------- TLS
+  "pulumi:providers:tls": { source: BRIDGE_CONFIG, providerConfig: { replaceOn: [] } },
+  "tls:index/privateKey:PrivateKey": {
+    source: `${TLS}: algorithm, rsa_bits and ecdsa_curve RequiresReplace; the key is made on create and kept in the state`,
+    replaceOn: ["algorithm", "rsaBits", "ecdsaCurve"],
+    stateful: "a generated key: whatever pins or holds it (an SSH host key on a server) must be given the new one",
   },
 
   // ---------------------------------------------------------------- Cloudflare

@@ -21,6 +21,7 @@ describe("npm run check", () => {
     const results = await checkPlanDir(planned);
     expect(results.filter((r) => r.status === "fail")).toEqual([]);
     expect(results.filter((r) => r.status === "skip").map((r) => r.file)).toEqual([
+      join("hetzner", "artifacts", "edge-host-key.sh"),
       join("hetzner", "artifacts", "edge-ssh.sh"),
       join("platform", "artifacts", "argocd.values.yaml"),
       join("platform", "artifacts", "metrics-server.values.yaml"),

@@ -203,7 +203,7 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
     expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 28 to create, > 1 to read.**");
     expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
-    expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 14 to create, > 1 to read.**");
+    expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 16 to create, > 1 to read.**");
     expect(run.stdout).toContain(
       "### Offline plan: `authentik` (program `authentik`)\n\n**+ 21 to create, = 2 to import, > 1 to read.**",
     );

@@ -1,6 +1,19 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
-import { describe, expect, test } from "vitest";
-import { edgeCloudInit, edgeFirewallRules, filesHash, secretEnvFile, secretEnvFiles } from "../../lib/edge";
+import { afterAll, describe, expect, test } from "vitest";
+import {
+  edgeCloudInit,
+  edgeFirewallRules,
+  filesHash,
+  secretEnvFile,
+  secretEnvFiles,
+  SSH_HOST_KEY,
+  sshHostKeyCloudConfig,
+  sshHostKeyScript,
+} from "../../lib/edge";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEdgeLibTestKeyxxxxxxxxxxxxxxxxxxxxxxxxxxxxx me@laptop";
 
@@ -14,6 +27,14 @@ describe("the edge's documents", () => {
       doc.write_files.find((f) => f.path === "/etc/ssh/sshd_config.d/90-homelab.conf")!.content;
     expect(sshd(ubuntu)).not.toContain("Port");
     expect(sshd(debian).split("\n")).toEqual(expect.arrayContaining(["Port 2222", "PermitRootLogin no", "AllowUsers admin"]));
+    // sshd offers the edge's own host key only (openssh-server's scripts make missing default keys again).
+    expect(
+      sshd(ubuntu)
+        .split("\n")
+        .filter((l) => l.startsWith("HostKey")),
+    ).toEqual(["HostKey /etc/ssh/ssh_host_ed25519_key"]);
+    // No host key here: the EdgeServer adds its own.
+    expect(Object.keys(ubuntu).filter((k) => k.startsWith("ssh_"))).toEqual(["ssh_pwauth"]);
     expect(debian.users).toEqual([
       {
         name: "admin",
@@ -73,5 +94,74 @@ describe("the edge's documents", () => {
     expect(filesHash({ a: "1", c: "2" })).not.toBe(base);
     // Path and content are kept apart: "ab" + "c" is not "a" + "bc".
     expect(filesHash({ ab: "c" })).not.toBe(filesHash({ a: "bc" }));
+  });
+});
+
+describe("the edge's SSH host key", () => {
+  const work = mkdtempSync(join(tmpdir(), "host-key-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const PUBLIC = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEdgeHostKeyTestxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
+  test("cloud-config: the image's keys deleted, this ed25519 pair written, nothing generated", () => {
+    expect(sshHostKeyCloudConfig({ privateKey: "PRIVATE", publicKey: PUBLIC })).toEqual({
+      ssh_deletekeys: true,
+      ssh_genkeytypes: ["ed25519"],
+      ssh_keys: { ed25519_private: "PRIVATE", ed25519_public: PUBLIC },
+    });
+  });
+
+  /** A root with /etc/ssh and stand-ins for sshd (its exit status from SSHD_STATUS) and systemctl (logged). */
+  function host(
+    name: string,
+    key?: string,
+  ): { dir: string; run: (privateKey: string, sshd?: number) => number; log: () => string } {
+    const dir = join(work, name);
+    mkdirSync(join(dir, "etc/ssh"), { recursive: true });
+    mkdirSync(join(dir, "bin"));
+    if (key !== undefined) writeFileSync(join(dir, SSH_HOST_KEY), key);
+    if (key !== undefined) writeFileSync(join(dir, `${SSH_HOST_KEY}.pub`), key.replace(" key", " public key"));
+    writeFileSync(join(dir, "bin/sshd"), '#!/bin/sh\necho "sshd $*" >> "$ROOT/log"\nexit "$SSHD_STATUS"\n');
+    writeFileSync(join(dir, "bin/systemctl"), '#!/bin/sh\necho "systemctl $*" >> "$ROOT/log"\n');
+    for (const bin of ["sshd", "systemctl"]) chmodSync(join(dir, "bin", bin), 0o755);
+    const run = (privateKey: string, sshd = 0) =>
+      spawnSync(
+        "sh",
+        [
+          "-c",
+          sshHostKeyScript({ privateKey, publicKey: `${PUBLIC}\n` })
+            .split("/etc/ssh/")
+            .join(`${dir}/etc/ssh/`),
+        ],
+        {
+          env: { PATH: `${join(dir, "bin")}:/usr/bin:/bin`, ROOT: dir, SSHD_STATUS: String(sshd) },
+        },
+      ).status ?? 1;
+    return { dir, run, log: () => (existsSync(join(dir, "log")) ? readFileSync(join(dir, "log"), "utf8") : "") };
+  }
+
+  test("script: a new key replaces sshd's, both halves (checked, then sshd reloaded); the same key again changes nothing", () => {
+    const h = host("new", "sshd's own key\n");
+    expect(h.run("-----BEGIN OPENSSH PRIVATE KEY-----\nNEW\n-----END OPENSSH PRIVATE KEY-----\n")).toBe(0);
+    expect(readFileSync(join(h.dir, SSH_HOST_KEY), "utf8")).toBe(
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nNEW\n-----END OPENSSH PRIVATE KEY-----\n",
+    );
+    expect(readFileSync(join(h.dir, `${SSH_HOST_KEY}.pub`), "utf8")).toBe(`${PUBLIC}\n`);
+    expect(h.log()).toBe("sshd -t\nsystemctl try-reload-or-restart ssh.service\n");
+    expect(h.run("-----BEGIN OPENSSH PRIVATE KEY-----\nNEW\n-----END OPENSSH PRIVATE KEY-----\n")).toBe(0);
+    expect(h.log()).toBe("sshd -t\nsystemctl try-reload-or-restart ssh.service\n");
+    expect(spawnSync("ls", [join(h.dir, "etc/ssh")], { encoding: "utf8" }).stdout).toBe(
+      "ssh_host_ed25519_key\nssh_host_ed25519_key.pub\n",
+    );
+  });
+
+  test("script: a key sshd cannot load is put back, and the run fails", () => {
+    const h = host("rejected", "sshd's own key\n");
+    expect(h.run("not a key", 1)).toBe(1);
+    expect(readFileSync(join(h.dir, SSH_HOST_KEY), "utf8")).toBe("sshd's own key\n");
+    expect(readFileSync(join(h.dir, `${SSH_HOST_KEY}.pub`), "utf8")).toBe("sshd's own public key\n");
+    expect(spawnSync("ls", [join(h.dir, "etc/ssh")], { encoding: "utf8" }).stdout).toBe(
+      "ssh_host_ed25519_key\nssh_host_ed25519_key.pub\n",
+    );
+    expect(h.log()).toBe("sshd -t\n");
   });
 });

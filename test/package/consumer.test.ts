@@ -161,7 +161,7 @@ export async function main(): Promise<string[]> {
       propertyMappings: [], authorizationFlow: "consent", invalidationFlow: "logout", authentikUrl: "https://auth.example.net",
     });
     new EdgeServer("edge", {
-      serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", userData: "#cloud-config\\n", adminUser: "ops",
+      serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", cloudConfig: { packages: ["docker.io"] }, adminUser: "ops",
       sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIConsumerKey me@laptop"], firewallRules: [],
       files: { "compose.yaml": "services: {}\\n" }, secretFiles: {},
     });

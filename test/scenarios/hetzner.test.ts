@@ -1,9 +1,12 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { fingerprint } from "../../lib/artifacts";
-import { engineDiff } from "../../testing/engine";
+import { engineDiff, MASK, UNKNOWN, type PlannedStack } from "../../testing/engine";
+import type { RecordedResource } from "../../testing/mock-runtime";
 import { mockResource } from "../../testing/placeholders";
 import { diff, operations, plan, steps, type Config, type Plan } from "./harness";
-import { carryOut, EdgeHost, type Ran } from "./hosts";
+import { carryOut, EdgeHost, plain, type Ran } from "./hosts";
 
 /**
  * Day 2 on the edge (Pulumi.hetzner.yaml), each change carried out on a stand-in VPS in the
@@ -226,7 +229,8 @@ describe("day 2 on the edge: SSH", () => {
 
     const second = await plan("hetzner", moved, { after: first });
     const d2 = diff(first, second);
-    expect(operations(d2)).toEqual({ edge: "update", "edge-ssh": "update" });
+    // The host key step connects as sshd answers, so it moves to the new port too (its key is in place: no reload).
+    expect(operations(d2)).toEqual({ edge: "update", "edge-ssh": "update", "edge-sshd-host-key": "update" });
     carryOut(
       d2,
       first,
@@ -238,6 +242,7 @@ describe("day 2 on the edge: SSH", () => {
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("\nPort 2222\nPermitRootLogin");
     expect([...host.firewallPorts]).toEqual([2222]);
     expect(host.refused).toEqual([]);
+    expect(host.log().filter((l) => l.includes("try-reload-or-restart"))).toEqual([]);
     // A third run changes nothing.
     const third = await plan("hetzner", moved, { after: second });
     expect(operations(diff(second, third))).toEqual({});
@@ -311,6 +316,7 @@ describe("day 2 on the edge: the server itself", () => {
       "delete-replaced edge",
       "create-replacement edge",
       "create-replacement edge-cloud-init runs create",
+      "update edge-sshd-host-key runs create",
       "update edge-ssh runs create",
       "update edge-compose-yaml runs update",
       "update edge-secrets-authentik-env runs update",
@@ -344,5 +350,241 @@ describe("day 2 on the edge: the server itself", () => {
         { after: b },
       ),
     ).rejects.toThrow("homelab:authentik.bootstrapToken changed, but Authentik reads it on its first start only");
+  });
+});
+
+/** The host key the mocks give the edge (a stand-in public key). */
+const HOST_KEY = (
+  mockResource("tls:index/privateKey:PrivateKey", "edge-host-key", { algorithm: "ED25519" }).state.publicKeyOpenssh as string
+).trim();
+
+/** The host key each remote command's connection pins ("none" where it pins none). */
+const pinned = (p: Plan) =>
+  Object.fromEntries(
+    p.run.resources
+      .filter((r) => r.type === "command:remote:Command")
+      .map((r) => [r.name, (plain(r.inputs) as { connection: { hostKey?: string } }).connection.hostKey ?? "none"]),
+  );
+
+describe("day 2 on the edge: the SSH host key", () => {
+  test("a change of the user data (an admin key) with an unrelated one (an image tag): the host key and the server stay, every step pins the same key", async () => {
+    const { b, host, state } = await deployed();
+    expect(host.hostKey()).toBe(HOST_KEY);
+    const head = await plan(
+      "hetzner",
+      (c) => (
+        edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B]))(c),
+        edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.6.27"))(c)
+      ),
+      { after: b },
+    );
+    const d = diff(b, head);
+    expect(d.failures).toEqual([]);
+    // The user data changed (it holds the admin keys), but the server reads it at creation only.
+    const userData = (p: Plan) =>
+      p.planned.resources.find((r) => r.type === "hcloud:index/server:Server")!.secretHashes!.userData;
+    expect(userData(head)).not.toBe(userData(b));
+    expect(operations(d)).toEqual({
+      "edge-compose-up": "update",
+      "edge-compose-yaml": "update",
+      "edge-ssh": "update",
+      [keyObject(KEY_B)]: "create",
+    });
+    expect(head.outputs.sshHostKey).toBe(HOST_KEY);
+    expect(pinned(head)).toEqual(pinned(b));
+    expect(Object.values(pinned(head))).toEqual(Array(10).fill(HOST_KEY));
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(host.refused).toEqual([]);
+    expect(host.unpinned).toEqual([]);
+  });
+
+  test("a new host key (the key resource replaced, as `pulumi up --replace` does): the host key step connects with the old one and installs it; every later step pins the new one", async () => {
+    const { b, host, state } = await deployed();
+    const NEW = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIReplacedHostKeyOfTheScenarioxxxxxxxxxxxxxxx";
+    // The engine diff models inputs, not `--replace`: the key's new value stands in for its replacement.
+    const replaced = (type: string, name: string, inputs: Record<string, unknown>) => {
+      if (type !== "tls:index/privateKey:PrivateKey") return undefined;
+      const made = mockResource(type, name, inputs);
+      return { ...made, state: { ...made.state, privateKeyOpenssh: "new private key\n", publicKeyOpenssh: `${NEW}\n` } };
+    };
+    const head = await plan("hetzner", undefined, { after: b, answer: replaced });
+    const d = diff(b, head);
+    expect(d.failures).toEqual([]);
+    expect(steps(d)).toEqual([
+      "update edge-sshd-host-key runs create",
+      "update edge-ssh runs create",
+      "update edge-compose-yaml runs update",
+      "update edge-secrets-authentik-env runs update",
+      "update edge-secrets-netbird-env runs update",
+      "update edge-secrets-postgresql-env runs update",
+      "update edge-traefik-dynamic-authentik-yaml runs update",
+      "update edge-traefik-traefik-yaml runs update",
+      "update edge-compose-up runs update",
+    ]);
+    expect(pinned(head)).toMatchObject({ "edge-cloud-init": HOST_KEY, "edge-sshd-host-key": HOST_KEY, "edge-ssh": NEW });
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(host.refused).toEqual([]);
+    expect(host.hostKey()).toBe(NEW);
+    expect(host.file("/etc/ssh/ssh_host_ed25519_key")).toBe("new private key\n");
+    expect(host.log().filter((l) => l.includes("try-reload-or-restart"))).toEqual([
+      "systemctl try-reload-or-restart ssh.service",
+    ]);
+  });
+
+  test("a server answering with another key (a machine in its place): the first step's connection is refused and the run fails", async () => {
+    const { b, host, state } = await deployed();
+    const head = await plan(
+      "hetzner",
+      edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.6.27")),
+      { after: b },
+    );
+    const other = host.clone();
+    hosts.push(other);
+    // Another machine at the address, with the project's files but a key of its own.
+    writeFileSync(
+      join(other.root, "run/sshd-host-key.pub"),
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAnotherMachinexxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    expect(() => carryOut(diff(b, head), b, head, other, state)).toThrow(
+      "update edge-compose-yaml (update) failed with 255: ssh ops@:22: ssh: handshake failed: ssh: host key mismatch",
+    );
+    expect(other.file("/opt/edge/compose.yaml")).not.toContain("traefik:v3.6.27");
+  });
+});
+
+/**
+ * Upgrading from the main before host key pinning (40b57c7): its hetzner plan (`resources.json`,
+ * invokes left out) with the same config, so the secret fingerprints compare. Carried out on the
+ * edge that main built, whose sshd answers with a key of its own.
+ */
+describe("upgrading the edge to host key pinning", () => {
+  const FIXTURE = join(__dirname, "fixtures", "40b57c7", "hetzner.json");
+
+  /**
+   * That main's plan as a {@link Plan}: its secret inputs (connections, secret stdin) completed with
+   * this plan's of the same resource, which the same config gives the same values, less the host key
+   * (it pinned none); its outputs those a stack reference reads back (not secret).
+   */
+  function previousMain(head: Plan): Plan {
+    const planned = JSON.parse(readFileSync(FIXTURE, "utf8")) as PlannedStack & { outputs: Record<string, unknown> };
+    const resources = planned.resources.map((r) => {
+      const inputs = { ...(r.inputs as Record<string, unknown>) };
+      const now = head.run.resources.find((h) => h.urn === r.urn);
+      for (const [key, value] of Object.entries(inputs)) if (value === MASK && now) inputs[key] = plain(now.inputs[key]);
+      if (inputs.connection) {
+        const { hostKey: _none, ...connection } = inputs.connection as { hostKey?: string };
+        inputs.connection = connection;
+      }
+      return { ...r, inputs } as unknown as RecordedResource;
+    });
+    const outputs = Object.fromEntries(
+      Object.entries(planned.outputs).filter(
+        ([, v]) => !JSON.stringify(v).includes(MASK) && !JSON.stringify(v).includes(UNKNOWN),
+      ),
+    );
+    return { ...head, planned, run: { ...head.run, resources }, outputs, secretOutputs: [] };
+  }
+
+  test("the key is created and installed by the host key step (connecting without checking, once); every other command updates once for its pinned connection; nothing is replaced", async () => {
+    const planned = JSON.parse(readFileSync(FIXTURE, "utf8")) as PlannedStack & { outputs: Record<string, unknown> };
+    const known = { outputs: { serverId: planned.outputs.serverId, sshPort: 22, sshUser: "ops" }, secretOutputs: [] };
+    const head = await plan("hetzner", undefined, { after: known as unknown as Plan });
+    const d = engineDiff(planned, head.planned);
+    expect(d.failures).toEqual([]);
+    // The same: the firewall, the server, its key object, cloud-init's wait.
+    expect(d.counts).toEqual({ create: 2, update: 8, replace: 0, delete: 0, same: 4 });
+    expect(steps(d)).toEqual([
+      "create edge-host-key",
+      "create edge-sshd-host-key runs create",
+      "update edge-ssh runs create",
+      "update edge-compose-yaml runs update",
+      "update edge-secrets-authentik-env runs update",
+      "update edge-secrets-netbird-env runs update",
+      "update edge-secrets-postgresql-env runs update",
+      "update edge-traefik-dynamic-authentik-yaml runs update",
+      "update edge-traefik-traefik-yaml runs update",
+      "update edge-compose-up runs update",
+    ]);
+    // Each update is the connection alone (the SSH step's script also gains sshd's HostKey line);
+    // cloud-init's wait ignores its connection; the server's new user data is ignored.
+    expect(
+      Object.fromEntries(
+        d.steps.filter((s) => s.op === "update").map((s) => [s.name, [...new Set(s.changes.map((c) => c.path))]]),
+      ),
+    ).toEqual({
+      "edge-compose-up": ["connection"],
+      "edge-compose-yaml": ["connection"],
+      "edge-secrets-authentik-env": ["connection"],
+      "edge-secrets-netbird-env": ["connection"],
+      "edge-secrets-postgresql-env": ["connection"],
+      "edge-ssh": ["connection", "stdin"],
+      "edge-traefik-dynamic-authentik-yaml": ["connection"],
+      "edge-traefik-traefik-yaml": ["connection"],
+    });
+    expect(d.steps.find((s) => s.name === "edge" && s.type === "hcloud:index/server:Server")).toBeUndefined();
+    expect(d.steps.find((s) => s.name === "edge-cloud-init")).toBeUndefined();
+    // The host key step alone connects without checking the key (that main's server has sshd's
+    // own); cloud-init's wait shares its connection but ignores it (it runs on a new server only).
+    expect(Object.entries(pinned(head)).filter(([, key]) => key !== HOST_KEY)).toEqual([
+      ["edge-cloud-init", "none"],
+      ["edge-sshd-host-key", "none"],
+    ]);
+  });
+
+  test("carried out on the edge that main built: its own key replaced by ours before any pinned step; no file goes missing, compose never goes down; the next run pins the host key step too, then nothing", async () => {
+    const planned = JSON.parse(readFileSync(FIXTURE, "utf8")) as PlannedStack & { outputs: Record<string, unknown> };
+    const known = { outputs: { serverId: planned.outputs.serverId, sshPort: 22, sshUser: "ops" }, secretOutputs: [] };
+    const head = await plan("hetzner", undefined, { after: known as unknown as Plan });
+    const before = previousMain(head);
+    const host = new EdgeHost([KEY_A]);
+    hosts.push(host);
+    const state = new Map<string, string>();
+    carryOut(engineDiff(undefined, before.planned), undefined, before, host, state);
+    const own = host.hostKey();
+    expect(own).toBe("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStandInKeyOfServer1");
+    const files = PROJECT_FILES.map((f) => [f, host.file(`/opt/edge/${f}`)] as const);
+    const ups = host.log().filter((l) => l.startsWith("docker compose up")).length;
+
+    const unpinned = host.unpinned.length; // every step of that main's
+    const ran = carryOut(
+      engineDiff(before.planned, head.planned),
+      before,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(ran.map((r) => r.step.name)[0]).toBe("edge-sshd-host-key");
+    expect(host.unpinned.slice(unpinned)).toEqual(["edge-sshd-host-key"]);
+    expect(host.refused).toEqual([]);
+    expect(host.hostKey()).toBe(HOST_KEY);
+    // (The SSH step's script names paths under the stand-in's root.)
+    expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toMatch(/\nHostKey \S*\/etc\/ssh\/ssh_host_ed25519_key\n$/);
+    // The files are rewritten with what they held; compose up runs once and finds nothing to recreate.
+    expect(PROJECT_FILES.map((f) => [f, host.file(`/opt/edge/${f}`)] as const)).toEqual(files);
+    expect(host.log().filter((l) => l.startsWith("docker compose up")).length).toBe(ups + 1);
+
+    const second = await plan("hetzner", undefined, { after: head });
+    const d2 = diff(head, second);
+    expect(steps(d2)).toEqual(["update edge-sshd-host-key runs create"]);
+    const reloads = host.log().filter((l) => l.includes("try-reload-or-restart")).length;
+    carryOut(d2, head, second, host, state);
+    expect(host.unpinned.slice(unpinned)).toEqual(["edge-sshd-host-key"]);
+    expect(host.log().filter((l) => l.includes("try-reload-or-restart")).length).toBe(reloads);
+    expect(operations(diff(second, await plan("hetzner", undefined, { after: second })))).toEqual({});
   });
 });

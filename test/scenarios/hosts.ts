@@ -16,7 +16,8 @@ import type { Plan } from "./harness";
  * moved under it, and `docker`, `systemctl`, `sshd`, `useradd` and friends are stand-ins that
  * record what they are asked and check what the real ones would refuse. SSH itself is modelled:
  * a step connects only if the firewall opens its port, sshd (as last restarted) listens on it and
- * allows its user, and that user's authorized_keys holds a key the operator has.
+ * allows its user, that user's authorized_keys holds a key the operator has, and the host key sshd
+ * answers with (as last restarted or reloaded) is the one the connection pins, if it pins one.
  */
 
 const STANDINS = join(__dirname, "standins");
@@ -100,6 +101,7 @@ interface Connection {
   readonly host: string;
   readonly port: number;
   readonly user: string;
+  readonly hostKey?: string;
 }
 
 /** Paths the edge's scripts write, moved under the stand-in root. */
@@ -116,6 +118,8 @@ export class EdgeHost implements Host {
   private servers = 0;
   /** Every connection refused, and why. */
   readonly refused: string[] = [];
+  /** Every connection made without checking the host key, by step. */
+  readonly unpinned: string[] = [];
 
   /** `operatorKeys`: the public keys whose private halves Pulumi logs in with. */
   constructor(private readonly operatorKeys: readonly string[]) {
@@ -155,7 +159,15 @@ export class EdgeHost implements Host {
       users: { name: string; ssh_authorized_keys: string[] }[];
       write_files: { path: string; content: string }[];
       runcmd: (string | string[])[];
+      ssh_keys?: { ed25519_private: string; ed25519_public: string };
     };
+    // cloud-init's SSH module: the user data's host key, else one sshd's package made on this server.
+    const hostKey = doc.ssh_keys ?? {
+      ed25519_private: `stand-in private key of server ${this.servers + 1}\n`,
+      ed25519_public: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStandInKeyOfServer${this.servers + 1}`,
+    };
+    writeFileSync(join(this.root, "etc/ssh/ssh_host_ed25519_key"), hostKey.ed25519_private);
+    writeFileSync(join(this.root, "etc/ssh/ssh_host_ed25519_key.pub"), hostKey.ed25519_public);
     for (const user of doc.users) {
       writeFileSync(join(this.root, "etc/passwd"), `${user.name}\n`, { flag: "a" });
       mkdirSync(join(this.root, "home", user.name, ".ssh"), { recursive: true });
@@ -173,6 +185,7 @@ export class EdgeHost implements Host {
       join(this.root, "run/sshd-effective.conf"),
       readFileSync(join(this.root, "etc/ssh/sshd_config.d/90-homelab.conf")),
     );
+    writeFileSync(join(this.root, "run/sshd-host-key.pub"), hostKey.ed25519_public);
     this.serverId = ++this.servers;
   }
 
@@ -191,10 +204,18 @@ export class EdgeHost implements Host {
     }
   }
 
+  /** The host key sshd answers with (authorized_keys form: type and key). */
+  hostKey(): string | undefined {
+    return this.file("/run/sshd-host-key.pub")?.trim().split(/\s+/).slice(0, 2).join(" ");
+  }
+
   /** Why a connection is refused, or undefined when sshd would let it in. */
   refusal(c: Connection): string | undefined {
     if (this.serverId === undefined) return "no server";
     if (!this.firewallPorts.has(c.port)) return `the firewall drops port ${c.port}`;
+    // @pulumi/command 1.2.1 (remote/connection.go): ssh.ParseAuthorizedKey, then ssh.FixedHostKey.
+    if (c.hostKey !== undefined && c.hostKey.trim().split(/\s+/).slice(0, 2).join(" ") !== this.hostKey())
+      return `ssh: handshake failed: ssh: host key mismatch (sshd answers with ${this.hostKey()})`;
     const sshd = readFileSync(join(this.root, "run/sshd-effective.conf"), "utf8");
     const ports = [...sshd.matchAll(/^Port (\d+)$/gm)].map((m) => Number(m[1]));
     if (!(ports.length === 0 ? [22] : ports).includes(c.port)) return `sshd does not listen on port ${c.port}`;
@@ -214,6 +235,7 @@ export class EdgeHost implements Host {
   ): { code: number; stdout: string; stderr: string } {
     const inputs = plain(r.inputs) as { connection: Connection; stdin?: string };
     const refused = this.refusal(inputs.connection);
+    if (!refused && inputs.connection.hostKey === undefined) this.unpinned.push(r.name);
     if (refused) {
       this.refused.push(`${r.name}: ${refused}`);
       return { code: 255, stdout: "", stderr: `ssh ${inputs.connection.user}@:${inputs.connection.port}: ${refused}` };

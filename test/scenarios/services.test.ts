@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { engineDiff } from "../../testing/engine";
+import { engineDiff, type PlannedStack } from "../../testing/engine";
 import { mockInvoke, mockResource } from "../../testing/placeholders";
 import { diff, operations, plan, resource, steps, type Plan } from "./harness";
-import { carryOut, EdgeHost } from "./hosts";
+import { carryOut, EdgeHost, plain } from "./hosts";
 
 /**
  * Day 2 of the public services (Pulumi.services.yaml over the catalog in services/), carried out on
@@ -162,5 +162,46 @@ describe("day 2 of the public services", () => {
     carryOut(d, b, head, host, state);
     expect(route(host, "jellyfin")).toBeUndefined();
     expect({ status: route(host, "status"), wiki: route(host, "wiki") }).toEqual(others);
+  });
+});
+
+describe("the edge's SSH host key in the services stack", () => {
+  test("routes written before host key pinning (40b57c7): each route's command updates once, for its connection alone (it now names the edge's host key); none is replaced or removed", async () => {
+    const fixture = JSON.parse(readFileSync(join(__dirname, "fixtures", "40b57c7", "services.json"), "utf8")) as PlannedStack;
+    const head = await plan("services");
+    const d = engineDiff(fixture, head.planned);
+    expect(d.failures).toEqual([]);
+    const commands = d.steps.filter((s) => s.type === "command:remote:Command");
+    expect(commands.map((s) => [s.name, s.op, s.changes.map((c) => `${c.path} (${c.kind})`)])).toEqual(
+      ["jellyfin-route", "status-route", "wiki-route"].map((name) => [name, "update", ["connection (secret)"]]),
+    );
+    // Every route's connection pins the hetzner stack's exported key.
+    const hetzner = await plan("hetzner");
+    expect(
+      head.run.resources
+        .filter((r) => r.type === "command:remote:Command")
+        .map((r) => (plain(r.inputs) as { connection: { hostKey?: string } }).connection.hostKey),
+    ).toEqual([hetzner.outputs.sshHostKey, hetzner.outputs.sshHostKey, hetzner.outputs.sshHostKey]);
+  });
+
+  test("an edge answering with another host key: the run fails at the first route it writes, and that route stays as it was", async () => {
+    const b = await base();
+    const edited = catalog((dir) =>
+      writeFileSync(
+        join(dir, "jellyfin.yaml"),
+        "name: jellyfin\nhostname: tv.example.net\nupstream:\n  url: http://10.20.0.51:8096\nauth: forward\n",
+      ),
+    );
+    const head = await planWith(edited);
+    const { host, state } = await edge();
+    const before = route(host, "jellyfin");
+    writeFileSync(
+      join(host.root, "run/sshd-host-key.pub"),
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAnotherMachinexxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    expect(() => carryOut(diff(b, head), b, head, host, state)).toThrow(
+      "update jellyfin-route (update) failed with 255: ssh ops@:22: ssh: handshake failed: ssh: host key mismatch",
+    );
+    expect(route(host, "jellyfin")).toBe(before);
   });
 });

@@ -9,10 +9,13 @@ import { readStackFile } from "../../cli/stack-file";
 import {
   AUTHENTIK_HTTP_PORT,
   AUTHENTIK_SERVICE,
+  cloudConfigText,
   EDGE_IMAGES,
+  edgeCloudConfig,
   filesHash,
   forwardAuthAddress,
   OUTPOST_PATH_PREFIX,
+  sshHostKeyScript,
 } from "../../lib/edge";
 import { runStack } from "../../stacks";
 import { mockResource, register, reveal, STACK_OUTPUTS, valueOf } from "../helpers/pulumi";
@@ -30,8 +33,19 @@ type Values = Record<string, string>;
 const section = (v: Values, key: string) => JSON.parse(v[`homelab:${key}`] ?? "{}") as Record<string, any>;
 const setSection = (v: Values, key: string, value: unknown) => (v[`homelab:${key}`] = JSON.stringify(value));
 
+/** What the mocks answer for the host key: a placeholder private key and a stand-in public key. */
+const HOST_KEY = mockResource("tls:index/privateKey:PrivateKey", "edge-host-key", { algorithm: "ED25519" }).state as {
+  privateKeyOpenssh: string;
+  publicKeyOpenssh: string;
+};
+const HOST_PUBLIC_KEY = HOST_KEY.publicKeyOpenssh.trim();
+
 /** The shipped example hetzner stack under mocks, with canaries for its secrets. */
-async function example(edit: (values: Values) => void = () => undefined, stack = "hetzner") {
+async function example(
+  edit: (values: Values) => void = () => undefined,
+  stack = "hetzner",
+  previousOutputs?: Record<string, unknown>,
+) {
   const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.hetzner.yaml"));
   setSection(values, "netbird", { ...section(values, "netbird"), setupKey: CANARIES.setupKey });
   setSection(values, "authentik", {
@@ -41,7 +55,7 @@ async function example(edit: (values: Values) => void = () => undefined, stack =
     bootstrapToken: CANARIES.bootstrapToken,
   });
   edit(values);
-  return register(() => runStack(stack), { stack, config: values, secretKeys });
+  return register(() => runStack(stack), { stack, config: values, secretKeys, ...(previousOutputs ? { previousOutputs } : {}) });
 }
 
 describe("the hetzner stack on the example config", () => {
@@ -56,6 +70,7 @@ describe("the hetzner stack on the example config", () => {
         "secrets-netbird-env",
         "secrets-postgresql-env",
         "ssh",
+        "sshd-host-key",
         "traefik-dynamic-authentik-yaml",
         "traefik-traefik-yaml",
       ].map((n) => `command:remote:Command::edge-${n}`),
@@ -66,10 +81,11 @@ describe("the hetzner stack on the example config", () => {
       "pulumi:pulumi:Stack::homelab-hetzner",
       // The stack's own last outputs (where SSH answers now; the bootstrap token Authentik has).
       "pulumi:pulumi:StackReference::previous",
+      "tls:index/privateKey:PrivateKey::edge-host-key",
     ]);
     expect(r.get("previous").inputs).toEqual({ name: "hetzner" });
     const edge = r.get("edge", "homelab:edge:EdgeServer");
-    expect(r.childrenOf(edge)).toHaveLength(12);
+    expect(r.childrenOf(edge)).toHaveLength(14);
   });
 
   test("the firewall lets in HTTP, HTTPS, WireGuard and ICMP from anywhere, and SSH only from the admin networks", async () => {
@@ -103,8 +119,22 @@ describe("the hetzner stack on the example config", () => {
   test("the server: type, image, location, both address families, the firewall by numeric id, protected, user data and keys read at creation only", async () => {
     const r = await example();
     const server = r.get("edge", "hcloud:index/server:Server");
-    const userData = r.result.artifacts["edge.cloud-init.yaml"] as string;
-    expect(userData.startsWith("#cloud-config\n")).toBe(true);
+    const [userData, secret] = reveal(server.inputs.userData);
+    // The user data holds the host key's private half: secret.
+    expect(secret).toBe(true);
+    expect(userData).toBe(
+      cloudConfigText({
+        ...edgeCloudConfig({
+          image: "ubuntu-24.04",
+          adminUser: "ops",
+          sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop"],
+          sshPort: 22,
+        }),
+        ssh_deletekeys: true,
+        ssh_genkeytypes: ["ed25519"],
+        ssh_keys: { ed25519_private: HOST_KEY.privateKeyOpenssh, ed25519_public: HOST_PUBLIC_KEY },
+      }),
+    );
     expect(server.inputs).toEqual({
       name: "edge",
       serverType: "cx23",
@@ -116,13 +146,100 @@ describe("the hetzner stack on the example config", () => {
       // The firewall's id as a number (what the mocks answer for it: Hetzner ids are numeric).
       firewallIds: [Number(mockResource("hcloud:index/firewall:Firewall", "edge", {}).id)],
       sshKeys: ["edge-7eef94e9"],
-      userData,
+      userData: server.inputs.userData,
       deleteProtection: true,
       rebuildProtection: true,
     });
     expect(server.protect).toBe(true);
     expect([...server.ignoreChanges].sort()).toEqual(["image", "sshKeys", "userData"]);
-    expect(r.names(server.dependencies)).toEqual(["edge", "edge-7eef94e9"]);
+    expect(r.names(server.dependencies)).toEqual(["edge", "edge-7eef94e9", "edge-host-key"]);
+  });
+
+  test("the SSH host key: one ed25519 tls.PrivateKey of the EdgeServer, installed by cloud-init as the only host key, masked in the plan's cloud-init", async () => {
+    const r = await example();
+    const key = r.get("edge-host-key", "tls:index/privateKey:PrivateKey");
+    expect(key.inputs).toEqual({ algorithm: "ED25519" });
+    expect(key.parent).toBe(r.get("edge", "homelab:edge:EdgeServer").urn);
+    // Neither protected nor replaced by anything but a change of its own inputs.
+    expect(key.protect).toBe(false);
+    expect(key.replaceOnChanges).toEqual([]);
+    expect(key.additionalSecretOutputs).toEqual(["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"]);
+    const [userData] = reveal(r.get("edge", "hcloud:index/server:Server").inputs.userData) as [string, boolean];
+    const installed = parse(userData.replace(/^#cloud-config\n/, ""));
+    expect(installed.ssh_deletekeys).toBe(true);
+    expect(installed.ssh_genkeytypes).toEqual(["ed25519"]);
+    expect(installed.ssh_keys).toEqual({ ed25519_private: HOST_KEY.privateKeyOpenssh, ed25519_public: HOST_PUBLIC_KEY });
+    const sshd = installed.write_files.find((f: { path: string }) => f.path === "/etc/ssh/sshd_config.d/90-homelab.conf");
+    expect(sshd.content.split("\n")).toContain("HostKey /etc/ssh/ssh_host_ed25519_key");
+    // The artifact is the same document with the private half masked.
+    const artifact = (await valueOf(r.result.artifacts["edge.cloud-init.yaml"]!)) as { value: string; secret: boolean };
+    expect(artifact.secret).toBe(false);
+    expect(artifact.value).toBe(userData.replace(/ed25519_private: .*\n(?: {4}.*\n)*/, `ed25519_private: "[secret]"\n`));
+    expect(parse(artifact.value.replace(/^#cloud-config\n/, "")).ssh_keys).toEqual({
+      ed25519_private: "[secret]",
+      ed25519_public: HOST_PUBLIC_KEY,
+    });
+  });
+
+  test("the host key step: the key as secret stdin, run as root after cloud-init and before the SSH step; its artifact masks the key", async () => {
+    const r = await example();
+    const step = r.get("edge-sshd-host-key");
+    expect(step.inputs.create).toBe("sudo -n sh -s");
+    expect(step.inputs.update).toBeUndefined();
+    expect(step.inputs.delete).toBeUndefined();
+    expect(step.inputs.logging).toBe("none");
+    expect(reveal(step.inputs.stdin)).toEqual([
+      sshHostKeyScript({ privateKey: HOST_KEY.privateKeyOpenssh, publicKey: HOST_PUBLIC_KEY }),
+      true,
+    ]);
+    expect(step.ignoreChanges).toEqual(["triggers"]);
+    expect(r.names(step.dependencies)).toEqual(["edge", "edge-cloud-init", "edge-host-key", "previous"]);
+    expect(r.names(r.get("edge-ssh").dependencies)).toContain("edge-sshd-host-key");
+    const artifact = await valueOf(r.result.artifacts["edge-host-key.sh"]!);
+    expect(artifact).toEqual({
+      value: sshHostKeyScript({ privateKey: "[secret]", publicKey: HOST_PUBLIC_KEY }),
+      secret: false,
+      known: true,
+    });
+  });
+
+  test("every remote command pins the edge's host key (a secret connection), beside the admin's private key when one is set", async () => {
+    const ADMIN_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nadmin-key-canary\n-----END OPENSSH PRIVATE KEY-----\n";
+    const r = await example((v) => setSection(v, "ssh", { ...section(v, "ssh"), privateKey: ADMIN_KEY }));
+    const commands = r.ofType("command:remote:Command");
+    expect(commands).toHaveLength(10);
+    const connections = commands.map((c) => reveal(c.inputs.connection) as [{ hostKey?: string; privateKey?: string }, boolean]);
+    expect(connections.map(([c, secret]) => [c.hostKey, c.privateKey, secret])).toEqual(
+      commands.map(() => [HOST_PUBLIC_KEY, ADMIN_KEY, true]),
+    );
+  });
+
+  test("the first steps check the key the server answered with on the last run: another run's key, none for a server from before pinning, this one's for a new server", async () => {
+    const serverId = mockResource("hcloud:index/server:Server", "edge", {}).id;
+    const hostKeys = async (previous: Record<string, unknown>) => {
+      const r = await example(undefined, "hetzner", previous);
+      return Object.fromEntries(
+        r
+          .ofType("command:remote:Command")
+          .filter((c) => ["edge-cloud-init", "edge-sshd-host-key", "edge-ssh", "edge-compose-up"].includes(c.name))
+          .map((c) => [c.name, (reveal(c.inputs.connection)[0] as { hostKey?: string }).hostKey ?? "none"]),
+      );
+    };
+    const answered = (key: string) => ({
+      "edge-cloud-init": key,
+      "edge-sshd-host-key": key,
+      "edge-ssh": HOST_PUBLIC_KEY,
+      "edge-compose-up": HOST_PUBLIC_KEY,
+    });
+    const before = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOlderKeyOfTheSameServerxxxxxxxxxxxxxxxxxxxxx";
+    // The same server, pinned on its last run: that run's key (a new key is put on it this run).
+    expect(await hostKeys({ serverId, sshPort: 22, sshUser: "ops", sshHostKey: before })).toEqual(answered(before));
+    // The same server, last run by a release before pinning (serverId exported, no host key).
+    expect(await hostKeys({ serverId, sshPort: 22, sshUser: "ops" })).toEqual(answered("none"));
+    // A release before serverId was exported: the server is an old one.
+    expect(await hostKeys({ sshPort: 22, sshUser: "ops" })).toEqual(answered("none"));
+    // Another server than the last run's (replaced): created with this key.
+    expect(await hostKeys({ serverId: "1", sshPort: 22, sshUser: "ops", sshHostKey: before })).toEqual(answered(HOST_PUBLIC_KEY));
   });
 
   test("the remote commands: each file is written from stdin and removed on delete; compose up waits for every file", async () => {
@@ -135,7 +252,8 @@ describe("the hetzner stack on the example config", () => {
     expect(file.inputs.delete).toBe("rm -f '/opt/edge/traefik/dynamic/authentik.yaml'");
     // No triggers: a changed file changes stdin, an update that rewrites it in place.
     expect(file.inputs.triggers).toBeUndefined();
-    expect(r.names(file.dependencies)).toEqual(["edge", "edge-ssh"]);
+    // The server (address) and the host key (pinned) reach it through the connection.
+    expect(r.names(file.dependencies)).toEqual(["edge", "edge-host-key", "edge-ssh"]);
 
     const secretFile = r.get("edge-secrets-authentik-env");
     expect(reveal(secretFile.inputs.stdin)).toEqual([
@@ -161,6 +279,7 @@ describe("the hetzner stack on the example config", () => {
     expect(r.names(up.dependencies)).toEqual([
       "edge",
       "edge-compose-yaml",
+      "edge-host-key",
       "edge-secrets-authentik-env",
       "edge-secrets-netbird-env",
       "edge-secrets-postgresql-env",
@@ -177,7 +296,14 @@ describe("the hetzner stack on the example config", () => {
     const [connection, secret] = reveal(up.inputs.connection);
     expect(secret).toBe(true);
     // perDialTimeout is the command SDK's default.
-    expect(connection).toEqual({ host: "203.0.113.10", port: 22, user: "ops", dialErrorLimit: 30, perDialTimeout: 15 });
+    expect(connection).toEqual({
+      host: "203.0.113.10",
+      port: 22,
+      user: "ops",
+      hostKey: HOST_PUBLIC_KEY,
+      dialErrorLimit: 30,
+      perDialTimeout: 15,
+    });
   });
 
   test("outputs: addresses, SSH, Authentik's URL and token (secret), Traefik's directory, resolver and forward auth", async () => {
@@ -193,6 +319,7 @@ describe("the hetzner stack on the example config", () => {
       authentikToken: CANARIES.bootstrapToken,
     });
     expect(authentikToken).toBe("<placeholder: Authentik API token of stack hetzner>");
+    expect(outputs.sshHostKey).toEqual({ value: HOST_PUBLIC_KEY, secret: false, known: true });
     expect((answered.traefik as { forwardAuthAddress: string }).forwardAuthAddress).toBe(forwardAuthAddress());
     expect(
       Object.entries(outputs)
@@ -215,11 +342,13 @@ describe("the hetzner stack on the example config", () => {
       JSON.stringify(resourcesJson(plan)),
       ...Object.values(plan.artifacts).map((a) => String(a.value)),
     ];
-    for (const canary of Object.values(CANARIES)) {
+    // The host key's private half (the placeholder the mocks give it) is a secret too.
+    for (const canary of [...Object.values(CANARIES), HOST_KEY.privateKeyOpenssh.trim()]) {
       for (const part of everything) expect(part).not.toContain(canary);
     }
     expect(Object.keys(plan.artifacts).sort()).toEqual([
       "authentik.traefik.yaml",
+      "edge-host-key.sh",
       "edge-ssh.sh",
       "edge.cloud-init.yaml",
       "edge.compose.yaml",

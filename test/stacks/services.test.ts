@@ -129,7 +129,20 @@ describe("the services stack on the example catalog", () => {
     expect(route.inputs.delete).toBe("rm -f '/opt/edge/traefik/dynamic/service-jellyfin.yaml'");
     const [connection, secret] = reveal(route.inputs.connection);
     expect(secret).toBe(true);
-    expect(connection).toMatchObject({ host: hetzner.sshHost, user: "ops", port: 22, privateKey: KEY_CANARY });
+    // The edge's host key, as the hetzner stack exports it: every route's connection pins it.
+    expect(connection).toEqual({
+      host: hetzner.sshHost,
+      user: "ops",
+      port: 22,
+      hostKey: hetzner.sshHostKey,
+      privateKey: KEY_CANARY,
+      dialErrorLimit: 10,
+      perDialTimeout: 15,
+    });
+    expect(hetzner.sshHostKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43}$/);
+    expect(
+      r.ofType("command:remote:Command").map((c) => [c.name, (reveal(c.inputs.connection)[0] as { hostKey?: string }).hostKey]),
+    ).toEqual(r.ofType("command:remote:Command").map((c) => [c.name, hetzner.sshHostKey]));
     expect(parse(text).http.routers.jellyfin.middlewares).toEqual(["jellyfin-ratelimit", "authentik@file"]);
     expect(parse(text).http.routers["jellyfin-outpost"]).toMatchObject({ service: "authentik@file" });
     expect(r.get("jellyfin", PROXY).inputs).toEqual({

@@ -31,6 +31,7 @@ function argsFile(type: string): string | undefined {
       return `node_modules/@muhlba91/pulumi-proxmoxve/${module.startsWith("download") ? "download/" : ""}${file}.d.ts`;
     case "hcloud":
     case "cloudflare":
+    case "tls":
       return `node_modules/@pulumi/${pkg}/${file}.d.ts`;
     case "talos":
       return `sdks/talos/src/${module.split("/")[0]!.toLowerCase()}/${file}.ts`;
