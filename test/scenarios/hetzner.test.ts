@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { fingerprint } from "../../lib/artifacts";
+import { checkRecorded } from "../../policy/recorded";
 import { engineDiff, MASK, UNKNOWN, type PlannedStack } from "../../testing/engine";
 import type { RecordedResource } from "../../testing/mock-runtime";
 import { mockResource } from "../../testing/placeholders";
@@ -543,6 +544,13 @@ describe("upgrading the edge to host key pinning", () => {
       ["edge-cloud-init", "none"],
       ["edge-sshd-host-key", "none"],
     ]);
+    // The policy pack's remote-host-key-pinned rule (mandatory) stops this run; advisory, it passes.
+    expect(
+      checkRecorded(head.run.resources)
+        .violations.filter((v) => v.enforcementLevel === "mandatory")
+        .map((v) => `${v.rule} ${v.name}`),
+    ).toEqual(["remote-host-key-pinned edge-cloud-init", "remote-host-key-pinned edge-sshd-host-key"]);
+    expect(checkRecorded(head.run.resources, { "remote-host-key-pinned": { enforcementLevel: "advisory" } }).failed).toBe(false);
   });
 
   test("carried out on the edge that main built: its own key replaced by ours before any pinned step; no file goes missing, compose never goes down; the next run pins the host key step too, then nothing", async () => {
