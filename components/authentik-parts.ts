@@ -63,12 +63,7 @@ export function allowProblem(allow: readonly AllowedGroup[] | undefined): string
  * group, so adding or removing a group touches only its binding). With Authentik's default
  * policy engine mode `any`, a member of any of them gets in; everyone else is denied.
  */
-export function allowBindings(
-  parent: pulumi.Resource,
-  name: string,
-  application: Application,
-  allow: Allow,
-): PolicyBinding[] {
+export function allowBindings(parent: pulumi.Resource, name: string, application: Application, allow: Allow): PolicyBinding[] {
   return allow.map(
     (group, order) =>
       new PolicyBinding(

@@ -1,11 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  PolicyBinding,
-  PolicyExpression,
-  PropertyMappingSourceOauth,
-  SourceOauth,
-  StageIdentification,
-} from "@pulumi/authentik";
+import { PolicyBinding, PolicyExpression, PropertyMappingSourceOauth, SourceOauth, StageIdentification } from "@pulumi/authentik";
 import { DEFAULT_IDENTIFICATION_STAGE } from "../lib/authentik";
 import { githubAccessPolicy, githubGroupsMapping, needsOrgScope, type AccessRule } from "../lib/authentik-access";
 

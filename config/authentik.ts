@@ -160,11 +160,7 @@ const serviceAccount = z
       })
       .default("homelab-services")
       .describe("The services stack's account."),
-    group: z
-      .string()
-      .min(1)
-      .default("homelab-automation")
-      .describe("Its group, which holds its role (never a superuser group)."),
+    group: z.string().min(1).default("homelab-automation").describe("Its group, which holds its role (never a superuser group)."),
     role: z
       .string()
       .min(1)
@@ -281,7 +277,7 @@ function checkForwardAuth(ctx: Ctx): void {
   }
   const { url } = ctx.valid.authentik ?? {};
   const cookie = fa?.mode === "domain" && url !== undefined && ctx.valid.domain !== undefined;
-  const cookieProblem = cookie ? cookieDomainProblem(url, ctx.valid.domain!) : undefined;
+  const cookieProblem = cookie ? cookieDomainProblem(url, ctx.valid.domain) : undefined;
   if (cookieProblem) ctx.report(["authentik", "url"], cookieProblem);
   const reserved = fa?.slug === undefined ? undefined : reservedSlugProblem(fa.slug);
   if (reserved) ctx.report(["forwardAuth", "slug"], `${reserved}; choose another slug`);

@@ -39,11 +39,15 @@ for (const kind of ["resources", "dataSources"]) {
   for (const entry of Object.values(attributes[kind])) {
     const names = entry.pulumi.properties;
     const inputs = [...Object.keys(entry.required ?? {}), ...Object.keys(entry.optional ?? {})].map((a) => names[a] ?? a);
-    known.set(entry.pulumi.token, { inputs: new Set([...inputs, ...(kind === "dataSources" ? ["id"] : [])]), required: entry.pulumi.sdkRequiredArgs ?? [] });
+    known.set(entry.pulumi.token, {
+      inputs: new Set([...inputs, ...(kind === "dataSources" ? ["id"] : [])]),
+      required: entry.pulumi.sdkRequiredArgs ?? [],
+    });
   }
 }
 
-const UNLISTED = /^(?:resource type|function) '(authentik:[^']+)' is not in authentik\/terraform-provider-authentik-attributes\.json/;
+const UNLISTED =
+  /^(?:resource type|function) '(authentik:[^']+)' is not in authentik\/terraform-provider-authentik-attributes\.json/;
 const at = (doc, pointer) =>
   pointer
     .split("/")

@@ -265,7 +265,7 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
    */
   "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope": (args) =>
     args.managed !== undefined
-      ? { id: uuid(`scope ${String(args.managed)}`) }
+      ? { id: uuid(`scope ${args.managed as string}`) }
       : {
           id: "-1",
           ids: [...((args.managedLists ?? []) as string[])].sort().map((m) => uuid(`scope ${m}`)),

@@ -280,14 +280,11 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
     source: `${AUTHENTIK} pkg/provider/resource_rbac_permission_role.go: every attribute ForceNew, no update function`,
     replaceOn: ["role", "permission", "model", "objectId"],
   }),
-  "authentik:index/outpostProviderAttachment:OutpostProviderAttachment": authentik(
-    "resource_outpost_provider_attachment.go",
-    {
-      source: `${AUTHENTIK} pkg/provider/resource_outpost_provider_attachment.go: outpost and protocol_provider ForceNew, no update function; create PATCHes the outpost's list adding the provider, delete PATCHes it without that one`,
-      replaceOn: ["outpost", "protocolProvider"],
-      stateful: "a provider on the outpost: its hosts get no answer from forward auth",
-    },
-  ),
+  "authentik:index/outpostProviderAttachment:OutpostProviderAttachment": authentik("resource_outpost_provider_attachment.go", {
+    source: `${AUTHENTIK} pkg/provider/resource_outpost_provider_attachment.go: outpost and protocol_provider ForceNew, no update function; create PATCHes the outpost's list adding the provider, delete PATCHes it without that one`,
+    replaceOn: ["outpost", "protocolProvider"],
+    stateful: "a provider on the outpost: its hosts get no answer from forward auth",
+  }),
 
   // ---------------------------------------------------------------- Kubernetes
   "pulumi:providers:kubernetes": {

@@ -37,10 +37,11 @@ interface Outcome {
 /** Runs each case's expression as Authentik would, in one Python process; returns what each returned, its messages and API calls. */
 function runAll(cases: readonly Case[]): Outcome[] {
   const functions = cases.map(
-    (c, i) => `def expression_${i}(context, info, token):\n${c.expression
-      .split("\n")
-      .map((l) => `    ${l}`)
-      .join("\n")}`,
+    (c, i) =>
+      `def expression_${i}(context, info, token):\n${c.expression
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n")}`,
   );
   const calls = cases.map(
     (c, i) =>

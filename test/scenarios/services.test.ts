@@ -117,9 +117,7 @@ describe("day 2 of the public services", () => {
       protocolProvider: Number(mockResource("authentik:index/providerProxy:ProviderProxy", "photos", {}).id),
     });
     // A login lasts homelab:authentik.sessionLength (default a day), not Authentik's 10 minutes.
-    expect(resource(head, "photos", "authentik:index/providerProxy:ProviderProxy").inputs.accessTokenValidity).toBe(
-      "hours=24",
-    );
+    expect(resource(head, "photos", "authentik:index/providerProxy:ProviderProxy").inputs.accessTokenValidity).toBe("hours=24");
     const authentik = await plan("authentik");
     expect(authentik.planned.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual([
       "hetzner",
