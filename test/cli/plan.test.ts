@@ -205,7 +205,7 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
     expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 16 to create, > 1 to read.**");
     expect(run.stdout).toContain(
-      "### Offline plan: `authentik` (program `authentik`)\n\n**+ 21 to create, = 2 to import, > 1 to read.**",
+      "### Offline plan: `authentik` (program `authentik`)\n\n**+ 54 to create, = 2 to import, > 1 to read.**",
     );
     expect(run.stdout).toContain("authentik:index/outpost:Outpost  forward-auth-outpost  (import)");
     expect(run.stdout.indexOf("`platform`")).toBeLessThan(run.stdout.indexOf("`talos`"));

@@ -159,6 +159,7 @@ export async function main(): Promise<string[]> {
     new OidcApp("grafana", {
       displayName: "Grafana", slug: "grafana", redirectUris: [{ url: "https://grafana.example.net/login/generic_oauth" }],
       propertyMappings: [], authorizationFlow: "consent", invalidationFlow: "logout", authentikUrl: "https://auth.example.net",
+      allow: [{ name: "homelab-users", id: "0b4b6f5c-5a4e-4c3b-9f4e-2a1d3c4b5a6f" }],
     });
     new EdgeServer("edge", {
       serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", cloudConfig: { packages: ["docker.io"] }, adminUser: "ops",
@@ -172,7 +173,11 @@ export async function main(): Promise<string[]> {
         traefik: { entryPoint: "websecure", certResolver: "letsencrypt", forwardAuthMiddleware: "authentik@file", authentikService: "authentik@file" },
       },
       dns: { zoneId: "zone", comment: "managed by my-repo" },
-      authentik: { authorizationFlow: "consent", invalidationFlow: "logout", authentikUrl: "https://auth.example.net" },
+      authentik: {
+        authorizationFlow: "consent", invalidationFlow: "logout", authentikUrl: "https://auth.example.net",
+        outpost: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b",
+      },
+      allow: [{ name: "homelab-users", id: "0b4b6f5c-5a4e-4c3b-9f4e-2a1d3c4b5a6f" }],
     });
     const endpoint: pulumi.Output<string> = cluster.endpoint;
     return endpoint;
@@ -210,6 +215,7 @@ declare const authentikProvider: pulumi.ProviderResource;
 declare const scopeIds: pulumi.Output<string[]>;
 declare const consentFlow: { id: pulumi.Output<string> };
 declare const logoutFlow: { id: pulumi.Output<string> };
+declare const labUsers: { id: pulumi.Output<string> };
 declare function expect(value: unknown): { toHaveLength(length: number): void };
 
 export async function readme(): Promise<void> {
