@@ -95,6 +95,8 @@ export class GitHubLogin extends pulumi.ComponentResource {
       {
         name: args.identificationStage ?? DEFAULT_IDENTIFICATION_STAGE,
         userFields: args.userFields ?? ["email", "username"],
+        // As Authentik's default: "Octocat" and "octocat" are one user (no look-alike accounts).
+        caseInsensitiveMatching: true,
         sources: [this.source.uuid],
       },
       // An adopted stage is Authentik's own: never deleted (without it no one can sign in,

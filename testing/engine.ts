@@ -419,7 +419,12 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack, o
         raw.set(change.path, { path, before, after });
       }
     };
-    for (const c of leafChanges(old.inputs, r.inputs)) {
+    // A provider default stands where an input is absent (the state holds it), on both sides.
+    const withDefaults = (inputs: unknown): unknown =>
+      rules.defaults && inputs !== null && typeof inputs === "object" && !Array.isArray(inputs)
+        ? { ...rules.defaults, ...inputs }
+        : inputs;
+    for (const c of leafChanges(withDefaults(old.inputs), withDefaults(r.inputs))) {
       const text = formatPath(c.path);
       if (c.after === UNKNOWN) {
         const key = c.path[0];

@@ -53,6 +53,11 @@ export interface TypeRules {
    * one (pulumi/pulumi `pkg/resource/deploy/step.go`: an update step keeps `old.ID`).
    */
   readonly idFrom?: readonly string[];
+  /**
+   * Top-level inputs with a provider default: the state of a resource created or imported without
+   * one holds the default, so leaving it out and setting it to that value are the same (no diff).
+   */
+  readonly defaults?: Readonly<Record<string, unknown>>;
   /** `@pulumi/command`: which script each step runs (`create`, `update`, `delete` inputs). */
   readonly scripts?: true;
   /** For provider resources: how a config change reaches the resources of that provider. */
@@ -262,6 +267,7 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   }),
   "authentik:index/stageIdentification:StageIdentification": authentik("resource_stage_identification.go", {
     stateful: "a login stage: a flow without it cannot sign anyone in",
+    defaults: { caseInsensitiveMatching: true },
   }),
   "authentik:index/user:User": authentik("resource_user.go", {
     updateEffects: { password: "is set on create only: a later change reaches no one" },

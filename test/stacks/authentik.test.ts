@@ -355,6 +355,7 @@ describe("the authentik stack on the example config", () => {
     expect(stage.inputs).toEqual({
       name: "default-authentication-identification",
       userFields: ["email", "username"],
+      caseInsensitiveMatching: true,
       sources: [mockResource("authentik:index/sourceOauth:SourceOauth", "github", { slug: "github" }).state.uuid],
     });
     expect(stage.importId).toBe(STAGE_ID);

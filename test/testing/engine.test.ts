@@ -163,6 +163,15 @@ describe("replacements", () => {
     ]);
   });
 
+  test("provider defaults: an input left out equals its default (the state holds it), so setting it to the default is no change and another value is an update", () => {
+    const stage = (inputs: Record<string, unknown>) =>
+      r("authentik:index/stageIdentification:StageIdentification", "stage", { name: "login", ...inputs });
+    expect(ops(engineDiff(plan(stage({})), plan(stage({ caseInsensitiveMatching: true }))))).toEqual({});
+    const changed = engineDiff(plan(stage({})), plan(stage({ caseInsensitiveMatching: false })));
+    expect(ops(changed)).toEqual({ stage: "update" });
+    expect(changed.steps[0]!.changes.map((c) => [c.path, c.before, c.after])).toEqual([["caseInsensitiveMatching", true, false]]);
+  });
+
   test("conditional rules: Talos secrets replace only on a lower version; a VM moves host in place with migrate", () => {
     const secrets = (v: string) => r("talos:machine/secrets:Secrets", "secrets", { talosVersion: v });
     expect(ops(engineDiff(plan(secrets("v1.12")), plan(secrets("v1.13"))))).toEqual({ secrets: "update" });
