@@ -1,22 +1,13 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
-import { main, PROJECT_ROOT } from "../../cli/plan";
+import { PROJECT_ROOT } from "../../cli/plan";
+import { planCli } from "../helpers/plan-cli";
 
-const work = mkdtempSync(join(tmpdir(), "plan-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Runs the CLI in-process and captures what it prints. */
-async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work });
-  return { code, stdout, stderr };
-}
+const { work, plan } = planCli("plan-");
 
 /** A copy of an example stack file with `edit` applied to its `config:`. */
 function exampleWith(edit: (config: Record<string, any>) => void, stack = "talos"): string {

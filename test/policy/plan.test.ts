@@ -1,21 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
-import { exampleStacks, main, PROJECT_ROOT } from "../../cli/plan";
+import { exampleStacks, PROJECT_ROOT } from "../../cli/plan";
+import { planCli } from "../helpers/plan-cli";
 
 // `npm run plan -- ... --policy`: the policy rules over what each program registered.
 
-const work = mkdtempSync(join(tmpdir(), "plan-policy-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work });
-  return { code, stdout, stderr };
-}
+const { work, plan } = planCli("plan-policy-");
 
 /** A file in the work directory. */
 function file(name: string, text: string): string {
