@@ -81,16 +81,18 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
     sso.getOutput("apps") as pulumi.Output<Record<string, unknown> | undefined>,
     catalog.filter((s) => s.auth !== "none").map((s) => s.name),
   );
-  const provider = new Provider("authentik", { url: authentikUrl, token: pulumi.secret(token) });
-  const opts = { provider };
-  const needsSso = catalog.some((s) => s.auth !== "none");
-  const needsOidc = catalog.some((s) => s.auth === "oidc");
-  const needsOutpost = catalog.some((s) => s.auth === "forward");
-  // Each group once, by name; names are checked against the authentik stack's groups first.
+  // Each group once, by name; names are checked against the authentik stack's groups first, and
+  // the provider waits for that check (as for the slugs), so a bad name touches nothing in Authentik.
   const access = knownGroups(
     sso.getOutput("access") as pulumi.Output<{ groups?: string[]; defaultGroup?: string } | undefined>,
     catalog.filter((s) => s.auth !== "none"),
   );
+  const checkedToken = pulumi.all([token, access]).apply(([value]) => value);
+  const provider = new Provider("authentik", { url: authentikUrl, token: pulumi.secret(checkedToken) });
+  const opts = { provider };
+  const needsSso = catalog.some((s) => s.auth !== "none");
+  const needsOidc = catalog.some((s) => s.auth === "oidc");
+  const needsOutpost = catalog.some((s) => s.auth === "forward");
   const groupIds = new Map<string, pulumi.Output<string>>();
   const allowed = (names: readonly string[] | undefined): Allow => {
     const list = (names ?? [undefined]).map((name) => {

@@ -309,7 +309,9 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
   // As Pulumi's language host does, a rejection nobody handles (a program's check throwing inside
   // an Output) fails the run with its message; the process's other handlers wait until we are done.
   let fail: (error: Error) => void = () => undefined;
+  let failed = false;
   const rejected = new Promise<void>((_, reject) => (fail = reject));
+  rejected.catch(() => (failed = true));
   rejected.catch(() => undefined);
   const handlers = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
@@ -352,7 +354,11 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
     return { result: result as T, resources, invokes: await Promise.all(invokes), packages };
   } finally {
     // Drain every outstanding RPC (late registerOutputs, invokes) so none reaches the next run's mocks.
-    await pulumi.runtime.disconnect();
+    // After a failure some never settle (an invoke through a provider whose registration failed
+    // waits for its URN forever; the language host exits instead): they can reach no mocks either.
+    const drained = pulumi.runtime.disconnect();
+    if (failed) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 100))]);
+    else await drained;
     restore();
     // A failed Output rejects several promises (value, known, secret); Node reports the unhandled
     // ones after a turn of the event loop: let them reach this run's handler, not the next one's.
