@@ -227,8 +227,10 @@ const argocd = z.strictObject({
       clientSecret: secretString().describe("Secret."),
       scopes: z
         .array(z.string().min(1))
-        .default(["openid", "profile", "email", "groups"])
-        .describe("Default `openid profile email groups`."),
+        .default(["openid", "profile", "email"])
+        .describe(
+          "Default `openid profile email`: Authentik's profile scope carries the `groups` claim (the authentik stack has no `groups` scope).",
+        ),
       adminGroups: z.array(z.string().min(1)).default([]).describe("Groups (the `groups` claim) that get Argo CD's admin role."),
     })
     .optional()

@@ -24,6 +24,13 @@ function problems(edit: (c: Record<string, any>) => void): string[] {
 }
 
 describe("platform config", () => {
+  test("Argo CD SSO asks for openid, profile and email by default: Authentik's profile scope carries the groups claim", () => {
+    const { config } = load((c) => {
+      c.argocd.sso = { issuer: "https://auth.example.net/application/o/argocd/", clientId: "argocd", clientSecret: "s" };
+    });
+    expect(config.argocd.sso?.scopes).toEqual(["openid", "profile", "email"]);
+  });
+
   test("defaults: pinned charts, the sibling talos stack, argocd.<domain>, the repo as only source", () => {
     const { config, warnings } = load();
     expect(warnings).toEqual([]);
