@@ -116,9 +116,9 @@ export interface ProxmoxClusterArgs<Node extends string = string, Image extends 
     prefixLength: number;
     /** Default gateway. */
     gateway: string;
-    /** DNS servers. */
+    /** DNS servers for the first boot (read at creation only; the Talos config then sets them). */
     nameservers: readonly string[];
-    /** DNS domain given to the guest through cloud-init. */
+    /** DNS domain given to the guest through cloud-init (read at creation only; Talos ignores it). */
     searchDomain?: string;
     /** Proxmox bridge. */
     bridge: string;
@@ -362,7 +362,12 @@ function nodeVm(
       deleteBeforeReplace: true,
       // The boot disk is imported from the image once. A new Talos version or schematic must not
       // re-image running nodes: Talos upgrades in place from the installer image instead.
-      ignoreChanges: ["disks[0].fileId"],
+      // The cloud-init DNS serves the first boot only: Talos's nocloud platform reads its
+      // nameservers, which the machine config's resolvers then override, and never its search
+      // domain (talos internal/app/machined/pkg/runtime/v1alpha1/platform/nocloud/metadata.go,
+      // v1.13.9). A change would rebuild the drive and reboot every VM at once for nothing; the
+      // Talos config carries it, applied without a reboot.
+      ignoreChanges: ["disks[0].fileId", "initialization.dns"],
     },
   );
 }

@@ -112,6 +112,12 @@ export interface TalosBootstrapArgs {
   resetOnDelete?: boolean;
   /** Prepare every node for Longhorn (kernel module, kubelet mount). @default false */
   longhorn?: boolean;
+  /**
+   * Every kubelet requests its serving certificate from the cluster CA (`rotate-server-certificates`);
+   * the requests wait for an approver (kubelet-serving-cert-approver). Off: kubelets serve
+   * self-signed certificates, which metrics-server cannot verify. @default true
+   */
+  kubeletServingCertificates?: boolean;
   /** How long the kubeconfig output waits for the cluster to be healthy (a Go duration). @default "10m" */
   healthTimeout?: string;
 }
@@ -380,6 +386,7 @@ function renderPatches(args: TalosBootstrapArgs, node: TalosNodeArgs): pulumi.Ou
       labels: node.labels,
       taints: node.taints,
       longhorn: args.longhorn,
+      kubeletServingCertificates: args.kubeletServingCertificates,
       extraPatches: [...(args.patches ?? []), ...(node.patches ?? [])],
     }),
   );

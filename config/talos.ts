@@ -1,7 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { inZone } from "../lib/dns";
 import { derivedMac, hostAddressProblem, parseCidr, parseIpv4 } from "../lib/net";
-import { GPU_TAINT, LONGHORN_EXTENSIONS, type NodeTaint, type TalosDocument, type TalosRole } from "../lib/talos";
+import {
+  GPU_TAINT,
+  LONGHORN_EXTENSIONS,
+  ROTATE_SERVER_CERTIFICATES,
+  type NodeTaint,
+  type TalosDocument,
+  type TalosRole,
+} from "../lib/talos";
 import {
   compareMinor,
   contractOf,
@@ -150,6 +158,12 @@ const cluster = z.strictObject({
     .describe("Disk Talos installs to. Default `/dev/sda` (the VM's scsi0 disk)."),
   allowSchedulingOnControlPlanes: z.boolean().default(false).describe("Let workloads run on control planes. Default false."),
   protect: z.boolean().default(false).describe("Protect the machine secrets and every VM from `pulumi destroy`. Default false."),
+  kubeletServingCertificates: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Every kubelet requests its serving certificate from the cluster CA (`rotate-server-certificates`), which the platform stack's kubelet-serving-cert-approver approves. Default true. Off: kubelets serve self-signed certificates, so metrics-server (which verifies them) and the approver cannot work, and the platform stack refuses to install them on this cluster.",
+    ),
   patches: z
     .array(talosDocument)
     .default([])
@@ -161,7 +175,10 @@ const network = z.strictObject({
   gateway: ipv4.describe("Default gateway."),
   vip: ipv4.optional().describe("Shared control-plane VIP for the Kubernetes API; the first control plane's IP when unset."),
   nameservers: z.array(ipv4).min(1).describe("DNS servers."),
-  searchDomains: z.array(dnsName).default([]).describe("DNS search domains."),
+  searchDomains: z
+    .array(dnsName)
+    .default([])
+    .describe("DNS search domains of the nodes, which every pod inherits (ndots 5): never `homelab:domain` or a name under it."),
   ntpServers: z.array(hostOrIp).default([]).describe("NTP servers (host names or IPs); Talos's default when empty."),
   bridge: z
     .string()
@@ -305,6 +322,11 @@ const node = z.strictObject({
 
 /** The zod schema of each `homelab:` key of the talos program. */
 export const talosSections = {
+  domain: dnsName
+    .optional()
+    .describe(
+      "The lab's domain, as the platform stack's `homelab:domain` and the cloudflare stack's `homelab:lab.domain` name it: `*.<domain>` resolves to the shared Gateway, so no node search domain may be it or under it.",
+    ),
   proxmox: proxmox.describe("The Proxmox VE API, the default node and credentials."),
   cluster: cluster.describe("The Talos cluster: name, releases, rollout, extra patches."),
   network: network.describe("The LAN the nodes are on."),
@@ -369,6 +391,8 @@ export interface ImageVariantConfig {
 
 /** The talos program's validated config. */
 export interface TalosConfig {
+  /** The lab's wildcard domain (`*.<domain>` → the shared Gateway), when given. */
+  readonly domain?: string;
   readonly proxmox: {
     readonly endpoint: string;
     readonly insecure: boolean;
@@ -396,6 +420,8 @@ export interface TalosConfig {
     readonly installDisk: string;
     readonly allowSchedulingOnControlPlanes: boolean;
     readonly protect: boolean;
+    /** Kubelets request serving certificates from the cluster CA (`rotate-server-certificates`). */
+    readonly kubeletServingCertificates: boolean;
     readonly patches: readonly TalosDocument[];
   };
   readonly network: {
@@ -528,6 +554,61 @@ function checkNetwork(ctx: CheckContext<Sections>): void {
     if (problem) ctx.report(["network", field], `${address} ${problem}`);
   }
   if (net.vip !== undefined && net.vip === net.gateway) ctx.report(["network", "vip"], `${net.vip} is the gateway address`);
+}
+
+/**
+ * No search domain under the lab's wildcard. Pods inherit the nodes' search list with ndots 5, so
+ * `github.com` is first asked as `github.com.<search domain>`; under `*.<domain>` that name exists
+ * and answers with the Gateway, and image pulls, ACME and API calls go there.
+ */
+function checkSearchDomains(ctx: CheckContext<Sections>): void {
+  const domains = ctx.valid.network?.searchDomains;
+  if (!domains || domains.length === 0) return;
+  const lab = ctx.valid.domain;
+  if (lab === undefined) {
+    if (!ctx.given(["domain"])) {
+      ctx.warn(
+        ["network", "searchDomains"],
+        "pods inherit the nodes' search domains; set homelab:domain (the lab's wildcard domain) so they are checked against it",
+      );
+    }
+    return;
+  }
+  domains.forEach((d, i) => {
+    if (d === undefined || !inZone(d, lab)) return;
+    ctx.report(
+      ["network", "searchDomains", i],
+      `${d} is ${d === lab ? "" : "under "}the lab's domain (homelab:domain ${lab}), whose wildcard *.${lab} resolves to the Gateway: pods inherit the nodes' search domains (ndots 5), so github.com, Let's Encrypt and Cloudflare's API would first be tried as github.com.${d} and answered with the Gateway's address; use a search domain outside ${lab}, or none`,
+    );
+  });
+}
+
+/**
+ * `rotate-server-certificates` belongs to cluster.kubeletServingCertificates (which the platform
+ * stack reads through this stack's output): a patch that says the same is redundant, one that says
+ * otherwise would make the output lie.
+ */
+function checkKubeletPatches(ctx: CheckContext<Sections>, nodes: readonly (ValidNode | undefined)[]): void {
+  const wanted = ctx.valid.cluster?.kubeletServingCertificates;
+  if (wanted === undefined) return;
+  const key = formatKey(["cluster", "kubeletServingCertificates"]);
+  const check = (at: ConfigPath, doc: TalosDocument | undefined) => {
+    const machine = doc?.machine as { kubelet?: { extraArgs?: Record<string, unknown> } } | undefined;
+    const args = machine?.kubelet?.extraArgs;
+    if (typeof args !== "object" || args === null || !(ROTATE_SERVER_CERTIFICATES in args)) return;
+    const value = args[ROTATE_SERVER_CERTIFICATES];
+    const path = [...at, "machine", "kubelet", "extraArgs", ROTATE_SERVER_CERTIFICATES];
+    if (String(value) === String(wanted)) {
+      ctx.warn(path, `${key} (${String(wanted)}) already renders this; remove it from the patch`);
+    } else {
+      ctx.report(
+        path,
+        `${JSON.stringify(value)} contradicts ${key} (${String(wanted)}${ctx.given(["cluster", "kubeletServingCertificates"]) ? "" : ", the default"}), which decides it (the platform stack reads it); set that key instead`,
+      );
+    }
+  };
+  ctx.valid.cluster?.patches?.forEach((doc, i) => check(["cluster", "patches", i], doc));
+  nodes.forEach((n, index) => n?.patches?.forEach((doc, i) => check(["nodes", index, "patches", i], doc)));
 }
 
 function checkVmDefaults(ctx: CheckContext<Sections>): void {
@@ -840,6 +921,8 @@ export const talosConfigSpec: ConfigSpec<Sections, TalosConfig> = {
     checkProxmox(ctx);
     checkCluster(ctx);
     checkNetwork(ctx);
+    checkSearchDomains(ctx);
+    checkKubeletPatches(ctx, nodes);
     checkVmDefaults(ctx);
     checkAddresses(ctx, nodes);
     checkRoles(ctx, nodes);
@@ -856,6 +939,7 @@ export const talosConfigSpec: ConfigSpec<Sections, TalosConfig> = {
     const withStorage = (v: ImageVariantConfig): ImageVariantConfig =>
       longhorn && v.extensions ? { ...v, extensions: [...new Set([...v.extensions, ...LONGHORN_EXTENSIONS])].sort() } : v;
     return {
+      ...(parsed.domain === undefined ? {} : { domain: parsed.domain }),
       proxmox: parsed.proxmox,
       cluster: { ...parsed.cluster, configVersion: parsed.cluster.configVersion ?? contractOf(parsed.cluster.talosVersion) },
       network: parsed.network,

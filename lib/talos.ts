@@ -40,6 +40,9 @@ export interface NodeTaint {
 /** The taint GPU nodes get unless told otherwise: only pods asking for the GPU land there. */
 export const GPU_TAINT: NodeTaint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" };
 
+/** The kubelet flag that makes it request a serving certificate from the cluster CA. */
+export const ROTATE_SERVER_CERTIFICATES = "rotate-server-certificates";
+
 /** Kernel modules the NVIDIA system extensions need loaded (Talos NVIDIA GPU guide). */
 export const NVIDIA_KERNEL_MODULES = ["nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"] as const;
 
@@ -130,6 +133,12 @@ export interface NodePatchInput {
   readonly taints?: readonly NodeTaint[];
   /** Prepare the node for Longhorn: the iSCSI kernel module and the kubelet mount of its data path. */
   readonly longhorn?: boolean;
+  /**
+   * The kubelet asks the cluster CA for its serving certificate (`rotate-server-certificates`), which
+   * kubelet-serving-cert-approver approves; metrics-server verifies kubelets against it. Off: the
+   * kubelet serves a self-signed certificate. @default true
+   */
+  readonly kubeletServingCertificates?: boolean;
   /** Extra documents appended after the rendered ones, in order (cluster-wide first, then the node's). */
   readonly extraPatches?: readonly TalosDocument[];
 }
@@ -144,9 +153,14 @@ function machinePatch(input: NodePatchInput): TalosDocument {
   const validSubnets = [input.lanCidr];
   if (controlPlane && input.vip) validSubnets.push(`!${input.vip}/32`);
 
+  const kubelet: Record<string, unknown> = { nodeIP: { validSubnets } };
+  // Talos's metrics-server guide: every node's kubelet requests a serving certificate signed by
+  // the cluster CA (a CSR the platform's approver signs off), so metrics-server and the API server
+  // can verify it. The schema wants extraArgs values as strings.
+  if (input.kubeletServingCertificates ?? true) kubelet.extraArgs = { [ROTATE_SERVER_CERTIFICATES]: "true" };
   const machine: Record<string, unknown> = {
     install: { disk: input.installDisk, image: input.installImage },
-    kubelet: { nodeIP: { validSubnets } },
+    kubelet,
   };
   const modules: string[] = [];
   if (input.nvidia) {
@@ -158,7 +172,7 @@ function machinePatch(input: NodePatchInput): TalosDocument {
     // Longhorn attaches volumes over iSCSI and mounts them below its data path, which the
     // kubelet (a container on Talos) must share with the host.
     modules.push("iscsi_tcp");
-    (machine.kubelet as Record<string, unknown>).extraMounts = [
+    kubelet.extraMounts = [
       { destination: LONGHORN_DATA_PATH, type: "bind", source: LONGHORN_DATA_PATH, options: ["bind", "rshared", "rw"] },
     ];
   }
@@ -181,8 +195,8 @@ function machinePatch(input: NodePatchInput): TalosDocument {
 
 /**
  * The documents patched into a node's generated machine configuration, in apply order:
- * the v1alpha1 patch (install, kubelet node IP, Cilium prerequisites, GPU modules), then the
- * network documents, then the extra patches from config.
+ * the v1alpha1 patch (install, kubelet node IP and serving certificates, Cilium prerequisites, GPU
+ * modules), then the network documents, then the extra patches from config.
  */
 export function nodePatches(input: NodePatchInput): TalosDocument[] {
   const documents: TalosDocument[] = [

@@ -10,7 +10,8 @@ import type { ProgramResult } from "./program";
 
 /**
  * The `talos` program: Proxmox VMs running Talos, configured and bootstrapped into a Kubernetes
- * cluster. Exports the kubeconfig and talosconfig (secrets), the API endpoint and the node map.
+ * cluster. Exports the kubeconfig and talosconfig (secrets), the API endpoint, the node map and
+ * whether kubelets serve certificates signed by the cluster CA.
  */
 export function run(cfg: TalosConfig): ProgramResult {
   // Credentials not in config come from PROXMOX_VE_API_TOKEN or PROXMOX_VE_USERNAME/PASSWORD
@@ -79,6 +80,7 @@ export function run(cfg: TalosConfig): ProgramResult {
       rollout: cfg.cluster.rollout,
       resetOnDelete: cfg.cluster.resetOnDelete,
       longhorn: cfg.cluster.storage === "longhorn",
+      kubeletServingCertificates: cfg.cluster.kubeletServingCertificates,
       vip: cfg.network.vip,
       network: {
         cidr: cfg.network.cidr,
@@ -115,6 +117,8 @@ export function run(cfg: TalosConfig): ProgramResult {
       endpoint: cluster.endpoint,
       nodeIps: vms.nodeIps,
       vmIds: vms.vmIds,
+      // For the platform stack: its kubelet-serving-cert-approver and metrics-server need these.
+      kubeletServingCertificates: cfg.cluster.kubeletServingCertificates,
     },
     artifacts: {
       ...Object.fromEntries(cfg.nodes.map((n) => [`${n.name}.talos.yaml`, cluster.patches[n.name]!])),

@@ -40,6 +40,8 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
       endpoint: placeholder(`Kubernetes API endpoint of stack ${stack}`),
       nodeIps: {},
       vmIds: {},
+      // The default (homelab:cluster.kubeletServingCertificates), which the platform stack requires.
+      kubeletServingCertificates: true,
     }),
     secret: ["kubeconfig", "talosconfig"],
   },

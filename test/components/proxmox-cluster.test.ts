@@ -144,7 +144,8 @@ describe("ProxmoxCluster", () => {
       hostpcis: [],
     });
     expect(cp1.protect).toBe(false);
-    expect(cp1.ignoreChanges).toEqual(["disks[0].fileId"]);
+    // The boot disk and the cloud-init DNS are read at creation only (neither re-images nor reboots a VM).
+    expect(cp1.ignoreChanges).toEqual(["disks[0].fileId", "initialization.dns"]);
     // Same VM id, MAC and IP: the old VM goes before a replacement is created.
     expect(cp1.deleteBeforeReplace).toBe(true);
   });

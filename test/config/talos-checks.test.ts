@@ -175,6 +175,23 @@ const CROSS_CHECKS: [string, Edit, string[]][] = [
     ],
   ],
   [
+    "no node search domain under the lab's wildcard domain",
+    (l) => ((l.domain = "lab.example.net"), (l.network.searchDomains = ["home.arpa", "k8s.lab.example.net"])),
+    [
+      "homelab:network.searchDomains[1]: k8s.lab.example.net is under the lab's domain (homelab:domain lab.example.net), whose wildcard *.lab.example.net resolves to the Gateway: pods inherit the nodes' search domains (ndots 5), so github.com, Let's Encrypt and Cloudflare's API would first be tried as github.com.k8s.lab.example.net and answered with the Gateway's address; use a search domain outside lab.example.net, or none",
+    ],
+  ],
+  [
+    "rotate-server-certificates only through cluster.kubeletServingCertificates",
+    (l) => (
+      (l.cluster.kubeletServingCertificates = false),
+      (l.nodes[1].patches = [{ machine: { kubelet: { extraArgs: { "rotate-server-certificates": "true" } } } }])
+    ),
+    [
+      'homelab:nodes[1].patches[0].machine.kubelet.extraArgs.rotate-server-certificates: "true" contradicts homelab:cluster.kubeletServingCertificates (false), which decides it (the platform stack reads it); set that key instead',
+    ],
+  ],
+  [
     "a Kubernetes version the Talos release supports",
     (l) => (l.cluster.kubernetesVersion = "1.29.4"),
     [
@@ -188,7 +205,7 @@ const UNRELATED: [string, Edit, string[]][] = [
   [
     "an unknown top-level key",
     (l) => (l.extra = 1),
-    ["homelab:extra: unknown key (known keys: proxmox, cluster, network, image, vm, nodes)"],
+    ["homelab:extra: unknown key (known keys: domain, proxmox, cluster, network, image, vm, nodes)"],
   ],
   ["proxmox", (l) => (l.proxmox.insecure = "yes"), ['homelab:proxmox.insecure: must be true or false, got "yes"']],
   [
@@ -196,7 +213,7 @@ const UNRELATED: [string, Edit, string[]][] = [
     (l) => ((l.cluster.installDisk = "sda"), (l.cluster.flavour = "x")),
     [
       "homelab:cluster.installDisk: must be a device path like /dev/sda",
-      "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, configVersion, applyMode, rollout, resetOnDelete, storage, installDisk, allowSchedulingOnControlPlanes, protect, patches)",
+      "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, configVersion, applyMode, rollout, resetOnDelete, storage, installDisk, allowSchedulingOnControlPlanes, protect, kubeletServingCertificates, patches)",
     ],
   ],
   [

@@ -36,8 +36,10 @@ describe("a valid config", () => {
       installDisk: "/dev/sda",
       allowSchedulingOnControlPlanes: false,
       protect: false,
+      kubeletServingCertificates: true,
       patches: [],
     });
+    expect(config.domain).toBeUndefined();
     expect(config.network).toEqual({
       cidr: "10.0.0.0/24",
       gateway: "10.0.0.1",
@@ -311,7 +313,7 @@ describe("each rule", () => {
       (l) => ((l.node = 1), (l.nodes[1].vmid = 3), (l.cluster.flavour = "x")),
       [
         'homelab:node: unknown key (did you mean "nodes"?)',
-        "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, configVersion, applyMode, rollout, resetOnDelete, storage, installDisk, allowSchedulingOnControlPlanes, protect, patches)",
+        "homelab:cluster.flavour: unknown key (known keys: name, talosVersion, kubernetesVersion, configVersion, applyMode, rollout, resetOnDelete, storage, installDisk, allowSchedulingOnControlPlanes, protect, kubeletServingCertificates, patches)",
         'homelab:nodes[1].vmid: unknown key (did you mean "vmId"?)',
       ],
     ],
@@ -640,6 +642,33 @@ describe("each rule", () => {
       ],
     ],
     ["a control plane may carry node-role labels", (l) => (l.nodes[0].labels = { "node-role.kubernetes.io/edge": "" }), []],
+    [
+      "a search domain that is the lab's domain (pods would resolve github.com to the Gateway)",
+      (l) => ((l.domain = "lab.example.net"), (l.network.searchDomains = ["lab.example.net"])),
+      [
+        "homelab:network.searchDomains[0]: lab.example.net is the lab's domain (homelab:domain lab.example.net), whose wildcard *.lab.example.net resolves to the Gateway: pods inherit the nodes' search domains (ndots 5), so github.com, Let's Encrypt and Cloudflare's API would first be tried as github.com.lab.example.net and answered with the Gateway's address; use a search domain outside lab.example.net, or none",
+      ],
+    ],
+    [
+      "search domains outside the lab's domain: its parent zone, a sibling, a look-alike",
+      (l) => (
+        (l.domain = "lab.example.net"),
+        (l.network.searchDomains = ["example.net", "home.example.net", "xlab.example.net", "home.arpa"])
+      ),
+      [],
+    ],
+    [
+      "a patch turning rotate-server-certificates off while cluster.kubeletServingCertificates is on",
+      (l) => (l.cluster.patches = [{ machine: { kubelet: { extraArgs: { "rotate-server-certificates": false } } } }]),
+      [
+        "homelab:cluster.patches[0].machine.kubelet.extraArgs.rotate-server-certificates: false contradicts homelab:cluster.kubeletServingCertificates (true, the default), which decides it (the platform stack reads it); set that key instead",
+      ],
+    ],
+    [
+      "kubelet serving certificates off, with no patch saying otherwise",
+      (l) => (l.cluster.kubeletServingCertificates = false),
+      [],
+    ],
   ])("%s", (_name, edit, expected) => {
     if (expected.length === 0) expect(() => load(labWith(edit))).not.toThrow();
     else expect(problems(edit)).toEqual(expected);
@@ -676,7 +705,25 @@ describe("warnings: allowed, but newer than what is known here or not checkable"
         "homelab:image.gpu.extensions: has the NVIDIA kernel modules but none of siderolabs/nvidia-container-toolkit-lts, siderolabs/nvidia-container-toolkit-production: pods on gpu1 cannot use the GPU through the NVIDIA container runtime",
       ],
     ],
+    [
+      "search domains while homelab:domain is unset: nothing to check them against",
+      (l) => (l.network.searchDomains = ["home.arpa"]),
+      [
+        "homelab:network.searchDomains: pods inherit the nodes' search domains; set homelab:domain (the lab's wildcard domain) so they are checked against it",
+      ],
+    ],
+    [
+      "a patch repeating rotate-server-certificates (the earlier example's), which the rendered config now carries",
+      (l) => (l.cluster.patches = [{ machine: { kubelet: { extraArgs: { "rotate-server-certificates": "true" } } } }]),
+      [
+        "homelab:cluster.patches[0].machine.kubelet.extraArgs.rotate-server-certificates: homelab:cluster.kubeletServingCertificates (true) already renders this; remove it from the patch",
+      ],
+    ],
   ])("%s", (_name, edit, expected) => expect(load(labWith(edit)).warnings).toEqual(expected));
+});
+
+test("homelab:domain, when given, is the lab's domain in the resolved config", () => {
+  expect(load(labWith((l) => (l.domain = "lab.example.net"))).config.domain).toBe("lab.example.net");
 });
 
 test("the error message lists every problem under the stack name", () => {

@@ -62,7 +62,10 @@ describe("nodePatches", () => {
       {
         machine: {
           install: { disk: "/dev/sda", image: `factory.talos.dev/nocloud-installer/${ID}:v1.13.9` },
-          kubelet: { nodeIP: { validSubnets: ["10.0.0.0/24", "!10.0.0.10/32"] } },
+          kubelet: {
+            nodeIP: { validSubnets: ["10.0.0.0/24", "!10.0.0.10/32"] },
+            extraArgs: { "rotate-server-certificates": "true" },
+          },
         },
         cluster: { network: { cni: { name: "none" } }, proxy: { disabled: true }, allowSchedulingOnControlPlanes: true },
       },
@@ -113,7 +116,7 @@ describe("nodePatches", () => {
     expect(docs[0]).toEqual({
       machine: {
         install: { disk: "/dev/sda", image: `factory.talos.dev/nocloud-installer/${ID}:v1.13.9` },
-        kubelet: { nodeIP: { validSubnets: ["10.0.0.0/24"] } },
+        kubelet: { nodeIP: { validSubnets: ["10.0.0.0/24"] }, extraArgs: { "rotate-server-certificates": "true" } },
       },
       cluster: { network: { cni: { name: "none" } }, proxy: { disabled: true } },
     });
@@ -122,6 +125,15 @@ describe("nodePatches", () => {
       kind: "ResolverConfig",
       nameservers: [{ address: "10.0.0.1" }, { address: "1.1.1.1" }],
     });
+  });
+
+  test("kubelet serving certificates: on for every node unless turned off, which leaves extraArgs out", () => {
+    for (const role of ["controlplane", "worker"] as const) {
+      const kubelet = (nodePatches({ ...controlPlane, role })[0] as any).machine.kubelet;
+      expect(kubelet.extraArgs).toEqual({ "rotate-server-certificates": "true" });
+    }
+    const off = (nodePatches({ ...controlPlane, kubeletServingCertificates: false })[0] as any).machine.kubelet;
+    expect(off).toEqual({ nodeIP: { validSubnets: ["10.0.0.0/24", "!10.0.0.10/32"] } });
   });
 
   test("control plane without a VIP has no Layer2VIPConfig", () => {

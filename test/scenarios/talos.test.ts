@@ -131,7 +131,7 @@ describe("day 2 on the example lab: Talos", () => {
 
   test("one patch changed, applied without a reboot: every config updates; the rollouts find nothing to do", async () => {
     const b = await base();
-    const sysctl = cluster((c) => c.patches.push({ machine: { sysctls: { "vm.max_map_count": "262144" } } }));
+    const sysctl = cluster((c) => (c.patches ??= []).push({ machine: { sysctls: { "vm.max_map_count": "262144" } } }));
     const to = await plan("talos", sysctl, { after: b });
     const d = diff(b, to);
     expect(operations(d)).toEqual({
@@ -153,7 +153,7 @@ describe("day 2 on the example lab: Talos", () => {
     };
     const to = await plan(
       "talos",
-      cluster((c) => c.patches.push({ machine: { install: { wipe: true } } })),
+      cluster((c) => (c.patches ??= []).push({ machine: { install: { wipe: true } } })),
       { after: b, answer: staged },
     );
     const { host, state } = deployed(b);
@@ -165,13 +165,73 @@ describe("day 2 on the example lab: Talos", () => {
     const again = await plan(
       "talos",
       both(
-        cluster((c) => c.patches.push({ machine: { install: { wipe: true } } })),
+        cluster((c) => (c.patches ??= []).push({ machine: { install: { wipe: true } } })),
         cluster((c) => (c.rollout.timeout = "20m")),
       ),
       { after: to, answer: staged },
     );
     carryOut(diff(to, again), to, again, host, state);
     expect(host.calls().filter((c) => c.includes("reboot"))).toEqual([]);
+  });
+});
+
+describe("day 2 on the example lab: kubelet serving certificates and the search domain", () => {
+  const configs = Object.fromEntries(NODES.map((n) => [`homelab-${n}-config`, "update"]));
+  const rollouts = Object.fromEntries(NODES.map((n) => [`homelab-${n}-rollout`, "update"]));
+  /** The v1alpha1 patch (the first document) each node's configuration invoke was sent. */
+  const machinePatches = (p: Plan) =>
+    p.run.invokes
+      .filter((i) => i.token === "talos:machine/getConfiguration:getConfiguration")
+      .map((i) => (i.args.configPatches as string[])[0]!);
+  const acted = (host: TalosHost) => host.calls().filter((c) => !/ (version|get extensions)$/.test(c));
+
+  test("kubelet serving certificates turned on for a running cluster: each node's config apply updates in place, applied without a reboot; nothing is replaced", async () => {
+    const off = await plan(
+      "talos",
+      cluster((c) => (c.kubeletServingCertificates = false)),
+    );
+    const on = await plan("talos", undefined, { after: off });
+    const d = diff(off, on);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({ ...configs, ...rollouts });
+    // One kubelet flag more in every node's patch; the applies send the new config, the rollouts see its hash.
+    expect(machinePatches(off).filter((t) => t.includes("rotate-server-certificates"))).toEqual([]);
+    expect(machinePatches(on).map((t) => t.includes('    extraArgs:\n      rotate-server-certificates: "true"\n'))).toEqual(
+      Array(7).fill(true),
+    );
+    expect(d.steps.find((s) => s.name === "homelab-w1-config")?.changes.map((c) => [c.path, c.kind])).toEqual([
+      ["machineConfigurationInput", "secret"],
+    ]);
+    expect(d.steps.find((s) => s.name === "homelab-w1-rollout")?.changes.map((c) => c.path)).toEqual(["environment.CONFIG_HASH"]);
+    expect([off.outputs.kubeletServingCertificates, on.outputs.kubeletServingCertificates]).toEqual([false, true]);
+    // Talos applies a .machine.kubelet change to the running node (it restarts the kubelet), so the
+    // provider's dry run finds no reboot and applies it (the placeholder's `auto`); the rollouts
+    // find nothing to do.
+    const { host, state } = deployed(off);
+    carryOut(d, off, on, host, state);
+    expect(acted(host)).toEqual([]);
+  });
+
+  test("the search domain moved out of the lab's wildcard on a running cluster: each node's config updates, applied without a reboot; no VM changes", async () => {
+    const trapped = both(
+      (c) => delete c["homelab:domain"],
+      (c) => (c["homelab:network"].searchDomains = ["lab.example.net"]),
+    );
+    await expect(plan("talos", (c) => (c["homelab:network"].searchDomains = ["lab.example.net"]))).rejects.toThrow(
+      "homelab:network.searchDomains[0]: lab.example.net is the lab's domain (homelab:domain lab.example.net), whose wildcard *.lab.example.net resolves to the Gateway: pods inherit the nodes' search domains (ndots 5), so github.com, Let's Encrypt and Cloudflare's API would first be tried as github.com.lab.example.net and answered with the Gateway's address; use a search domain outside lab.example.net, or none",
+    );
+    const before = await plan("talos", trapped);
+    const fixed = await plan("talos", undefined, { after: before });
+    const d = diff(before, fixed);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({ ...configs, ...rollouts });
+    // The VMs' cloud-init DNS names the old domain, but it is read at creation only (ignoreChanges):
+    // no VM is updated, so none is rebooted by Proxmox.
+    const dns = (p: Plan) => (resource(p, "homelab-cp1").inputs.initialization as { dns: { domain: string } }).dns.domain;
+    expect([dns(before), dns(fixed)]).toEqual(["lab.example.net", "home.arpa"]);
+    const { host, state } = deployed(before);
+    carryOut(d, before, fixed, host, state);
+    expect(acted(host)).toEqual([]);
   });
 });
 

@@ -58,7 +58,7 @@ describe("main (the Pulumi entry point)", () => {
     expect((error as Error).message).toBe(
       [
         "invalid configuration for stack talos (7 problems):",
-        "  homelab:extra: unknown key (known keys: proxmox, cluster, network, image, vm, nodes)",
+        "  homelab:extra: unknown key (known keys: domain, proxmox, cluster, network, image, vm, nodes)",
         "  homelab:proxmox: is required",
         "  homelab:cluster.name: must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got \"Lab\"",
         "  homelab:cluster.talosVersion: is required",

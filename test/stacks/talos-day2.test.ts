@@ -24,7 +24,15 @@ function plan(edit?: (config: Config) => void) {
 
 async function planWith(edit: (config: Config) => void) {
   const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.talos.yaml"));
-  const config: Config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, JSON.parse(v)]));
+  // Structured values are JSON text, plain ones (homelab:domain) the text itself.
+  const parse = (v: string): unknown => {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  };
+  const config: Config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, parse(v)]));
   edit(config);
   const flat = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   return register(() => runStack("talos"), { stack: "talos", config: flat, secretKeys });

@@ -74,9 +74,17 @@ describe("the talos stack on the example config", () => {
     expect(reveal(r.get("proxmox", "pulumi:providers:proxmoxve").inputs.apiToken)).toEqual(["root@pam!pulumi=0000", true]);
   });
 
-  test("outputs: secret kubeconfig and talosconfig, the VIP endpoint, node IPs and VM ids", async () => {
+  test("outputs: secret kubeconfig and talosconfig, the VIP endpoint, node IPs, VM ids and kubelet serving certificates", async () => {
     const { outputs } = (await example()).result;
-    expect(Object.keys(outputs).sort()).toEqual(["endpoint", "kubeconfig", "nodeIps", "talosconfig", "vmIds"]);
+    expect(Object.keys(outputs).sort()).toEqual([
+      "endpoint",
+      "kubeconfig",
+      "kubeletServingCertificates",
+      "nodeIps",
+      "talosconfig",
+      "vmIds",
+    ]);
+    expect(await valueOf(outputs.kubeletServingCertificates)).toEqual({ value: true, secret: false, known: true });
     expect((await valueOf(outputs.kubeconfig)).secret).toBe(true);
     expect((await valueOf(outputs.talosconfig)).secret).toBe(true);
     expect((await valueOf(outputs.endpoint)).value).toBe("https://10.20.0.10:6443");
