@@ -29,7 +29,7 @@ import type { ProgramResult, RunContext } from "./program";
 export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
   const k8s = cfg.kubernetes;
   const talosStack = k8s.stack ?? siblingStack(context.stack, "talos");
-  const kubeconfig = k8s.kubeconfig ?? talosKubeconfig(talosStack, cfg.cilium.loadBalancerPool);
+  const kubeconfig = k8s.kubeconfig ?? talosKubeconfig(talosStack, cfg.cilium.loadBalancerPool, servingCertificateAddons(cfg));
   const provider = new Provider("kubernetes", {
     kubeconfig: pulumi.secret(kubeconfig),
     context: k8s.context,
@@ -137,26 +137,60 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
   };
 }
 
+/** The enabled add-ons that need kubelet serving certificates signed by the cluster CA, by config key. */
+export function servingCertificateAddons(cfg: Pick<PlatformConfig, "addons">): string[] {
+  return [
+    ...(cfg.addons.kubeletServingCertApprover.enabled ? ["homelab:addons.kubeletServingCertApprover"] : []),
+    ...(cfg.addons.metricsServer.enabled ? ["homelab:addons.metricsServer"] : []),
+  ];
+}
+
+/**
+ * Why `addons` cannot go on the cluster of talos stack `stack`, given its `kubeletServingCertificates`
+ * output (undefined: a talos stack of an earlier version, which does not say); undefined when they can.
+ */
+export function servingCertificatesProblem(stack: string, exported: unknown, addons: readonly string[]): string | undefined {
+  if (addons.length === 0 || exported === true) return undefined;
+  const need = `${addons.join(" and ")} need${addons.length === 1 ? "s" : ""} kubelet serving certificates signed by the cluster CA`;
+  if (exported === undefined) {
+    return `stack ${stack} exports no kubeletServingCertificates output (a talos stack of an earlier version), and ${need}: deploy the talos stack of this version first`;
+  }
+  const off = addons.map((a) => `${a}.enabled`).join(" and ");
+  return `stack ${stack} has kubelet serving certificates off (its kubeletServingCertificates output is ${JSON.stringify(exported)}: homelab:cluster.kubeletServingCertificates there), so its kubelets serve self-signed certificates, which metrics-server cannot verify and the kubelet-serving-cert-approver has nothing to approve: turn it on in stack ${stack} first, or set ${off} to false here`;
+}
+
 /**
  * The talos stack's kubeconfig, once its own outputs show that the LoadBalancer pool hands out no
  * node's address and not the API endpoint: config lists node IPs too, but a node added to the
  * cluster since would otherwise surface as an ARP conflict. A clash ends the run before the
- * Kubernetes provider (and so anything in the cluster) is touched.
+ * Kubernetes provider (and so anything in the cluster) is touched; so does a cluster without
+ * kubelet serving certificates when `servingCertificatesFor` (config keys of add-ons) needs them.
  */
-export function talosKubeconfig(stack: string, pool: PlatformConfig["cilium"]["loadBalancerPool"]): pulumi.Output<string> {
+export function talosKubeconfig(
+  stack: string,
+  pool: PlatformConfig["cilium"]["loadBalancerPool"],
+  servingCertificatesFor: readonly string[] = [],
+): pulumi.Output<string> {
   const talos = new pulumi.StackReference("talos", { name: stack });
   return pulumi
-    .all([talos.requireOutput("kubeconfig"), talos.getOutput("nodeIps"), talos.getOutput("endpoint")])
-    .apply(([kubeconfig, nodeIps, endpoint]) => {
+    .all([
+      talos.requireOutput("kubeconfig"),
+      talos.getOutput("nodeIps"),
+      talos.getOutput("endpoint"),
+      talos.getOutput("kubeletServingCertificates"),
+    ])
+    .apply(([kubeconfig, nodeIps, endpoint, servingCertificates]) => {
       const clashes = poolClashes(pool, {
         nodeIps: (nodeIps ?? {}) as Record<string, string>,
         endpoint: typeof endpoint === "string" ? endpoint : undefined,
       });
-      if (clashes.length > 0) {
-        throw new pulumi.RunError(
-          [`homelab:cilium.loadBalancerPool overlaps the cluster of stack ${stack}:`, ...clashes.map((c) => `  ${c}`)].join("\n"),
-        );
-      }
+      const problems = [
+        ...(clashes.length > 0
+          ? [`homelab:cilium.loadBalancerPool overlaps the cluster of stack ${stack}:`, ...clashes.map((c) => `  ${c}`)]
+          : []),
+        servingCertificatesProblem(stack, servingCertificates, servingCertificatesFor) ?? [],
+      ].flat();
+      if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
       return kubeconfig as string;
     });
 }

@@ -26,8 +26,11 @@ describe("npm run plan", () => {
     expect(stdout).toContain("Previewing stack talos (program talos) offline, under Pulumi mocks: nothing is applied.\n");
     expect(stdout).toMatch(/ \+   pulumi:pulumi:Stack\s+homelab-talos\n/);
     expect(stdout).toMatch(/ \+   │  ├─ proxmoxve:index\/vmLegacy:VmLegacy\s+homelab-cp1\n/);
-    expect(stdout).toContain('    endpoint    : "https://10.20.0.10:6443"\n    kubeconfig  : "[secret]"\n');
-    expect(stdout).toContain('    talosconfig : "[secret]"\n');
+    expect(stdout).toContain(
+      '    endpoint                   : "https://10.20.0.10:6443"\n    kubeconfig                 : "[secret]"\n' +
+        "    kubeletServingCertificates : true\n",
+    );
+    expect(stdout).toContain('    talosconfig                : "[secret]"\n');
     expect(stdout).toContain("Resources:\n    + 36 to create\n");
     expect(stdout).toContain(
       "      7  proxmoxve:index/vmLegacy:VmLegacy\n      7  talos:machine/configurationApply:ConfigurationApply\n",
@@ -139,6 +142,22 @@ describe("npm run plan", () => {
         "  homelab:cluster.talosVersion: is required",
         "  homelab:nodes[1].ip: IP 10.20.0.11 is already used by nodes[0]",
         "  homelab:nodes[2].ip: 192.168.1.13 is outside the LAN CIDR 10.20.0.0/24",
+        "Nothing was planned.",
+        "",
+      ].join("\n"),
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("a node search domain under the lab's wildcard (pods would resolve github.com to the Gateway): exit 2, both keys named, nothing planned", async () => {
+    const config = exampleWith((c) => (c["homelab:network"].searchDomains = ["apps.lab.example.net"]));
+    const out = join(work, "dns-trap");
+    const run = await plan("talos", "--config", config, "--out", out);
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toBe(
+      [
+        "plan: invalid configuration for stack talos (1 problem):",
+        "  homelab:network.searchDomains[0]: apps.lab.example.net is under the lab's domain (homelab:domain lab.example.net), whose wildcard *.lab.example.net resolves to the Gateway: pods inherit the nodes' search domains (ndots 5), so github.com, Let's Encrypt and Cloudflare's API would first be tried as github.com.apps.lab.example.net and answered with the Gateway's address; use a search domain outside lab.example.net, or none",
         "Nothing was planned.",
         "",
       ].join("\n"),

@@ -29,7 +29,12 @@ describe("day 2 of the platform", () => {
           ? {
               id: "talos",
               state: {
-                outputs: { kubeconfig: "rotated kubeconfig", nodeIps: {}, endpoint: "https://10.20.0.10:6443" },
+                outputs: {
+                  kubeconfig: "rotated kubeconfig",
+                  nodeIps: {},
+                  endpoint: "https://10.20.0.10:6443",
+                  kubeletServingCertificates: true,
+                },
                 secretOutputNames: ["kubeconfig"],
               },
             }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { engineDiff, type EngineDiff, type PlannedResource, type PlannedStack } from "../../testing/engine";
 import type { RecordedResource } from "../../testing/mock-runtime";
 import { mockResource } from "../../testing/placeholders";
-import { operations, plan, resource, steps, type Plan } from "./harness";
+import { operations, plan, resource, steps, type Config, type Plan } from "./harness";
 import { carryOut, EdgeHost, plain, TalosHost } from "./hosts";
 
 /**
@@ -33,6 +33,20 @@ function previousMain(stack: string): PlannedStack {
   return JSON.parse(readFileSync(join(FIXTURES, `${stack}.json`), "utf8")) as PlannedStack;
 }
 
+/**
+ * Where an example stack file has changed since that commit, the lab's config as it was then: an
+ * upgrade keeps the lab's config. The talos example has since moved its search domain out of the
+ * lab's wildcard (with homelab:domain to check it) and dropped its kubelet patch, which this
+ * version renders itself; that config still loads here, with a warning for each.
+ */
+const THAT_MAINS_CONFIG: Record<string, (config: Config) => void> = {
+  talos: (c) => {
+    delete c["homelab:domain"];
+    c["homelab:network"].searchDomains = ["lab.example.net"];
+    c["homelab:cluster"].patches = [{ machine: { kubelet: { extraArgs: { "rotate-server-certificates": "true" } } } }];
+  },
+};
+
 /** This version's plans of the example stacks, each made once. */
 const plans = new Map<string, Promise<Plan>>();
 
@@ -40,7 +54,7 @@ const plans = new Map<string, Promise<Plan>>();
 async function upgrade(stack: string, options?: Parameters<typeof plan>[2]): Promise<{ d: EngineDiff; head: Plan }> {
   let planned = options ? undefined : plans.get(stack);
   if (!planned) {
-    planned = plan(stack, undefined, options);
+    planned = plan(stack, THAT_MAINS_CONFIG[stack], options);
     if (!options) plans.set(stack, planned);
   }
   const head = await planned;
@@ -112,6 +126,11 @@ describe("upgrading homelab from the previous main", () => {
       expect(d.steps.find((s) => s.name === name)?.ignored).toEqual(["triggers"]);
     }
     expect(d.counts).toEqual({ create: 0, update: 8, replace: 0, delete: 0, same: 25 });
+    // That lab's config loads as it is, with a warning for each thing this version would have changed.
+    expect((await upgrade("talos")).head.run.result.warnings).toEqual([
+      "homelab:network.searchDomains: pods inherit the nodes' search domains; set homelab:domain (the lab's wildcard domain) so they are checked against it",
+      "homelab:cluster.patches[0].machine.kubelet.extraArgs.rotate-server-certificates: homelab:cluster.kubeletServingCertificates (true) already renders this; remove it from the patch",
+    ]);
     expect(steps(d)).toEqual(["update homelab-kubernetes runs update", ...ROLLOUTS.map((n) => `update ${n} runs update`)]);
   });
 
@@ -264,6 +283,29 @@ describe("upgrading homelab from the previous main", () => {
     expect(order.indexOf("update argocd")).toBeLessThan(order.indexOf("delete groups-scope"));
     expect(order.slice(-2)).toEqual(["delete groups-scope", "delete-replaced homelab-services Token"]);
     expect(Object.keys(ops).filter((n) => ["github-identification", "forward-auth-outpost"].includes(n))).toEqual([]);
+  });
+
+  test("platform, run before the talos stack of this version: refused before anything in the cluster is touched (that talos stack does not say whether kubelets have serving certificates)", async () => {
+    const thatTalosStack = (type: string, _name: string, inputs: Record<string, unknown>) =>
+      type === "pulumi:pulumi:StackReference"
+        ? {
+            id: "talos",
+            state: {
+              ...inputs,
+              outputs: {
+                kubeconfig: "apiVersion: v1",
+                talosconfig: "",
+                endpoint: "https://10.20.0.10:6443",
+                nodeIps: {},
+                vmIds: {},
+              },
+              secretOutputNames: ["kubeconfig", "talosconfig"],
+            },
+          }
+        : undefined;
+    await expect(plan("platform", undefined, { answer: thatTalosStack })).rejects.toThrow(
+      "stack talos exports no kubeletServingCertificates output (a talos stack of an earlier version), and homelab:addons.kubeletServingCertApprover and homelab:addons.metricsServer need kubelet serving certificates signed by the cluster CA: deploy the talos stack of this version first",
+    );
   });
 
   test("platform, cloudflare: nothing but the Kubernetes provider's new cluster identifier (an update)", async () => {

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { planStack } from "../../cli/plan";
 import { planText, resourcesJson } from "../../cli/render";
 import { readStackFile } from "../../cli/stack-file";
 import { runStack } from "../../stacks";
-import { talosKubeconfig } from "../../stacks/platform";
+import { servingCertificateAddons, servingCertificatesProblem, talosKubeconfig } from "../../stacks/platform";
 import { register, reveal, valueOf, type Registered } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
@@ -218,5 +219,101 @@ describe("the platform stack on the example config", () => {
       answer: answer({ nodeIps: { cp1: "10.20.0.11" }, endpoint: "https://10.20.0.10:6443" }),
     });
     expect(await valueOf(clear.result)).toEqual({ value: "apiVersion: v1", secret: true, known: true });
+  });
+});
+
+describe("kubelet serving certificates: the approver and metrics-server need the talos stack's", () => {
+  const BOTH = ["homelab:addons.kubeletServingCertApprover", "homelab:addons.metricsServer"];
+  const OLDER =
+    "stack talos exports no kubeletServingCertificates output (a talos stack of an earlier version), and homelab:addons.kubeletServingCertApprover and homelab:addons.metricsServer need kubelet serving certificates signed by the cluster CA: deploy the talos stack of this version first";
+  const OFF =
+    "stack talos has kubelet serving certificates off (its kubeletServingCertificates output is false: homelab:cluster.kubeletServingCertificates there), so its kubelets serve self-signed certificates, which metrics-server cannot verify and the kubelet-serving-cert-approver has nothing to approve: turn it on in stack talos first, or set homelab:addons.kubeletServingCertApprover.enabled and homelab:addons.metricsServer.enabled to false here";
+  /** The talos stack's outputs as a StackReference reads them: the example's, with `outputs` over them. */
+  const talosAnswer = (outputs: Record<string, unknown>) => (type: string, _name: string, inputs: Record<string, unknown>) =>
+    type === "pulumi:pulumi:StackReference"
+      ? {
+          id: "talos",
+          state: {
+            ...inputs,
+            outputs: { kubeconfig: "apiVersion: v1", nodeIps: {}, endpoint: "https://10.20.0.10:6443", ...outputs },
+            secretOutputNames: ["kubeconfig"],
+          },
+        }
+      : undefined;
+
+  test("which add-ons need them, by config key", () => {
+    const addons = (approver: boolean, metrics: boolean) =>
+      servingCertificateAddons({
+        addons: {
+          kubeletServingCertApprover: { enabled: approver, version: "v0.10.3" },
+          metricsServer: { enabled: metrics, version: "3.13.0" },
+        },
+      });
+    expect(addons(true, true)).toEqual(BOTH);
+    expect(addons(false, true)).toEqual(["homelab:addons.metricsServer"]);
+    expect(addons(false, false)).toEqual([]);
+  });
+
+  test.each<[string, unknown, readonly string[], string | undefined]>([
+    ["on", true, BOTH, undefined],
+    ["a talos stack of an earlier version (no output)", undefined, BOTH, OLDER],
+    ["off", false, BOTH, OFF],
+    [
+      "off, metrics-server alone",
+      false,
+      ["homelab:addons.metricsServer"],
+      "stack talos has kubelet serving certificates off (its kubeletServingCertificates output is false: homelab:cluster.kubeletServingCertificates there), so its kubelets serve self-signed certificates, which metrics-server cannot verify and the kubelet-serving-cert-approver has nothing to approve: turn it on in stack talos first, or set homelab:addons.metricsServer.enabled to false here",
+    ],
+    ["off, with neither add-on", false, [], undefined],
+    ["an earlier talos stack, with neither add-on", undefined, [], undefined],
+  ])("%s", (_name, exported, addons, expected) => {
+    expect(servingCertificatesProblem("talos", exported, addons)).toBe(expected);
+  });
+
+  test("checked with the pool before the kubeconfig is used: both problems at once, each exactly", async () => {
+    const pool = [{ start: "10.20.0.200", stop: "10.20.0.239" }];
+    const both = await register(() => talosKubeconfig("talos", pool, BOTH), {
+      answer: talosAnswer({ nodeIps: { w9: "10.20.0.205" }, kubeletServingCertificates: false }),
+    });
+    await expect(valueOf(both.result)).rejects.toThrow(
+      [
+        "homelab:cilium.loadBalancerPool overlaps the cluster of stack talos:",
+        "  node w9 has 10.20.0.205, inside pool block 10.20.0.200-10.20.0.239",
+        OFF,
+      ].join("\n"),
+    );
+    await expect(valueOf(both.result)).rejects.toBeInstanceOf(pulumi.RunError);
+    const older = await register(() => talosKubeconfig("talos", pool, BOTH), { answer: talosAnswer({}) });
+    await expect(valueOf(older.result)).rejects.toThrow(OLDER);
+    const on = await register(() => talosKubeconfig("talos", pool, BOTH), {
+      answer: talosAnswer({ kubeletServingCertificates: true }),
+    });
+    expect(await valueOf(on.result)).toEqual({ value: "apiVersion: v1", secret: true, known: true });
+  });
+
+  test("the platform stack refuses a talos stack with them off, or of an earlier version; with both add-ons off it goes ahead", async () => {
+    const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.platform.yaml"));
+    const run = (outputs: Record<string, unknown>, edit: (v: Record<string, string>) => void = () => undefined) => {
+      const config = { ...values };
+      edit(config);
+      return register(() => runStack("platform"), { stack: "platform", config, secretKeys, answer: talosAnswer(outputs) });
+    };
+    await expect(run({ kubeletServingCertificates: false })).rejects.toThrow(OFF);
+    await expect(run({})).rejects.toThrow(OLDER);
+    const without = await run(
+      { kubeletServingCertificates: false },
+      (v) =>
+        (v["homelab:addons"] = JSON.stringify({
+          kubeletServingCertApprover: { enabled: false },
+          metricsServer: { enabled: false },
+        })),
+    );
+    expect(reveal(without.get("kubernetes", "pulumi:providers:kubernetes").inputs.kubeconfig)).toEqual(["apiVersion: v1", true]);
+    expect(
+      without
+        .ofType("kubernetes:helm.sh/v3:Release")
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(["argocd", "cert-manager", "cilium"]);
   });
 });
