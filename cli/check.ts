@@ -81,6 +81,7 @@ function checkTalos(text: string): string[] {
 const MODELS: Record<string, string> = {
   "v1 Namespace": "kubernetes-models/v1/Namespace",
   "v1 Secret": "kubernetes-models/v1/Secret",
+  "apps/v1 Deployment": "kubernetes-models/apps/v1/Deployment",
   "cilium.io/v2 CiliumLoadBalancerIPPool": "@kubernetes-models/cilium/cilium.io/v2/CiliumLoadBalancerIPPool",
   "cilium.io/v2alpha1 CiliumL2AnnouncementPolicy": "@kubernetes-models/cilium/cilium.io/v2alpha1/CiliumL2AnnouncementPolicy",
   "cert-manager.io/v1 ClusterIssuer": "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer",

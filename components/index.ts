@@ -7,6 +7,7 @@ export * from "./cluster-addons";
 export * from "./cert-manager";
 export * from "./gateway";
 export * from "./argocd-install";
+export * from "./netbird-peer";
 export * from "./edge-server";
 export * from "./github-login";
 export * from "./forward-auth";

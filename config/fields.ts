@@ -68,6 +68,15 @@ export function stackProgramProblem(reference: string, program: string, reads: s
   return `"${name}" is ${actual ? `a stack of the ${actual} program` : "not a stack name of this project"}; name a ${program} stack (${program} or ${program}-<env>), whose ${reads} this stack reads`;
 }
 
+/** A container image reference with a tag (`docker.io/netbirdio/netbird:0.67.1`), `pinned` by default. */
+export const imageReference = (pinned: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+:[A-Za-z0-9._-]+$/, {
+      error: (i) => `must be an image reference with a tag like ${pinned}, got ${JSON.stringify(i.input)}`,
+    })
+    .default(pinned);
+
 /** An email address. */
 export const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
   error: (i) => `must be an email address, got ${JSON.stringify(i.input)}`,

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ANYWHERE, EDGE_IMAGES, EDGE_OS_IMAGES, type EdgeOsImage, type FirewallRule } from "../lib/edge";
-import { dnsLabel, dnsName, email, httpsUrl, ipCidr, secretString, labelKey, labelValue } from "./fields";
+import { dnsLabel, dnsName, email, httpsUrl, imageReference, ipCidr, secretString, labelKey, labelValue } from "./fields";
+import { NETBIRD_CLOUD_MANAGEMENT_URL } from "../lib/netbird";
 import type { CheckContext, ConfigSpec } from "./loader";
 import { networkWithin, parseIpNetwork } from "../lib/net";
 
@@ -103,14 +104,6 @@ const firewall = z.strictObject({
     .describe("Inbound rules besides the defaults (HTTP, HTTPS, NetBird's WireGuard port, ICMP, SSH from `ssh.allowFrom`)."),
 });
 
-const image = (pinned: string) =>
-  z
-    .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+:[A-Za-z0-9._-]+$/, {
-      error: (i) => `must be an image reference with a tag like ${pinned}, got ${JSON.stringify(i.input)}`,
-    })
-    .default(pinned);
-
 const traefik = z.strictObject({
   acmeEmail: email.describe("Let's Encrypt account email (expiry notices)."),
   acmeStaging: z
@@ -121,7 +114,7 @@ const traefik = z.strictObject({
 });
 
 const netbird = z.strictObject({
-  managementUrl: httpsUrl.default("https://api.netbird.io:443").describe("NetBird's management service (cloud or self-hosted)."),
+  managementUrl: httpsUrl.default(NETBIRD_CLOUD_MANAGEMENT_URL).describe("NetBird's management service (cloud or self-hosted)."),
   setupKey: envSecret("a NetBird setup key").describe("A NetBird setup key for the VPS (secret; reusable keys are fine)."),
   wireguardPort: port.default(51820).describe("NetBird's WireGuard UDP port, opened in the firewall."),
   hostname: dnsLabel.optional().describe("The VPS's name in NetBird. Default: `server.name`."),
@@ -142,10 +135,10 @@ const authentik = z.strictObject({
 
 const images = z
   .strictObject({
-    traefik: image(EDGE_IMAGES.traefik),
-    netbird: image(EDGE_IMAGES.netbird),
-    authentik: image(EDGE_IMAGES.authentik),
-    postgresql: image(EDGE_IMAGES.postgresql),
+    traefik: imageReference(EDGE_IMAGES.traefik),
+    netbird: imageReference(EDGE_IMAGES.netbird),
+    authentik: imageReference(EDGE_IMAGES.authentik),
+    postgresql: imageReference(EDGE_IMAGES.postgresql),
   })
   .prefault({});
 

@@ -23,6 +23,8 @@ import {
   dnsLabel,
   dnsName,
   email,
+  httpsUrl,
+  imageReference,
   ipv4,
   ipv4Cidr,
   labelKey,
@@ -32,6 +34,7 @@ import {
   stackProgramProblem,
 } from "./fields";
 import { formatKey, type CheckContext, type ConfigSpec } from "./loader";
+import { NETBIRD_CLIENT_IMAGE, NETBIRD_CLOUD_MANAGEMENT_URL } from "../lib/netbird";
 
 /**
  * Config of the `platform` program: which cluster, the LAN its load balancer addresses come from,
@@ -270,6 +273,27 @@ const addons = z
   })
   .prefault({});
 
+const netbird = z.strictObject({
+  setupKey: secretString({ format: /^\S+$/, formatName: "a NetBird setup key: one line without spaces" }).describe(
+    "A NetBird setup key for the routing peers (secret): reusable, ideally ephemeral, auto-assigning the group the LAN's network route goes through.",
+  ),
+  managementUrl: httpsUrl
+    .default(NETBIRD_CLOUD_MANAGEMENT_URL)
+    .describe(
+      "NetBird's management service: the one the edge's client uses (`homelab:netbird.managementUrl` of the hetzner stack).",
+    ),
+  namespace: dnsLabel
+    .default("netbird")
+    .describe("The routing peers' own namespace, labelled privileged for Pod Security (NET_ADMIN). Default `netbird`."),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .default(2)
+    .describe("Routing peers (pods), spread over nodes where they can be; the edge fails over between them. Default 2."),
+  image: imageReference(NETBIRD_CLIENT_IMAGE).describe("The NetBird client image. Default: the release the edge runs."),
+});
+
 /** The zod schema of each `homelab:` key of the platform program. */
 export const platformSections = {
   kubernetes: kubernetes.describe("The cluster: a talos stack's kubeconfig output, or a kubeconfig."),
@@ -280,6 +304,7 @@ export const platformSections = {
   gateway: gateway.describe("The shared Gateway and the Gateway API CRDs."),
   argocd: argocd.describe("Argo CD: the UI, the apps repository, AppProject and ApplicationSets, SSO."),
   addons: addons.describe("kubelet-serving-cert-approver and metrics-server."),
+  netbird: netbird.optional().describe("NetBird routing peers: the LAN side of the edge's tunnel. Off unless set."),
 };
 
 type Sections = typeof platformSections;
@@ -299,6 +324,8 @@ export interface PlatformConfig {
     readonly project: Omit<Parsed["argocd"]["project"], "sourceRepos"> & { readonly sourceRepos: readonly string[] };
   };
   readonly addons: Parsed["addons"];
+  /** Off when unset. */
+  readonly netbird?: Parsed["netbird"];
 }
 
 export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
@@ -310,6 +337,7 @@ export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
     checkCertManager(ctx);
     checkArgocd(ctx);
     checkVersions(ctx);
+    checkNetbird(ctx);
   },
   resolve(parsed) {
     return {
@@ -325,6 +353,7 @@ export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
         project: { ...parsed.argocd.project, sourceRepos: parsed.argocd.project.sourceRepos ?? [parsed.argocd.repo.url] },
       },
       addons: parsed.addons,
+      ...(parsed.netbird ? { netbird: parsed.netbird } : {}),
     };
   },
 };
@@ -460,6 +489,32 @@ function checkVersions(ctx: Ctx): void {
     ctx.warn(
       ["cilium", "version"],
       `Cilium ${minor} is not one this project's values are checked against (${TESTED_CILIUM_MINORS.join(", ")})`,
+    );
+  }
+}
+
+/** Namespaces the platform's releases or Kubernetes itself own, and whose they are. */
+const TAKEN_NAMESPACES: Readonly<Record<string, string>> = {
+  default: "Kubernetes' own",
+  "kube-system": "Kubernetes' own (Cilium and metrics-server are installed there)",
+  "kube-public": "Kubernetes' own",
+  "kube-node-lease": "Kubernetes' own",
+  "cert-manager": "cert-manager's",
+  argocd: "Argo CD's",
+  "kubelet-serving-cert-approver": "kubelet-serving-cert-approver's",
+};
+
+function checkNetbird(ctx: Ctx): void {
+  const namespace = ctx.valid.netbird?.namespace;
+  if (namespace === undefined) return;
+  const owner =
+    namespace === ctx.valid.gateway?.namespace
+      ? `the Gateway's (${formatKey(["gateway", "namespace"])})`
+      : TAKEN_NAMESPACES[namespace];
+  if (owner) {
+    ctx.report(
+      ["netbird", "namespace"],
+      `${namespace} is ${owner} namespace; the routing peers need one of their own, which this stack creates and labels privileged for Pod Security`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { NETBIRD_CLIENT_IMAGE } from "./netbird";
 import { toYaml } from "./yaml";
 
 /**
@@ -13,7 +14,7 @@ import { toYaml } from "./yaml";
 /** Images the compose project runs, pinned. PostgreSQL is pinned to its major (its data format). */
 export const EDGE_IMAGES = {
   traefik: "docker.io/library/traefik:v3.6.26",
-  netbird: "docker.io/netbirdio/netbird:0.67.1",
+  netbird: NETBIRD_CLIENT_IMAGE,
   authentik: "ghcr.io/goauthentik/server:2026.5.0",
   postgresql: "docker.io/library/postgres:16-alpine",
 } as const;

@@ -7,6 +7,7 @@ import { CiliumInstall } from "../components/cilium-install";
 import { ClusterAddons } from "../components/cluster-addons";
 import { Gateway } from "../components/gateway";
 import { GatewayApiCrds } from "../components/gateway-api-crds";
+import { NetBirdPeer } from "../components/netbird-peer";
 import type { InstalledRelease } from "../components/kubernetes-parts";
 import type { PlatformConfig } from "../config/platform";
 import { maskedText } from "../lib/artifacts";
@@ -108,6 +109,15 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
     },
     { ...opts, dependsOn: [crds, cilium.release] },
   );
+  // The LAN side of the edge's tunnel (off unless configured); its pods need the CNI.
+  const nb = cfg.netbird;
+  const netbird =
+    nb &&
+    new NetBirdPeer(
+      "netbird-peer",
+      { setupKey: nb.setupKey, managementUrl: nb.managementUrl, namespace: nb.namespace, replicas: nb.replicas, image: nb.image },
+      { ...opts, dependsOn: [cilium.release] },
+    );
 
   const releases: InstalledRelease[] = [cilium.installed, certs.installed, argocd.installed, ...addons.installed];
   const objects: KubernetesObject[] = [
@@ -116,6 +126,7 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
     ...certs.objects,
     ...gateway.objects,
     ...argocd.objects,
+    ...(netbird ? netbird.objects : []),
   ];
 
   return {

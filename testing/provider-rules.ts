@@ -323,6 +323,11 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
     replaceOn: ["metadata.name", "metadata.namespace", "type", "data", "stringData"],
     providerDeleteBeforeReplace: { whenSet: "metadata.name" },
   },
+  "kubernetes:apps/v1:Deployment": {
+    source: `${K8S}: apps/v1 Deployment: .spec.selector (its matchLabels and matchExpressions), besides metadata.name and metadata.namespace; the pod template updates in place (a rollout)`,
+    replaceOn: ["metadata.name", "metadata.namespace", "spec.selector"],
+    providerDeleteBeforeReplace: { whenSet: "metadata.name" },
+  },
   "kubernetes:argoproj.io/v1alpha1:AppProject": customResource("AppProject"),
   "kubernetes:argoproj.io/v1alpha1:Application": {
     ...customResource("Application"),

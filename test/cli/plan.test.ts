@@ -211,7 +211,7 @@ describe("npm run plan", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**+ 36 to create.**");
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
-    expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 28 to create, > 1 to read.**");
+    expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 32 to create, > 1 to read.**");
     expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
     expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 16 to create, > 1 to read.**");
     expect(run.stdout).toContain(
@@ -245,7 +245,7 @@ describe("npm run plan -- platform", () => {
     const { code, stdout } = await plan("platform", "--out", out);
     expect(code).toBe(0);
     expect(stdout).toMatch(/ >   └─ pulumi:pulumi:StackReference\s+talos  read\n/);
-    expect(stdout).toContain("Resources:\n    + 28 to create\n    > 1 to read\n");
+    expect(stdout).toContain("Resources:\n    + 32 to create\n    > 1 to read\n");
     expect(readdirSync(join(out, "artifacts")).sort()).toEqual([
       "applicationset-apps-infra.k8s.yaml",
       "applicationset-apps-media.k8s.yaml",
@@ -259,12 +259,15 @@ describe("npm run plan -- platform", () => {
       "ciliumloadbalancerippool-cilium.k8s.yaml",
       "clusterissuer-letsencrypt-production.k8s.yaml",
       "clusterissuer-letsencrypt-staging.k8s.yaml",
+      "deployment-netbird-peer.k8s.yaml",
       "gateway-homelab.k8s.yaml",
       "httproute-argocd-server.k8s.yaml",
       "httproute-homelab-https-redirect.k8s.yaml",
       "metrics-server.values.yaml",
       "namespace-gateway.k8s.yaml",
+      "namespace-netbird.k8s.yaml",
       "secret-cloudflare-api-token.k8s.yaml",
+      "secret-netbird-peer-setup-key.k8s.yaml",
     ]);
     expect(readFileSync(join(out, "artifacts", "cilium.values.yaml"), "utf8")).toMatch(
       /^# chart: cilium 1\.19\.6\nipam:\n  mode: kubernetes\n/,
@@ -355,7 +358,7 @@ describe("npm run plan -- --diff", () => {
     expect(run).toEqual({
       code: 0,
       stdout: [
-        "Stack platform: 0 to create, 1 to update, 1 to replace, 0 to delete, 17 unchanged",
+        "Stack platform: 0 to create, 1 to update, 1 to replace, 0 to delete, 20 unchanged",
         "Replacements, deletes and blocked steps:",
         "  -+ kubernetes:core/v1:Secret  cert-manager-cloudflare-token  (replace, delete first)",
         "      because stringData: the provider replaces on stringData",

@@ -227,3 +227,57 @@ describe("platform config", () => {
     ]);
   });
 });
+
+describe("platform config: NetBird routing peers", () => {
+  test("off unless homelab:netbird is set; set, the same management service and client as the edge by default, the key secret", async () => {
+    expect(load().config.netbird).toBeUndefined();
+    const { config, warnings } = load((c) => (c.netbird = { setupKey: "nb-key" }), ["netbird"]);
+    expect(warnings).toEqual([]);
+    const { setupKey, ...rest } = config.netbird!;
+    expect(rest).toEqual({
+      managementUrl: "https://api.netbird.io:443",
+      namespace: "netbird",
+      replicas: 2,
+      image: "docker.io/netbirdio/netbird:0.67.1",
+    });
+    expect(pulumi.Output.isInstance(setupKey)).toBe(true);
+    expect(await new Promise((resolve) => setupKey.apply(resolve))).toBe("nb-key");
+    expect(await pulumi.isSecret(setupKey)).toBe(true);
+  });
+
+  test("every bad NetBird setting by its key path; the key's value is never shown", () => {
+    expect(problems((c) => (c.netbird = {}))).toEqual(["homelab:netbird.setupKey: is required"]);
+    const found = problems(
+      (c) =>
+        (c.netbird = {
+          setupKey: "two words",
+          managementUrl: "http://netbird.example.net",
+          namespace: "NetBird",
+          replicas: 0,
+          image: "netbird:latest",
+          hostname: "lab",
+        }),
+    );
+    expect(found).toEqual([
+      "homelab:netbird.setupKey: must be a NetBird setup key: one line without spaces (the value is secret and not shown)",
+      'homelab:netbird.managementUrl: must be an https:// URL, got "http://netbird.example.net"',
+      "homelab:netbird.namespace: must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got \"NetBird\"",
+      "homelab:netbird.replicas: must be at least 1, got 0",
+      'homelab:netbird.image: must be an image reference with a tag like docker.io/netbirdio/netbird:0.67.1, got "netbird:latest"',
+      "homelab:netbird.hostname: unknown key (known keys: setupKey, managementUrl, namespace, replicas, image)",
+    ]);
+    expect(found.join("\n")).not.toContain("two words");
+  });
+
+  test("the peers' namespace is their own: not the Gateway's, a release's or Kubernetes' own", () => {
+    expect(problems((c) => (c.netbird = { setupKey: "k", namespace: "gateway" }))).toEqual([
+      "homelab:netbird.namespace: gateway is the Gateway's (homelab:gateway.namespace) namespace; the routing peers need one of their own, which this stack creates and labels privileged for Pod Security",
+    ]);
+    expect(problems((c) => (c.netbird = { setupKey: "k", namespace: "argocd" }))).toEqual([
+      "homelab:netbird.namespace: argocd is Argo CD's namespace; the routing peers need one of their own, which this stack creates and labels privileged for Pod Security",
+    ]);
+    expect(problems((c) => (c.netbird = { setupKey: "k", namespace: "kube-system" }))).toEqual([
+      "homelab:netbird.namespace: kube-system is Kubernetes' own (Cilium and metrics-server are installed there) namespace; the routing peers need one of their own, which this stack creates and labels privileged for Pod Security",
+    ]);
+  });
+});

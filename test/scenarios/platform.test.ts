@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { diff, operations, plan } from "./harness";
+import { diff, operations, plan, steps } from "./harness";
 
 /** Day 2 of the platform (Pulumi.platform.yaml): what `pulumi up` does with a chart bump and a category removed. */
 
@@ -43,5 +43,49 @@ describe("day 2 of the platform", () => {
     const d = diff(b, rotated);
     expect(operations(d)).toEqual({ kubernetes: "update" });
     expect(d.steps[0]!.notes).toEqual([]);
+  });
+
+  test("the NetBird peer turned on: exactly its namespace, setup key Secret and Deployment are created, in that order", async () => {
+    const b = await plan("platform", (c) => delete c["homelab:netbird"]);
+    const head = await plan("platform", undefined, { after: b });
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({
+      "netbird-peer Deployment": "create",
+      "netbird-peer-namespace": "create",
+      "netbird-peer-setup-key": "create",
+    });
+    expect(steps(d)).toEqual([
+      "create netbird-peer-namespace",
+      "create netbird-peer-setup-key",
+      "create netbird-peer Deployment",
+    ]);
+  });
+
+  test("a rotated NetBird setup key replaces its Secret and rolls the peers (the pod template's key hash); the key never shows", async () => {
+    const b = await plan("platform");
+    const head = await plan(
+      "platform",
+      (c) => (c["homelab:netbird"] = { ...c["homelab:netbird"], setupKey: "rotated-setup-key" }),
+      {
+        after: b,
+      },
+    );
+    const d = diff(b, head);
+    // pulumi-kubernetes replaces a Secret whose data changes; a fixed name deletes it first. The
+    // Deployment takes no input from it (only dependsOn), so it is updated, not replaced with it.
+    expect(operations(d)).toEqual({
+      "netbird-peer": "update",
+      "netbird-peer-setup-key": "replace (delete-before-replace)",
+    });
+    expect(d.steps.map((s) => [s.name, s.changes.map((c) => [c.path, c.kind])])).toEqual([
+      ["netbird-peer-setup-key", [["stringData", "secret"]]],
+      ["netbird-peer", [['spec.template.metadata.annotations["homelab/setup-key-sha256"]', "secret"]]],
+    ]);
+    expect(steps(d)).toEqual([
+      "delete-replaced netbird-peer-setup-key",
+      "create-replacement netbird-peer-setup-key",
+      "update netbird-peer",
+    ]);
+    expect(JSON.stringify(d)).not.toContain("rotated-setup-key");
   });
 });

@@ -45,6 +45,10 @@ const THAT_MAINS_CONFIG: Record<string, (config: Config) => void> = {
     c["homelab:network"].searchDomains = ["lab.example.net"];
     c["homelab:cluster"].patches = [{ machine: { kubelet: { extraArgs: { "rotate-server-certificates": "true" } } } }];
   },
+  // The platform example has since gained a NetBird section, which that lab did not have.
+  platform: (c) => {
+    delete c["homelab:netbird"];
+  },
 };
 
 /** This version's plans of the example stacks, each made once. */

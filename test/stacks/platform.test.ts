@@ -37,6 +37,8 @@ describe("the platform stack on the example config", () => {
       "homelab:kubernetes:ClusterAddons::addons",
       "homelab:kubernetes:Gateway::homelab",
       "homelab:kubernetes:GatewayApiCrds::gateway-api",
+      "homelab:kubernetes:NetBirdPeer::netbird-peer",
+      "kubernetes:apps/v1:Deployment::netbird-peer",
       "kubernetes:argoproj.io/v1alpha1:AppProject::argocd-homelab",
       "kubernetes:argoproj.io/v1alpha1:ApplicationSet::argocd-apps-infra",
       "kubernetes:argoproj.io/v1alpha1:ApplicationSet::argocd-apps-media",
@@ -47,7 +49,9 @@ describe("the platform stack on the example config", () => {
       "kubernetes:cilium.io/v2:CiliumLoadBalancerIPPool::cilium-pool",
       "kubernetes:cilium.io/v2alpha1:CiliumL2AnnouncementPolicy::cilium-l2",
       "kubernetes:core/v1:Namespace::gateway",
+      "kubernetes:core/v1:Namespace::netbird-peer-namespace",
       "kubernetes:core/v1:Secret::cert-manager-cloudflare-token",
+      "kubernetes:core/v1:Secret::netbird-peer-setup-key",
       "kubernetes:gateway.networking.k8s.io/v1:Gateway::homelab",
       "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::argocd-server",
       "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::homelab-https-redirect",
@@ -315,5 +319,36 @@ describe("kubelet serving certificates: the approver and metrics-server need the
         .map((x) => x.name)
         .sort(),
     ).toEqual(["argocd", "cert-manager", "cilium"]);
+  });
+});
+
+describe("NetBird routing peers (homelab:netbird)", () => {
+  test("after Cilium; the setup key secret in the Secret and nowhere in the plan's text, resources or artifacts; none without the section", async () => {
+    const r = await example();
+    expect(waitsFor(r, "netbird-peer-namespace")).toEqual(["cilium"]);
+    expect(waitsFor(r, "netbird-peer-setup-key")).toEqual(["cilium", "netbird-peer-namespace"]);
+    expect(waitsFor(r, "netbird-peer", "kubernetes:apps/v1:Deployment")).toEqual([
+      "netbird-peer-namespace",
+      "netbird-peer-setup-key",
+    ]);
+    const [stringData, secret] = reveal(r.get("netbird-peer-setup-key").inputs.stringData);
+    expect(secret).toBe(true);
+    expect(stringData).toEqual({ "setup-key": expect.stringMatching(/^\[secret:[0-9a-f]{16}\]$/) });
+
+    const canary = "nb-canary-setup-key-42e1";
+    const stand = "secure: REPLACE-WITH-pulumi-config-set--secret";
+    const text = readFileSync(join(ROOT, "Pulumi.platform.yaml"), "utf8");
+    const at = text.lastIndexOf(stand); // homelab:netbird's, the file's last secret
+    const config = join(mkdtempSync(join(tmpdir(), "platform-")), "Pulumi.platform.yaml");
+    writeFileSync(config, `${text.slice(0, at)}secure: ${canary}${text.slice(at + stand.length)}`);
+    const plan = await planStack("platform", config);
+    expect(planText(plan)).not.toContain(canary);
+    expect(JSON.stringify(resourcesJson(plan))).not.toContain(canary);
+    for (const [name, artifact] of Object.entries(plan.artifacts)) expect(String(artifact.value), name).not.toContain(canary);
+    expect(plan.artifacts["secret-netbird-peer-setup-key.k8s.yaml"]!.value).toContain('setup-key: "[secret]"');
+    expect(plan.artifacts["deployment-netbird-peer.k8s.yaml"]!.value).toContain('homelab/setup-key-sha256: "[secret]"');
+
+    const off = await example("platform", (v) => delete v["homelab:netbird"]);
+    expect(off.run.resources.filter((x) => x.name.startsWith("netbird"))).toEqual([]);
   });
 });

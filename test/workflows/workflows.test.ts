@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { describe, expect, test } from "vitest";
@@ -71,5 +73,68 @@ describe("GitHub Actions workflows", () => {
     expect(steps.at(-1)?.uses).toBe("pulumi/actions@v6");
     // Every example stack, in dependency order.
     expect(preview.jobs["pulumi-preview"].strategy.matrix.stack).toEqual(STACKS);
+  });
+
+  test("talos and platform deploy from a self-hosted runner in the lab (repository variable LAB_RUNNER_LABEL, default any self-hosted runner); the edge's stacks from GitHub's", () => {
+    const deploy = parse(readFileSync(join(DIR, "deploy.yml"), "utf8"));
+    const runsOn = Object.fromEntries(
+      Object.entries(deploy.jobs as Record<string, { "runs-on": string }>).map(([job, j]) => [job, j["runs-on"]]),
+    );
+    const lab = "${{ vars.LAB_RUNNER_LABEL || 'self-hosted' }}";
+    expect(runsOn).toEqual({
+      talos: lab,
+      platform: lab,
+      hetzner: "ubuntu-latest",
+      authentik: "ubuntu-latest",
+      cloudflare: "ubuntu-latest",
+      services: "ubuntu-latest",
+    });
+    // The schema check does not read expressions: each runs-on expression names only the contexts
+    // GitHub makes available there (github, needs, strategy, matrix, vars, inputs; contexts.md).
+    const allowed = ["github", "needs", "strategy", "matrix", "vars", "inputs"];
+    const contexts = (text: string) =>
+      [...text.matchAll(/\$\{\{(.*?)\}\}/g)].flatMap(([, e]) => [...e!.matchAll(/\b([a-z_]+)\.[A-Za-z_]/g)].map((m) => m[1]!));
+    expect(contexts(lab)).toEqual(["vars"]);
+    for (const [job, value] of Object.entries(runsOn))
+      expect(
+        contexts(value).filter((c) => !allowed.includes(c)),
+        job,
+      ).toEqual([]);
+    expect(contexts("${{ secrets.RUNNER }}").filter((c) => !allowed.includes(c))).toEqual(["secrets"]);
+  });
+
+  test("talos's talosctl goes into the job's own directory, for the runner's architecture", () => {
+    const deploy = parse(readFileSync(join(DIR, "deploy.yml"), "utf8"));
+    const job = deploy.jobs.talos as { env: Record<string, string>; steps: { name?: string; run?: string }[] };
+    const script = job.steps.find((s) => s.name === "Install talosctl")!.run!;
+    const work = mkdtempSync(join(tmpdir(), "talosctl-"));
+    // A stand-in curl that records its arguments and writes the file asked for.
+    writeFileSync(
+      join(work, "curl"),
+      '#!/bin/sh\necho "$@" >> "$CURL_LOG"\nwhile [ "$1" != "-o" ]; do shift; done\necho binary > "$2"\n',
+    );
+    chmodSync(join(work, "curl"), 0o755);
+    const run = (arch: string) => {
+      const temp = mkdtempSync(join(work, "runner-"));
+      const env = {
+        PATH: `${work}:${process.env.PATH}`,
+        RUNNER_ARCH: arch,
+        RUNNER_TEMP: temp,
+        GITHUB_PATH: join(temp, "github_path"),
+        CURL_LOG: join(temp, "curl.log"),
+        TALOSCTL_VERSION: job.env.TALOSCTL_VERSION!,
+      };
+      writeFileSync(env.GITHUB_PATH, "");
+      execFileSync("bash", ["-e", "-c", script], { env, stdio: "pipe" });
+      return { temp, curl: readFileSync(env.CURL_LOG, "utf8"), path: readFileSync(env.GITHUB_PATH, "utf8") };
+    };
+    const arm = run("ARM64");
+    expect(arm.curl).toBe(
+      `-fsSL -o ${arm.temp}/bin/talosctl https://github.com/siderolabs/talos/releases/download/v1.13.9/talosctl-linux-arm64\n`,
+    );
+    expect(arm.path).toBe(`${arm.temp}/bin\n`);
+    expect(readFileSync(join(arm.temp, "bin", "talosctl"), "utf8")).toBe("binary\n");
+    expect(run("X64").curl).toContain("/talosctl-linux-amd64\n");
+    expect(() => run("ARM")).toThrow(/talosctl: no release for runner architecture ARM/);
   });
 });
