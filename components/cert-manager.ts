@@ -10,7 +10,7 @@ import {
   wildcardCertificate,
   type LetsEncryptIssuer,
 } from "../lib/cert-manager";
-import type { KubernetesObject } from "../lib/kubernetes";
+import { awaitingCondition, type KubernetesObject } from "../lib/kubernetes";
 import { CHARTS } from "../lib/platform-versions";
 import { applyObject, applySecret, dependsOnOf, installRelease, type InstalledRelease } from "./kubernetes-parts";
 
@@ -36,9 +36,9 @@ export interface CertManagerArgs {
   };
   /** Create the self-signed CA and its `selfsigned` ClusterIssuer. @default false */
   selfSignedCa?: boolean;
-  /** The wildcard certificate for `domain` and `*.domain`. */
+  /** The wildcard certificate for `*.domain`. */
   certificate: {
-    /** The lab domain: the certificate covers it and `*.<domain>`. */
+    /** The lab domain: the certificate covers `*.<domain>`, the names directly under it (not the domain itself). */
     domain: string;
     /** Namespace of the certificate's Secret: the Gateway's. */
     namespace: pulumi.Input<string>;
@@ -49,12 +49,28 @@ export interface CertManagerArgs {
   };
   /** Helm values deep-merged over the ones set here. @default {} */
   values?: Readonly<Record<string, unknown>>;
+  /**
+   * How long `pulumi up` waits, in seconds, for each object's `Ready` condition after applying it
+   * (pulumi-kubernetes' `pulumi.com/waitFor` and `pulumi.com/timeoutSeconds` annotations), so a
+   * platform that does not work fails the run at the object that is not ready.
+   */
+  readyTimeouts?: {
+    /** Each ClusterIssuer (an ACME account registered, a CA key pair found) and the CA certificate. @default 300 */
+    issuers?: number;
+    /** The wildcard certificate (a DNS-01 order with Let's Encrypt). @default 900 */
+    certificate?: number;
+  };
 }
+
+/** Default {@link CertManagerArgs.readyTimeouts}, in seconds. */
+export const CERT_MANAGER_READY_TIMEOUTS = { issuers: 300, certificate: 900 } as const;
 
 /**
  * cert-manager with its CRDs, ClusterIssuers for Let's Encrypt (DNS-01 through Cloudflare; staging
  * and production) and optionally a self-signed CA, and the lab's wildcard certificate. Issuers wait
- * for the release (its CRDs and webhook); the certificate waits for the issuer that signs it.
+ * for the release (its CRDs and webhook); the certificate waits for the issuer that signs it. Every
+ * issuer and certificate carries `pulumi.com/waitFor: condition=Ready`, so `pulumi up` waits until
+ * cert-manager reports it Ready (`readyTimeouts`) and fails naming it when it is not.
  *
  * @example
  * const certs = new CertManager("cert-manager", {
@@ -81,6 +97,16 @@ export class CertManager extends pulumi.ComponentResource {
     if (issuerName !== SELF_SIGNED.issuer && !args.letsEncrypt) {
       throw new Error(`CertManager ${name}: the certificate's issuer ${issuerName} needs letsEncrypt settings`);
     }
+    const timeouts = {
+      issuers: args.readyTimeouts?.issuers ?? CERT_MANAGER_READY_TIMEOUTS.issuers,
+      certificate: args.readyTimeouts?.certificate ?? CERT_MANAGER_READY_TIMEOUTS.certificate,
+    };
+    for (const [key, seconds] of Object.entries(timeouts)) {
+      if (!Number.isInteger(seconds) || seconds <= 0) {
+        throw new Error(`CertManager ${name}: readyTimeouts.${key} must be a positive whole number of seconds, got ${seconds}`);
+      }
+    }
+    const ready = (object: KubernetesObject, seconds: number) => awaitingCondition(object, "Ready", seconds);
     super(CertManager.__pulumiType, name, {}, opts);
     const withCa = (args.selfSignedCa ?? false) || issuerName === SELF_SIGNED.issuer;
     const namespace = args.namespace ?? "cert-manager";
@@ -109,17 +135,18 @@ export class CertManager extends pulumi.ComponentResource {
       objects.push(secretObject);
       const secret = applySecret(this, `${name}-cloudflare-token`, secretObject, [this.release]);
       for (const issuer of ["letsencrypt-staging", "letsencrypt-production"] as const) {
-        const object = letsEncryptIssuer(issuer, { email: le.email, zone: le.zone, tokenSecret: secretObject.metadata.name });
+        const object = ready(
+          letsEncryptIssuer(issuer, { email: le.email, zone: le.zone, tokenSecret: secretObject.metadata.name }),
+          timeouts.issuers,
+        );
         objects.push(object);
         issuers[issuer] = applyObject(this, `${name}-${issuer}`, object, [this.release, secret]);
       }
     }
     if (withCa) {
-      const [bootstrap, ca, caIssuer] = selfSignedCa(namespace, args.certificate.domain) as [
-        KubernetesObject,
-        KubernetesObject,
-        KubernetesObject,
-      ];
+      const [bootstrap, ca, caIssuer] = selfSignedCa(namespace, args.certificate.domain).map((o) =>
+        ready(o, timeouts.issuers),
+      ) as [KubernetesObject, KubernetesObject, KubernetesObject];
       objects.push(bootstrap, ca, caIssuer);
       const bootstrapIssuer = applyObject(this, `${name}-${SELF_SIGNED.bootstrap}`, bootstrap, [this.release]);
       const caCertificate = applyObject(this, `${name}-${SELF_SIGNED.ca}`, ca, [bootstrapIssuer]);
@@ -129,13 +156,16 @@ export class CertManager extends pulumi.ComponentResource {
 
     const slug = args.certificate.domain.replace(/\./g, "-");
     this.certificateSecret = args.certificate.secretName ?? `${slug}-tls`;
-    const certificate = wildcardCertificate({
-      name: `wildcard-${slug}`,
-      namespace: args.certificate.namespace,
-      domain: args.certificate.domain,
-      secretName: this.certificateSecret,
-      issuer: issuerName,
-    });
+    const certificate = ready(
+      wildcardCertificate({
+        name: `wildcard-${slug}`,
+        namespace: args.certificate.namespace,
+        domain: args.certificate.domain,
+        secretName: this.certificateSecret,
+        issuer: issuerName,
+      }),
+      timeouts.certificate,
+    );
     objects.push(certificate);
     this.objects = objects;
     this.certificate = applyObject(this, `${name}-wildcard`, certificate, [issuers[issuerName]!]);

@@ -36,10 +36,14 @@ export interface CiliumInstallArgs {
  * The pool and the L2 policy are Cilium custom resources whose CRDs the Cilium operator registers
  * when it starts, so they wait for the release (which waits for the operator).
  *
+ * Uninstalling the release takes the cluster's network away. Give the component `protect: true`
+ * (the platform stack does, by default): the release, the pool and the L2 policy inherit it, so
+ * `pulumi destroy`, a removal or a replacement (a new namespace, a new cluster) fails instead.
+ *
  * @example
  * const cilium = new CiliumInstall("cilium", {
  *   loadBalancerPool: [{ start: "10.20.0.200", stop: "10.20.0.239" }],
- * }, { provider, dependsOn: [gatewayApiCrds] });
+ * }, { provider, dependsOn: [gatewayApiCrds], protect: true });
  */
 export class CiliumInstall extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:CiliumInstall";

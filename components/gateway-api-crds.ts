@@ -18,8 +18,14 @@ export interface GatewayApiCrdsArgs {
  * needs the CRDs (Cilium's Gateway controller, every Gateway and route) depends on this component,
  * which waits for all its CRDs.
  *
+ * Deleting a CRD deletes every object of its kind: every Gateway and route in the cluster, the
+ * apps' included. Give the component `protect: true` (the platform stack does, by default): the
+ * manifest's component and every CRD in it inherit it (the Node SDK hands a parent's `protect` to
+ * its children, the provider's ConfigFile component to the CRDs it registers), so `pulumi destroy`,
+ * a removal or a replacement fails instead.
+ *
  * @example
- * const crds = new GatewayApiCrds("gateway-api", { version: "v1.6.1" }, { provider });
+ * const crds = new GatewayApiCrds("gateway-api", { version: "v1.6.1" }, { provider, protect: true });
  * new CiliumInstall("cilium", { ... }, { provider, dependsOn: [crds] });
  */
 export class GatewayApiCrds extends pulumi.ComponentResource {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
 import { httpsRedirectRoute, sharedGateway } from "../lib/gateway-api";
-import type { KubernetesObject } from "../lib/kubernetes";
+import { awaitingCondition, type KubernetesObject } from "../lib/kubernetes";
 import { applyObject, dependsOnOf } from "./kubernetes-parts";
 
 export interface GatewayArgs {
@@ -17,12 +17,22 @@ export interface GatewayArgs {
   address: string;
   /** GatewayClass of the controller. @default "cilium" */
   gatewayClassName?: string;
+  /**
+   * How long `pulumi up` waits, in seconds, for the Gateway's `Programmed` condition (the
+   * controller has configured it and its address is assigned) after applying it. @default 300
+   */
+  programmedTimeout?: number;
 }
+
+/** Default {@link GatewayArgs.programmedTimeout}, in seconds. */
+export const GATEWAY_PROGRAMMED_TIMEOUT = 300;
 
 /**
  * The lab's shared Gateway: plain HTTP only redirects to HTTPS; HTTPS terminates with the
  * wildcard certificate and takes routes from every namespace; the address is fixed. Depend on the
- * Gateway API CRDs, the controller with its address pool, and the certificate (`dependsOn`).
+ * Gateway API CRDs, the controller with its address pool, and the certificate (`dependsOn`). The
+ * Gateway carries `pulumi.com/waitFor: condition=Programmed`: `pulumi up` waits until the
+ * controller reports it programmed (`programmedTimeout`) and fails naming it when it is not.
  *
  * @example
  * const gateway = new Gateway("homelab", {
@@ -39,16 +49,24 @@ export class Gateway extends pulumi.ComponentResource {
   public readonly objects: readonly KubernetesObject[];
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    const timeout = args.programmedTimeout ?? GATEWAY_PROGRAMMED_TIMEOUT;
+    if (!Number.isInteger(timeout) || timeout <= 0) {
+      throw new Error(`Gateway ${name}: programmedTimeout must be a positive whole number of seconds, got ${timeout}`);
+    }
     super(Gateway.__pulumiType, name, {}, opts);
     const gatewayName = args.gatewayName ?? name;
-    const gateway = sharedGateway({
-      name: gatewayName,
-      namespace: args.namespace,
-      gatewayClassName: args.gatewayClassName ?? "cilium",
-      domain: args.domain,
-      certificateSecret: args.certificateSecret,
-      address: args.address,
-    });
+    const gateway = awaitingCondition(
+      sharedGateway({
+        name: gatewayName,
+        namespace: args.namespace,
+        gatewayClassName: args.gatewayClassName ?? "cilium",
+        domain: args.domain,
+        certificateSecret: args.certificateSecret,
+        address: args.address,
+      }),
+      "Programmed",
+      timeout,
+    );
     const redirect = httpsRedirectRoute(`${gatewayName}-https-redirect`, { name: gatewayName, namespace: args.namespace });
     this.objects = [gateway, redirect];
     this.ref = { name: gatewayName, namespace: args.namespace };

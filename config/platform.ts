@@ -80,6 +80,18 @@ const repoPath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\s]*[^/\s]$/, 
   error: (i) => `must be a path inside the repository like apps (relative, no ..), got ${JSON.stringify(i.input)}`,
 });
 
+/** How long `pulumi up` waits for an object's condition: a Go duration (`5m`, `1h30m`, `90s`), not zero. */
+const waitTimeout = (pinned: string) =>
+  z
+    .string()
+    .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, {
+      error: (i) => `must be a duration like ${pinned} or 1h30m, got ${JSON.stringify(i.input)}`,
+    })
+    .refine((v) => !/^(0+[hms])+$/.test(v), {
+      error: (i) => `${String(i.input)} is zero: pulumi up would give up at once; give a positive duration like ${pinned}`,
+    })
+    .default(pinned);
+
 const freeValues = z.record(z.string(), z.unknown(), { error: "must be a map of Helm values" }).default({});
 
 const kubernetes = z
@@ -93,6 +105,12 @@ const kubernetes = z
       .optional()
       .describe("A kubeconfig for a cluster this repo did not build, instead of `stack`. Secret."),
     context: z.string().min(1).optional().describe("The kubeconfig context to use; its current context when unset."),
+    deleteUnreachable: z
+      .boolean()
+      .default(true)
+      .describe(
+        "When the cluster cannot be reached, `pulumi refresh` drops this stack's objects (its Helm releases included) from the state (the Kubernetes provider's `deleteUnreachable`), so a destroyed cluster does not wedge the stack. A refresh while the cluster is only out of reach (VPN down) forgets them too: set false where that can happen. Default true.",
+      ),
   })
   .prefault({});
 
@@ -131,6 +149,12 @@ const cilium = z.strictObject({
     .prefault({})
     .describe("Where L2 announcements are made."),
   values: freeValues.describe("Extra Helm values, deep-merged over the ones this project sets (maps merge, lists replace)."),
+  protect: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Protect the Cilium release (the cluster's network), its pool and L2 policy: `pulumi destroy`, a removal or a replacement fails until this is false and applied. Default true.",
+    ),
 });
 
 const certManager = z.strictObject({
@@ -147,6 +171,17 @@ const certManager = z.strictObject({
     .boolean()
     .default(false)
     .describe("Also create a self-signed CA and its ClusterIssuer (always when `issuer` is `selfsigned`). Default false."),
+  readyTimeout: z
+    .strictObject({
+      issuers: waitTimeout("5m").describe(
+        "How long `pulumi up` waits for each ClusterIssuer (and the self-signed CA's certificate) to be Ready. Default `5m`.",
+      ),
+      certificate: waitTimeout("15m").describe(
+        "How long `pulumi up` waits for the wildcard certificate to be Ready (issued: a DNS-01 order with Let's Encrypt). Default `15m`.",
+      ),
+    })
+    .prefault({})
+    .describe("How long `pulumi up` waits for cert-manager's objects to be Ready; past that it fails naming the object."),
   values: freeValues.describe("Extra Helm values, deep-merged last."),
 });
 
@@ -154,6 +189,9 @@ const gateway = z.strictObject({
   name: dnsLabel.default("homelab").describe("The Gateway's name. Default `homelab`."),
   namespace: dnsLabel.default("gateway").describe("Namespace of the Gateway and its certificate. Default `gateway`."),
   address: ipv4.describe("The Gateway's fixed address, from `homelab:cilium.loadBalancerPool`."),
+  programmedTimeout: waitTimeout("5m").describe(
+    "How long `pulumi up` waits for the Gateway to be Programmed (its controller configured it; not while its address is unassigned); past that it fails naming the Gateway. Default `5m`.",
+  ),
   crds: z
     .strictObject({
       version: z
@@ -167,6 +205,12 @@ const gateway = z.strictObject({
         .enum(["standard", "experimental"])
         .default("standard")
         .describe("`experimental` adds the alpha kinds (TCPRoute, UDPRoute, ...). Default `standard`."),
+      protect: z
+        .boolean()
+        .default(true)
+        .describe(
+          "Protect the CRDs (deleting one deletes every Gateway and route of its kind, the apps' included): `pulumi destroy`, a removal or a replacement fails until this is false and applied. Default true.",
+        ),
     })
     .prefault({})
     .describe("The Gateway API CRDs installed."),
@@ -313,7 +357,12 @@ type Parsed = { [K in keyof Sections]: z.output<Sections[K]> };
 /** The platform program's validated config. */
 export interface PlatformConfig {
   /** `kubeconfig` when given, else `stack` (unset: the program's sibling talos stack). */
-  readonly kubernetes: { readonly stack?: string; readonly kubeconfig?: pulumi.Output<string>; readonly context?: string };
+  readonly kubernetes: {
+    readonly stack?: string;
+    readonly kubeconfig?: pulumi.Output<string>;
+    readonly context?: string;
+    readonly deleteUnreachable: boolean;
+  };
   readonly domain: string;
   readonly network: Parsed["network"];
   readonly cilium: Omit<Parsed["cilium"], "loadBalancerPool"> & { readonly loadBalancerPool: readonly LoadBalancerBlock[] };
@@ -470,7 +519,16 @@ function checkArgocd(ctx: Ctx): void {
     seen.add(c);
   });
   const domain = ctx.valid.domain;
-  if (argo.hostname !== undefined && domain !== undefined && argo.hostname.slice(argo.hostname.indexOf(".") + 1) !== domain) {
+  if (argo.hostname !== undefined && argo.hostname === domain) {
+    ctx.report(
+      ["argocd", "hostname"],
+      `${argo.hostname} is the lab domain itself, which the Gateway does not serve (its listeners and wildcard certificate cover *.${domain}, not the apex); use a name under it like argocd.${domain}`,
+    );
+  } else if (
+    argo.hostname !== undefined &&
+    domain !== undefined &&
+    argo.hostname.slice(argo.hostname.indexOf(".") + 1) !== domain
+  ) {
     ctx.report(
       ["argocd", "hostname"],
       `${argo.hostname} is not directly under ${domain}: the Gateway's HTTPS listener and wildcard certificate cover *.${domain} only`,

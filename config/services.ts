@@ -172,10 +172,18 @@ function checkService(
 ): void {
   if (s.hostname !== undefined && !inZone(s.hostname, context.zone))
     report(["hostname"], `${s.hostname} is not in the zone ${context.zone}`);
-  if (s.upstream && "route" in s.upstream && s.upstream.route !== undefined && !inZone(s.upstream.route, context.labDomain)) {
+  const route = s.upstream && "route" in s.upstream ? s.upstream.route : undefined;
+  if (route !== undefined && !inZone(route, context.labDomain)) {
+    report(["upstream", "route"], `${route} is not a lab name (under ${context.labDomain}), which the shared Gateway serves`);
+  } else if (route === context.labDomain) {
     report(
       ["upstream", "route"],
-      `${s.upstream.route} is not a lab name (under ${context.labDomain}), which the shared Gateway serves`,
+      `${route} is the lab domain itself, which the shared Gateway does not serve (its listeners and wildcard certificate cover *.${route}, not the apex); use a name under it`,
+    );
+  } else if (route !== undefined && route.slice(route.indexOf(".") + 1) !== context.labDomain) {
+    report(
+      ["upstream", "route"],
+      `${route} is not directly under ${context.labDomain}: the shared Gateway's wildcard certificate covers *.${context.labDomain} only (one label), so Traefik could not verify it`,
     );
   }
   const upstreamProblem = s.upstream && "url" in s.upstream && s.upstream.url ? upstreamUrlProblem(s.upstream.url) : undefined;

@@ -99,7 +99,11 @@ export function selfSignedCa(namespace: string, domain: string): KubernetesObjec
   ];
 }
 
-/** The certificate for `domain` and `*.domain`, stored as `secretName` in `namespace`. */
+/**
+ * The wildcard certificate for `*.domain`, stored as `secretName` in `namespace`: exactly what the
+ * shared Gateway's listeners serve. Not the domain itself: a `*.domain` listener does not match it
+ * (Gateway API's Listener.hostname), and config refuses a name that routes it.
+ */
 export function wildcardCertificate(options: {
   readonly name: string;
   readonly namespace: pulumi.Input<string>;
@@ -113,7 +117,7 @@ export function wildcardCertificate(options: {
     metadata: { name: options.name, namespace: options.namespace },
     spec: {
       secretName: options.secretName,
-      dnsNames: [options.domain, `*.${options.domain}`],
+      dnsNames: [`*.${options.domain}`],
       privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
       issuerRef: { name: options.issuer, kind: "ClusterIssuer", group: "cert-manager.io" },
     },

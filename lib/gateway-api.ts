@@ -30,7 +30,9 @@ export interface SharedGatewayOptions {
  * The shared Gateway. HTTP accepts routes from its own namespace only (the redirect below), so no
  * app can serve plain HTTP by accident; HTTPS terminates with the wildcard certificate and accepts
  * routes from every namespace. The fixed address is the standard `spec.addresses`, which Cilium
- * (1.17 and later) hands to LB-IPAM for the Gateway's Service.
+ * (1.17 and later) hands to LB-IPAM for the Gateway's Service. Both listeners serve `*.<domain>`,
+ * which matches every name under the domain but not the domain itself (Gateway API's
+ * Listener.hostname): the apex is not served, and config refuses a name that routes it.
  */
 export function sharedGateway(options: SharedGatewayOptions): KubernetesObject {
   return {

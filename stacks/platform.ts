@@ -12,7 +12,7 @@ import type { InstalledRelease } from "../components/kubernetes-parts";
 import type { PlatformConfig } from "../config/platform";
 import { maskedText } from "../lib/artifacts";
 import { poolClashes } from "../lib/cilium";
-import { manifestFileName, type KubernetesObject } from "../lib/kubernetes";
+import { durationSeconds, manifestFileName, type KubernetesObject } from "../lib/kubernetes";
 import { valuesHeader } from "../lib/platform-versions";
 import { siblingStack } from "../lib/stacks";
 import { toKubernetesYaml } from "../lib/yaml";
@@ -38,10 +38,19 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
     // ones go) only when this changes: a rotated certificate or a new API address in the
     // kubeconfig is the same cluster, an update.
     clusterIdentifier: k8s.kubeconfig ? (k8s.context ?? "kubeconfig") : talosStack,
+    // A cluster destroyed under this stack (the talos stack's `pulumi destroy`) must not wedge it:
+    // `pulumi refresh` then drops the objects from the state instead of failing on every one.
+    deleteUnreachable: k8s.deleteUnreachable,
   });
   const opts = { provider };
 
-  const crds = new GatewayApiCrds("gateway-api", { version: cfg.gateway.crds.version, channel: cfg.gateway.crds.channel }, opts);
+  // Protected (by default): deleting the CRDs deletes every Gateway and route, deleting Cilium
+  // takes the network; `pulumi destroy`, a removal or a replacement fails instead.
+  const crds = new GatewayApiCrds(
+    "gateway-api",
+    { version: cfg.gateway.crds.version, channel: cfg.gateway.crds.channel },
+    { ...opts, protect: cfg.gateway.crds.protect },
+  );
   const cilium = new CiliumInstall(
     "cilium",
     {
@@ -50,7 +59,7 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
       l2: cfg.cilium.l2,
       values: cfg.cilium.values,
     },
-    { ...opts, dependsOn: [crds] },
+    { ...opts, dependsOn: [crds], protect: cfg.cilium.protect },
   );
   const addons = new ClusterAddons(
     "addons",
@@ -76,6 +85,10 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
           : undefined,
       selfSignedCa: cm.selfSignedCa,
       certificate: { domain: cfg.domain, namespace: gatewayNamespace.metadata.name, issuer: cm.issuer },
+      readyTimeouts: {
+        issuers: durationSeconds(cm.readyTimeout.issuers),
+        certificate: durationSeconds(cm.readyTimeout.certificate),
+      },
       values: cm.values,
     },
     { ...opts, dependsOn: [cilium.release] },
@@ -87,6 +100,7 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
       domain: cfg.domain,
       certificateSecret: certs.certificateSecret,
       address: cfg.gateway.address,
+      programmedTimeout: durationSeconds(cfg.gateway.programmedTimeout),
     },
     { ...opts, dependsOn: [crds, ...cilium.ready, certs.certificate] },
   );

@@ -404,6 +404,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack, o
       changing.add(r.urn);
       renewed.add(r.urn);
       if (!rules.component) sequence.push({ urn: r.urn, name: r.name, type: r.type, action: w.op });
+      w.notes.push(...awaitNotes(rules, r, w));
       if (!rulesFor(r.type)) w.notes.push(NO_RULES);
       continue;
     }
@@ -548,7 +549,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack, o
       if (w.changes.length === 0) w.stateOnly = true;
       if (!rules.component) sequence.push({ urn: r.urn, name: r.name, type: r.type, action: "update" });
     }
-    if (w.op !== "same") w.notes.push(...notesFor(rules, w), ...(rulesFor(r.type) ? [] : [NO_RULES]));
+    if (w.op !== "same") w.notes.push(...notesFor(rules, w), ...awaitNotes(rules, r, w), ...(rulesFor(r.type) ? [] : [NO_RULES]));
     if (rules.providerConfig && w.op === "update") {
       const may = (rules.providerConfig.mayReplaceOn ?? []).filter((k) =>
         w.changes.some((c) => c.path === k || c.path.startsWith(`${k}.`)),
@@ -723,6 +724,16 @@ function notesFor(rules: TypeRules, w: Working): string[] {
     }
   }
   return notes;
+}
+
+/** The condition a create, update or replacement waits for, where the object names one (`awaits`). */
+function awaitNotes(rules: TypeRules, r: PlannedResource, w: Working): string[] {
+  if (!rules.awaits || !["create", "update", "replace"].includes(w.op) || w.stateOnly) return [];
+  const [condition] = valuesAt(r.inputs, parsePath(rules.awaits.condition));
+  if (typeof condition !== "string") return [];
+  const [seconds] = valuesAt(r.inputs, parsePath(rules.awaits.timeoutSeconds));
+  const limit = typeof seconds === "string" ? `${seconds} s` : "the default 10 minutes";
+  return [`waits for ${condition} (up to ${limit}): \`pulumi up\` fails naming this object when it is not met`];
 }
 
 /** Which script a command's step runs. */

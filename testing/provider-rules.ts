@@ -48,6 +48,12 @@ export interface TypeRules {
   /** Updates with side effects worth a reviewer's eye, by input path. */
   readonly updateEffects?: Readonly<Record<string, string>>;
   /**
+   * Where the object names a condition its create or update waits for, and for how long in seconds
+   * (pulumi-kubernetes' `pulumi.com/waitFor` and `pulumi.com/timeoutSeconds` annotations): the step
+   * fails, naming the object, when the condition is not met in time.
+   */
+  readonly awaits?: { readonly condition: string; readonly timeoutSeconds: string; readonly source: string };
+  /**
    * Inputs the resource's id is made from: an in-place change gives the object a new id in the
    * provider, but Pulumi never changes an id on update, so later updates and refreshes use the old
    * one (pulumi/pulumi `pkg/resource/deploy/step.go`: an update step keeps `old.ID`).
@@ -83,14 +89,25 @@ const COMMAND =
   "pulumi/pulumi-command v1.2.1 (7f3eb6f3): schema marks only triggers replaceOnChanges; the Node SDK adds replaceOnChanges triggers[*]; Update runs `update`, else `create`; Delete runs the recorded `delete`";
 const BRIDGE_CONFIG =
   "pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go configDiffer.DiffConfig (v3.129.0, v3.135.0): provider config changes are updates unless ForcesProviderReplace, which this provider never sets";
+const CERT_MANAGER_TRIGGER =
+  "cert-manager internal/controller/certificates/policies/policies.go (0fa83c3f): NewTriggerPolicyChain's SecretIssuerAnnotationsNotUpToDate, CurrentCertificateRequestNotValidForSpec";
 const AUTHENTIK_SLUG_ID =
   "the Terraform id is the slug: an in-place slug change PUTs to the old slug and the provider moves its id, which Pulumi does not follow";
+
+/** pulumi-kubernetes' await annotations, which every object may carry. */
+const K8S_AWAITS = {
+  condition: 'metadata.annotations["pulumi.com/waitFor"]',
+  timeoutSeconds: 'metadata.annotations["pulumi.com/timeoutSeconds"]',
+  source:
+    "pulumi/pulumi-kubernetes provider/pkg/metadata/overrides.go ReadyCondition, TimeoutDuration (customTimeouts first, else the annotation; 10 minutes without either) and provider/pkg/await/await.go Creation, Update (v4.32.0 = 94977969; the annotation since 4.18.0): a preview does not wait",
+} as const;
 
 /** A custom resource of a CRD: only its name (and namespace) force replacement. */
 const customResource = (kind: string): TypeRules => ({
   source: `${K8S}: ${kind} is not in the force-new table, so only metadata.name and metadata.namespace`,
   replaceOn: ["metadata.name", "metadata.namespace"],
   providerDeleteBeforeReplace: { whenSet: "metadata.name" },
+  awaits: K8S_AWAITS,
 });
 
 const authentik = (file: string, extra: Partial<TypeRules> = {}): TypeRules => ({
@@ -337,7 +354,15 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
     ...customResource("ApplicationSet"),
     stateful: "an ApplicationSet and the Applications it generated",
   },
-  "kubernetes:cert-manager.io/v1:Certificate": customResource("Certificate"),
+  "kubernetes:cert-manager.io/v1:Certificate": {
+    ...customResource("Certificate"),
+    updateEffects: Object.fromEntries(
+      ["spec.dnsNames", "spec.issuerRef"].map((path) => [
+        path,
+        `cert-manager issues the certificate again (an ACME order with Let's Encrypt); the Secret keeps the old one meanwhile (${CERT_MANAGER_TRIGGER})`,
+      ]),
+    ),
+  },
   "kubernetes:cert-manager.io/v1:ClusterIssuer": customResource("ClusterIssuer"),
   "kubernetes:cilium.io/v2:CiliumLoadBalancerIPPool": customResource("CiliumLoadBalancerIPPool"),
   "kubernetes:cilium.io/v2alpha1:CiliumL2AnnouncementPolicy": customResource("CiliumL2AnnouncementPolicy"),

@@ -41,10 +41,14 @@ describe("CertManager", () => {
     expect(r.get("certs-wildcard").inputs).toEqual({
       apiVersion: "cert-manager.io/v1",
       kind: "Certificate",
-      metadata: { name: "wildcard-lab-example-net", namespace: "gateway" },
+      metadata: {
+        name: "wildcard-lab-example-net",
+        namespace: "gateway",
+        annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "900" },
+      },
       spec: {
         secretName: "lab-example-net-tls",
-        dnsNames: ["lab.example.net", "*.lab.example.net"],
+        dnsNames: ["*.lab.example.net"],
         privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
         issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer", group: "cert-manager.io" },
       },
@@ -90,6 +94,44 @@ describe("CertManager", () => {
     expect(r.names(r.get("certs-selfsigned-ca").dependencies)).toEqual(["certs-selfsigned-bootstrap"]);
     expect(r.names(r.get("certs-selfsigned").dependencies)).toEqual(["certs-selfsigned-ca"]);
     expect(r.names(r.get("certs-wildcard").dependencies)).toEqual(["certs-selfsigned"]);
+  });
+
+  test("pulumi up waits for every issuer and certificate to be Ready: 5 minutes for issuers, 15 for the certificate by default", async () => {
+    const annotations = (seconds: number) => ({
+      "pulumi.com/waitFor": "condition=Ready",
+      "pulumi.com/timeoutSeconds": String(seconds),
+    });
+    const r = await build({ selfSignedCa: true });
+    const waits = Object.fromEntries(
+      r.run.resources
+        .filter((x) => x.type.startsWith("kubernetes:cert-manager.io/"))
+        .map((x) => [x.name, (x.inputs.metadata as { annotations?: unknown }).annotations]),
+    );
+    expect(waits).toEqual({
+      "certs-letsencrypt-staging": annotations(300),
+      "certs-letsencrypt-production": annotations(300),
+      "certs-selfsigned-bootstrap": annotations(300),
+      "certs-selfsigned-ca": annotations(300),
+      "certs-selfsigned": annotations(300),
+      "certs-wildcard": annotations(900),
+    });
+    // The Secret and the release carry none: Helm waits for the release itself.
+    expect((r.get("certs-cloudflare-token").inputs.metadata as { annotations?: unknown }).annotations).toBeUndefined();
+
+    const custom = await build({ readyTimeouts: { certificate: 3600 } });
+    expect((custom.get("certs-wildcard").inputs.metadata as { annotations: unknown }).annotations).toEqual(annotations(3600));
+    expect((custom.get("certs-letsencrypt-production").inputs.metadata as { annotations: unknown }).annotations).toEqual(
+      annotations(300),
+    );
+  });
+
+  test("a timeout that is not a positive whole number of seconds is rejected before anything is created", async () => {
+    await expect(build({ readyTimeouts: { issuers: 0 } })).rejects.toThrow(
+      "CertManager certs: readyTimeouts.issuers must be a positive whole number of seconds, got 0",
+    );
+    await expect(build({ readyTimeouts: { certificate: 90.5 } })).rejects.toThrow(
+      "CertManager certs: readyTimeouts.certificate must be a positive whole number of seconds, got 90.5",
+    );
   });
 
   test("a Let's Encrypt certificate without Let's Encrypt settings is rejected before anything is created", async () => {

@@ -244,6 +244,21 @@ describe("services", () => {
     }
   });
 
+  test("a route upstream is a name directly under the lab domain: not the apex, which no listener serves, nor two labels down, which the wildcard certificate does not cover", () => {
+    const routed = (route: string) =>
+      service(`name: wiki\nhostname: wiki.example.net\nupstream:\n  route: ${route}\nauth: forward\n`);
+    expect(routed("lab.example.net")).toEqual([
+      "services/svc.yaml: upstream.route: lab.example.net is the lab domain itself, which the shared Gateway does not serve (its listeners and wildcard certificate cover *.lab.example.net, not the apex); use a name under it",
+    ]);
+    expect(routed("wiki.team.lab.example.net")).toEqual([
+      "services/svc.yaml: upstream.route: wiki.team.lab.example.net is not directly under lab.example.net: the shared Gateway's wildcard certificate covers *.lab.example.net only (one label), so Traefik could not verify it",
+    ]);
+    expect(routed("wiki.other.net")).toEqual([
+      "services/svc.yaml: upstream.route: wiki.other.net is not a lab name (under lab.example.net), which the shared Gateway serves",
+    ]);
+    expect(routed("wiki.lab.example.net")).toEqual([]);
+  });
+
   test("rule 8: a service with an Authentik application may not take a slug Authentik reserves or forward auth's", () => {
     const named = (name: string, auth = "forward") =>
       service(`name: ${name}\nhostname: x.example.net\nupstream:\n  url: http://10.0.0.9\nauth: ${auth}\n`);

@@ -34,19 +34,27 @@ describe("platform config", () => {
   test("defaults: pinned charts, the sibling talos stack, argocd.<domain>, the repo as only source", () => {
     const { config, warnings } = load();
     expect(warnings).toEqual([]);
-    expect(config.kubernetes).toEqual({});
+    expect(config.kubernetes).toEqual({ deleteUnreachable: true });
     expect(config.cilium).toEqual({
       version: CHARTS.cilium.version,
       loadBalancerPool: [{ start: "10.0.0.200", stop: "10.0.0.220" }],
       l2: { interfaces: ["^e.*"], nodeSelector: {} },
       values: {},
+      protect: true,
     });
-    expect(config.certManager).toEqual({ version: "v1.21.1", issuer: "selfsigned", selfSignedCa: false, values: {} });
+    expect(config.certManager).toEqual({
+      version: "v1.21.1",
+      issuer: "selfsigned",
+      selfSignedCa: false,
+      readyTimeout: { issuers: "5m", certificate: "15m" },
+      values: {},
+    });
     expect(config.gateway).toEqual({
       name: "homelab",
       namespace: "gateway",
       address: "10.0.0.200",
-      crds: { version: "v1.4.1", channel: "standard" },
+      programmedTimeout: "5m",
+      crds: { version: "v1.4.1", channel: "standard", protect: true },
     });
     expect(config.argocd).toEqual({
       version: CHARTS.argocd.version,
@@ -166,6 +174,7 @@ describe("platform config", () => {
     ]);
     expect(load((c) => (c.kubernetes = { stack: "me/homelab/talos-lab2" })).config.kubernetes).toEqual({
       stack: "me/homelab/talos-lab2",
+      deleteUnreachable: true,
     });
   });
 
@@ -207,6 +216,47 @@ describe("platform config", () => {
     expect(problems((c) => (c.argocd.categories = ["media", "media"]))).toEqual([
       "homelab:argocd.categories[1]: media is listed twice",
     ]);
+  });
+
+  test("the apex is refused: argocd.hostname may not be the lab domain itself, which no listener serves", () => {
+    expect(problems((c) => (c.argocd.hostname = "lab.example.net"))).toEqual([
+      "homelab:argocd.hostname: lab.example.net is the lab domain itself, which the Gateway does not serve (its listeners and wildcard certificate cover *.lab.example.net, not the apex); use a name under it like argocd.lab.example.net",
+    ]);
+    expect(problems((c) => (c.argocd.hostname = "a.b.lab.example.net"))).toEqual([
+      "homelab:argocd.hostname: a.b.lab.example.net is not directly under lab.example.net: the Gateway's HTTPS listener and wildcard certificate cover *.lab.example.net only",
+    ]);
+    expect(load((c) => (c.argocd.hostname = "cd.lab.example.net")).config.argocd.hostname).toBe("cd.lab.example.net");
+  });
+
+  test("wait timeouts are Go durations, never zero; protection and deleteUnreachable are booleans that can be turned off", () => {
+    expect(
+      problems((c) => {
+        c.certManager.readyTimeout = { issuers: "0m", certificate: "15 minutes" };
+        c.gateway.programmedTimeout = "0h0s";
+        c.gateway.crds = { protect: "yes" };
+        c.cilium.protect = 1;
+        c.kubernetes = { deleteUnreachable: "false" };
+      }),
+    ).toEqual([
+      'homelab:kubernetes.deleteUnreachable: must be true or false, got "false"',
+      "homelab:cilium.protect: must be true or false, got 1",
+      "homelab:certManager.readyTimeout.issuers: 0m is zero: pulumi up would give up at once; give a positive duration like 5m",
+      'homelab:certManager.readyTimeout.certificate: must be a duration like 15m or 1h30m, got "15 minutes"',
+      "homelab:gateway.programmedTimeout: 0h0s is zero: pulumi up would give up at once; give a positive duration like 5m",
+      'homelab:gateway.crds.protect: must be true or false, got "yes"',
+    ]);
+    const { config } = load((c) => {
+      c.certManager.readyTimeout = { certificate: "1h30m" };
+      c.gateway.programmedTimeout = "90s";
+      c.gateway.crds = { protect: false };
+      c.cilium.protect = false;
+      c.kubernetes = { deleteUnreachable: false };
+    });
+    expect(config.certManager.readyTimeout).toEqual({ issuers: "5m", certificate: "1h30m" });
+    expect(config.gateway.programmedTimeout).toBe("90s");
+    expect(config.gateway.crds.protect).toBe(false);
+    expect(config.cilium.protect).toBe(false);
+    expect(config.kubernetes.deleteUnreachable).toBe(false);
   });
 
   test("one problem never hides another: every section's errors at once", () => {

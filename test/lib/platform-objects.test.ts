@@ -3,7 +3,7 @@ import { appProject, applicationSet, argoCdValues, RESOURCE_EXCLUSIONS, selfMana
 import { cloudflareTokenSecret, letsEncryptIssuer, selfSignedCa, wildcardCertificate } from "../../lib/cert-manager";
 import { ciliumValues, l2AnnouncementPolicy, loadBalancerIpPool, poolClashes } from "../../lib/cilium";
 import { httpsRedirectRoute, httpsRoute, sharedGateway } from "../../lib/gateway-api";
-import { deepMerge, manifestFileName, type KubernetesObject } from "../../lib/kubernetes";
+import { awaitingCondition, deepMerge, durationSeconds, manifestFileName, type KubernetesObject } from "../../lib/kubernetes";
 import { parse } from "yaml";
 import { kubernetesObjectProblems } from "../../cli/check";
 
@@ -51,6 +51,20 @@ const everyObject: [string, KubernetesObject][] = [
       certificateSecret: "tls",
       address: "10.0.0.200",
     }),
+  ],
+  [
+    "Gateway waiting for Programmed",
+    awaitingCondition(
+      sharedGateway({
+        ...gatewayRef,
+        gatewayClassName: "cilium",
+        domain: "lab.example.net",
+        certificateSecret: "tls",
+        address: "10.0.0.200",
+      }),
+      "Programmed",
+      300,
+    ),
   ],
   ["redirect route", httpsRedirectRoute("homelab-https-redirect", gatewayRef)],
   [
@@ -191,7 +205,7 @@ describe("cert-manager", () => {
     });
   });
 
-  test("the wildcard certificate covers the domain and every name directly under it", () => {
+  test("the wildcard certificate covers every name directly under the domain, not the domain itself (no listener serves it)", () => {
     const cert = wildcardCertificate({
       name: "w",
       namespace: "gateway",
@@ -201,10 +215,52 @@ describe("cert-manager", () => {
     });
     expect(cert.spec).toEqual({
       secretName: "tls",
-      dnsNames: ["lab.example.net", "*.lab.example.net"],
+      dnsNames: ["*.lab.example.net"],
       privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
       issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer", group: "cert-manager.io" },
     });
+  });
+});
+
+describe("await annotations", () => {
+  test("awaitingCondition: pulumi-kubernetes' waitFor and timeoutSeconds, the object's own annotations kept, nothing else changed", () => {
+    const issuer = letsEncryptIssuer("letsencrypt-staging", { email: "a@example.net", zone: "example.net", tokenSecret: "cf" });
+    const annotated = { ...issuer, metadata: { ...issuer.metadata, annotations: { "lab/owner": "me" } } };
+    expect(awaitingCondition(annotated, "Ready", 300)).toEqual({
+      ...issuer,
+      metadata: {
+        name: "letsencrypt-staging",
+        annotations: { "lab/owner": "me", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "300" },
+      },
+    });
+    expect(annotated.metadata.annotations).toEqual({ "lab/owner": "me" });
+  });
+
+  test("awaitingCondition refuses a timeout that is not a positive whole number of seconds, and a malformed condition", () => {
+    const route = httpsRedirectRoute("r", gatewayRef);
+    expect(() => awaitingCondition(route, "Ready", 0)).toThrow(
+      "awaitingCondition: the timeout must be a positive whole number of seconds, got 0",
+    );
+    expect(() => awaitingCondition(route, "Ready", 1.5)).toThrow(
+      "awaitingCondition: the timeout must be a positive whole number of seconds, got 1.5",
+    );
+    expect(() => awaitingCondition(route, "Ready=True", 60)).toThrow('awaitingCondition: "Ready=True" is not a condition type');
+  });
+
+  test.each([
+    ["5m", 300],
+    ["15m", 900],
+    ["1h30m", 5400],
+    ["90s", 90],
+    ["1h0m5s", 3605],
+    ["0s", 0],
+    ["15", undefined],
+    ["", undefined],
+    ["5 m", undefined],
+    ["m", undefined],
+    ["1m1h", undefined],
+  ])("durationSeconds(%j) = %s", (text, seconds) => {
+    expect(durationSeconds(text)).toBe(seconds);
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { engineDiff, type EngineDiff, type PlannedResource, type PlannedStack } from "../../testing/engine";
 import type { RecordedResource } from "../../testing/mock-runtime";
 import { mockResource } from "../../testing/placeholders";
+import { PROVIDER_RULES } from "../../testing/provider-rules";
 import { operations, plan, resource, steps, type Config, type Plan } from "./harness";
 import { carryOut, EdgeHost, plain, TalosHost } from "./hosts";
 
@@ -312,8 +313,71 @@ describe("upgrading homelab from the previous main", () => {
     );
   });
 
-  test("platform, cloudflare: nothing but the Kubernetes provider's new cluster identifier (an update)", async () => {
-    expect(operations((await upgrade("platform")).d)).toEqual({ kubernetes: "update" });
+  test("platform: updates only, nothing replaced: the provider's cluster identifier and deleteUnreachable, the foundations' protection (state only), the wait annotations, the certificate without the apex", async () => {
+    const { d } = await upgrade("platform");
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({
+      kubernetes: "update",
+      "cilium Release": "update",
+      "cilium-pool": "update",
+      "cilium-l2": "update",
+      "cert-manager-letsencrypt-production": "update",
+      "cert-manager-letsencrypt-staging": "update",
+      "cert-manager-wildcard": "update",
+      homelab: "update",
+    });
+    const step = (name: string, type: string) => d.steps.find((s) => s.name === name && s.type === type)!;
+    const changes = (name: string, type: string) => step(name, type).changes.map((c) => [c.path, c.before, c.after]);
+    expect(changes("kubernetes", "pulumi:providers:kubernetes")).toEqual([
+      ["clusterIdentifier", undefined, "talos"],
+      ["deleteUnreachable", undefined, "true"],
+    ]);
+    // Protection is recorded in the state: no call to the cluster, nothing re-applied.
+    const stateOnly = ["only its options change (protect): recorded in the state, no provider call"];
+    for (const [name, type] of [
+      ["cilium", "kubernetes:helm.sh/v3:Release"],
+      ["cilium-pool", "kubernetes:cilium.io/v2:CiliumLoadBalancerIPPool"],
+      ["cilium-l2", "kubernetes:cilium.io/v2alpha1:CiliumL2AnnouncementPolicy"],
+      ["gateway-api", "kubernetes:yaml/v2:ConfigFile"],
+      ["gateway-api", "homelab:kubernetes:GatewayApiCrds"],
+      ["cilium", "homelab:kubernetes:CiliumInstall"],
+    ] as const) {
+      expect(changes(name, type), name).toEqual([]);
+      expect(step(name, type).notes, name).toEqual(stateOnly);
+    }
+    const waits = (condition: string, seconds: number) => [
+      "metadata.annotations",
+      undefined,
+      { "pulumi.com/timeoutSeconds": String(seconds), "pulumi.com/waitFor": `condition=${condition}` },
+    ];
+    const issuer = "kubernetes:cert-manager.io/v1:ClusterIssuer";
+    expect(changes("cert-manager-letsencrypt-production", issuer)).toEqual([waits("Ready", 300)]);
+    expect(changes("cert-manager-letsencrypt-staging", issuer)).toEqual([waits("Ready", 300)]);
+    expect(changes("homelab", "kubernetes:gateway.networking.k8s.io/v1:Gateway")).toEqual([waits("Programmed", 300)]);
+    // The certificate drops the apex (no listener serves it): cert-manager issues it once more.
+    const certificate = "kubernetes:cert-manager.io/v1:Certificate";
+    expect(changes("cert-manager-wildcard", certificate)).toEqual([
+      waits("Ready", 900),
+      ["spec.dnsNames[0]", "lab.example.net", "*.lab.example.net"],
+      ["spec.dnsNames[1]", "*.lab.example.net", undefined],
+    ]);
+    expect(step("cert-manager-wildcard", certificate).notes).toEqual([
+      `spec.dnsNames: ${PROVIDER_RULES["kubernetes:cert-manager.io/v1:Certificate"]!.updateEffects!["spec.dnsNames"]}`,
+      "waits for condition=Ready (up to 900 s): `pulumi up` fails naming this object when it is not met",
+    ]);
+    expect(steps(d)).toEqual([
+      "update kubernetes",
+      "update cilium Release",
+      "update cilium-pool",
+      "update cilium-l2",
+      "update cert-manager-letsencrypt-production",
+      "update cert-manager-letsencrypt-staging",
+      "update cert-manager-wildcard",
+      "update homelab",
+    ]);
+  });
+
+  test("cloudflare: nothing changes", async () => {
     expect(operations((await upgrade("cloudflare")).d)).toEqual({});
   });
 });

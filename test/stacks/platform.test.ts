@@ -175,6 +175,65 @@ describe("the platform stack on the example config", () => {
     });
   });
 
+  test("the foundations are protected by default: the Gateway API CRDs (their manifest) and Cilium's release, pool and L2 policy; config turns it off", async () => {
+    const protectedNames = (r: Registered<unknown>) =>
+      r.run.resources
+        .filter((x) => x.protect)
+        .map((x) => `${x.type}::${x.name}`)
+        .sort();
+    expect(protectedNames(await example())).toEqual([
+      "homelab:kubernetes:CiliumInstall::cilium",
+      "homelab:kubernetes:GatewayApiCrds::gateway-api",
+      "kubernetes:cilium.io/v2:CiliumLoadBalancerIPPool::cilium-pool",
+      "kubernetes:cilium.io/v2alpha1:CiliumL2AnnouncementPolicy::cilium-l2",
+      "kubernetes:helm.sh/v3:Release::cilium",
+      // A remote component: the provider hands protect on to every CRD it registers.
+      "kubernetes:yaml/v2:ConfigFile::gateway-api",
+    ]);
+    const off = await example("platform", (v) => {
+      v["homelab:cilium"] = JSON.stringify({ ...JSON.parse(v["homelab:cilium"]!), protect: false });
+      v["homelab:gateway"] = JSON.stringify({ ...JSON.parse(v["homelab:gateway"]!), crds: { protect: false } });
+    });
+    expect(protectedNames(off)).toEqual([]);
+  });
+
+  test("the Kubernetes provider forgets objects of a cluster it cannot reach (deleteUnreachable) unless config says otherwise", async () => {
+    const provider = (r: Registered<unknown>) => r.get("kubernetes", "pulumi:providers:kubernetes").inputs;
+    // The SDK sends provider config as JSON text.
+    expect(provider(await example()).deleteUnreachable).toBe("true");
+    const off = await example("platform", (v) => {
+      v["homelab:kubernetes"] = JSON.stringify({ deleteUnreachable: false });
+    });
+    expect(provider(off).deleteUnreachable).toBe("false");
+  });
+
+  test("pulumi up waits for the issuers and the certificate to be Ready and the Gateway Programmed, for as long as config says", async () => {
+    const waits = (r: Registered<unknown>) =>
+      Object.fromEntries(
+        r.run.resources
+          .map((x) => [x.name, (x.inputs.metadata as { annotations?: Record<string, string> } | undefined)?.annotations] as const)
+          .filter(([, a]) => a?.["pulumi.com/waitFor"] !== undefined)
+          .map(([name, a]) => [name, `${a!["pulumi.com/waitFor"]} ${a!["pulumi.com/timeoutSeconds"]}`]),
+      );
+    expect(waits(await example())).toEqual({
+      "cert-manager-letsencrypt-production": "condition=Ready 300",
+      "cert-manager-letsencrypt-staging": "condition=Ready 300",
+      "cert-manager-wildcard": "condition=Ready 900",
+      homelab: "condition=Programmed 300",
+    });
+    const longer = await example("platform", (v) => {
+      const cm = JSON.parse(v["homelab:certManager"]!);
+      v["homelab:certManager"] = JSON.stringify({ ...cm, readyTimeout: { issuers: "2m", certificate: "1h" } });
+      v["homelab:gateway"] = JSON.stringify({ ...JSON.parse(v["homelab:gateway"]!), programmedTimeout: "90s" });
+    });
+    expect(waits(longer)).toEqual({
+      "cert-manager-letsencrypt-production": "condition=Ready 120",
+      "cert-manager-letsencrypt-staging": "condition=Ready 120",
+      "cert-manager-wildcard": "condition=Ready 3600",
+      homelab: "condition=Programmed 90",
+    });
+  });
+
   test("day 2: a new category adds exactly its ApplicationSet; a chart bump changes only its release", async () => {
     const urns = (r: Registered<unknown>) => r.run.resources.map((x) => x.urn).sort();
     const before = await example();
