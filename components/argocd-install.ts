@@ -3,13 +3,20 @@ import type { CustomResource } from "@pulumi/kubernetes/apiextensions/customReso
 import type { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import {
+  appNameTemplate,
   appProject,
   applicationSet,
   argoCdValues,
+  categoryNameClashes,
   IN_CLUSTER_SERVER,
   oidcClientSecret,
+  podSecurityTemplate,
+  repositorySecret,
   selfManagedApplication,
+  type AppNaming,
   type ArgoCdSso,
+  type PodSecurityLevel,
+  type RepoCredentials,
   type ResourceExclusion,
 } from "../lib/argocd";
 import { httpsRoute, type GatewayRef } from "../lib/gateway-api";
@@ -34,6 +41,11 @@ export interface ArgoCDInstallArgs {
     revision?: string;
     /** Directory holding the category directories. @default "apps" */
     path?: string;
+    /**
+     * For a private repository: an HTTPS token (`{ username, token }`) or an SSH key
+     * (`{ sshPrivateKey }`), kept secret in Argo CD's repository Secret. @default none (public)
+     */
+    credentials?: RepoCredentials;
   };
   /**
    * `per-category`: one ApplicationSet per category over `<path>/<category>/*`; `single`: one over
@@ -42,6 +54,21 @@ export interface ArgoCDInstallArgs {
   applicationSets?: "per-category" | "single";
   /** Category directories (`per-category`). @default [] */
   categories?: readonly string[];
+  /**
+   * How Applications are named: `category-app` (`<category>-<app>`), or `app` (the app directory
+   * alone, as earlier releases of this library did). A set deployed by an earlier release runs
+   * once with `app` first, so the controller takes the resources finalizer off its Applications
+   * before they are renamed (lib/argocd `appNamingAfter`). @default "category-app"
+   */
+  appNames?: pulumi.Input<AppNaming>;
+  /**
+   * `pod-security.kubernetes.io/enforce` of the namespaces Argo CD creates for the apps: `default`,
+   * or the level of the app's category. @default { default: "baseline", categories: {} }
+   */
+  podSecurity?: {
+    default?: PodSecurityLevel;
+    categories?: Readonly<Record<string, PodSecurityLevel>>;
+  };
   /** Generated Applications revert changes made in the cluster by hand. @default false */
   selfHeal?: boolean;
   /** The AppProject of the generated Applications. */
@@ -59,6 +86,8 @@ export interface ArgoCDInstallArgs {
     }[];
     /** Cluster-scoped kinds apps may create, `group/Kind` (`Kind` for the core group). @default ["Namespace"] */
     clusterResources?: readonly string[];
+    /** Namespaced kinds apps may create, as `clusterResources`. @default every kind */
+    namespaceResources?: readonly string[];
   };
   /** An Application through which Argo CD manages its own install from this repository directory. */
   selfManage?: {
@@ -67,6 +96,8 @@ export interface ArgoCDInstallArgs {
   };
   /** OIDC single sign-on; the local admin is disabled when set. */
   sso?: ArgoCdSso;
+  /** argocd-cm `kustomize.buildOptions`. @default "--enable-helm" (kustomizations may inflate Helm charts) */
+  kustomizeBuildOptions?: string;
   /** How long the controller and server wait for manifest generation, seconds. @default 180 */
   repoServerTimeoutSeconds?: number;
   /** Kinds Argo CD should also ignore, appended to the platform's list (lib/argocd). @default [] */
@@ -77,8 +108,13 @@ export interface ArgoCDInstallArgs {
 
 /**
  * Argo CD from the argo-helm chart, served through the shared Gateway, with the lab's AppProject
- * and ApplicationSets generating one Application per app directory in git. The AppProject and the
- * ApplicationSets wait for the release (its CRDs); the ApplicationSets for the project.
+ * and ApplicationSets generating one Application per app directory in git, named
+ * `<category>-<app>`. The AppProject and the ApplicationSets wait for the release (its CRDs); the
+ * ApplicationSets for the project and the repository Secret (with `repo.credentials`).
+ *
+ * Nothing an app deployed is deleted with its Application or ApplicationSet (lib/argocd
+ * `applicationSet`): a set removed (a category, a mode switch) leaves its Applications running,
+ * and a set generating the same names adopts them.
  *
  * With `selfManage`, Argo CD takes its own install over from git: the release then ignores later
  * version and values changes, so Pulumi and Argo CD do not undo each other.
@@ -102,6 +138,8 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
   public readonly selfManaged?: CustomResource;
   /** The Secret holding the OIDC client secret (with `sso`). */
   public readonly oidcSecret?: Secret;
+  /** Argo CD's repository Secret of the apps repository (with `repo.credentials`). */
+  public readonly repoSecret?: Secret;
   /** The release's chart, version and final values (this component's, then `values`). */
   public readonly installed: InstalledRelease;
   public readonly objects: readonly KubernetesObject[];
@@ -116,6 +154,23 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
     }
     const repeated = categories.find((c, i) => categories.indexOf(c) !== i);
     if (repeated !== undefined) throw new Error(`ArgoCDInstall ${name}: category ${repeated} is listed twice`);
+    const fail = (problem: string) => {
+      throw new Error(`ArgoCDInstall ${name}: ${problem}`);
+    };
+    if (mode === "per-category") {
+      const [clash] = categoryNameClashes(categories);
+      if (clash) fail(clash.problem);
+      const unknown = Object.keys(args.podSecurity?.categories ?? {}).find((c) => !categories.includes(c));
+      if (unknown !== undefined) fail(`podSecurity names ${unknown}, which is not one of the categories`);
+    }
+    const credentials = args.repo.credentials;
+    const https = args.repo.url.startsWith("https://");
+    if (credentials && "token" in credentials && !https) {
+      fail(`a token authenticates an https:// repository, not ${args.repo.url}`);
+    }
+    if (credentials && "sshPrivateKey" in credentials && https) {
+      fail(`an SSH key authenticates an ssh:// or git@ repository, not ${args.repo.url}`);
+    }
     super(ArgoCDInstall.__pulumiType, name, {}, opts);
     const namespace = args.namespace ?? "argocd";
     const revision = args.repo.revision ?? "HEAD";
@@ -135,6 +190,7 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
           repoServerTimeoutSeconds: args.repoServerTimeoutSeconds ?? 180,
           extraResourceExclusions: args.extraResourceExclusions,
           sso: args.sso,
+          kustomizeBuildOptions: args.kustomizeBuildOptions ?? "--enable-helm",
         }),
         overrides: args.values,
         ignoreChanges: args.selfManage ? ["version", "values"] : undefined,
@@ -159,6 +215,7 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
       sourceRepos: args.project?.sourceRepos ?? [args.repo.url],
       destinations: args.project?.destinations ?? [{ server: IN_CLUSTER_SERVER, namespace: "*" }],
       clusterResources: args.project?.clusterResources ?? ["Namespace"],
+      namespaceResources: args.project?.namespaceResources,
     });
     objects.push(route, project);
     if (args.sso) {
@@ -169,14 +226,39 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
     }
     this.route = applyObject(this, `${name}-server`, route, [this.release]);
     this.project = applyObject(this, `${name}-${projectName}`, project, [this.release]);
+    if (credentials) {
+      // The token or key stays secret whatever the caller passed.
+      const secret = repositorySecret({
+        namespace,
+        url: args.repo.url,
+        credentials:
+          "token" in credentials
+            ? { username: credentials.username, token: pulumi.secret(credentials.token) }
+            : { sshPrivateKey: pulumi.secret(credentials.sshPrivateKey) },
+      });
+      objects.push(secret);
+      this.repoSecret = applySecret(this, `${name}-repo`, secret, [this.release]);
+    }
+    // The git generator and the Applications fetch with the repository's credentials.
+    const repoReady = this.repoSecret ? [this.repoSecret] : [];
+    const appName = pulumi.output(args.appNames ?? "category-app").apply((naming) => appNameTemplate(naming, appsPath));
+    const levels = { default: args.podSecurity?.default ?? "baseline", categories: args.podSecurity?.categories ?? {} };
 
     const sets =
       mode === "single"
-        ? [{ name: "apps", directories: `${appsPath}/*/*`, labels: undefined }]
+        ? [
+            {
+              name: "apps",
+              directories: `${appsPath}/*/*`,
+              labels: undefined,
+              podSecurity: podSecurityTemplate(levels, appsPath),
+            },
+          ]
         : categories.map((category) => ({
             name: `apps-${category}`,
             directories: `${appsPath}/${category}/*`,
             labels: { "homelab/category": category },
+            podSecurity: podSecurityTemplate(levels, appsPath, category),
           }));
     const applicationSets: Record<string, CustomResource> = {};
     for (const set of sets) {
@@ -188,10 +270,12 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
         revision,
         directories: set.directories,
         labels: set.labels,
+        appName,
+        podSecurity: set.podSecurity,
         sync: { selfHeal: args.selfHeal ?? false },
       });
       objects.push(object);
-      applicationSets[set.name] = applyObject(this, `${name}-${set.name}`, object, [this.project]);
+      applicationSets[set.name] = applyObject(this, `${name}-${set.name}`, object, [this.project, ...repoReady]);
     }
     this.applicationSets = applicationSets;
 
@@ -204,7 +288,7 @@ export class ArgoCDInstall extends pulumi.ComponentResource {
         path: args.selfManage.path,
       });
       objects.push(object);
-      this.selfManaged = applyObject(this, `${name}-self`, object, [this.release]);
+      this.selfManaged = applyObject(this, `${name}-self`, object, [this.release, ...repoReady]);
     }
     this.objects = objects;
     this.registerOutputs({ url: this.url });

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { IN_CLUSTER_SERVER } from "../lib/argocd";
+import { categoryNameClashes, IN_CLUSTER_SERVER, POD_SECURITY_LEVELS, type RepoCredentials } from "../lib/argocd";
 import type { LoadBalancerBlock } from "../lib/cilium";
 import {
   formatIpv4,
@@ -216,6 +216,13 @@ const gateway = z.strictObject({
     .describe("The Gateway API CRDs installed."),
 });
 
+/** A kind as an AppProject list names it: `group/Kind`, `Kind` for the core group, `*` for any. */
+const projectKind = z.string().regex(/^([a-z0-9.-]+\/|\*\/)?([A-Z][A-Za-z0-9]*|\*)$/, {
+  error: (i) => `must be a kind like Namespace or rbac.authorization.k8s.io/ClusterRole, got ${JSON.stringify(i.input)}`,
+});
+
+const podSecurityLevel = z.enum(POD_SECURITY_LEVELS);
+
 const project = z
   .strictObject({
     name: dnsLabel.default("homelab").describe("AppProject name. Default `homelab`."),
@@ -230,13 +237,16 @@ const project = z
       .default([{ server: IN_CLUSTER_SERVER, namespace: "*" }])
       .describe("Where apps may deploy. Default: any namespace of this cluster."),
     clusterResources: z
-      .array(
-        z.string().regex(/^([a-z0-9.-]+\/|\*\/)?([A-Z][A-Za-z0-9]*|\*)$/, {
-          error: (i) => `must be a kind like Namespace or rbac.authorization.k8s.io/ClusterRole, got ${JSON.stringify(i.input)}`,
-        }),
-      )
+      .array(projectKind)
       .default(["Namespace"])
-      .describe("Cluster-scoped kinds apps may create (`group/Kind`, `Kind` for the core group). Default: Namespace only."),
+      .describe(
+        "Cluster-scoped kinds apps may create (`group/Kind`, `Kind` for the core group, `*` any): Argo CD refuses to sync any other. Monitoring and storage apps need more (`apiextensions.k8s.io/CustomResourceDefinition`, `rbac.authorization.k8s.io/ClusterRole`, `rbac.authorization.k8s.io/ClusterRoleBinding`, `admissionregistration.k8s.io/*`, `storage.k8s.io/StorageClass`, ...). Default: Namespace only.",
+      ),
+    namespaceResources: z
+      .array(projectKind)
+      .min(1, { error: "must list at least one kind: leave it out to allow every kind (Argo CD reads an empty list as none)" })
+      .optional()
+      .describe("Namespaced kinds apps may create, as `clusterResources`. Default: every kind."),
   })
   .prefault({});
 
@@ -248,6 +258,29 @@ const argocd = z.strictObject({
       url: gitUrl,
       revision: z.string().min(1).default("HEAD").describe("Branch, tag or commit. Default `HEAD`."),
       path: repoPath.default("apps").describe("Directory of the apps: `<path>/<category>/<app>`. Default `apps`."),
+      credentials: z
+        .strictObject({
+          token: secretString()
+            .optional()
+            .describe("An access token for an https:// repository (basic auth's password). Secret."),
+          username: z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+              "The user name sent with `token`. Default `git`: GitHub and GitLab take any non-empty name with a token; some hosts want the account's.",
+            ),
+          sshPrivateKey: secretString({
+            format: /^-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+            formatName: "a PEM or OpenSSH private key",
+          })
+            .optional()
+            .describe("A private key (a read-only deploy key) for an ssh:// or git@ repository. Secret."),
+        })
+        .optional()
+        .describe(
+          "For a private repository: `token` (https) or `sshPrivateKey` (ssh), kept in Argo CD's repository Secret `argocd-repo-apps`. Default: none (a public repository).",
+        ),
     })
     .describe("The git repository Argo CD deploys the lab's apps from."),
   applicationSets: z
@@ -256,7 +289,24 @@ const argocd = z.strictObject({
     .describe(
       "`per-category`: one ApplicationSet per entry of `categories` over `<path>/<category>/*`; `single`: one over `<path>/*\\/*`. Default `per-category`.",
     ),
-  categories: z.array(dnsLabel).default([]).describe("Category directories (`per-category`)."),
+  categories: z
+    .array(dnsLabel)
+    .default([])
+    .describe(
+      "Category directories (`per-category`). Applications are named `<category>-<app>`, so no category may be another's name plus `-...` (their apps could meet).",
+    ),
+  podSecurity: z
+    .strictObject({
+      default: podSecurityLevel.default("baseline").describe("Default `baseline` (what Talos enforces cluster-wide)."),
+      categories: z
+        .record(dnsLabel, podSecurityLevel)
+        .default({})
+        .describe("A category's own level, e.g. `monitoring: privileged` (node exporters read the host). Default: none."),
+    })
+    .prefault({})
+    .describe(
+      "The Pod Security level (`pod-security.kubernetes.io/enforce`: privileged, baseline, restricted) of the namespaces Argo CD creates for each category's apps.",
+    ),
   selfHeal: z.boolean().default(false).describe("Revert changes made in the cluster by hand. Default false."),
   project,
   selfManage: z
@@ -368,8 +418,9 @@ export interface PlatformConfig {
   readonly cilium: Omit<Parsed["cilium"], "loadBalancerPool"> & { readonly loadBalancerPool: readonly LoadBalancerBlock[] };
   readonly certManager: Parsed["certManager"];
   readonly gateway: Parsed["gateway"];
-  readonly argocd: Omit<Parsed["argocd"], "hostname" | "project"> & {
+  readonly argocd: Omit<Parsed["argocd"], "hostname" | "project" | "repo"> & {
     readonly hostname: string;
+    readonly repo: Omit<Parsed["argocd"]["repo"], "credentials"> & { readonly credentials?: RepoCredentials };
     readonly project: Omit<Parsed["argocd"]["project"], "sourceRepos"> & { readonly sourceRepos: readonly string[] };
   };
   readonly addons: Parsed["addons"];
@@ -399,6 +450,7 @@ export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
       argocd: {
         ...parsed.argocd,
         hostname: parsed.argocd.hostname ?? `argocd.${parsed.domain}`,
+        repo: repoWithCredentials(parsed.argocd.repo),
         project: { ...parsed.argocd.project, sourceRepos: parsed.argocd.project.sourceRepos ?? [parsed.argocd.repo.url] },
       },
       addons: parsed.addons,
@@ -406,6 +458,14 @@ export const platformConfigSpec: ConfigSpec<Sections, PlatformConfig> = {
     };
   },
 };
+
+/** The repository with its credentials as Argo CD's repository Secret takes them (the checks ran). */
+function repoWithCredentials(repo: Parsed["argocd"]["repo"]): PlatformConfig["argocd"]["repo"] {
+  const { credentials: c, ...rest } = repo;
+  if (c?.token) return { ...rest, credentials: { username: c.username ?? "git", token: c.token } };
+  if (c?.sshPrivateKey) return { ...rest, credentials: { sshPrivateKey: c.sshPrivateKey } };
+  return rest;
+}
 
 function poolBlock(text: string): LoadBalancerBlock {
   const range = parseIpv4Range(text)!;
@@ -537,6 +597,49 @@ function checkArgocd(ctx: Ctx): void {
   argo.project?.destinations?.forEach((d, i) => {
     if (d?.server === "*") ctx.report(["argocd", "project", "destinations", i, "server"], "must name a cluster, not *");
   });
+  checkArgocdApps(ctx);
+  checkRepoCredentials(ctx);
+}
+
+/** Per category: names that cannot meet, pod-security levels of categories that exist. */
+function checkArgocdApps(ctx: Ctx): void {
+  const argo = ctx.valid.argocd;
+  if (argo?.applicationSets !== "per-category" || !argo.categories || ctx.invalid(["argocd", "categories"])) return;
+  const categories = argo.categories.filter((c): c is string => c !== undefined);
+  for (const clash of categoryNameClashes(categories)) ctx.report(["argocd", "categories", clash.index], clash.problem);
+  for (const category of Object.keys(argo.podSecurity?.categories ?? {})) {
+    if (!categories.includes(category)) {
+      ctx.report(
+        ["argocd", "podSecurity", "categories", category],
+        `${category} is not one of ${formatKey(["argocd", "categories"])} (${categories.join(", ")})`,
+      );
+    }
+  }
+}
+
+/** Credentials of one kind, the kind the repository URL takes. */
+function checkRepoCredentials(ctx: Ctx): void {
+  const at = (key: string) => ["argocd", "repo", "credentials", key];
+  if (!ctx.given(["argocd", "repo", "credentials"])) return;
+  const [token, key, username] = [ctx.given(at("token")), ctx.given(at("sshPrivateKey")), ctx.given(at("username"))];
+  if (!token && !key) {
+    ctx.report(["argocd", "repo", "credentials"], "set token (an https:// repository) or sshPrivateKey (ssh)");
+    return;
+  }
+  if (token && key) ctx.report(["argocd", "repo", "credentials"], "set token or sshPrivateKey, not both");
+  if (username && !token) ctx.report(at("username"), "goes with token (https); an SSH key needs none");
+  const url = ctx.valid.argocd?.repo?.url;
+  if (url === undefined) return;
+  const https = url.startsWith("https://");
+  if (token && !https) {
+    ctx.report(at("token"), `authenticates an https:// repository; ${url} is reached over SSH: set sshPrivateKey instead`);
+  }
+  if (key && https) {
+    ctx.report(
+      at("sshPrivateKey"),
+      `authenticates an ssh:// or git@ repository; ${url} is reached over https: set token instead`,
+    );
+  }
 }
 
 function checkVersions(ctx: Ctx): void {

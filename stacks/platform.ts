@@ -10,6 +10,7 @@ import { GatewayApiCrds } from "../components/gateway-api-crds";
 import { NetBirdPeer } from "../components/netbird-peer";
 import type { InstalledRelease } from "../components/kubernetes-parts";
 import type { PlatformConfig } from "../config/platform";
+import { appNamingAfter } from "../lib/argocd";
 import { maskedText } from "../lib/artifacts";
 import { poolClashes } from "../lib/cilium";
 import { durationSeconds, manifestFileName, type KubernetesObject } from "../lib/kubernetes";
@@ -105,6 +106,12 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
     { ...opts, dependsOn: [crds, ...cilium.ready, certs.certificate] },
   );
   const argo = cfg.argocd;
+  // The Application naming of this run, from the stack's own last outputs: one deployed before
+  // `<category>-<app>` names keeps its names for one run (lib/argocd appNamingAfter).
+  const last = new pulumi.StackReference("previous", { name: context.stack });
+  const appNames = pulumi
+    .all([last.getOutput("argocdUrl"), last.getOutput("argocdAppNames")])
+    .apply(([argocdUrl, argocdAppNames]) => appNamingAfter({ argocdUrl, argocdAppNames }));
   const argocd = new ArgoCDInstall(
     "argocd",
     {
@@ -114,6 +121,8 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
       repo: argo.repo,
       applicationSets: argo.applicationSets,
       categories: argo.categories,
+      appNames,
+      podSecurity: argo.podSecurity,
       selfHeal: argo.selfHeal,
       project: argo.project,
       selfManage: argo.selfManage,
@@ -147,6 +156,7 @@ export function run(cfg: PlatformConfig, context: RunContext): ProgramResult {
     outputs: {
       gatewayAddress: cfg.gateway.address,
       argocdUrl: argocd.url,
+      argocdAppNames: appNames,
       domain: cfg.domain,
       ...(k8s.kubeconfig ? {} : { kubernetesStack: talosStack }),
     },

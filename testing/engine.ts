@@ -575,7 +575,7 @@ export function engineDiff(base: PlannedStack | undefined, head: PlannedStack, o
     const step = deleteStep(r, replacement ? "delete-replaced" : "delete", failures, deleting);
     if (!rulesOf(r.type).component) sequence.push(step);
     if (!replacement) {
-      const w: Working = { op: "delete", reasons: [], changes: [], ignored: [], notes: [] };
+      const w: Working = { op: "delete", reasons: [], changes: [], ignored: [], notes: propagationNotes(rulesOf(r.type), r) };
       if (step.skipped === "blocked") w.blocked = blockedDelete(r);
       if (step.skipped === "retained") w.retained = true;
       if (step.skipped === "deleted-with") w.deletedWith = nameOf(r.deletedWith!);
@@ -734,6 +734,20 @@ function awaitNotes(rules: TypeRules, r: PlannedResource, w: Working): string[] 
   const [seconds] = valuesAt(r.inputs, parsePath(rules.awaits.timeoutSeconds));
   const limit = typeof seconds === "string" ? `${seconds} s` : "the default 10 minutes";
   return [`waits for ${condition} (up to ${limit}): \`pulumi up\` fails naming this object when it is not met`];
+}
+
+/**
+ * How a Kubernetes delete reaches the objects the deleted one owns (`deletePropagation`): the
+ * policy in the inputs of the state (`old`), which is what the provider sends.
+ */
+function propagationNotes(rules: TypeRules, old: PlannedResource): string[] {
+  const rule = rules.deletePropagation;
+  if (!rule) return [];
+  const [given] = valuesAt(old.inputs, parsePath(rule.annotation));
+  const set = typeof given === "string" && ["foreground", "background", "orphan"].includes(given.toLowerCase());
+  const policy = set ? (given.toLowerCase() as "foreground" | "background" | "orphan") : "foreground";
+  const why = set ? `${rule.annotation} ${given} in the state` : `no ${rule.annotation} in the state: the default`;
+  return [`deleted with ${policy} propagation (${why}): ${rule.effects[policy]}`];
 }
 
 /** Which script a command's step runs. */

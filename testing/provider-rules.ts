@@ -45,6 +45,15 @@ export interface TypeRules {
   readonly stateful?: string;
   /** The provider refuses to delete it while an input has a value (a `pulumi up` that deletes it fails). */
   readonly deleteRefusedWhen?: { readonly path: string; readonly equals: unknown; readonly why: string };
+  /**
+   * Kubernetes: what a delete does to the objects this one owns, by the propagation policy the
+   * provider sends: `annotation` (an input path) in the inputs of the state, else foreground.
+   */
+  readonly deletePropagation?: {
+    readonly annotation: string;
+    readonly source: string;
+    readonly effects: Readonly<Record<"foreground" | "background" | "orphan", string>>;
+  };
   /** Updates with side effects worth a reviewer's eye, by input path. */
   readonly updateEffects?: Readonly<Record<string, string>>;
   /**
@@ -352,7 +361,19 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   },
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": {
     ...customResource("ApplicationSet"),
-    stateful: "an ApplicationSet and the Applications it generated",
+    stateful: "an ApplicationSet; the Applications it generated too, unless the delete orphans them",
+    deletePropagation: {
+      annotation: 'metadata.annotations["pulumi.com/deletionPropagationPolicy"]',
+      source:
+        "pulumi/pulumi-kubernetes provider/pkg/metadata/overrides.go DeletionPropagation (orphan, background, else foreground) and provider/pkg/await/await.go Deletion, given the inputs of the state by provider/pkg/provider/provider.go Delete (v4.32.0 = 94977969); the Applications' ownerReferences from argoproj/argo-cd applicationset/controllers/applicationset_controller.go (v3.4.4, SetControllerReference)",
+      effects: {
+        foreground:
+          "Kubernetes deletes the Applications it generated first, and Argo CD, for each one carrying the resources finalizer, what it deployed",
+        background:
+          "Kubernetes deletes the Applications it generated after it, and Argo CD, for each one carrying the resources finalizer, what it deployed",
+        orphan: "the Applications it generated stay, with what they deployed: Kubernetes only removes their ownerReferences",
+      },
+    },
   },
   "kubernetes:cert-manager.io/v1:Certificate": {
     ...customResource("Certificate"),

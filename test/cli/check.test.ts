@@ -28,7 +28,7 @@ describe("npm run check", () => {
       join("talos", "artifacts", "kubernetes-upgrade.sh"),
       join("talos", "artifacts", "talos-rollout.sh"),
     ]);
-    expect(results.filter((r) => r.status === "ok")).toHaveLength(33);
+    expect(results.filter((r) => r.status === "ok")).toHaveLength(34);
     expect(
       results.filter((r) => /(traefik|traefik-static|cloud-init|compose)\.yaml$/.test(r.file)).map((r) => [r.file, r.status]),
     ).toEqual([

@@ -211,7 +211,7 @@ describe("npm run plan", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("### Offline plan: `talos` (program `talos`)\n\n**+ 36 to create.**");
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
-    expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 32 to create, > 1 to read.**");
+    expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 33 to create, > 2 to read.**");
     expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
     expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 16 to create, > 1 to read.**");
     expect(run.stdout).toContain(
@@ -245,7 +245,7 @@ describe("npm run plan -- platform", () => {
     const { code, stdout } = await plan("platform", "--out", out);
     expect(code).toBe(0);
     expect(stdout).toMatch(/ >   └─ pulumi:pulumi:StackReference\s+talos  read\n/);
-    expect(stdout).toContain("Resources:\n    + 32 to create\n    > 1 to read\n");
+    expect(stdout).toContain("Resources:\n    + 33 to create\n    > 2 to read\n");
     expect(readdirSync(join(out, "artifacts")).sort()).toEqual([
       "applicationset-apps-infra.k8s.yaml",
       "applicationset-apps-media.k8s.yaml",
@@ -266,6 +266,7 @@ describe("npm run plan -- platform", () => {
       "metrics-server.values.yaml",
       "namespace-gateway.k8s.yaml",
       "namespace-netbird.k8s.yaml",
+      "secret-argocd-repo-apps.k8s.yaml",
       "secret-cloudflare-api-token.k8s.yaml",
       "secret-netbird-peer-setup-key.k8s.yaml",
     ]);
@@ -276,7 +277,10 @@ describe("npm run plan -- platform", () => {
       "# values of chart metrics-server 3.13.1\n{}\n",
     );
     const resources = JSON.parse(readFileSync(join(out, "resources.json"), "utf8"));
-    expect(resources.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:StackReference")).toMatchObject({
+    const references = resources.resources.filter((r: { type: string }) => r.type === "pulumi:pulumi:StackReference");
+    // The stack's own last outputs (Argo CD's Application naming), and the talos stack's.
+    expect(references.map((r: { name: string }) => r.name)).toEqual(["previous", "talos"]);
+    expect(references[1]).toMatchObject({
       name: "talos",
       read: true,
       inputs: { name: "talos" },
@@ -358,7 +362,7 @@ describe("npm run plan -- --diff", () => {
     expect(run).toEqual({
       code: 0,
       stdout: [
-        "Stack platform: 0 to create, 1 to update, 1 to replace, 0 to delete, 20 unchanged",
+        "Stack platform: 0 to create, 1 to update, 1 to replace, 0 to delete, 21 unchanged",
         "Replacements, deletes and blocked steps:",
         "  -+ kubernetes:core/v1:Secret  cert-manager-cloudflare-token  (replace, delete first)",
         "      because stringData: the provider replaces on stringData",

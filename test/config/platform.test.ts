@@ -62,6 +62,7 @@ describe("platform config", () => {
       repo: { url: "https://github.com/me/apps.git", revision: "HEAD", path: "apps" },
       applicationSets: "single",
       categories: [],
+      podSecurity: { default: "baseline", categories: {} },
       selfHeal: false,
       project: {
         name: "homelab",
@@ -257,6 +258,74 @@ describe("platform config", () => {
     expect(config.gateway.crds.protect).toBe(false);
     expect(config.cilium.protect).toBe(false);
     expect(config.kubernetes.deleteUnreachable).toBe(false);
+  });
+
+  test("Argo CD: a private repository's token (user git by default) or SSH key, secret even in plain text", async () => {
+    const { config, warnings } = load((c) => (c.argocd.repo.credentials = { token: "repo-canary" }));
+    expect(warnings).toEqual([
+      "homelab:argocd.repo.credentials.token is stored in plain text; encrypt it with `pulumi config set --secret --path 'homelab:argocd.repo.credentials.token' ...`",
+    ]);
+    const credentials = config.argocd.repo.credentials as { username: string; token: pulumi.Output<string> };
+    expect(credentials.username).toBe("git");
+    expect(await pulumi.isSecret(credentials.token)).toBe(true);
+    const ssh = load((c) => {
+      c.argocd.repo = {
+        url: "git@github.com:me/apps.git",
+        credentials: { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx" },
+      };
+    }).config.argocd.repo;
+    expect(Object.keys(ssh.credentials!)).toEqual(["sshPrivateKey"]);
+    expect(load().config.argocd.repo).toEqual({ url: "https://github.com/me/apps.git", revision: "HEAD", path: "apps" });
+  });
+
+  test("Argo CD: credentials of one kind, the kind the URL takes; categories whose app names could meet; pod-security levels of categories that exist", () => {
+    expect(problems((c) => (c.argocd.repo.credentials = { username: "me" }))).toEqual([
+      "homelab:argocd.repo.credentials: set token (an https:// repository) or sshPrivateKey (ssh)",
+    ]);
+    expect(
+      problems(
+        (c) => (c.argocd.repo.credentials = { token: "t", sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----", username: "me" }),
+      ),
+    ).toEqual([
+      "homelab:argocd.repo.credentials: set token or sshPrivateKey, not both",
+      "homelab:argocd.repo.credentials.sshPrivateKey: authenticates an ssh:// or git@ repository; https://github.com/me/apps.git is reached over https: set token instead",
+    ]);
+    expect(
+      problems((c) => {
+        c.argocd.repo = { url: "ssh://git@example.net/me/apps.git", credentials: { token: "t" } };
+      }),
+    ).toEqual([
+      "homelab:argocd.repo.credentials.token: authenticates an https:// repository; ssh://git@example.net/me/apps.git is reached over SSH: set sshPrivateKey instead",
+    ]);
+    expect(
+      problems((c) => {
+        c.argocd.repo = { url: "git@github.com:me/apps.git", credentials: { username: "me", sshPrivateKey: "ssh-ed25519 AAAA" } };
+      }),
+    ).toEqual([
+      "homelab:argocd.repo.credentials.sshPrivateKey: must be a PEM or OpenSSH private key (the value is secret and not shown)",
+      "homelab:argocd.repo.credentials.username: goes with token (https); an SSH key needs none",
+    ]);
+    expect(
+      problems((c) => {
+        c.argocd.applicationSets = "per-category";
+        c.argocd.categories = ["media", "infra", "media-tv"];
+        c.argocd.podSecurity = { default: "privileged", categories: { monitoring: "privileged", infra: "baseline" } };
+      }),
+    ).toEqual([
+      "homelab:argocd.podSecurity.categories.monitoring: monitoring is not one of homelab:argocd.categories (media, infra, media-tv)",
+      "homelab:argocd.categories[2]: categories media and media-tv can name two apps alike: an app tv-<name> of media and an app <name> of media-tv would both be the Application media-tv-<name>; rename one of the two category directories",
+    ]);
+    expect(problems((c) => (c.argocd.podSecurity = { default: "strict" }))).toEqual([
+      'homelab:argocd.podSecurity.default: must be one of "privileged", "baseline", "restricted", got "strict"',
+    ]);
+    expect(problems((c) => (c.argocd.project = { namespaceResources: [] }))).toEqual([
+      "homelab:argocd.project.namespaceResources: must list at least one kind: leave it out to allow every kind (Argo CD reads an empty list as none)",
+    ]);
+  });
+
+  test("Argo CD: the single set takes pod-security levels of any category (they are directories in git)", () => {
+    const { config } = load((c) => (c.argocd.podSecurity = { categories: { storage: "privileged" } }));
+    expect(config.argocd.podSecurity).toEqual({ default: "baseline", categories: { storage: "privileged" } });
   });
 
   test("one problem never hides another: every section's errors at once", () => {

@@ -1,5 +1,17 @@
 import { describe, expect, test } from "vitest";
-import { appProject, applicationSet, argoCdValues, RESOURCE_EXCLUSIONS, selfManagedApplication } from "../../lib/argocd";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  appNameTemplate,
+  appNamingAfter,
+  appProject,
+  applicationSet,
+  argoCdValues,
+  categoryNameClashes,
+  podSecurityTemplate,
+  repositorySecret,
+  RESOURCE_EXCLUSIONS,
+  selfManagedApplication,
+} from "../../lib/argocd";
 import { cloudflareTokenSecret, letsEncryptIssuer, selfSignedCa, wildcardCertificate } from "../../lib/cert-manager";
 import { ciliumValues, l2AnnouncementPolicy, loadBalancerIpPool, poolClashes } from "../../lib/cilium";
 import { httpsRedirectRoute, httpsRoute, sharedGateway } from "../../lib/gateway-api";
@@ -85,6 +97,7 @@ const everyObject: [string, KubernetesObject][] = [
       sourceRepos: ["https://github.com/me/apps.git"],
       destinations: [{ server: "https://kubernetes.default.svc", namespace: "*" }],
       clusterResources: ["Namespace", "rbac.authorization.k8s.io/ClusterRole"],
+      namespaceResources: ["apps/Deployment", "Service", "*/*"],
     }),
   ],
   [
@@ -97,7 +110,39 @@ const everyObject: [string, KubernetesObject][] = [
       revision: "main",
       directories: "apps/media/*",
       labels: { "homelab/category": "media" },
+      appName: appNameTemplate("category-app", "apps"),
+      podSecurity: "baseline",
       sync: { selfHeal: false },
+    }),
+  ],
+  [
+    "ApplicationSet choosing each category's pod-security level",
+    applicationSet({
+      name: "apps",
+      namespace: "argocd",
+      project: "homelab",
+      repoUrl: "https://github.com/me/apps.git",
+      revision: "main",
+      directories: "apps/*/*",
+      appName: appNameTemplate("category-app", "apps"),
+      podSecurity: podSecurityTemplate({ default: "baseline", categories: { monitoring: "privileged" } }, "apps"),
+      sync: { selfHeal: false },
+    }),
+  ],
+  [
+    "repository Secret (https token)",
+    repositorySecret({
+      namespace: "argocd",
+      url: "https://github.com/me/apps.git",
+      credentials: { username: "git", token: "t" },
+    }),
+  ],
+  [
+    "repository Secret (SSH key)",
+    repositorySecret({
+      namespace: "argocd",
+      url: "git@github.com:me/apps.git",
+      credentials: { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----\n" },
     }),
   ],
   [
@@ -302,7 +347,7 @@ describe("Gateway API", () => {
 });
 
 describe("Argo CD", () => {
-  test("ApplicationSets: git directories, goTemplate, name and namespace from the path, automated sync", () => {
+  test("ApplicationSets: git directories, goTemplate, <category>-<app> names, the app's namespace with its pod-security level, automated sync; no finalizer, preserved resources, orphaned on delete", () => {
     const set = applicationSet({
       name: "apps",
       namespace: "argocd",
@@ -310,14 +355,21 @@ describe("Argo CD", () => {
       repoUrl: "https://github.com/me/apps.git",
       revision: "main",
       directories: "apps/*/*",
+      appName: appNameTemplate("category-app", "apps"),
+      podSecurity: "restricted",
       sync: { selfHeal: true },
+    });
+    expect(set.metadata).toEqual({
+      name: "apps",
+      namespace: "argocd",
+      annotations: { "pulumi.com/deletionPropagationPolicy": "orphan" },
     });
     expect(set.spec).toEqual({
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],
       generators: [{ git: { repoURL: "https://github.com/me/apps.git", revision: "main", directories: [{ path: "apps/*/*" }] } }],
       template: {
-        metadata: { name: "{{ .path.basenameNormalized }}", finalizers: ["resources-finalizer.argocd.argoproj.io"] },
+        metadata: { name: "{{ normalize (index .path.segments 1) }}-{{ .path.basenameNormalized }}" },
         spec: {
           project: "homelab",
           source: { repoURL: "https://github.com/me/apps.git", targetRevision: "main", path: "{{ .path.path }}" },
@@ -326,6 +378,7 @@ describe("Argo CD", () => {
             automated: { prune: true, selfHeal: true },
             syncOptions: ["CreateNamespace=true", "ServerSideApply=true"],
             retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
+            managedNamespaceMetadata: { labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
           },
         },
       },
@@ -333,7 +386,84 @@ describe("Argo CD", () => {
     });
   });
 
-  test("the AppProject lists sources, destinations and cluster kinds (core group empty)", () => {
+  test.each<[string, Parameters<typeof appNameTemplate>, string]>([
+    [
+      "<category>-<app> under apps",
+      ["category-app", "apps"],
+      "{{ normalize (index .path.segments 1) }}-{{ .path.basenameNormalized }}",
+    ],
+    [
+      "<category>-<app> under k8s/apps",
+      ["category-app", "k8s/apps"],
+      "{{ normalize (index .path.segments 2) }}-{{ .path.basenameNormalized }}",
+    ],
+    ["the app alone (a lab's first run after upgrading)", ["app", "apps"], "{{ .path.basenameNormalized }}"],
+  ])("Application names: %s", (_what, args, template) => {
+    expect(appNameTemplate(...args)).toBe(template);
+  });
+
+  test.each<[string, Parameters<typeof appNamingAfter>[0], string]>([
+    ["a first run", {}, "category-app"],
+    ["a lab deployed before <category>-<app> names", { argocdUrl: "https://argocd.lab.example.net" }, "app"],
+    ["the run after that one", { argocdUrl: "https://argocd.lab.example.net", argocdAppNames: "app" }, "category-app"],
+    ["a later run", { argocdUrl: "https://argocd.lab.example.net", argocdAppNames: "category-app" }, "category-app"],
+  ])("Application naming after %s: %s", (_what, last, naming) => {
+    expect(appNamingAfter(last)).toBe(naming);
+  });
+
+  test.each<[string, Parameters<typeof podSecurityTemplate>, string]>([
+    [
+      "a category's own level",
+      [{ default: "baseline", categories: { monitoring: "privileged" } }, "apps", "monitoring"],
+      "privileged",
+    ],
+    ["the default for another", [{ default: "baseline", categories: { monitoring: "privileged" } }, "apps", "media"], "baseline"],
+    ["the single set, no category of its own", [{ default: "restricted", categories: {} }, "apps"], "restricted"],
+    [
+      "the single set chooses by the category directory, levels in order, the default last",
+      [
+        {
+          default: "baseline",
+          categories: { web: "restricted", monitoring: "privileged", storage: "privileged", infra: "baseline" },
+        },
+        "k8s/apps",
+      ],
+      '{{ if eq (index .path.segments 2) "monitoring" "storage" }}privileged{{ else if eq (index .path.segments 2) "web" }}restricted{{ else }}baseline{{ end }}',
+    ],
+  ])("pod-security levels: %s", (_what, args, template) => {
+    expect(podSecurityTemplate(...args)).toBe(template);
+  });
+
+  test("categories whose <category>-<app> names could meet: reported at the longer one", () => {
+    expect(categoryNameClashes(["infra", "media", "monitoring"])).toEqual([]);
+    expect(categoryNameClashes(["media-tv", "infra", "media"])).toEqual([
+      {
+        index: 0,
+        problem:
+          "categories media and media-tv can name two apps alike: an app tv-<name> of media and an app <name> of media-tv would both be the Application media-tv-<name>; rename one of the two category directories",
+      },
+    ]);
+  });
+
+  test("the repository Secret: labelled for Argo CD, the token or key in stringData (secret as given)", () => {
+    const token = pulumi.secret("t0ken");
+    const https = repositorySecret({
+      namespace: "argocd",
+      url: "https://github.com/me/apps.git",
+      credentials: { username: "git", token },
+    });
+    expect(https.metadata).toEqual({
+      name: "argocd-repo-apps",
+      namespace: "argocd",
+      labels: { "argocd.argoproj.io/secret-type": "repository" },
+    });
+    expect(https.type).toBe("Opaque");
+    expect(https.stringData).toEqual({ type: "git", url: "https://github.com/me/apps.git", username: "git", password: token });
+    const ssh = repositorySecret({ namespace: "argocd", url: "git@github.com:me/apps.git", credentials: { sshPrivateKey: "k" } });
+    expect(ssh.stringData).toEqual({ type: "git", url: "git@github.com:me/apps.git", sshPrivateKey: "k" });
+  });
+
+  test("the AppProject lists sources, destinations and cluster kinds (core group empty); namespaced kinds only when given", () => {
     const project = appProject({
       name: "homelab",
       namespace: "argocd",
@@ -341,7 +471,8 @@ describe("Argo CD", () => {
       destinations: [{ server: "https://kubernetes.default.svc", namespace: "media" }],
       clusterResources: ["Namespace", "rbac.authorization.k8s.io/ClusterRole"],
     });
-    expect(project.spec).toMatchObject({
+    expect(project.spec).toEqual({
+      description: "Apps deployed from the lab's git repository",
       sourceRepos: ["https://github.com/me/apps.git"],
       destinations: [{ server: "https://kubernetes.default.svc", namespace: "media" }],
       clusterResourceWhitelist: [
@@ -349,6 +480,19 @@ describe("Argo CD", () => {
         { group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
       ],
     });
+    const limited = appProject({
+      name: "homelab",
+      namespace: "argocd",
+      sourceRepos: ["https://github.com/me/apps.git"],
+      destinations: [],
+      clusterResources: [],
+      namespaceResources: ["apps/Deployment", "Service", "*/*"],
+    });
+    expect((limited.spec as Record<string, unknown>).namespaceResourceWhitelist).toEqual([
+      { group: "apps", kind: "Deployment" },
+      { group: "", kind: "Service" },
+      { group: "*", kind: "*" },
+    ]);
   });
 
   test("values: insecure server behind the Gateway, timeouts, exclusions; SSO disables the admin and reads the secret from argocd-secret", () => {
@@ -356,6 +500,7 @@ describe("Argo CD", () => {
       hostname: "argocd.lab.example.net",
       repoServerTimeoutSeconds: 120,
       extraResourceExclusions: [{ apiGroups: ["velero.io"], kinds: ["Backup"] }],
+      kustomizeBuildOptions: "--enable-helm",
     });
     expect(plain).toMatchObject({
       global: { domain: "argocd.lab.example.net" },
@@ -372,10 +517,12 @@ describe("Argo CD", () => {
     const cm = (plain.configs as { cm: Record<string, string> }).cm;
     expect(cm).not.toHaveProperty("admin.enabled");
     expect(parse(cm["resource.exclusions"]!)).toEqual([...RESOURCE_EXCLUSIONS, { apiGroups: ["velero.io"], kinds: ["Backup"] }]);
+    expect(cm["kustomize.buildOptions"]).toBe("--enable-helm");
 
     const sso = argoCdValues({
       hostname: "argocd.lab.example.net",
       repoServerTimeoutSeconds: 180,
+      kustomizeBuildOptions: "--enable-helm",
       sso: {
         name: "Authentik",
         issuer: "https://auth.example.net/application/o/argocd/",

@@ -6,6 +6,7 @@ import type { RecordedResource } from "../../testing/mock-runtime";
 import { mockResource } from "../../testing/placeholders";
 import { PROVIDER_RULES } from "../../testing/provider-rules";
 import { operations, plan, resource, steps, type Config, type Plan } from "./harness";
+import { ArgoCdCluster } from "./argocd";
 import { carryOut, EdgeHost, plain, TalosHost } from "./hosts";
 
 /**
@@ -46,9 +47,12 @@ const THAT_MAINS_CONFIG: Record<string, (config: Config) => void> = {
     c["homelab:network"].searchDomains = ["lab.example.net"];
     c["homelab:cluster"].patches = [{ machine: { kubelet: { extraArgs: { "rotate-server-certificates": "true" } } } }];
   },
-  // The platform example has since gained a NetBird section, which that lab did not have.
+  // The platform example has since gained a NetBird section, the apps repository's credentials and
+  // the categories' pod-security levels, which that lab did not have.
   platform: (c) => {
     delete c["homelab:netbird"];
+    delete c["homelab:argocd"].repo.credentials;
+    delete c["homelab:argocd"].podSecurity;
   },
 };
 
@@ -98,6 +102,36 @@ afterAll(() => hosts.forEach((h) => h.remove()));
  * (no `serverId`, no `sshHostKey`: that main had neither), as a real upgrade run reads them.
  */
 const HETZNER_OUTPUTS = { outputs: { sshHost: "203.0.113.10", sshUser: "ops", sshPort: 22 }, secretOutputs: [] };
+
+/** What the previous main's platform stack exported (no `argocdAppNames`: that main named apps after their directory). */
+const PLATFORM_OUTPUTS = {
+  outputs: {
+    gatewayAddress: "10.20.0.200",
+    argocdUrl: "https://argocd.lab.example.net",
+    domain: "lab.example.net",
+    kubernetesStack: "talos",
+  },
+  secretOutputs: [],
+} as unknown as Plan;
+
+/** The example apps repository: `apps/<category>/<app>`. */
+const APPS = [
+  "apps/infra/homepage",
+  "apps/media/immich",
+  "apps/media/jellyfin",
+  "apps/monitoring/grafana",
+  "apps/monitoring/node-exporter",
+];
+
+/** What those apps deploy: `<namespace>/<kind>/<name>` → the Application tracking it. */
+const deployedBy = (name: (category: string, app: string) => string) =>
+  APPS.flatMap((dir) => {
+    const [, category, app] = dir.split("/") as [string, string, string];
+    return [
+      [`${app}/Deployment/${app}`, name(category, app)],
+      [`${app}/PersistentVolumeClaim/${app}-data`, name(category, app)],
+    ];
+  }).sort();
 
 const ROLLOUTS = ["cp1", "cp2", "cp3", "w1", "w2", "w3", "gpu1"].map((n) => `homelab-${n}-rollout`);
 
@@ -314,13 +348,18 @@ describe("upgrading homelab from the previous main", () => {
   });
 
   test("platform: updates only, nothing replaced: the provider's cluster identifier and deleteUnreachable, the foundations' protection (state only), the wait annotations, the certificate without the apex", async () => {
-    const { d } = await upgrade("platform");
+    const { d } = await upgrade("platform", { after: PLATFORM_OUTPUTS });
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({
       kubernetes: "update",
       "cilium Release": "update",
       "cilium-pool": "update",
       "cilium-l2": "update",
+      // Argo CD's release and ApplicationSets: their own changes of this release, pinned by their tests.
+      argocd: "update",
+      "argocd-apps-infra": "update",
+      "argocd-apps-media": "update",
+      "argocd-apps-monitoring": "update",
       "cert-manager-letsencrypt-production": "update",
       "cert-manager-letsencrypt-staging": "update",
       "cert-manager-wildcard": "update",
@@ -370,10 +409,108 @@ describe("upgrading homelab from the previous main", () => {
       "update cilium Release",
       "update cilium-pool",
       "update cilium-l2",
+      "update argocd",
+      "update argocd-apps-infra",
+      "update argocd-apps-media",
+      "update argocd-apps-monitoring",
       "update cert-manager-letsencrypt-production",
       "update cert-manager-letsencrypt-staging",
       "update cert-manager-wildcard",
       "update homelab",
+    ]);
+  });
+
+  test("platform, Argo CD carried out: the upgrade run keeps the Applications' names and takes the resources finalizer off them; the next run names them <category>-<app>; nothing an app deployed is deleted", async () => {
+    const { d, head } = await upgrade("platform", { after: PLATFORM_OUTPUTS });
+    expect(head.outputs.argocdAppNames).toBe("app");
+    const sets = d.steps.filter((s) => s.type === "kubernetes:argoproj.io/v1alpha1:ApplicationSet");
+    expect(sets.map((s) => [s.name, s.op, s.changes.map((c) => c.path)])).toEqual(
+      ["infra", "media", "monitoring"].map((c) => [
+        `argocd-apps-${c}`,
+        "update",
+        ["metadata.annotations", "spec.template.metadata.finalizers", "spec.template.spec.syncPolicy.managedNamespaceMetadata"],
+      ]),
+    );
+    // The release, for argocd-cm's kustomize.buildOptions (the chart restarts the controller and repo server for it).
+    expect(
+      d.steps
+        .find((s) => s.name === "argocd" && s.type === "kubernetes:helm.sh/v3:Release")!
+        .changes.map((c) => [c.path, c.after]),
+    ).toEqual([['values.configs.cm["kustomize.buildOptions"]', "--enable-helm"]]);
+    const before = withoutSecretFingerprints(previousMain("platform"));
+    const cluster = ArgoCdCluster.deployed(APPS, before);
+    expect([...cluster.objects].sort()).toEqual(deployedBy((_c, app) => app));
+    expect([...cluster.applications.values()].every((a) => a.finalizers.includes("resources-finalizer.argocd.argoproj.io"))).toBe(
+      true,
+    );
+
+    cluster.carryOut(d, before, head.planned, true);
+    expect(cluster.deleted).toEqual([]);
+    expect([...cluster.applications.values()].map((a) => [a.name, a.finalizers]).sort()).toEqual(
+      ["grafana", "homepage", "immich", "jellyfin", "node-exporter"].map((n) => [n, []]),
+    );
+
+    // The next run renames them: the sets create <category>-<app> and delete the old ones, which
+    // no longer carry the finalizer; the new ones take over what the old ones deployed.
+    const next = await plan("platform", THAT_MAINS_CONFIG.platform, { after: head });
+    expect(next.outputs.argocdAppNames).toBe("category-app");
+    const rename = engineDiff(head.planned, next.planned);
+    expect(operations(rename)).toEqual({
+      "argocd-apps-infra": "update",
+      "argocd-apps-media": "update",
+      "argocd-apps-monitoring": "update",
+    });
+    expect(rename.steps.map((s) => s.changes.map((c) => [c.path, c.before, c.after]))).toEqual(
+      ["infra", "media", "monitoring"].map(() => [
+        [
+          "spec.template.metadata.name",
+          "{{ .path.basenameNormalized }}",
+          "{{ normalize (index .path.segments 1) }}-{{ .path.basenameNormalized }}",
+        ],
+      ]),
+    );
+    cluster.carryOut(rename, head.planned, next.planned, true);
+    expect(cluster.deleted).toEqual([]);
+    expect([...cluster.objects].sort()).toEqual(deployedBy((c, app) => `${c}-${app}`));
+    expect([...cluster.applications.keys()].sort()).toEqual([
+      "infra-homepage",
+      "media-immich",
+      "media-jellyfin",
+      "monitoring-grafana",
+      "monitoring-node-exporter",
+    ]);
+
+    // What renaming in the upgrade run itself would have done: each old Application deleted with
+    // its finalizer still on takes what it deployed (its volume claims included) with it.
+    const fresh = await plan("platform", THAT_MAINS_CONFIG.platform);
+    const atOnce = ArgoCdCluster.deployed(APPS, before);
+    atOnce.carryOut(engineDiff(before, withoutSecretFingerprints(fresh.planned)), before, fresh.planned, true);
+    expect(atOnce.deleted.sort()).toEqual(deployedBy((_c, app) => app).map(([key]) => key));
+  });
+
+  test("platform, a category removed in the upgrade run itself: the state holds no propagation annotation yet, so the set goes with foreground propagation and its apps' objects with it; remove categories from the next run on", async () => {
+    const head = await plan(
+      "platform",
+      (c) => {
+        THAT_MAINS_CONFIG.platform!(c);
+        c["homelab:argocd"].categories = ["infra", "media"];
+      },
+      { after: PLATFORM_OUTPUTS },
+    );
+    const before = withoutSecretFingerprints(previousMain("platform"));
+    const d = engineDiff(before, withoutSecretFingerprints(head.planned));
+    const removed = d.steps.find((s) => s.name === "argocd-apps-monitoring")!;
+    expect(removed.op).toBe("delete");
+    expect(removed.notes).toEqual([
+      'deleted with foreground propagation (no metadata.annotations["pulumi.com/deletionPropagationPolicy"] in the state: the default): Kubernetes deletes the Applications it generated first, and Argo CD, for each one carrying the resources finalizer, what it deployed',
+    ]);
+    const cluster = ArgoCdCluster.deployed(APPS, before);
+    cluster.carryOut(d, before, head.planned, true);
+    expect(cluster.deleted.sort()).toEqual([
+      "grafana/Deployment/grafana",
+      "grafana/PersistentVolumeClaim/grafana-data",
+      "node-exporter/Deployment/node-exporter",
+      "node-exporter/PersistentVolumeClaim/node-exporter-data",
     ]);
   });
 

@@ -50,6 +50,7 @@ describe("the platform stack on the example config", () => {
       "kubernetes:cilium.io/v2alpha1:CiliumL2AnnouncementPolicy::cilium-l2",
       "kubernetes:core/v1:Namespace::gateway",
       "kubernetes:core/v1:Namespace::netbird-peer-namespace",
+      "kubernetes:core/v1:Secret::argocd-repo",
       "kubernetes:core/v1:Secret::cert-manager-cloudflare-token",
       "kubernetes:core/v1:Secret::netbird-peer-setup-key",
       "kubernetes:gateway.networking.k8s.io/v1:Gateway::homelab",
@@ -63,6 +64,7 @@ describe("the platform stack on the example config", () => {
       "kubernetes:yaml/v2:ConfigFile::gateway-api",
       "pulumi:providers:kubernetes::kubernetes",
       "pulumi:pulumi:Stack::homelab-platform",
+      "pulumi:pulumi:StackReference::previous",
       "pulumi:pulumi:StackReference::talos",
     ]);
     const provider = r.get("kubernetes", "pulumi:providers:kubernetes");
@@ -99,7 +101,8 @@ describe("the platform stack on the example config", () => {
       "platform",
       (v) => (v["homelab:kubernetes"] = JSON.stringify({ kubeconfig: "apiVersion: v1\nkind: Config\n", context: "lab" })),
     );
-    expect(r.ofType("pulumi:pulumi:StackReference")).toEqual([]);
+    // Only the stack's own last outputs are read (for Argo CD's Application naming).
+    expect(r.ofType("pulumi:pulumi:StackReference").map((x) => x.inputs.name)).toEqual(["platform"]);
     const provider = r.get("kubernetes", "pulumi:providers:kubernetes");
     expect(reveal(provider.inputs.kubeconfig)).toEqual(["apiVersion: v1\nkind: Config\n", true]);
     expect(provider.inputs.context).toBe("lab");
@@ -131,7 +134,9 @@ describe("the platform stack on the example config", () => {
     expect(waitsFor(r, "homelab-https-redirect")).toEqual(["gateway", "homelab"]);
     expect(waitsFor(r, "argocd-homelab")).toEqual(["argocd"]);
     for (const set of ["argocd-apps-infra", "argocd-apps-media", "argocd-apps-monitoring"]) {
-      expect(waitsFor(r, set)).toEqual(["argocd-homelab"]);
+      // The repository's credentials first; `previous` is the stack's own last outputs (a read),
+      // which the Application naming comes from.
+      expect(waitsFor(r, set)).toEqual(["argocd-homelab", "argocd-repo", "previous"]);
     }
     expect(waitsFor(r, "argocd-server")).toEqual(["argocd", "gateway"]);
     // dependsOn the GatewayApiCrds component reaches the ConfigFile that installs the CRDs.
@@ -170,9 +175,53 @@ describe("the platform stack on the example config", () => {
     expect(outputs).toEqual({
       gatewayAddress: "10.20.0.200",
       argocdUrl: "https://argocd.lab.example.net",
+      argocdAppNames: "category-app",
       domain: "lab.example.net",
       kubernetesStack: "talos",
     });
+  });
+
+  test("the apps repository's token stays secret: config, the repository Secret's stringData, never in the plan's text, resources or artifacts ([secret])", async () => {
+    const token = "repo-canary-token-2b91";
+    const r = await example("platform", (v) => {
+      const argocd = JSON.parse(v["homelab:argocd"]!);
+      v["homelab:argocd"] = JSON.stringify({ ...argocd, repo: { ...argocd.repo, credentials: { token } } });
+    });
+    expect(reveal(r.get("argocd-repo").inputs.stringData)).toEqual([
+      { type: "git", url: "https://github.com/example/homelab-apps.git", username: "git", password: token },
+      true,
+    ]);
+
+    const dir = mkdtempSync(join(tmpdir(), "platform-"));
+    const config = join(dir, "Pulumi.platform.yaml");
+    const text = readFileSync(join(ROOT, "Pulumi.platform.yaml"), "utf8").replace(
+      /credentials:\n(\s+)token:\n\s+secure: REPLACE-WITH-pulumi-config-set--secret/,
+      `credentials:\n$1token: ${token}`,
+    );
+    expect(text).toContain(`token: ${token}`);
+    writeFileSync(config, text);
+    const plan = await planStack("platform", config);
+    expect(planText(plan)).not.toContain(token);
+    expect(JSON.stringify(resourcesJson(plan))).not.toContain(token);
+    for (const [name, artifact] of Object.entries(plan.artifacts)) expect(String(artifact.value), name).not.toContain(token);
+    expect(plan.artifacts["secret-argocd-repo-apps.k8s.yaml"]!.value).toBe(
+      [
+        "apiVersion: v1",
+        "kind: Secret",
+        "metadata:",
+        "  name: argocd-repo-apps",
+        "  namespace: argocd",
+        "  labels:",
+        "    argocd.argoproj.io/secret-type: repository",
+        "type: Opaque",
+        "stringData:",
+        "  type: git",
+        "  url: https://github.com/example/homelab-apps.git",
+        "  username: git",
+        '  password: "[secret]"',
+        "",
+      ].join("\n"),
+    );
   });
 
   test("the foundations are protected by default: the Gateway API CRDs (their manifest) and Cilium's release, pool and L2 policy; config turns it off", async () => {
