@@ -34,6 +34,13 @@ export interface EdgeServerPrevious {
   sshHostKey?: string;
 }
 
+/** A Hetzner SSH key that exists already: its id and public key. */
+export interface ExistingSshKey {
+  id: pulumi.Input<number>;
+  /** The public key (authorized_keys form). */
+  publicKey: pulumi.Input<string>;
+}
+
 export interface EdgeServerArgs {
   /** Hetzner server type, e.g. `cx23`. */
   serverType: string;
@@ -57,8 +64,15 @@ export interface EdgeServerArgs {
   cloudConfig: Readonly<Record<string, unknown>>;
   /** The admin user cloud-init creates; the remote commands log in as it. */
   adminUser: string;
-  /** The admin's public keys: on the server at creation and kept in authorized_keys afterwards. */
+  /** The admin's public keys: a Hetzner key is made for each; on the server at creation and kept in authorized_keys afterwards. */
   sshPublicKeys: string[];
+  /**
+   * Admin keys already in the Hetzner project (made by hand or by another stack; Hetzner refuses a
+   * second key of the same name or public key): given to the server by id, never made or deleted,
+   * and kept in authorized_keys beside `sshPublicKeys` — e.g. what `hcloud.getSshKeyOutput` finds.
+   * @default []
+   */
+  existingSshKeys?: ExistingSshKey[];
   /** The private key the remote commands log in with (secret). Unset: the SSH agent (`SSH_AUTH_SOCK`). */
   sshPrivateKey?: pulumi.Input<string>;
   /** @default 22 */
@@ -147,6 +161,7 @@ export class EdgeServer extends pulumi.ComponentResource {
     const labels = { "managed-by": "homelab", ...args.labels };
     const protect = args.protect ?? false;
     const ipv4 = args.ipv4 ?? true;
+    const existing = args.existingSshKeys ?? [];
 
     // Named by the key's fingerprint: adding or removing a key leaves the others alone. Not
     // protected: the server reads its keys at creation only, so a key object holds nothing, and
@@ -194,7 +209,8 @@ export class EdgeServer extends pulumi.ComponentResource {
         labels,
         publicNets: [{ ipv4Enabled: ipv4, ipv6Enabled: args.ipv6 ?? true }],
         firewallIds: [this.firewall.id.apply(Number)],
-        sshKeys: this.sshKeys.map((k) => k.name),
+        // Made keys by name, existing ones by id (the provider takes either).
+        sshKeys: [...this.sshKeys.map((k) => k.name), ...existing.map((k) => pulumi.output(k.id).apply(String))],
         // It holds the host key's private half: secret in the state and in every plan.
         userData: pulumi.secret(pulumi.output(this.cloudConfig).apply(cloudConfigText)),
         deleteProtection: protect,
@@ -293,10 +309,10 @@ export class EdgeServer extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.ready], ignoreChanges: [FORMER_TRIGGERS] },
     );
 
-    const accessScript = answering.apply((now) =>
+    const accessScript = pulumi.all([answering, existing.map((k) => k.publicKey)]).apply(([now, existingKeys]) =>
       sshAccessScript({
         adminUser: args.adminUser,
-        sshPublicKeys: args.sshPublicKeys,
+        sshPublicKeys: [...args.sshPublicKeys, ...existingKeys.map((key) => key.trim())],
         sshPort: port,
         keep: {
           ...(now.port === port ? {} : { port: now.port }),
@@ -393,7 +409,8 @@ export function edgeServerProblems(args: EdgeServerArgs): string[] {
   const hostKeyKeys = SSH_HOST_KEY_CLOUD_CONFIG_KEYS.filter((key) => key in args.cloudConfig);
   if (hostKeyKeys.length > 0)
     problems.push(`cloudConfig: ${hostKeyKeys.join(", ")} would replace the host key the component installs and pins`);
-  if (args.sshPublicKeys.length === 0) problems.push("sshPublicKeys: at least one key is needed to reach the server");
+  if (args.sshPublicKeys.length === 0 && (args.existingSshKeys ?? []).length === 0)
+    problems.push("sshPublicKeys, existingSshKeys: at least one key is needed to reach the server");
   if (args.ipv4 === false && args.ipv6 === false) problems.push("ipv4 and ipv6 are both off: the server would be unreachable");
   for (const path of [...Object.keys(args.files), ...Object.keys(args.secretFiles)]) {
     if (path.startsWith("/") || path.split("/").includes(".."))

@@ -54,6 +54,18 @@ const server = z.strictObject({
 const SSH_PUBLIC_KEY =
   /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/;
 
+/**
+ * A Hetzner SSH key already in the project (made by hand, or by another stack): Hetzner refuses a
+ * second key with the same name or public key, so such a key is referenced, never made.
+ */
+const existingSshKey = z.strictObject({
+  existing: z
+    .union([z.string().min(1), z.number().int().min(1)], {
+      error: (i) => `must be the key's name (a string) or its id (a number), got ${JSON.stringify(i.input)}`,
+    })
+    .describe("The Hetzner SSH key's name (a string) or id (a number), as `hcloud ssh-key list` shows it."),
+});
+
 const ssh = z.strictObject({
   adminUser: z
     .string()
@@ -63,13 +75,21 @@ const ssh = z.strictObject({
     .describe("The admin user cloud-init creates (key-only, passwordless sudo); the remote commands log in as it."),
   publicKeys: z
     .array(
-      z.string().regex(SSH_PUBLIC_KEY, {
-        error: (i) =>
-          `must be an OpenSSH public key line like ssh-ed25519 AAAA... me@laptop, got ${JSON.stringify(String(i.input).slice(0, 40))}`,
-      }),
+      z.union(
+        [
+          z.string().regex(SSH_PUBLIC_KEY, {
+            error: (i) =>
+              `must be an OpenSSH public key line like ssh-ed25519 AAAA... me@laptop, got ${JSON.stringify(String(i.input).slice(0, 40))}`,
+          }),
+          existingSshKey,
+        ],
+        { error: "must be an OpenSSH public key line, or {existing: <name or id>} for a key already in the Hetzner project" },
+      ),
     )
     .min(1)
-    .describe("The admin's public keys."),
+    .describe(
+      "The admin's public keys: OpenSSH public key lines (a Hetzner key is made for each), or `{existing: <name or id>}` for a key already in the Hetzner project (looked up, never made or deleted).",
+    ),
   privateKey: secretString({ format: /^-----BEGIN [A-Z ]*PRIVATE KEY-----/, formatName: "a PEM or OpenSSH private key" })
     .optional()
     .describe("The private key Pulumi logs in with (secret). Unset: the SSH agent (`SSH_AUTH_SOCK`)."),
@@ -157,10 +177,23 @@ export const hetznerSections = {
 type Sections = typeof hetznerSections;
 type Parsed = { [K in keyof Sections]: z.output<Sections[K]> };
 
+/** An admin key already in the Hetzner project: `ssh.publicKeys[index]` is `{existing}`. */
+export interface ExistingSshKeyRef {
+  /** Its name (a string) or id (a number). */
+  readonly existing: string | number;
+  readonly index: number;
+}
+
 /** The hetzner program's validated config. */
 export interface HetznerConfig {
   readonly server: Parsed["server"];
-  readonly ssh: Omit<Parsed["ssh"], "privateKey"> & { readonly privateKey?: pulumi.Output<string> };
+  readonly ssh: Omit<Parsed["ssh"], "privateKey" | "publicKeys"> & {
+    readonly privateKey?: pulumi.Output<string>;
+    /** The public key lines (a Hetzner key is made for each). */
+    readonly publicKeys: readonly string[];
+    /** Keys already in the Hetzner project, by name or id, with their index in `ssh.publicKeys`. */
+    readonly existingKeys: readonly ExistingSshKeyRef[];
+  };
   /** Every inbound rule: the defaults first, then config's. */
   readonly firewallRules: readonly FirewallRule[];
   readonly domain: string;
@@ -176,6 +209,7 @@ export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
   sections: hetznerSections,
   check(ctx) {
     checkSsh(ctx);
+    checkSshKeys(ctx);
     checkSshReach(ctx);
     checkRules(ctx);
     checkAuthentik(ctx);
@@ -184,7 +218,11 @@ export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
   resolve(parsed) {
     return {
       server: parsed.server,
-      ssh: parsed.ssh,
+      ssh: {
+        ...parsed.ssh,
+        publicKeys: parsed.ssh.publicKeys.filter((k): k is string => typeof k === "string"),
+        existingKeys: parsed.ssh.publicKeys.flatMap((k, index) => (typeof k === "string" ? [] : [{ existing: k.existing, index }])),
+      },
       firewallRules: parsed.firewall.rules.map((r) => ({
         direction: "in" as const,
         protocol: r.protocol,
@@ -221,6 +259,25 @@ function checkSsh(ctx: Ctx): void {
   if (from.length > 0 && ssh.allowSshFromAnywhere) {
     ctx.warn(["ssh", "allowFrom"], "is ignored: allowSshFromAnywhere opens SSH to every address");
   }
+}
+
+/**
+ * Each admin key once: a public key listed twice would be two Hetzner keys of one fingerprint
+ * (Hetzner refuses the second), an existing key named twice one key given to the server twice.
+ */
+function checkSshKeys(ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  ctx.valid.ssh?.publicKeys?.forEach((key, i) => {
+    if (key === undefined) return;
+    // A public key by its type and blob (the comment is not part of it); an existing one by its name or id.
+    const identity = typeof key === "string" ? key.split(" ").slice(0, 2).join(" ") : `existing ${JSON.stringify(key.existing)}`;
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      ctx.report(["ssh", "publicKeys", i], `is the same key as ssh.publicKeys[${first}]; list each key once`);
+    } else {
+      seen.set(identity, i);
+    }
+  });
 }
 
 /**

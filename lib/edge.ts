@@ -147,11 +147,14 @@ export const EDGE_OS_IMAGES = {
 } as const;
 export type EdgeOsImage = keyof typeof EDGE_OS_IMAGES;
 
-/** Inputs of {@link edgeCloudInit}. */
-export interface EdgeCloudInitInput {
+/**
+ * Inputs of {@link edgeCloudInit}. The admin's keys may be Outputs (`K`) in the document form
+ * ({@link edgeCloudConfig}): keys looked up in the Hetzner project are.
+ */
+export interface EdgeCloudInitInput<K = string> {
   readonly image: EdgeOsImage;
   readonly adminUser: string;
-  readonly sshPublicKeys: readonly string[];
+  readonly sshPublicKeys: readonly K[];
   readonly sshPort: number;
 }
 
@@ -166,7 +169,7 @@ export function edgeCloudInit(input: EdgeCloudInitInput): string {
 }
 
 /** {@link edgeCloudInit} as a document (the EdgeServer component adds the SSH host key to it). */
-export function edgeCloudConfig(input: EdgeCloudInitInput): Record<string, unknown> {
+export function edgeCloudConfig<K = string>(input: EdgeCloudInitInput<K>): Record<string, unknown> {
   const user = input.adminUser;
   const sshd = sshdDropIn({ ports: [input.sshPort], users: [user] });
   return {

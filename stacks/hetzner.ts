@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EdgeServer } from "../components/edge-server";
-import type { HetznerConfig } from "../config/hetzner";
+import { getSshKey } from "@pulumi/hcloud/getSshKey";
+import { EdgeServer, type ExistingSshKey } from "../components/edge-server";
+import type { ExistingSshKeyRef, HetznerConfig } from "../config/hetzner";
 import { maskedText } from "../lib/artifacts";
 import {
   AUTHENTIK_ROUTER_SERVICE,
@@ -82,10 +83,13 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
   const secretFiles = Object.fromEntries(
     Object.values(SECRET_ENV_FILES).map((path) => [path, envFiles.apply((files) => files[path])]),
   );
+  // Admin keys already in the Hetzner project, found by name or id: the server gets them by id,
+  // cloud-init and the SSH step their public keys.
+  const existingKeys = cfg.ssh.existingKeys.map(existingSshKey);
   const cloudConfig = edgeCloudConfig({
     image: cfg.server.image,
     adminUser: cfg.ssh.adminUser,
-    sshPublicKeys: cfg.ssh.publicKeys,
+    sshPublicKeys: [...cfg.ssh.publicKeys, ...existingKeys.map((k) => k.publicKey)],
     sshPort: cfg.ssh.port,
   });
 
@@ -99,7 +103,8 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
     labels: cfg.server.labels,
     cloudConfig,
     adminUser: cfg.ssh.adminUser,
-    sshPublicKeys: cfg.ssh.publicKeys,
+    sshPublicKeys: [...cfg.ssh.publicKeys],
+    existingSshKeys: existingKeys,
     sshPrivateKey: cfg.ssh.privateKey,
     sshPort: cfg.ssh.port,
     // While sshd moves to a new port, the port it answers on now stays open (until the next run).
@@ -156,6 +161,33 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       "edge-host-key.sh": edge.hostKeyScript,
     },
   };
+}
+
+/**
+ * An admin key already in the Hetzner project (`ssh.publicKeys[i]: {existing: <name or id>}`),
+ * looked up with the provider's `getSshKey`. A key it cannot find ends the run naming the config
+ * key (the invoke's promise form, because only a promise's failure can be reworded).
+ */
+export function existingSshKey(ref: ExistingSshKeyRef): ExistingSshKey {
+  const by = typeof ref.existing === "number" ? { id: ref.existing } : { name: ref.existing };
+  const what = typeof ref.existing === "number" ? `with id ${ref.existing}` : `named ${JSON.stringify(ref.existing)}`;
+  const found = pulumi.output(
+    getSshKey(by)
+      .then((key) => {
+        if (key.id === undefined) throw new Error("it answered without an id");
+        return { id: key.id, publicKey: key.publicKey.trim() };
+      })
+      .catch((error: unknown) => {
+        throw new pulumi.RunError(
+          `homelab:ssh.publicKeys[${ref.index}].existing: no SSH key ${what} in the Hetzner project (the one of HCLOUD_TOKEN; \`hcloud ssh-key list\` lists its keys): name a key that is there, or give its public key line instead (the provider said: ${errorMessage(error)})`,
+        );
+      }),
+  );
+  return { id: found.apply((k) => k.id), publicKey: found.apply((k) => k.publicKey) };
+}
+
+function errorMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).trim();
 }
 
 /**

@@ -151,6 +151,12 @@ export interface MockRunOptions {
     name: string,
     inputs: Record<string, unknown>,
   ) => { id: string; state: Record<string, unknown> } | undefined;
+  /**
+   * Answers an invoke differently from the plan's placeholders (tests: a zone's records, a key that
+   * is not there); `undefined` falls back to them, and a throw fails the invoke as a provider's
+   * error does.
+   */
+  readonly answerInvoke?: (token: string, args: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 // The mock monitor answers with callbacks; only these three calls are recorded.
@@ -275,7 +281,16 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
         // An imported resource keeps the id it was imported by, as the engine records it.
         return args.id ? { ...made, id: args.id } : made;
       },
-      call: (args) => mockInvoke(args.token, args.inputs as Record<string, unknown>),
+      call: (args) => {
+        const inputs = args.inputs as Record<string, unknown>;
+        try {
+          return options.answerInvoke?.(args.token, inputs) ?? mockInvoke(args.token, inputs);
+        } catch (error) {
+          // As the engine fails an invoke: a gRPC error whose `details` the SDK rejects with.
+          const message = error instanceof Error ? error.message : String(error);
+          throw Object.assign(new Error(message), { details: message });
+        }
+      },
     },
     options.project ?? "homelab",
     options.stack,

@@ -258,6 +258,25 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
     zoneId: hex(`zone ${String((args.filter as { name?: string } | undefined)?.name)}`).slice(0, 32),
     name: (args.filter as { name?: string } | undefined)?.name,
   }),
+  /**
+   * The zone's records: none, as in a zone this lab has not written to yet (a test answers with
+   * records of its own to see a clash).
+   */
+  "cloudflare:index/getDnsRecords:getDnsRecords": () => ({ results: [] }),
+  /**
+   * A Hetzner SSH key found by name or id: a numeric id (the one asked for, or one made from the
+   * name) and a stand-in ed25519 public key made from what was asked.
+   */
+  "hcloud:index/getSshKey:getSshKey": (args) => {
+    const asked = args.id !== undefined ? `id ${String(args.id)}` : `name ${String(args.name)}`;
+    return {
+      id: args.id !== undefined ? Number(args.id) : Number(numericId(`ssh key ${asked}`)),
+      name: args.name ?? `key-${String(args.id)}`,
+      publicKey: standInSshPublicKey(`ssh key ${asked}`),
+      fingerprint: placeholder(`fingerprint of the SSH key ${asked}`),
+      labels: {},
+    };
+  },
   /** Authentik's default objects, found by slug or name. */
   "authentik:index/getFlow:getFlow": (args) => ({ id: uuid(`flow ${String(args.slug)}`), name: String(args.slug) }),
   "authentik:index/getCertificateKeyPair:getCertificateKeyPair": (args) => ({ id: uuid(`key pair ${String(args.name)}`) }),

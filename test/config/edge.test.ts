@@ -84,6 +84,7 @@ describe("hetzner config", () => {
     expect(config.ssh).toEqual({
       adminUser: "ops",
       publicKeys: [KEY],
+      existingKeys: [],
       port: 22,
       allowFrom: ["203.0.113.7/32"],
       allowSshFromAnywhere: false,
@@ -132,6 +133,45 @@ describe("hetzner config", () => {
       "homelab:firewall.rules[0].port: must not be set for icmp (ICMP has no ports)",
       "homelab:firewall.rules[1].port: is required for tcp",
       "homelab:firewall.rules[2].port: 9000-8000 is not a port range within 1-65535",
+    ]);
+  });
+
+  test("admin keys: public key lines, or {existing: <name or id>} for a key already in the Hetzner project; each key once", () => {
+    const { config } = load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => {
+      c.ssh.publicKeys = [{ existing: "ci-deploy" }, KEY, { existing: 4711 }];
+    });
+    expect(config.ssh.publicKeys).toEqual([KEY]);
+    expect(config.ssh.existingKeys).toEqual([
+      { existing: "ci-deploy", index: 0 },
+      { existing: 4711, index: 2 },
+    ]);
+    // Existing keys alone are enough.
+    expect(load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => (c.ssh.publicKeys = [{ existing: 1 }])).config.ssh).toMatchObject({
+      publicKeys: [],
+      existingKeys: [{ existing: 1, index: 0 }],
+    });
+    expect(
+      bad((c) => {
+        c.ssh.publicKeys = [
+          { existing: "" },
+          { existing: -3 },
+          { existing: true },
+          { exists: "laptop" },
+          42,
+          KEY,
+          `${KEY.split(" ").slice(0, 2).join(" ")} other@comment`,
+          { existing: "ci-deploy" },
+          { existing: "ci-deploy" },
+        ];
+      }),
+    ).toEqual([
+      "homelab:ssh.publicKeys[0].existing: must not be empty",
+      "homelab:ssh.publicKeys[1].existing: must be at least 1, got -3",
+      "homelab:ssh.publicKeys[2]: must be an OpenSSH public key line, or {existing: <name or id>} for a key already in the Hetzner project",
+      "homelab:ssh.publicKeys[3]: must be an OpenSSH public key line, or {existing: <name or id>} for a key already in the Hetzner project",
+      "homelab:ssh.publicKeys[4]: must be an OpenSSH public key line, or {existing: <name or id>} for a key already in the Hetzner project",
+      "homelab:ssh.publicKeys[6]: is the same key as ssh.publicKeys[5]; list each key once",
+      "homelab:ssh.publicKeys[8]: is the same key as ssh.publicKeys[7]; list each key once",
     ]);
   });
 

@@ -41,7 +41,7 @@ export function resource(plan: Plan, name: string, type?: string): RecordedResou
 export async function plan(
   stack: string,
   edit: (config: Config) => void = () => undefined,
-  options: { after?: Plan; answer?: MockRunOptions["answer"] } = {},
+  options: { after?: Plan; answer?: MockRunOptions["answer"]; answerInvoke?: MockRunOptions["answerInvoke"] } = {},
 ): Promise<Plan> {
   const file = readStackFile(join(ROOT, `Pulumi.${stack.split("-")[0]}.yaml`));
   const config: Config = Object.fromEntries(Object.entries(file.values).map(([k, v]) => [k, parse(v)]));
@@ -55,6 +55,7 @@ export async function plan(
       stackOutputs: (result: StackRun) => result.outputs,
       ...(options.after ? { previousOutputs: options.after.outputs, previousSecrets: options.after.secretOutputs } : {}),
       ...(options.answer ? { answer: options.answer } : {}),
+      ...(options.answerInvoke ? { answerInvoke: options.answerInvoke } : {}),
     },
     () => runStack(stack),
   );

@@ -205,6 +205,37 @@ describe("day 2 on the edge: SSH", () => {
     expect(host.refused).toEqual([]);
   });
 
+  test("a key already in the Hetzner project added ({existing: desk}): looked up, no key object made, the server untouched; the SSH step adds its public key", async () => {
+    const { b, host, state } = await deployed();
+    const desk = (token: string, args: Record<string, unknown>) =>
+      token === "hcloud:index/getSshKey:getSshKey" && args.name === "desk"
+        ? { ...args, id: 4711, name: "desk", publicKey: KEY_B, labels: {} }
+        : undefined;
+    const head = await plan(
+      "hetzner",
+      edit("ssh", (s) => (s.publicKeys = [KEY_A, { existing: "desk" }])),
+      { after: b, answerInvoke: desk },
+    );
+    const d = diff(b, head);
+    expect(d.failures).toEqual([]);
+    // The server's new key list (by id) is read at creation only: no replacement.
+    expect(operations(d)).toEqual({ "edge-ssh": "update" });
+    const server = head.run.resources.find((r) => r.type === "hcloud:index/server:Server")!;
+    expect(server.inputs.sshKeys).toEqual([keyObject(KEY_A), "4711"]);
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(host.file("/home/ops/.ssh/authorized_keys")).toBe(`${KEY_A}\n${KEY_B}\n`);
+    // Removed again: the SSH step only; the key stays in the Hetzner project (this stack never made it).
+    const back = await plan("hetzner", undefined, { after: head });
+    expect(operations(diff(head, back))).toEqual({ "edge-ssh": "update" });
+  });
+
   test("the SSH port changed: sshd listens on both ports before the connection moves; the next run closes the old one", async () => {
     const { b, host, state } = await deployed();
     const moved = edit("ssh", (s) => (s.port = 2222));

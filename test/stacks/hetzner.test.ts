@@ -18,7 +18,7 @@ import {
   sshHostKeyScript,
 } from "../../lib/edge";
 import { runStack } from "../../stacks";
-import { mockResource, register, reveal, STACK_OUTPUTS, valueOf } from "../helpers/pulumi";
+import { mockInvoke, mockResource, register, reveal, STACK_OUTPUTS, valueOf } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
 /** One canary per secret of the example. */
@@ -304,6 +304,48 @@ describe("the hetzner stack on the example config", () => {
       dialErrorLimit: 30,
       perDialTimeout: 15,
     });
+  });
+
+  test("admin keys already in the Hetzner project: looked up by name or id (getSshKey), given to the server by id, their public keys in cloud-init and the SSH step; no key object made for them", async () => {
+    const r = await example((v) =>
+      setSection(v, "ssh", { ...section(v, "ssh"), publicKeys: [...section(v, "ssh").publicKeys, { existing: "ci-deploy" }, { existing: 4711 }] }),
+    );
+    const found = (args: Record<string, unknown>) => mockInvoke("hcloud:index/getSshKey:getSshKey", args);
+    const byName = found({ name: "ci-deploy" });
+    const byId = found({ id: 4711 });
+    expect(r.invokes("hcloud:index/getSshKey:getSshKey").map((i) => i.args)).toEqual([{ name: "ci-deploy" }, { id: 4711 }]);
+    // Only the example's own key is made; the existing ones are referenced.
+    expect(r.ofType("hcloud:index/sshKey:SshKey").map((k) => k.name)).toEqual(["edge-7eef94e9"]);
+    const server = r.get("edge", "hcloud:index/server:Server");
+    expect(server.inputs.sshKeys).toEqual(["edge-7eef94e9", String(byName.id), "4711"]);
+    const adminKeys = [
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop",
+      byName.publicKey,
+      byId.publicKey,
+    ];
+    const [userData] = reveal(server.inputs.userData) as [string, boolean];
+    expect(parse(userData.replace(/^#cloud-config\n/, "")).users[0].ssh_authorized_keys).toEqual(adminKeys);
+    const script = (await valueOf(r.result.artifacts["edge-ssh.sh"]!)).value as string;
+    expect(script).toContain(`cat > "$keys" <<'KEYS'\n${adminKeys.join("\n")}\nKEYS\n`);
+    expect(reveal(r.get("edge-ssh").inputs.stdin)[0]).toBe(script);
+  });
+
+  test("an existing admin key that is not in the Hetzner project ends the run, naming its config key and what the provider said", async () => {
+    const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.hetzner.yaml"));
+    setSection(values, "ssh", { ...section(values, "ssh"), publicKeys: [{ existing: "laptop" }] });
+    const run = register(() => runStack("hetzner"), {
+      stack: "hetzner",
+      config: values,
+      secretKeys,
+      answerInvoke: (token, args) => {
+        if (token === "hcloud:index/getSshKey:getSshKey") throw new Error(`no sshkey found with name ${String(args.name)}`);
+        return undefined;
+      },
+    });
+    await expect(run).rejects.toThrow(
+      'homelab:ssh.publicKeys[0].existing: no SSH key named "laptop" in the Hetzner project (the one of HCLOUD_TOKEN; `hcloud ssh-key list` lists its keys): name a key that is there, or give its public key line instead (the provider said: ',
+    );
+    await expect(run).rejects.toThrow(/no sshkey found with name laptop\)$/);
   });
 
   test("outputs: addresses, SSH, Authentik's URL and token (secret), Traefik's directory, resolver and forward auth", async () => {
