@@ -11,12 +11,30 @@ import { toYaml } from "./yaml";
  * ({@link secretEnvFile}), which the component writes with secret stdin and mode 0600.
  */
 
-/** Images the compose project runs, pinned. PostgreSQL is pinned to its major (its data format). */
+/**
+ * Images the compose project runs, each pinned to a release tag (a new tag is a change of the
+ * compose file, which `compose up` applies). All four come from Docker Hub, which answers over IPv6
+ * as well as IPv4 ("Docker Hub Registry IPv6 Support Now Generally Available", Docker's blog), so
+ * a server without IPv4 (`server.ipv4: false`) pulls them too; GitHub's registry (ghcr.io), where
+ * Authentik also publishes, has no IPv6 address.
+ */
 export const EDGE_IMAGES = {
-  traefik: "docker.io/library/traefik:v3.6.26",
+  // Traefik v3.7.20: traefik/traefik-helm-chart v42.4.3 (2026-11-24) "update traefik docker tag to
+  // v3.7.20". v3.7 is the minor under support (docs/content/deprecation/releases.md of
+  // traefik/traefik: 3.6 ended with 3.7.0); docs/content/migrate/v3.md names nothing for v3.7 that
+  // the edge's configuration (file provider, ACME, forward auth) uses.
+  traefik: "docker.io/library/traefik:v3.7.20",
   netbird: NETBIRD_CLIENT_IMAGE,
-  authentik: "ghcr.io/goauthentik/server:2026.5.0",
-  postgresql: "docker.io/library/postgres:16-alpine",
+  // Authentik 2026.5.9: goauthentik/authentik release version/2026.5.9 (2026-11-25), the newest of
+  // 2026.5. Authentik pushes every release to ghcr.io/goauthentik/server and to Docker Hub as
+  // authentik/server (goauthentik/authentik pull request 15321, "move images from beryju/* to
+  // authentik/*"; the 2025.8 release notes).
+  authentik: "docker.io/authentik/server:2026.5.9",
+  // PostgreSQL 16.15: its release notes ("Release notes for 18.5, 17.11, 16.15, 15.19, 14.24",
+  // pgsql-committers, 2026-08-09), the newest 16.x found; Docker's official image tags every minor
+  // with its alpine variant (docker-library/postgres versions.json). Pinned to the minor so a new one
+  // is a change of the compose file, not whatever a first pull got; every 16.x reads the same data.
+  postgresql: "docker.io/library/postgres:16.15-alpine",
 } as const;
 
 /** The compose project's directory on the VPS (owned by the admin user, made by cloud-init). */
@@ -506,6 +524,33 @@ export const SECRET_ENV_FILES = {
 
 const POSTGRES = { user: "authentik", database: "authentik" } as const;
 
+/** The compose project's name: Docker names its volumes `<project>_<volume>`. */
+export const COMPOSE_PROJECT = "edge";
+
+/**
+ * Authentik's shared memory (`shm_size` of server and worker), as Authentik's own compose file
+ * (lifecycle/container/compose.yml) sets it since "lifecycle: bump shm size" (goauthentik/authentik
+ * pull request 19369). Its processes keep temporary files, sessions and metrics in /dev/shm
+ * (`TMPDIR=/dev/shm/` in its image); Docker's default of 64 MiB fills, and both containers
+ * crash-loop.
+ */
+export const AUTHENTIK_SHM_SIZE = "512mb";
+
+/**
+ * Authentik's named volumes, by container path, as Authentik's compose file keeps them (there bind
+ * mounts: `./data`, `./custom-templates`, the worker's `./certs`). Since 2025.12 Authentik keeps
+ * its files (uploads: icons, branding; reports) under `/data`. Its image links `/data/media` to
+ * `/media`, where earlier releases kept uploads: `media` stays mounted at `/media`, so the uploads
+ * of an edge from before `/data` stay where they are and the link still reaches them (a new `data`
+ * volume starts as a copy of the image's `/data`, link included). The docker socket upstream gives
+ * the worker is left out: it is for outposts Authentik deploys itself, and would make the worker
+ * root on the VPS.
+ */
+const AUTHENTIK_VOLUMES = {
+  server: ["data:/data", "media:/media", "templates:/templates"],
+  worker: ["data:/data", "media:/media", "certs:/certs", "templates:/templates"],
+} as const;
+
 /**
  * The compose project: Traefik (the only published ports), NetBird in the host's network (the
  * tunnel's routes are the host's, so Traefik reaches LAN upstreams through it), and Authentik's
@@ -526,11 +571,12 @@ export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
     command,
     environment: authentikEnvironment,
     env_file: [`./${SECRET_ENV_FILES.authentik}`],
-    volumes: ["media:/media", "templates:/templates"],
+    shm_size: AUTHENTIK_SHM_SIZE,
+    volumes: [...AUTHENTIK_VOLUMES[command]],
     depends_on: { postgresql: { condition: "service_healthy" } },
   });
   return {
-    name: "edge",
+    name: COMPOSE_PROJECT,
     services: {
       traefik: {
         image: input.images.traefik,
@@ -577,8 +623,38 @@ export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
       "authentik-worker": { ...authentik("worker"), networks: ["backend"] },
     },
     networks: { edge: {}, backend: {} },
-    volumes: { letsencrypt: {}, netbird: {}, database: {}, media: {}, templates: {} },
+    volumes: { letsencrypt: {}, netbird: {}, database: {}, media: {}, templates: {}, data: {}, certs: {} },
   };
+}
+
+/**
+ * The Docker names of a compose project's named volumes (`edge_database`, ...), sorted: what the
+ * hetzner stack exports, so its next run sees a volume go.
+ */
+export function composeVolumeNames(compose: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys((compose.volumes as object | undefined) ?? {})
+    .map((volume) => `${String(compose.name)}_${volume}`)
+    .sort();
+}
+
+/**
+ * Volumes given up on purpose, by Docker name, each with the reason: the only ones a run may stop
+ * naming. A volume compose no longer names is not deleted, but it is no longer mounted either:
+ * renaming one would start the service on a new, empty volume.
+ */
+export const RETIRED_VOLUMES: Readonly<Record<string, string>> = {};
+
+/**
+ * The volumes of the last run (`previous`, the stack's `composeVolumes` output; unset before the
+ * first run, or from a release that did not export it) that `now` no longer names and that are not
+ * retired: each would leave its data behind.
+ */
+export function droppedVolumes(
+  previous: readonly string[] | undefined,
+  now: readonly string[],
+  retired: Readonly<Record<string, string>> = RETIRED_VOLUMES,
+): string[] {
+  return (previous ?? []).filter((volume) => !now.includes(volume) && !(volume in retired));
 }
 
 /** The secrets each env file holds (plain values; only ever rendered inside a secret Output). */

@@ -8,6 +8,8 @@ import {
   authentikDynamicConfig,
   CERT_RESOLVER,
   cloudConfigText,
+  composeVolumeNames,
+  droppedVolumes,
   DYNAMIC_DIR,
   edgeCloudConfig,
   edgeCompose,
@@ -34,17 +36,35 @@ import type { ProgramResult, RunContext } from "./program";
  */
 export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
   // The stack's own outputs from its last run: where SSH answers now, on which server, with which
-  // host key, and the bootstrap token Authentik was created with (unset on a first run).
+  // host key, the compose project's volumes, and the bootstrap token Authentik was created with
+  // (unset on a first run).
   const last = new pulumi.StackReference("previous", { name: context.stack });
   const previousOutput = <T>(key: string) => last.getOutput(key) as pulumi.Output<T | undefined>;
+  const staticConfig = toYaml(traefikStaticConfig(cfg.traefik));
+  const compose = edgeCompose({
+    images: cfg.images,
+    netbirdManagementUrl: cfg.netbird.managementUrl,
+    netbirdHostname: cfg.netbird.hostname,
+    wireguardPort: cfg.netbird.wireguardPort,
+    authentikBootstrapEmail: cfg.authentik.adminEmail,
+    traefikConfigHash: filesHash({ "traefik.yaml": staticConfig }).slice(0, 16),
+  });
+  const composeVolumes = composeVolumeNames(compose);
+  // A volume the last run had and this one would not mount fails the run here, before any step:
+  // every step of the edge waits on `previous` (the SSH step's connection and script; the files and
+  // `compose up` wait on the SSH step; the firewall's rules), so nothing on the VPS changes.
   const previous = pulumi
     .all([
       previousOutput<string>("serverId"),
       previousOutput<number>("sshPort"),
       previousOutput<string>("sshUser"),
       previousOutput<string>("sshHostKey"),
+      previousOutput<string[]>("composeVolumes"),
     ])
-    .apply(([serverId, sshPort, sshUser, sshHostKey]) => ({ serverId, sshPort, sshUser, sshHostKey }));
+    .apply(([serverId, sshPort, sshUser, sshHostKey, volumes]) => {
+      keptVolumes(volumes, composeVolumes);
+      return { serverId, sshPort, sshUser, sshHostKey };
+    });
   const exportedToken = previousOutput<string>("authentikToken");
   // Authentik reads the bootstrap token on its first start only: the env file keeps the token it
   // was created with, and the exported token fails the run when the config names another.
@@ -52,18 +72,8 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
     pulumi.all([cfg.authentik.bootstrapToken, exportedToken]).apply(([now, before]) => before ?? now),
   );
 
-  const staticConfig = toYaml(traefikStaticConfig(cfg.traefik));
   const files: Record<string, string> = {
-    "compose.yaml": toYaml(
-      edgeCompose({
-        images: cfg.images,
-        netbirdManagementUrl: cfg.netbird.managementUrl,
-        netbirdHostname: cfg.netbird.hostname,
-        wireguardPort: cfg.netbird.wireguardPort,
-        authentikBootstrapEmail: cfg.authentik.adminEmail,
-        traefikConfigHash: filesHash({ "traefik.yaml": staticConfig }).slice(0, 16),
-      }),
-    ),
+    "compose.yaml": toYaml(compose),
     "traefik/traefik.yaml": staticConfig,
     "traefik/dynamic/authentik.yaml": toYaml(authentikDynamicConfig(cfg.authentik.hostname)),
   };
@@ -138,6 +148,8 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       sshHostKey: edge.sshHostKey,
       domain: cfg.domain,
       authentikUrl,
+      // The compose project's volumes (Docker names): the next run refuses to stop naming one.
+      composeVolumes,
       // Created by Authentik on its first start from AUTHENTIK_BOOTSTRAP_TOKEN: the authentik stack's API token.
       authentikToken: unchangedBootstrapToken(cfg.authentik.bootstrapToken, exportedToken),
       traefik: {
@@ -188,6 +200,20 @@ export function existingSshKey(ref: ExistingSshKeyRef): ExistingSshKey {
 
 function errorMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).trim();
+}
+
+/**
+ * Fails the run when the compose project stops naming a volume the last run had (`previous`, unset
+ * before the first run) that is not in RETIRED_VOLUMES (lib/edge.ts): compose would not delete it, but the
+ * service would start on a new, empty volume, its data left behind unmounted.
+ */
+export function keptVolumes(previous: readonly string[] | undefined, now: readonly string[]): void {
+  const dropped = droppedVolumes(previous, now);
+  if (dropped.length > 0) {
+    throw new pulumi.RunError(
+      `the edge's compose project no longer names the volume${dropped.length > 1 ? "s" : ""} ${dropped.join(", ")} of the last run: its service would start on a new, empty volume and leave the data behind. Name it again (a renamed volume keeps its old name); to give it up, add it to RETIRED_VOLUMES in lib/edge.ts with the reason.`,
+    );
+  }
 }
 
 /**

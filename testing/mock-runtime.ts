@@ -340,7 +340,10 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
     const created: pulumi.Resource[] = [];
     let result: T | undefined;
     let failure: Error | undefined;
-    await pulumi.runtime
+    // Raced against the first unhandled rejection, which ends a real run at once: a registration
+    // that failed leaves every resource depending on it waiting for its URN, and the stack's RPCs
+    // with them, forever.
+    const run = pulumi.runtime
       .runInPulumiStack(() => {
         pulumi.runtime.registerStackTransformation((args) => {
           created.push(args.resource);
@@ -356,6 +359,8 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
       .catch((error: unknown) => {
         throw unwrapRegistrationError(error);
       });
+    run.catch(() => undefined);
+    await Promise.race([run, rejected]);
     if (failure !== undefined) throw failure;
 
     // Registration is asynchronous and unordered; wait until every URN is in. A registration

@@ -56,6 +56,7 @@ export const STACK_OUTPUTS: Record<string, { outputs: (stack: string) => Inputs;
       sshHostKey: standInSshPublicKey("edge-host-key"),
       domain: "example.net",
       authentikUrl: "https://auth.example.net",
+      composeVolumes: ["certs", "data", "database", "letsencrypt", "media", "netbird", "templates"].map((v) => `edge_${v}`),
       authentikToken: placeholder(`Authentik API token of stack ${stack}`),
       traefik: {
         dynamicDir: "/opt/edge/traefik/dynamic",

@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, test } from "vitest";
 import {
+  composeVolumeNames,
+  droppedVolumes,
+  EDGE_IMAGES,
   edgeCloudInit,
+  edgeCompose,
   edgeFirewallRules,
   filesHash,
   secretEnvFile,
@@ -94,6 +98,70 @@ describe("the edge's documents", () => {
     expect(filesHash({ a: "1", c: "2" })).not.toBe(base);
     // Path and content are kept apart: "ab" + "c" is not "a" + "bc".
     expect(filesHash({ ab: "c" })).not.toBe(filesHash({ a: "bc" }));
+  });
+});
+
+describe("Authentik on the edge", () => {
+  const compose = edgeCompose({
+    images: EDGE_IMAGES,
+    netbirdManagementUrl: "https://api.netbird.io:443",
+    netbirdHostname: "edge",
+    wireguardPort: 51820,
+    authentikBootstrapEmail: "admin@example.net",
+    traefikConfigHash: "0123456789abcdef",
+  }) as {
+    name: string;
+    services: Record<string, { image: string; shm_size?: string; volumes?: string[] }>;
+    volumes: Record<string, object>;
+  };
+
+  test("images: pinned release tags, all from Docker Hub (reachable over IPv6; ghcr.io is not)", () => {
+    expect(EDGE_IMAGES).toEqual({
+      traefik: "docker.io/library/traefik:v3.7.20",
+      netbird: "docker.io/netbirdio/netbird:0.67.1",
+      authentik: "docker.io/authentik/server:2026.5.9",
+      postgresql: "docker.io/library/postgres:16.15-alpine",
+    });
+    expect([...new Set(Object.values(compose.services).map((s) => s.image.split("/")[0]))]).toEqual(["docker.io"]);
+  });
+
+  test("server and worker: upstream's shm_size, named volumes at /data, /media and /templates (the worker's /certs too), no docker socket", () => {
+    const server = compose.services["authentik-server"]!;
+    const worker = compose.services["authentik-worker"]!;
+    expect([server.shm_size, worker.shm_size]).toEqual(["512mb", "512mb"]);
+    expect(server.volumes).toEqual(["data:/data", "media:/media", "templates:/templates"]);
+    expect(worker.volumes).toEqual(["data:/data", "media:/media", "certs:/certs", "templates:/templates"]);
+    expect([server.image, worker.image]).toEqual([EDGE_IMAGES.authentik, EDGE_IMAGES.authentik]);
+    // Every named volume a service mounts is declared, and every declared one is mounted.
+    const mounted = Object.values(compose.services).flatMap((s) =>
+      (s.volumes ?? []).map((v) => v.split(":")[0]!).filter((v) => !v.startsWith(".") && !v.startsWith("/")),
+    );
+    expect([...new Set(mounted)].sort()).toEqual(Object.keys(compose.volumes).sort());
+  });
+
+  test("volumes: their Docker names; a run may not stop naming one the last run had, unless it is retired", () => {
+    expect(composeVolumeNames(compose)).toEqual([
+      "edge_certs",
+      "edge_data",
+      "edge_database",
+      "edge_letsencrypt",
+      "edge_media",
+      "edge_netbird",
+      "edge_templates",
+    ]);
+    const now = composeVolumeNames(compose);
+    // The first run, and a run after a release that exported none: nothing to compare.
+    expect(droppedVolumes(undefined, now)).toEqual([]);
+    // Volumes added (this release's data and certs): nothing dropped.
+    expect(droppedVolumes(["edge_database", "edge_media"], now)).toEqual([]);
+    // A volume renamed (media → uploads) or the project renamed: the old names are dropped.
+    expect(droppedVolumes(now, [...now.filter((v) => v !== "edge_media"), "edge_uploads"])).toEqual(["edge_media"]);
+    expect(droppedVolumes(["edge_database", "edge_media"], ["lab_database", "lab_media"])).toEqual([
+      "edge_database",
+      "edge_media",
+    ]);
+    // Given up on purpose.
+    expect(droppedVolumes(now, now.slice(1), { edge_certs: "no certificates are discovered any more" })).toEqual([]);
   });
 });
 

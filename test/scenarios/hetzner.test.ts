@@ -1,12 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { composeUpScript, fileSlug } from "../../components/edge-server";
 import { fingerprint } from "../../lib/artifacts";
+import { filesHash } from "../../lib/edge";
 import { checkRecorded } from "../../policy/recorded";
 import { engineDiff, MASK, UNKNOWN, type PlannedStack } from "../../testing/engine";
 import type { RecordedResource } from "../../testing/mock-runtime";
 import { mockResource } from "../../testing/placeholders";
-import { diff, operations, plan, steps, type Config, type Plan } from "./harness";
+import { plannedResource } from "../../testing/planned";
+import { diff, operations, plan, resource, steps, type Config, type Plan } from "./harness";
 import { carryOut, EdgeHost, plain, type Ran } from "./hosts";
 
 /**
@@ -76,6 +79,37 @@ function invariants(host: EdgeHost, user: () => string) {
   };
 }
 
+/**
+ * The example edge as 9e2ccf9 built it (before Authentik's shm_size and its /data, /certs volumes,
+ * and on the images then pinned): this version's plan with that commit's compose file (its
+ * `edge.compose.yaml` artifact, from the same config) and the `compose up` script naming its hash.
+ * Its outputs are those that version exported: no `composeVolumes`.
+ */
+function builtBy9e2ccf9(head: Plan): Plan {
+  const compose = readFileSync(join(__dirname, "fixtures", "9e2ccf9", "edge.compose.yaml"), "utf8");
+  const files = Object.fromEntries(
+    ["compose.yaml", "traefik/traefik.yaml", "traefik/dynamic/authentik.yaml"].map((f) => [
+      f,
+      f === "compose.yaml" ? compose : (plain(resource(head, `edge-${fileSlug(f)}`).inputs.stdin) as string),
+    ]),
+  );
+  const up = composeUpScript(filesHash(files));
+  const resources = head.run.resources.map((r) =>
+    r.name === "edge-compose-yaml"
+      ? { ...r, inputs: { ...r.inputs, stdin: compose } }
+      : r.name === "edge-compose-up"
+        ? { ...r, inputs: { ...r.inputs, create: up, update: up } }
+        : r,
+  );
+  const { composeVolumes: _none, ...outputs } = head.outputs;
+  return {
+    ...head,
+    run: { ...head.run, resources },
+    planned: { ...head.planned, resources: resources.map(plannedResource) },
+    outputs,
+  };
+}
+
 /** Every project file is on the server. */
 const complete = (host: EdgeHost) => expect(PROJECT_FILES.filter((f) => host.file(`/opt/edge/${f}`) === undefined)).toEqual([]);
 
@@ -87,7 +121,7 @@ describe("day 2 on the edge: files and images", () => {
     expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(1);
     const head = await plan(
       "hetzner",
-      edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.6.27")),
+      edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21")),
       { after: b },
     );
     const d = diff(b, head);
@@ -103,9 +137,98 @@ describe("day 2 on the edge: files and images", () => {
       invariants(host, () => "ops"),
     );
     expect(names(ran)).toEqual(["edge-compose-yaml update", "edge-compose-up update"]);
-    expect(host.file("/opt/edge/compose.yaml")).toContain("traefik:v3.6.27");
+    expect(host.file("/opt/edge/compose.yaml")).toContain("traefik:v3.7.21");
     complete(host);
     expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(2);
+  });
+
+  test("the Authentik tag bumped: the compose file (server and worker) and compose up are updates; nothing replaced or deleted, no compose down, every volume stays", async () => {
+    const { b, host, state } = await deployed();
+    const volumes = host.volumes();
+    const head = await plan(
+      "hetzner",
+      edit("images", (i) => (i.authentik = "docker.io/authentik/server:2026.5.10")),
+      { after: b },
+    );
+    const d = diff(b, head);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
+    expect(d.counts).toMatchObject({ create: 0, replace: 0, delete: 0 });
+    expect(steps(d)).toEqual(["update edge-compose-yaml runs update", "update edge-compose-up runs update"]);
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    const compose = host.file("/opt/edge/compose.yaml")!;
+    expect(compose.split("\n").filter((l) => l.includes("authentik/server:"))).toEqual([
+      "    image: docker.io/authentik/server:2026.5.10",
+      "    image: docker.io/authentik/server:2026.5.10",
+    ]);
+    expect(host.volumes()).toEqual(volumes);
+    expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(2);
+  });
+
+  test("Authentik's shm_size and volumes reach an edge built before them (9e2ccf9): the compose file and compose up update; its volumes stay, data and certs are added, nothing is deleted", async () => {
+    const b = await base();
+    const before = builtBy9e2ccf9(b);
+    const { host, state } = await deployed([KEY_A], before);
+    expect(host.volumes()).toEqual(["edge_database", "edge_letsencrypt", "edge_media", "edge_netbird", "edge_templates"]);
+    const head = await plan("hetzner", undefined, { after: before });
+    const d = diff(before, head);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
+    expect(d.counts).toMatchObject({ create: 0, replace: 0, delete: 0 });
+    expect(d.steps.find((s) => s.name === "edge-compose-yaml")!.changes.map((c) => c.path)).toEqual(["stdin"]);
+    expect(steps(d)).toEqual(["update edge-compose-yaml runs update", "update edge-compose-up runs update"]);
+    carryOut(
+      d,
+      before,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    const compose = host.file("/opt/edge/compose.yaml")!;
+    expect(compose.split("\n").filter((l) => l.includes("shm_size"))).toEqual(["    shm_size: 512mb", "    shm_size: 512mb"]);
+    expect(host.volumes()).toEqual([
+      "edge_certs",
+      "edge_data",
+      "edge_database",
+      "edge_letsencrypt",
+      "edge_media",
+      "edge_netbird",
+      "edge_templates",
+    ]);
+    expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(2);
+    // The stack now exports its volumes; the next run compares against them.
+    expect(head.outputs.composeVolumes).toEqual(host.volumes());
+  });
+
+  test("a volume the last run had and this one would not name: the run fails, naming it, before any step on the VPS", async () => {
+    const b = await base();
+    const last = { ...b, outputs: { ...b.outputs, composeVolumes: [...(b.outputs.composeVolumes as string[]), "edge_uploads"] } };
+    await expect(plan("hetzner", undefined, { after: last })).rejects.toThrow(
+      "the edge's compose project no longer names the volume edge_uploads of the last run: its service would start on a new, empty volume and leave the data behind. Name it again (a renamed volume keeps its old name); to give it up, add it to RETIRED_VOLUMES in lib/edge.ts with the reason.",
+    );
+    // The check fails the stack's reference to its last run (`previous`): what waits on it, directly
+    // or through a dependency, is never registered, so the engine touches it not. Only the Hetzner
+    // key objects and the host key, which hold nothing of the VPS's state, do not.
+    const byUrn = new Map(b.planned.resources.map((r) => [r.urn, r]));
+    const reaches = (urn: string, seen = new Set<string>()): boolean => {
+      const r = byUrn.get(urn)!;
+      if (r.type === "pulumi:pulumi:StackReference") return true;
+      seen.add(urn);
+      return (r.dependencies ?? []).some((d) => !seen.has(d) && reaches(d, seen));
+    };
+    expect(
+      b.planned.resources
+        .filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference" && !reaches(r.urn))
+        .map((r) => `${r.name} ${r.type}`),
+    ).toEqual(["edge-host-key tls:index/privateKey:PrivateKey", `${keyObject(KEY_A)} hcloud:index/sshKey:SshKey`]);
   });
 
   test("a secret rotated: only its env file and compose up run; the secret never shows", async () => {
@@ -406,7 +529,7 @@ describe("day 2 on the edge: the SSH host key", () => {
       "hetzner",
       (c) => (
         edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B]))(c),
-        edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.6.27"))(c)
+        edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21"))(c)
       ),
       { after: b },
     );
@@ -481,7 +604,7 @@ describe("day 2 on the edge: the SSH host key", () => {
     const { b, host, state } = await deployed();
     const head = await plan(
       "hetzner",
-      edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.6.27")),
+      edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21")),
       { after: b },
     );
     const other = host.clone();
@@ -494,7 +617,7 @@ describe("day 2 on the edge: the SSH host key", () => {
     expect(() => carryOut(diff(b, head), b, head, other, state)).toThrow(
       "update edge-compose-yaml (update) failed with 255: ssh ops@:22: ssh: handshake failed: ssh: host key mismatch",
     );
-    expect(other.file("/opt/edge/compose.yaml")).not.toContain("traefik:v3.6.27");
+    expect(other.file("/opt/edge/compose.yaml")).not.toContain("traefik:v3.7.21");
   });
 });
 
@@ -551,15 +674,16 @@ describe("upgrading the edge to host key pinning", () => {
       "update edge-traefik-traefik-yaml runs update",
       "update edge-compose-up runs update",
     ]);
-    // Each update is the connection alone (the SSH step's script also gains sshd's HostKey line);
-    // cloud-init's wait ignores its connection; the server's new user data is ignored.
+    // Each update is the connection alone (the SSH step's script also gains sshd's HostKey line;
+    // the compose file is this release's, and compose up names it); cloud-init's wait ignores its
+    // connection; the server's new user data is ignored.
     expect(
       Object.fromEntries(
         d.steps.filter((s) => s.op === "update").map((s) => [s.name, [...new Set(s.changes.map((c) => c.path))]]),
       ),
     ).toEqual({
-      "edge-compose-up": ["connection"],
-      "edge-compose-yaml": ["connection"],
+      "edge-compose-up": ["connection", "create", "update"],
+      "edge-compose-yaml": ["connection", "stdin"],
       "edge-secrets-authentik-env": ["connection"],
       "edge-secrets-netbird-env": ["connection"],
       "edge-secrets-postgresql-env": ["connection"],
@@ -613,8 +737,14 @@ describe("upgrading the edge to host key pinning", () => {
     expect(host.hostKey()).toBe(HOST_KEY);
     // (The SSH step's script names paths under the stand-in's root.)
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toMatch(/\nHostKey \S*\/etc\/ssh\/ssh_host_ed25519_key\n$/);
-    // The files are rewritten with what they held; compose up runs once and finds nothing to recreate.
-    expect(PROJECT_FILES.map((f) => [f, host.file(`/opt/edge/${f}`)] as const)).toEqual(files);
+    // Every file holds what this release renders: the others are rewritten with what they held, the
+    // compose file is this release's (Authentik's shm_size and volumes, the images now pinned);
+    // compose up runs once.
+    const renders = (f: string) => plain(resource(head, `edge-${fileSlug(f)}`).inputs.stdin) as string;
+    expect(PROJECT_FILES.map((f) => [f, host.file(`/opt/edge/${f}`)] as const)).toEqual(
+      PROJECT_FILES.map((f) => [f, renders(f)] as const),
+    );
+    expect(files.filter(([f, text]) => text !== renders(f)).map(([f]) => f)).toEqual(["compose.yaml"]);
     expect(host.log().filter((l) => l.startsWith("docker compose up")).length).toBe(ups + 1);
 
     const second = await plan("hetzner", undefined, { after: head });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
@@ -143,6 +143,12 @@ export class EdgeHost implements Host {
     return existsSync(at) ? readFileSync(at, "utf8") : undefined;
   }
 
+  /** The Docker volumes on the server (`edge_database`, ...), sorted: `compose up` creates them, nothing else removes one. */
+  volumes(): string[] {
+    const at = join(this.root, "var/lib/docker/volumes");
+    return existsSync(at) ? readdirSync(at).sort() : [];
+  }
+
   /** Lines of the stand-ins' log (`docker compose up ...`, `systemctl restart ssh.socket`, ...). */
   log(): string[] {
     return (this.file("/log") ?? "").split("\n").filter(Boolean);
@@ -150,7 +156,7 @@ export class EdgeHost implements Host {
 
   /** The server is created from its user data: what cloud-init does, once. */
   private provision(userData: string): void {
-    for (const dir of ["opt", "etc", "home", "run"]) rmSync(join(this.root, dir), { recursive: true, force: true });
+    for (const dir of ["opt", "etc", "home", "run", "var"]) rmSync(join(this.root, dir), { recursive: true, force: true });
     rmSync(join(this.root, "log"), { force: true });
     for (const dir of ["etc/ssh/sshd_config.d", "etc/sudoers.d", "home", "run", "opt"])
       mkdirSync(join(this.root, dir), { recursive: true });
