@@ -42,8 +42,17 @@ export interface PublicServiceArgs {
     ipv4?: pulumi.Input<string>;
     ipv6?: pulumi.Input<string>;
   };
-  /** The DNS records' zone and settings. */
-  dns: { zoneId: pulumi.Input<string>; comment: string; proxied?: boolean; ttl?: number };
+  /**
+   * The DNS records' zone and settings; `import` adopts records that exist in the zone already
+   * (Pulumi's `import` option, by type: the provider's `<zone id>/<record id>`).
+   */
+  dns: {
+    zoneId: pulumi.Input<string>;
+    comment: string;
+    proxied?: boolean;
+    ttl?: number;
+    import?: { A?: string; AAAA?: string };
+  };
   /** Needed unless `auth` is `none`. */
   authentik?: PublicServiceAuthentik;
   /** Who may use it (unless `auth` is `none`): the groups whose members pass; everyone else is denied. */
@@ -95,7 +104,7 @@ export class PublicService extends pulumi.ComponentResource {
           proxied: args.dns.proxied ?? false,
           comment: args.dns.comment,
         },
-        { parent: this },
+        { parent: this, ...(args.dns.import?.[type] === undefined ? {} : { import: args.dns.import[type] }) },
       );
     this.records = [
       ...(args.edge.ipv4 === undefined ? [] : [record("A", args.edge.ipv4)]),

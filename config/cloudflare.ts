@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { inZone, isPrivateAddress, recordName } from "../lib/dns";
-import { dnsName, ipv4, stackReference, stackProgramProblem } from "./fields";
+import { importKey, inZone, isPrivateAddress, recordName } from "../lib/dns";
+import { dnsImports, dnsName, ipv4, stackReference, stackProgramProblem } from "./fields";
 import type { CheckContext, ConfigSpec } from "./loader";
 
 /**
@@ -55,6 +55,7 @@ export const cloudflareSections = {
   zone: dnsName.describe("The Cloudflare zone (looked up by name), e.g. `example.net`."),
   lab: lab.describe("The lab's wildcard record (DNS-only: a LAN address)."),
   edge: edge.describe("The edge VPS's names."),
+  import: dnsImports,
 };
 
 type Sections = typeof cloudflareSections;
@@ -65,6 +66,8 @@ export interface CloudflareConfig {
   readonly zone: string;
   readonly lab: Parsed["lab"];
   readonly edge: Parsed["edge"];
+  /** Records adopted from the zone: `<name>/<type>` → `<zone id>/<record id>`. */
+  readonly import: Parsed["import"];
 }
 
 type Ctx = CheckContext<Sections>;
@@ -74,6 +77,7 @@ export const cloudflareConfigSpec: ConfigSpec<Sections, CloudflareConfig> = {
   check(ctx) {
     checkLab(ctx);
     checkEdge(ctx);
+    checkImports(ctx);
   },
   resolve: (parsed) => parsed,
 };
@@ -109,4 +113,27 @@ function checkEdge(ctx: Ctx): void {
   const stack = edge?.stack;
   const problem = stack === undefined ? undefined : stackProgramProblem(stack, "hetzner", "ipv4 and ipv6 outputs");
   if (problem) ctx.report(["edge", "stack"], problem);
+}
+/** Each import entry names a record this stack makes: the wildcard, or an edge name's A or AAAA. */
+function checkImports(ctx: Ctx): void {
+  const { zone, lab, edge } = ctx.valid;
+  const entries = Object.keys(ctx.valid.import ?? {});
+  // Only when every record is known: an invalid name is reported already.
+  if (entries.length === 0 || zone === undefined || lab?.domain === undefined || edge?.names?.includes(undefined) !== false) return;
+  const records = [
+    importKey(`*.${lab.domain}`, "A"),
+    ...edge.names.flatMap((name) =>
+      name === undefined
+        ? []
+        : [
+            ...(edge.ipv4 === false ? [] : [importKey(recordName(name, zone), "A")]),
+            ...(edge.ipv6 === false ? [] : [importKey(recordName(name, zone), "AAAA")]),
+          ],
+    ),
+  ];
+  for (const entry of entries) {
+    if (!records.includes(entry)) {
+      ctx.report(["import", entry], `${entry} is not a record this stack makes (its records: ${records.join(", ")})`);
+    }
+  }
 }

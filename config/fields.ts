@@ -212,3 +212,22 @@ export const validity = z
     error: (i) =>
       `${String(i.input)} is zero: every token or login would expire as it is issued; give a positive duration like minutes=10`,
   });
+/**
+ * `homelab:import` of the programs that write DNS records: records that exist in the zone already,
+ * adopted by Pulumi's `import` option, by `<name>/<type>` (`auth.example.net/A`) → the provider's
+ * import id `<zone id>/<record id>` (the error naming such a record gives the exact entry).
+ */
+export const dnsImports = z
+  .record(
+    z.string().regex(/^[^\s/]+\/(A|AAAA)$/, {
+      error: (i) => `must be <name>/<type> like auth.example.net/A (A or AAAA), got ${JSON.stringify(i.input)}`,
+    }),
+    z.string().regex(/^[0-9a-f]{32}\/[0-9a-f]{32}$/, {
+      error: (i) =>
+        `must be <zone id>/<record id> (two 32-digit hex ids, as the error naming the record gives it), got ${JSON.stringify(i.input)}`,
+    }),
+  )
+  .default({})
+  .describe(
+    "Records that exist in the zone already, adopted (imported, then updated) instead of created: `<name>/<type>` → `<zone id>/<record id>`. Keep an entry after the import: the engine skips it once the record is in the state.",
+  );

@@ -358,6 +358,9 @@ function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
     case "too_big":
       if (issue.origin === "array") return `allows at most ${String(issue.maximum)} items`;
       return `must be at most ${String(issue.maximum)}, got ${describeInput(issue.input)}`;
+    case "invalid_key":
+      // A map key that fails its schema (`homelab:import`'s `<name>/<type>`): that schema's message.
+      return issue.issues[0]?.message;
     case "invalid_value": {
       // A near miss (`fsn` for `fsn1`, `regexp` for `regex`) gets the value it probably meant.
       const names = issue.values.filter((v) => typeof v === "string");

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { inZone } from "../lib/dns";
+import { importKey, inZone } from "../lib/dns";
 import { FORWARD_AUTH_SLUG, REDIRECT_RULES, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
 import { upstreamUrlProblem, type Upstream } from "../lib/services";
-import { dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference, validity } from "./fields";
+import { dnsImports, dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference, validity } from "./fields";
 import {
   ConfigError,
   formatPath,
@@ -285,6 +285,7 @@ export const servicesSections = {
   services: services.describe("The zone, the lab domain and where the catalog is."),
   edge: edge.describe("The edge VPS the routes go to."),
   authentik: authentik.describe("The Authentik the SSO objects go to."),
+  import: dnsImports,
 };
 
 type Sections = typeof servicesSections;
@@ -295,6 +296,8 @@ export interface ServicesConfig {
   readonly services: Parsed["services"];
   readonly edge: { readonly stack?: string; readonly sshPrivateKey?: pulumi.Output<string> };
   readonly authentik: Parsed["authentik"];
+  /** Service records adopted from the zone: `<hostname>/<type>` → `<zone id>/<record id>`. */
+  readonly import: Parsed["import"];
 }
 
 export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
@@ -316,3 +319,20 @@ export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
   },
   resolve: (parsed) => parsed,
 };
+/**
+ * `homelab:import` entries that name no record of the published catalog (a host name of an enabled
+ * service, with a type the stack writes): checked once the catalog is read.
+ */
+export function importProblems(
+  imports: Readonly<Record<string, string>>,
+  services: readonly { readonly hostname: string }[],
+  types: readonly ("A" | "AAAA")[],
+): ConfigProblem[] {
+  const records = services.flatMap((s) => types.map((type) => importKey(s.hostname, type)));
+  return Object.keys(imports)
+    .filter((entry) => !records.includes(entry))
+    .map((entry) => ({
+      key: `homelab:${formatPath(["import", entry])}`,
+      message: `${entry} is not a record of a published service (${records.length > 0 ? `its records: ${records.join(", ")}` : "there is none"})`,
+    }));
+}

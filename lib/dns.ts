@@ -56,3 +56,117 @@ export function requireAddress(
     return value;
   });
 }
+// ---------------------------------------------------------------- records that exist already
+
+/** A record a program makes: its name, its type and the config key it comes from. */
+export interface WantedRecord {
+  /** The fully qualified name (`auth.example.net`, `*.lab.example.net`). */
+  readonly name: string;
+  readonly type: "A" | "AAAA";
+  /** Where it comes from, for the error: `homelab:edge.names[0]`, `services/jellyfin.yaml: hostname`. */
+  readonly source: string;
+  /** The import id configured for it (`homelab:import`), `<zone id>/<record id>`. */
+  readonly importId?: string;
+}
+
+/** A record the zone holds, as the provider's `getDnsRecords` lists it. */
+export interface ZoneRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly content?: string;
+  readonly comment?: string;
+}
+
+/** The key of a record in `homelab:import`: `<name>/<type>` (`auth.example.net/A`). */
+export function importKey(name: string, type: string): string {
+  return `${name}/${type}`;
+}
+
+/**
+ * How many of the zone's records a program reads (the provider's `getDnsRecords` pages through
+ * them up to its `maxItems`, default 1000): a zone with more cannot be checked.
+ */
+export const ZONE_RECORDS_READ = 10000;
+
+/**
+ * What stands in the way of creating `wanted` in a zone that holds `zone` (Cloudflare refuses a
+ * second A or AAAA record of a name and type only when it is identical, but allows none beside a
+ * CNAME; a second one beside a record of someone else's would answer with both): for each wanted
+ * record, a record of the same name and type this stack did not make (its comment is not
+ * `comment`) that no `importId` adopts, a CNAME of the name, or an import id that names another
+ * record than the zone's of that name and type. Each problem names the record, where it comes from
+ * and the way out.
+ */
+export function existingRecordProblems(
+  wanted: readonly WantedRecord[],
+  zone: readonly ZoneRecord[],
+  zoneId: string,
+  comment: string,
+  stack: string,
+): string[] {
+  const problems: string[] = [];
+  if (zone.length >= ZONE_RECORDS_READ) {
+    problems.push(
+      `the zone has ${ZONE_RECORDS_READ} records or more, more than this program reads (ZONE_RECORDS_READ in lib/dns.ts): records that exist already cannot be found`,
+    );
+  }
+  const describe = (r: ZoneRecord) =>
+    `record ${r.id}${r.content ? ` → ${r.content}` : ""}, ${r.comment ? `comment ${JSON.stringify(r.comment)}` : "no comment"}`;
+  for (const w of wanted) {
+    const named = zone.filter((r) => r.name.toLowerCase() === w.name.toLowerCase());
+    const same = named.filter((r) => r.type === w.type);
+    const key = `homelab:import[${JSON.stringify(importKey(w.name, w.type))}]`;
+    let adopted: ZoneRecord | undefined;
+    // An entry whose record the zone lacks altogether is left to the import itself, which fails
+    // naming the resource (and the offline plan, whose zone is empty, can still plan it).
+    if (w.importId !== undefined && same.length > 0) {
+      adopted = same.find((r) => `${zoneId}/${r.id}` === w.importId);
+      if (adopted === undefined) {
+        problems.push(
+          `${key}: ${w.importId} is not the ${w.type} record ${w.name} of this zone (the zone's: ${same.map((r) => `${zoneId}/${r.id}`).join(", ")})`,
+        );
+      }
+    }
+    const others = same.filter((r) => r !== adopted && (w.importId !== undefined || r.comment !== comment));
+    const ours = same.some((r) => r.comment === comment);
+    for (const r of others) {
+      const way =
+        w.importId !== undefined || others.length > 1 || ours
+          ? "delete it in Cloudflare (a second record of the name would answer beside this stack's)"
+          : `adopt it with homelab:import: { ${JSON.stringify(importKey(w.name, w.type))}: "${zoneId}/${r.id}" } (the run imports it, then updates it), or delete it in Cloudflare; if this stack made it and its comment was changed by hand, set the comment back to ${JSON.stringify(comment)}`;
+      problems.push(
+        `${w.source}: ${w.name} already has an ${w.type} record that the ${stack} stack did not make (${describe(r)}): ${way}`,
+      );
+    }
+    for (const r of named.filter((x) => x.type === "CNAME")) {
+      problems.push(
+        `${w.source}: ${w.name} has a CNAME record (${describe(r)}), and Cloudflare allows no ${w.type} record beside one: delete it in Cloudflare, or choose another name`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * The zone's id, once no record this program makes is in the way of one that exists (see
+ * {@link existingRecordProblems}): the records take their zone from it, so a clash ends the run
+ * before any record is written, with every clash named.
+ */
+export function zoneWithoutClashes(
+  zoneId: pulumi.Output<string>,
+  records: pulumi.Output<readonly ZoneRecord[]>,
+  wanted: readonly WantedRecord[],
+  comment: string,
+  stack: string,
+): pulumi.Output<string> {
+  return pulumi.all([zoneId, records]).apply(([id, zone]) => {
+    const problems = existingRecordProblems(wanted, zone, id, comment, stack);
+    if (problems.length > 0) {
+      throw new pulumi.RunError(
+        [`records that exist already stand in the way (${problems.length}):`, ...problems.map((p) => `  ${p}`)].join("\n"),
+      );
+    }
+    return id;
+  });
+}

@@ -1,8 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
+import { getDnsRecordsOutput } from "@pulumi/cloudflare/getDnsRecords";
 import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import type { CloudflareConfig } from "../config/cloudflare";
-import { recordComment, recordName, requireAddress } from "../lib/dns";
+import {
+  importKey,
+  recordComment,
+  recordName,
+  requireAddress,
+  ZONE_RECORDS_READ,
+  zoneWithoutClashes,
+  type WantedRecord,
+} from "../lib/dns";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
 
@@ -16,40 +25,69 @@ import type { ProgramResult, RunContext } from "./program";
  * Zone:Zone:Read on the zone).
  */
 export function run(cfg: CloudflareConfig, context: RunContext): ProgramResult {
-  const zoneId = getZoneOutput({ filter: { name: cfg.zone } }).zoneId;
+  const foundZone = getZoneOutput({ filter: { name: cfg.zone } }).zoneId;
   const comment = recordComment(context.stack);
-
-  const wildcard = new DnsRecord(`wildcard-${cfg.lab.domain}`, {
-    zoneId,
-    name: `*.${cfg.lab.domain}`,
-    type: "A",
-    content: cfg.lab.address,
-    ttl: cfg.lab.ttl,
-    proxied: false,
-    comment,
-  });
-
-  const hetzner = new pulumi.StackReference("hetzner", { name: cfg.edge.stack ?? siblingStack(context.stack, "hetzner") });
+  const edgeNames = cfg.edge.names.map((name) => recordName(name, cfg.zone));
   const families = (
     [
       { type: "A", family: "ipv4" },
       { type: "AAAA", family: "ipv6" },
     ] as const
-  )
-    .filter((f) => cfg.edge[f.family])
-    .map((f) => ({ ...f, address: hetzner.getOutput(f.family) as pulumi.Output<string | undefined> }));
-  const edgeNames = cfg.edge.names.map((name) => recordName(name, cfg.zone));
+  ).filter((f) => cfg.edge[f.family]);
+  const wildcardName = `*.${cfg.lab.domain}`;
+  const adopted = (name: string, type: string) => cfg.import[importKey(name, type)];
+  const wanted: WantedRecord[] = [
+    { name: wildcardName, type: "A", source: "homelab:lab.domain", importId: adopted(wildcardName, "A") },
+    ...edgeNames.flatMap((fqdn, i) =>
+      families.map((f) => ({ name: fqdn, type: f.type, source: `homelab:edge.names[${i}]`, importId: adopted(fqdn, f.type) })),
+    ),
+  ];
+  // Records of these names that exist already (made by hand, by another stack) end the run here,
+  // each named with the way to adopt it; every record takes its zone from this check.
+  const zoneId = zoneWithoutClashes(
+    foundZone,
+    getDnsRecordsOutput({ zoneId: foundZone, maxItems: ZONE_RECORDS_READ }).results,
+    wanted,
+    comment,
+    context.stack,
+  );
+  // Pulumi's `import` option: the record is read into the state, then updated to these inputs.
+  const importing = (name: string, type: string) => {
+    const id = adopted(name, type);
+    return id === undefined ? {} : { import: id };
+  };
+
+  const wildcard = new DnsRecord(
+    `wildcard-${cfg.lab.domain}`,
+    {
+      zoneId,
+      name: wildcardName,
+      type: "A",
+      content: cfg.lab.address,
+      ttl: cfg.lab.ttl,
+      proxied: false,
+      comment,
+    },
+    importing(wildcardName, "A"),
+  );
+
+  const hetzner = new pulumi.StackReference("hetzner", { name: cfg.edge.stack ?? siblingStack(context.stack, "hetzner") });
+  const addresses = families.map((f) => ({ ...f, address: hetzner.getOutput(f.family) as pulumi.Output<string | undefined> }));
   for (const fqdn of edgeNames) {
-    for (const { type, family, address } of families) {
-      new DnsRecord(`${type.toLowerCase()}-${fqdn}`, {
-        zoneId,
-        name: fqdn,
-        type,
-        content: requireAddress(address, family, fqdn, `edge.${family}`),
-        ttl: cfg.edge.ttl,
-        proxied: cfg.edge.proxied,
-        comment,
-      });
+    for (const { type, family, address } of addresses) {
+      new DnsRecord(
+        `${type.toLowerCase()}-${fqdn}`,
+        {
+          zoneId,
+          name: fqdn,
+          type,
+          content: requireAddress(address, family, fqdn, `edge.${family}`),
+          ttl: cfg.edge.ttl,
+          proxied: cfg.edge.proxied,
+          comment,
+        },
+        importing(fqdn, type),
+      );
     }
   }
 

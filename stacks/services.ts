@@ -1,12 +1,14 @@
 import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { getGroupOutput, getOutpostOutput, Provider } from "@pulumi/authentik";
+import { getDnsRecordsOutput } from "@pulumi/cloudflare/getDnsRecords";
 import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
-import { loadCatalog, type ServicesConfig } from "../config/services";
-import { recordComment, requireAddress } from "../lib/dns";
+import { ConfigError } from "../config/loader";
+import { importProblems, loadCatalog, type ServicesConfig } from "../config/services";
+import { importKey, recordComment, requireAddress, ZONE_RECORDS_READ, zoneWithoutClashes, type WantedRecord } from "../lib/dns";
 import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
 import type { EdgeTraefik } from "../lib/services";
 import { siblingStack } from "../lib/stacks";
@@ -118,7 +120,26 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
       }
     : undefined;
 
-  const zoneId = getZoneOutput({ filter: { name: cfg.services.zone } }).zoneId;
+  // Records of the services' names that exist already (made by hand, by the cloudflare stack) end
+  // the run before any record is written, each named with the way to adopt it (homelab:import).
+  const types = (["A", "AAAA"] as const).filter((type) => cfg.services[type === "A" ? "ipv4" : "ipv6"]);
+  const imports = importProblems(cfg.import, catalog, types);
+  if (imports.length > 0) throw new ConfigError(context.stack, imports);
+  const adopted = (hostname: string, type: "A" | "AAAA") => cfg.import[importKey(hostname, type)];
+  const importIds = (hostname: string): { A?: string; AAAA?: string } =>
+    Object.fromEntries(types.flatMap((type) => (adopted(hostname, type) === undefined ? [] : [[type, adopted(hostname, type)]])));
+  const wanted: WantedRecord[] = catalog.flatMap((s) =>
+    types.map((type) => ({ name: s.hostname, type, source: `${s.file}: hostname`, importId: adopted(s.hostname, type) })),
+  );
+  const comment = recordComment(context.stack);
+  const foundZone = getZoneOutput({ filter: { name: cfg.services.zone } }).zoneId;
+  const zoneId = zoneWithoutClashes(
+    foundZone,
+    getDnsRecordsOutput({ zoneId: foundZone, maxItems: ZONE_RECORDS_READ }).results,
+    wanted,
+    comment,
+    context.stack,
+  );
   const published = catalog.map(
     (s) =>
       new PublicService(
@@ -130,7 +151,7 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
           ...(s.oidc ? { oidc: { redirectUris: s.oidc.redirectUris, clientType: s.oidc.clientType } } : {}),
           middlewares: s.middlewares,
           edge,
-          dns: { zoneId, comment: recordComment(context.stack), proxied: cfg.services.proxied },
+          dns: { zoneId, comment, proxied: cfg.services.proxied, import: importIds(s.hostname) },
           ...(authentik ? { authentik } : {}),
           ...(s.auth === "none" ? {} : { allow: allowed(s.allow) }),
         },

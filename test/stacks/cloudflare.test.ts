@@ -53,6 +53,42 @@ describe("the cloudflare stack on the example config", () => {
     expect(r.get("aaaa-auth.example.net").inputs).toMatchObject({ type: "AAAA", content: hetzner.ipv6 });
     expect(r.get("hetzner", "pulumi:pulumi:StackReference").inputs.name).toBe("hetzner");
     expect(r.invokes("cloudflare:index/getZone:getZone").map((i) => i.args)).toEqual([{ filter: { name: "example.net" } }]);
+    // The zone's records, read for any that would stand in the way (lib/dns.ts).
+    expect(r.invokes("cloudflare:index/getDnsRecords:getDnsRecords").map((i) => i.args)).toEqual([{ zoneId, maxItems: 10000 }]);
+    // No import option (the SDK sends an empty import id).
+    expect(r.ofType(RECORD).map((x) => x.importId)).toEqual(["", "", ""]);
+  });
+
+  test("a record of one of its names that exists already ends the run before any record is written, naming it and the import entry that adopts it", async () => {
+    const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.cloudflare.yaml"));
+    const run = register(() => runStack("cloudflare"), {
+      stack: "cloudflare",
+      config: values,
+      secretKeys,
+      answerInvoke: (token, args) =>
+        token === "cloudflare:index/getDnsRecords:getDnsRecords"
+          ? {
+              ...args,
+              results: [
+                { id: "f".repeat(32), name: "auth.example.net", type: "A", content: "198.51.100.7", comment: "" },
+                { id: "e".repeat(32), name: "*.lab.example.net", type: "A", content: "10.20.0.200", comment: "managed by homelab/cloudflare" },
+              ],
+            }
+          : undefined,
+    });
+    await expect(run).rejects.toThrow(
+      `records that exist already stand in the way (1):\n  homelab:edge.names[0]: auth.example.net already has an A record that the cloudflare stack did not make (record ${"f".repeat(32)} → 198.51.100.7, no comment): adopt it with homelab:import: { "auth.example.net/A": "${zoneId}/${"f".repeat(32)}" } (the run imports it, then updates it), or delete it in Cloudflare; if this stack made it and its comment was changed by hand, set the comment back to "managed by homelab/cloudflare"`,
+    );
+  });
+
+  test("homelab:import adopts a record: that record alone is registered with Pulumi's import option (the provider's <zone id>/<record id>)", async () => {
+    const importId = `${zoneId}/${"f".repeat(32)}`;
+    const r = await example((v) => (v["homelab:import"] = JSON.stringify({ "auth.example.net/A": importId })));
+    expect(r.ofType(RECORD).map((x) => [x.name, x.importId])).toEqual([
+      ["a-auth.example.net", importId],
+      ["aaaa-auth.example.net", ""],
+      ["wildcard-lab.example.net", ""],
+    ]);
   });
 
   test("a stack cloudflare-dev reads hetzner-dev and says so in its comments; more names, IPv4 only, proxied", async () => {
@@ -123,6 +159,25 @@ describe("cloudflare config", () => {
       "homelab:edge.ipv6: the edge names need an A or an AAAA record (ipv4 and ipv6 are both off)",
     ]);
     expect(problems((c) => (c.lab.ttl = 30))).toEqual(["homelab:lab.ttl: must be 1 (automatic) or 60 to 86400 seconds, got 30"]);
+  });
+
+  test("import entries: <name>/<type> of a record this stack makes → <zone id>/<record id>", () => {
+    const id = `${"0".repeat(32)}/${"f".repeat(32)}`;
+    expect(load((c) => (c.import = { "*.lab.example.net/A": id, "auth.example.net/AAAA": id })).config.import).toEqual({
+      "*.lab.example.net/A": id,
+      "auth.example.net/AAAA": id,
+    });
+    expect(load(() => undefined).config.import).toEqual({});
+    expect(
+      problems((c) => {
+        c.edge = { ipv6: false };
+        c.import = { "auth.example.net/AAAA": id, "auth.example.net/A": "f".repeat(32), "auth.example.net/CNAME": id };
+      }),
+    ).toEqual([
+      'homelab:import["auth.example.net/A"]: must be <zone id>/<record id> (two 32-digit hex ids, as the error naming the record gives it), got "ffffffffffffffffffffffffffffffff"',
+      'homelab:import["auth.example.net/CNAME"]: must be <name>/<type> like auth.example.net/A (A or AAAA), got "auth.example.net/CNAME"',
+      'homelab:import["auth.example.net/AAAA"]: auth.example.net/AAAA is not a record this stack makes (its records: *.lab.example.net/A, auth.example.net/A)',
+    ]);
   });
 
   test("warnings: a public wildcard address; an edge name under the lab's wildcard", () => {
