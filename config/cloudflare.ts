@@ -45,7 +45,9 @@ const edge = z
     proxied: z
       .boolean()
       .default(false)
-      .describe("Through Cloudflare's proxy (orange cloud). Off: Traefik gets Let's Encrypt certificates itself."),
+      .describe(
+        "Through Cloudflare's proxy (orange cloud). Set the hetzner stack's traefik.cloudflareToken (certificates by DNS-01) and traefik.cloudflareProxied (Cloudflare's forwarded headers trusted) with it.",
+      ),
     ttl: ttl.default(1),
   })
   .prefault({});

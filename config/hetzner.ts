@@ -131,6 +131,17 @@ const traefik = z.strictObject({
     .default(false)
     .describe("Use Let's Encrypt's staging CA (untrusted certificates) while trying things out."),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  cloudflareToken: envSecret("a Cloudflare API token")
+    .optional()
+    .describe(
+      "A Cloudflare API token with Zone:Read and DNS:Edit on the zone (secret; cert-manager's scope): Traefik gets every certificate by the DNS-01 challenge, whether or not the name's public record exists yet, proxied or not. Unset: TLS-ALPN, which needs each name's record to point at the VPS, unproxied, when Traefik first asks.",
+    ),
+  cloudflareProxied: z
+    .boolean()
+    .default(false)
+    .describe(
+      "The edge's names go through Cloudflare's proxy (the cloudflare stack's edge.proxied, the services stack's services.proxied): Traefik keeps X-Forwarded-* headers from Cloudflare's published ranges only. Needs cloudflareToken.",
+    ),
 });
 
 const netbird = z.strictObject({
@@ -168,7 +179,7 @@ export const hetznerSections = {
   ssh: ssh.describe("The admin user and who may reach SSH."),
   firewall: firewall.prefault({}).describe("More inbound firewall rules."),
   domain: dnsName.describe("The public domain; Authentik is served at `auth.<domain>` unless set otherwise."),
-  traefik: traefik.describe("Traefik: the ACME account and log level."),
+  traefik: traefik.describe("Traefik: the ACME account and challenge, Cloudflare's proxy, log level."),
   netbird: netbird.describe("NetBird: the tunnel from the VPS to the lab."),
   authentik: authentik.describe("Authentik: host name, first admin, secrets."),
   images: images.describe("Container images, pinned by default; move a tag here."),
@@ -214,6 +225,8 @@ export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
     checkRules(ctx);
     checkAuthentik(ctx);
     checkAddresses(ctx);
+    checkCertificates(ctx);
+    checkImageRegistries(ctx);
   },
   resolve(parsed) {
     return {
@@ -342,5 +355,47 @@ function checkAddresses(ctx: Ctx): void {
   const s = ctx.valid.server;
   if (s?.ipv4 === false && s.ipv6 === false) {
     ctx.report(["server", "ipv6"], "the server needs a public IPv4 or IPv6 address (both are off)");
+  }
+}
+
+/**
+ * Behind Cloudflare's proxy only DNS-01 gets a certificate (Let's Encrypt's TLS-ALPN connection
+ * ends at Cloudflare); without a token, the TLS-ALPN challenge is kept, with its known failure.
+ */
+function checkCertificates(ctx: Ctx): void {
+  const t = ctx.valid.traefik;
+  if (t === undefined || ctx.invalid(["traefik", "cloudflareToken"])) return;
+  if (t.cloudflareToken !== undefined) return;
+  if (t.cloudflareProxied) {
+    ctx.report(
+      ["traefik", "cloudflareProxied"],
+      "needs traefik.cloudflareToken: behind Cloudflare's proxy, Let's Encrypt's TLS-ALPN challenge reaches Cloudflare, not Traefik, so no certificate would be issued; set a Cloudflare API token (Zone:Read, DNS:Edit) for the DNS-01 challenge",
+    );
+  } else {
+    ctx.warn(
+      ["traefik", "cloudflareToken"],
+      "is unset, so Traefik gets certificates by TLS-ALPN, which fails for a name whose public record does not point at the VPS yet (auth.<domain> before the cloudflare stack has run, a service before its record) and is not retried; set a Cloudflare API token (Zone:Read, DNS:Edit) for the DNS-01 challenge",
+    );
+  }
+}
+
+/**
+ * Registries without an IPv6 address: a server without IPv4 cannot pull from them. GitHub's
+ * container registry has no AAAA record (github.com/orgs/community/discussions/10539, open);
+ * Docker Hub is dual-stack since 2023 ("Docker Hub Registry IPv6 Support Now Generally Available").
+ */
+export const IPV4_ONLY_REGISTRIES = ["ghcr.io"] as const;
+
+function checkImageRegistries(ctx: Ctx): void {
+  if (ctx.valid.server?.ipv4 !== false) return;
+  const images = ctx.valid.images ?? {};
+  for (const [service, image] of Object.entries(images)) {
+    if (typeof image !== "string") continue;
+    const registry = image.split("/")[0]!;
+    if (!(IPV4_ONLY_REGISTRIES as readonly string[]).includes(registry)) continue;
+    ctx.report(
+      ["images", service],
+      `${image} is on ${registry}, which has no IPv6 address, and the server has no IPv4 (server.ipv4: false): Docker could not pull it; use an image from a registry reachable over IPv6 (Docker Hub: docker.io/...), or turn server.ipv4 on`,
+    );
   }
 }

@@ -251,7 +251,12 @@ const services = z.strictObject({
   zone: dnsName.describe("The Cloudflare zone every service's host name is in."),
   labDomain: dnsName.describe("The lab domain: `route` upstreams are names under it."),
   catalog: z.string().min(1).default("services").describe("The catalog directory, relative to the project."),
-  proxied: z.boolean().default(false).describe("Service records through Cloudflare's proxy."),
+  proxied: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Service records through Cloudflare's proxy. Set the hetzner stack's traefik.cloudflareToken (certificates by DNS-01) and traefik.cloudflareProxied (Cloudflare's forwarded headers trusted) with it.",
+    ),
   ipv4: z.boolean().default(true).describe("An A record per service (the VPS has a public IPv4)."),
   ipv6: z.boolean().default(true).describe("An AAAA record per service (the VPS has a public IPv6)."),
 });

@@ -42,7 +42,10 @@ export const PROJECT_DIR = "/opt/edge";
 /** Traefik's watched directory for dynamic configuration, on the VPS. */
 export const DYNAMIC_DIR = `${PROJECT_DIR}/traefik/dynamic`;
 
-/** Traefik's certificate resolver (Let's Encrypt, TLS-ALPN challenge on :443). */
+/**
+ * Traefik's certificate resolver: Let's Encrypt, by the DNS-01 challenge through Cloudflare's API
+ * when the hetzner stack has a Cloudflare token (`traefik.cloudflareToken`), else by TLS-ALPN on :443.
+ */
 export const CERT_RESOLVER = "letsencrypt";
 /** Traefik's entry points. */
 export const ENTRY_POINTS = { web: "web", websecure: "websecure" } as const;
@@ -418,25 +421,50 @@ export interface TraefikStaticInput {
   readonly logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
   /** Use Let's Encrypt's staging CA (untrusted certificates, generous limits) while trying things out. */
   readonly acmeStaging: boolean;
+  /**
+   * Certificates by the DNS-01 challenge, provider `cloudflare` (Traefik's ACME client, lego, reads
+   * the token from `CF_DNS_API_TOKEN`: {@link TRAEFIK_ENV}), asking these resolvers for the zone's
+   * servers and the challenge record (`host:port`). Unset: the TLS-ALPN challenge on :443.
+   */
+  readonly dnsChallenge?: { readonly resolvers: readonly string[] };
+  /**
+   * Networks whose X-Forwarded-* headers Traefik keeps on both entry points (Cloudflare's ranges,
+   * when its proxy is in front); empty or unset: Traefik trusts none and sets them itself.
+   */
+  readonly trustedIPs?: readonly string[];
 }
 
 /** Traefik's container paths. */
 const TRAEFIK_PATHS = { static: "/etc/traefik/traefik.yaml", dynamic: "/etc/traefik/dynamic", acme: "/letsencrypt/acme.json" };
 
+/** Traefik's internal entry point (ping), on the host's loopback only: Traefik runs in the host's network. */
+export const TRAEFIK_INTERNAL_ADDRESS = "127.0.0.1:8080";
+
 /**
  * Traefik's static configuration: :80 redirects to :443; :443 terminates TLS with certificates
- * from Let's Encrypt (TLS-ALPN challenge, so no DNS token is needed); routes come from the watched
- * dynamic directory, where the services stack adds one file per public service.
+ * from Let's Encrypt, by the DNS-01 challenge through Cloudflare's API when `dnsChallenge` is given
+ * (a name gets its certificate whether or not its public record exists yet, and behind Cloudflare's
+ * proxy too), else by TLS-ALPN; routes come from the watched dynamic directory, where the services
+ * stack adds one file per public service. With `trustedIPs`, both entry points keep the
+ * X-Forwarded-* headers of those networks only (`forwardedHeaders.trustedIPs`; no PROXY protocol:
+ * Cloudflare's proxy sends plain HTTP headers). The internal entry point (ping) listens on loopback.
  */
 export function traefikStaticConfig(input: TraefikStaticInput): Record<string, unknown> {
+  const forwarded =
+    input.trustedIPs !== undefined && input.trustedIPs.length > 0
+      ? { forwardedHeaders: { trustedIPs: [...input.trustedIPs] } }
+      : {};
   return {
     global: { checkNewVersion: false, sendAnonymousUsage: false },
     entryPoints: {
       [ENTRY_POINTS.web]: {
         address: ":80",
+        ...forwarded,
         http: { redirections: { entryPoint: { to: ENTRY_POINTS.websecure, scheme: "https", permanent: true } } },
       },
-      [ENTRY_POINTS.websecure]: { address: ":443", http: { tls: { certResolver: CERT_RESOLVER } } },
+      [ENTRY_POINTS.websecure]: { address: ":443", ...forwarded, http: { tls: { certResolver: CERT_RESOLVER } } },
+      // Traefik would open :8080 on every address of the host for ping.
+      traefik: { address: TRAEFIK_INTERNAL_ADDRESS },
     },
     providers: { file: { directory: TRAEFIK_PATHS.dynamic, watch: true } },
     certificatesResolvers: {
@@ -445,7 +473,9 @@ export function traefikStaticConfig(input: TraefikStaticInput): Record<string, u
           email: input.acmeEmail,
           storage: TRAEFIK_PATHS.acme,
           ...(input.acmeStaging ? { caServer: "https://acme-staging-v02.api.letsencrypt.org/directory" } : {}),
-          tlsChallenge: {},
+          ...(input.dnsChallenge === undefined
+            ? { tlsChallenge: {} }
+            : { dnsChallenge: { provider: "cloudflare", resolvers: [...input.dnsChallenge.resolvers] } }),
         },
       },
     },
@@ -513,6 +543,8 @@ export interface EdgeComposeInput {
   readonly authentikBootstrapEmail: string;
   /** Hash of Traefik's static file: a changed file changes the service, so `up` recreates it. */
   readonly traefikConfigHash: string;
+  /** Traefik reads {@link SECRET_ENV_FILES}`.traefik` (the Cloudflare token of the DNS-01 challenge). @default false */
+  readonly traefikEnvFile?: boolean;
 }
 
 /** The env files (under `secrets/`) the services read their secrets from. */
@@ -520,7 +552,24 @@ export const SECRET_ENV_FILES = {
   authentik: "secrets/authentik.env",
   postgresql: "secrets/postgresql.env",
   netbird: "secrets/netbird.env",
+  /** Only with a Cloudflare token (DNS-01): {@link TRAEFIK_ENV}. */
+  traefik: "secrets/traefik.env",
 } as const;
+
+/**
+ * What Traefik's env file sets: the Cloudflare API token lego's `cloudflare` DNS provider reads
+ * (`CF_DNS_API_TOKEN`, alias `CLOUDFLARE_DNS_API_TOKEN`; go-acme/lego docs/content/dns/zz_gen_cloudflare.md).
+ * Without `CF_ZONE_API_TOKEN` the one token serves both the zone lookup and the record edits, so it
+ * needs Zone:Read and DNS:Edit on the zone, the scope cert-manager's Cloudflare token has.
+ */
+export const TRAEFIK_ENV = { cloudflareToken: "CF_DNS_API_TOKEN" } as const;
+
+/**
+ * Where Traefik, in the host's network, reaches Authentik's server: the server publishes its HTTP
+ * port on the host's loopback, and Traefik's /etc/hosts names that address {@link AUTHENTIK_SERVICE}
+ * (`extra_hosts`), so the forward-auth address and Authentik's route stay `http://authentik-server:9000`.
+ */
+export const AUTHENTIK_LOOPBACK = "127.0.0.1";
 
 const POSTGRES = { user: "authentik", database: "authentik" } as const;
 
@@ -552,9 +601,10 @@ const AUTHENTIK_VOLUMES = {
 } as const;
 
 /**
- * The compose project: Traefik (the only published ports), NetBird in the host's network (the
- * tunnel's routes are the host's, so Traefik reaches LAN upstreams through it), and Authentik's
- * server and worker with PostgreSQL. Authentik since 2025.10 keeps its cache and task queue in
+ * The compose project: Traefik and NetBird in the host's network (Traefik sees every client's own
+ * address; the tunnel's routes are the host's, so Traefik reaches LAN upstreams through it), and
+ * Authentik's server (its HTTP port published on the host's loopback, for Traefik) and worker with
+ * PostgreSQL. Authentik since 2025.10 keeps its cache and task queue in
  * PostgreSQL, so there is no Redis. Secrets come from the env files of {@link SECRET_ENV_FILES}.
  */
 export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
@@ -578,17 +628,22 @@ export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
   return {
     name: COMPOSE_PROJECT,
     services: {
+      // In the host's network: it listens on :80 and :443 of every host address itself, so IPv4
+      // and IPv6 clients reach it with their own addresses. Published ports would send IPv6
+      // clients through docker-proxy (the compose networks have no IPv6), and Traefik, Authentik
+      // and IP allow lists would see a Docker gateway instead.
       traefik: {
         image: input.images.traefik,
         restart: "unless-stopped",
-        ports: ["80:80", "443:443"],
+        network_mode: "host",
+        extra_hosts: [`${AUTHENTIK_SERVICE}:${AUTHENTIK_LOOPBACK}`],
+        ...(input.traefikEnvFile ? { env_file: [`./${SECRET_ENV_FILES.traefik}`] } : {}),
         volumes: [
           `./traefik/traefik.yaml:${TRAEFIK_PATHS.static}:ro`,
           `./traefik/dynamic:${TRAEFIK_PATHS.dynamic}:ro`,
           "letsencrypt:/letsencrypt",
         ],
         labels: { "homelab.config-hash": input.traefikConfigHash },
-        networks: ["edge"],
       },
       netbird: {
         image: input.images.netbird,
@@ -619,7 +674,12 @@ export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
         volumes: ["database:/var/lib/postgresql/data"],
         networks: ["backend"],
       },
-      [AUTHENTIK_SERVICE]: { ...authentik("server"), networks: ["edge", "backend"] },
+      [AUTHENTIK_SERVICE]: {
+        ...authentik("server"),
+        // For Traefik, on the host's loopback only (see AUTHENTIK_LOOPBACK).
+        ports: [`${AUTHENTIK_LOOPBACK}:${AUTHENTIK_HTTP_PORT}:${AUTHENTIK_HTTP_PORT}`],
+        networks: ["edge", "backend"],
+      },
       "authentik-worker": { ...authentik("worker"), networks: ["backend"] },
     },
     networks: { edge: {}, backend: {} },
@@ -664,10 +724,17 @@ export interface EdgeSecrets {
   readonly authentikBootstrapToken: string;
   readonly authentikBootstrapPassword?: string;
   readonly netbirdSetupKey: string;
+  /** The Cloudflare API token of the DNS-01 challenge: with it, Traefik's env file. */
+  readonly cloudflareToken?: string;
 }
 
+type EnvFilePath = (typeof SECRET_ENV_FILES)[keyof typeof SECRET_ENV_FILES];
+type TraefikEnvPath = typeof SECRET_ENV_FILES.traefik;
+
 /** Every env file's text, by its path in the project. Call it inside a secret Output only. */
-export function secretEnvFiles(s: EdgeSecrets): Record<(typeof SECRET_ENV_FILES)[keyof typeof SECRET_ENV_FILES], string> {
+export function secretEnvFiles(
+  s: EdgeSecrets,
+): Record<Exclude<EnvFilePath, TraefikEnvPath>, string> & Partial<Record<TraefikEnvPath, string>> {
   return {
     [SECRET_ENV_FILES.authentik]: secretEnvFile({
       AUTHENTIK_SECRET_KEY: s.authentikSecretKey,
@@ -677,6 +744,9 @@ export function secretEnvFiles(s: EdgeSecrets): Record<(typeof SECRET_ENV_FILES)
     }),
     [SECRET_ENV_FILES.postgresql]: secretEnvFile({ POSTGRES_PASSWORD: s.postgresPassword }),
     [SECRET_ENV_FILES.netbird]: secretEnvFile({ NB_SETUP_KEY: s.netbirdSetupKey }),
+    ...(s.cloudflareToken === undefined
+      ? {}
+      : { [SECRET_ENV_FILES.traefik]: secretEnvFile({ [TRAEFIK_ENV.cloudflareToken]: s.cloudflareToken }) }),
   };
 }
 

@@ -3,6 +3,7 @@ import { getSshKey } from "@pulumi/hcloud/getSshKey";
 import { EdgeServer, type ExistingSshKey } from "../components/edge-server";
 import type { ExistingSshKeyRef, HetznerConfig } from "../config/hetzner";
 import { maskedText } from "../lib/artifacts";
+import { cloudflareRanges, cloudflareResolvers } from "../lib/cloudflare-ips";
 import {
   AUTHENTIK_ROUTER_SERVICE,
   authentikDynamicConfig,
@@ -40,7 +41,18 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
   // (unset on a first run).
   const last = new pulumi.StackReference("previous", { name: context.stack });
   const previousOutput = <T>(key: string) => last.getOutput(key) as pulumi.Output<T | undefined>;
-  const staticConfig = toYaml(traefikStaticConfig(cfg.traefik));
+  // Certificates by DNS-01 when there is a Cloudflare token (its env file is Traefik's); Cloudflare's
+  // ranges the only trusted proxies when its proxy is in front.
+  const dns01 = cfg.traefik.cloudflareToken !== undefined;
+  const staticConfig = toYaml(
+    traefikStaticConfig({
+      acmeEmail: cfg.traefik.acmeEmail,
+      acmeStaging: cfg.traefik.acmeStaging,
+      logLevel: cfg.traefik.logLevel,
+      ...(dns01 ? { dnsChallenge: { resolvers: cloudflareResolvers(cfg.server) } } : {}),
+      ...(cfg.traefik.cloudflareProxied ? { trustedIPs: cloudflareRanges() } : {}),
+    }),
+  );
   const compose = edgeCompose({
     images: cfg.images,
     netbirdManagementUrl: cfg.netbird.managementUrl,
@@ -48,6 +60,7 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
     wireguardPort: cfg.netbird.wireguardPort,
     authentikBootstrapEmail: cfg.authentik.adminEmail,
     traefikConfigHash: filesHash({ "traefik.yaml": staticConfig }).slice(0, 16),
+    traefikEnvFile: dns01,
   });
   const composeVolumes = composeVolumeNames(compose);
   // A volume the last run had and this one would not mount fails the run here, before any step:
@@ -79,19 +92,38 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
   };
   const a = cfg.authentik;
   const envFiles = pulumi
-    .all([a.secretKey, a.postgresPassword, bootstrapToken, a.bootstrapPassword, cfg.netbird.setupKey])
-    .apply(([authentikSecretKey, postgresPassword, authentikBootstrapToken, authentikBootstrapPassword, netbirdSetupKey]) =>
-      secretEnvFiles({
+    .all([
+      a.secretKey,
+      a.postgresPassword,
+      bootstrapToken,
+      a.bootstrapPassword,
+      cfg.netbird.setupKey,
+      cfg.traefik.cloudflareToken,
+    ])
+    .apply(
+      ([
         authentikSecretKey,
         postgresPassword,
         authentikBootstrapToken,
         authentikBootstrapPassword,
         netbirdSetupKey,
-      }),
+        cloudflareToken,
+      ]) =>
+        secretEnvFiles({
+          authentikSecretKey,
+          postgresPassword,
+          authentikBootstrapToken,
+          authentikBootstrapPassword,
+          netbirdSetupKey,
+          cloudflareToken,
+        }),
     );
-  // One Output per file, so each file's command sees only its own secret change.
+  // One Output per file, so each file's command sees only its own secret change. Traefik's only
+  // with a Cloudflare token.
   const secretFiles = Object.fromEntries(
-    Object.values(SECRET_ENV_FILES).map((path) => [path, envFiles.apply((files) => files[path])]),
+    Object.values(SECRET_ENV_FILES)
+      .filter((path) => dns01 || path !== SECRET_ENV_FILES.traefik)
+      .map((path) => [path, envFiles.apply((files) => files[path]!)]),
   );
   // Admin keys already in the Hetzner project, found by name or id: the server gets them by id,
   // cloud-init and the SSH step their public keys.

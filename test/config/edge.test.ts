@@ -13,7 +13,7 @@ function hetzner(): Record<string, any> {
     server: { type: "cx23", location: "fsn1" },
     ssh: { publicKeys: [KEY], allowFrom: ["203.0.113.7/32"] },
     domain: "example.net",
-    traefik: { acmeEmail: "me@example.net" },
+    traefik: { acmeEmail: "me@example.net", cloudflareToken: "cf-dns-token" },
     netbird: { setupKey: "setup-key" },
     authentik: { adminEmail: "me@example.net", secretKey: "k", postgresPassword: "p", bootstrapToken: "t" },
   };
@@ -34,7 +34,14 @@ function authentik(): Record<string, any> {
 }
 
 const SECRETS = {
-  hetzner: ["netbird.setupKey", "authentik.secretKey", "authentik.postgresPassword", "authentik.bootstrapToken"],
+  hetzner: [
+    "traefik.cloudflareToken",
+    "netbird.setupKey",
+    "authentik.secretKey",
+    "authentik.postgresPassword",
+    "authentik.bootstrapToken",
+  ],
+
   authentik: ["github.clientSecret"],
 };
 
@@ -173,6 +180,70 @@ describe("hetzner config", () => {
       "homelab:ssh.publicKeys[6]: is the same key as ssh.publicKeys[5]; list each key once",
       "homelab:ssh.publicKeys[8]: is the same key as ssh.publicKeys[7]; list each key once",
     ]);
+  });
+
+  test("certificates: DNS-01 with a Cloudflare token (secret), Cloudflare's proxy only with it; without one, TLS-ALPN and a warning", () => {
+    const { config } = load(hetznerConfigSpec, hetzner, SECRETS.hetzner, () => undefined);
+    expect({ ...config.traefik, cloudflareToken: undefined }).toEqual({
+      acmeEmail: "me@example.net",
+      acmeStaging: false,
+      logLevel: "INFO",
+      cloudflareToken: undefined,
+      cloudflareProxied: false,
+    });
+    expect(pulumi.Output.isInstance(config.traefik.cloudflareToken)).toBe(true);
+    const proxied = load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => (c.traefik.cloudflareProxied = true));
+    expect(proxied.warnings).toEqual([]);
+    expect(proxied.config.traefik.cloudflareProxied).toBe(true);
+    const tlsAlpn = load(
+      hetznerConfigSpec,
+      hetzner,
+      SECRETS.hetzner.filter((k) => !k.startsWith("traefik.")),
+      (c) => delete c.traefik.cloudflareToken,
+    );
+    expect(tlsAlpn.config.traefik.cloudflareToken).toBeUndefined();
+    expect(tlsAlpn.warnings).toEqual([
+      "homelab:traefik.cloudflareToken: is unset, so Traefik gets certificates by TLS-ALPN, which fails for a name whose public record does not point at the VPS yet (auth.<domain> before the cloudflare stack has run, a service before its record) and is not retried; set a Cloudflare API token (Zone:Read, DNS:Edit) for the DNS-01 challenge",
+    ]);
+    expect(
+      bad((c) => {
+        delete c.traefik.cloudflareToken;
+        c.traefik.cloudflareProxied = true;
+      }),
+    ).toEqual([
+      "homelab:traefik.cloudflareProxied: needs traefik.cloudflareToken: behind Cloudflare's proxy, Let's Encrypt's TLS-ALPN challenge reaches Cloudflare, not Traefik, so no certificate would be issued; set a Cloudflare API token (Zone:Read, DNS:Edit) for the DNS-01 challenge",
+    ]);
+    expect(bad((c) => (c.traefik.cloudflareToken = "token with spaces"))).toEqual([
+      "homelab:traefik.cloudflareToken: must be a Cloudflare API token: one line without spaces, quotes, backslashes or $ (compose reads it from an env file) (the value is secret and not shown)",
+    ]);
+  });
+
+  test("a server without IPv4: an image on ghcr.io (no IPv6 address) is an error naming the image; Docker Hub's are pulled over IPv6", () => {
+    const ipv6Only = (c: Record<string, any>) => {
+      c.server.ipv4 = false;
+      c.ssh.allowFrom = ["2001:db8:1234::/48"];
+    };
+    // Authentik's image from Docker Hub, where Authentik publishes it too.
+    expect(
+      load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => {
+        ipv6Only(c);
+        c.images = { authentik: "docker.io/authentik/server:2026.5.9" };
+      }).warnings,
+    ).toEqual([]);
+    expect(
+      bad((c) => {
+        ipv6Only(c);
+        c.images = { authentik: "ghcr.io/goauthentik/server:2026.5.9", traefik: "ghcr.io/traefik/traefik:v3.7.20" };
+      }),
+    ).toEqual([
+      "homelab:images.traefik: ghcr.io/traefik/traefik:v3.7.20 is on ghcr.io, which has no IPv6 address, and the server has no IPv4 (server.ipv4: false): Docker could not pull it; use an image from a registry reachable over IPv6 (Docker Hub: docker.io/...), or turn server.ipv4 on",
+      "homelab:images.authentik: ghcr.io/goauthentik/server:2026.5.9 is on ghcr.io, which has no IPv6 address, and the server has no IPv4 (server.ipv4: false): Docker could not pull it; use an image from a registry reachable over IPv6 (Docker Hub: docker.io/...), or turn server.ipv4 on",
+    ]);
+    // With IPv4, any registry.
+    expect(
+      load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => (c.images = { authentik: "ghcr.io/goauthentik/server:2026.5.9" }))
+        .config.images.authentik,
+    ).toBe("ghcr.io/goauthentik/server:2026.5.9");
   });
 
   test("Authentik's host is under the domain; secrets are checked without showing them; unknown keys get a suggestion", () => {

@@ -17,7 +17,9 @@ import {
   SSH_HOST_KEY,
   sshHostKeyCloudConfig,
   sshHostKeyScript,
+  traefikStaticConfig,
 } from "../../lib/edge";
+import { cloudflareRanges } from "../../lib/cloudflare-ips";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEdgeLibTestKeyxxxxxxxxxxxxxxxxxxxxxxxxxxxxx me@laptop";
 
@@ -231,5 +233,121 @@ describe("the edge's SSH host key", () => {
       "ssh_host_ed25519_key\nssh_host_ed25519_key.pub\n",
     );
     expect(h.log()).toBe("sshd -t\n");
+  });
+});
+
+describe("Traefik on the edge", () => {
+  const acme = { acmeEmail: "admin@example.net", logLevel: "INFO", acmeStaging: false } as const;
+  const entryPoints = {
+    web: {
+      address: ":80",
+      http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } },
+    },
+    websecure: { address: ":443", http: { tls: { certResolver: "letsencrypt" } } },
+    traefik: { address: "127.0.0.1:8080" },
+  };
+
+  test("static file: certificates by DNS-01 through Cloudflare, asking the resolvers given; ping on the host's loopback; no forwarded headers trusted", () => {
+    expect(traefikStaticConfig({ ...acme, dnsChallenge: { resolvers: ["1.1.1.1:53", "[2606:4700:4700::1111]:53"] } })).toEqual({
+      global: { checkNewVersion: false, sendAnonymousUsage: false },
+      entryPoints,
+      providers: { file: { directory: "/etc/traefik/dynamic", watch: true } },
+      certificatesResolvers: {
+        letsencrypt: {
+          acme: {
+            email: "admin@example.net",
+            storage: "/letsencrypt/acme.json",
+            dnsChallenge: { provider: "cloudflare", resolvers: ["1.1.1.1:53", "[2606:4700:4700::1111]:53"] },
+          },
+        },
+      },
+      api: { dashboard: false },
+      ping: {},
+      log: { level: "INFO" },
+      accessLog: {},
+    });
+  });
+
+  test("static file without a Cloudflare token: the TLS-ALPN challenge, as before", () => {
+    const config = traefikStaticConfig({ ...acme, acmeStaging: true });
+    expect(config.entryPoints).toEqual(entryPoints);
+    expect(config.certificatesResolvers).toEqual({
+      letsencrypt: {
+        acme: {
+          email: "admin@example.net",
+          storage: "/letsencrypt/acme.json",
+          caServer: "https://acme-staging-v02.api.letsencrypt.org/directory",
+          tlsChallenge: {},
+        },
+      },
+    });
+  });
+
+  test("behind Cloudflare's proxy: both entry points keep X-Forwarded-* from Cloudflare's ranges only, no PROXY protocol", () => {
+    const config = traefikStaticConfig({ ...acme, dnsChallenge: { resolvers: ["1.1.1.1:53"] }, trustedIPs: cloudflareRanges() });
+    const trusted = { forwardedHeaders: { trustedIPs: cloudflareRanges() } };
+    expect(config.entryPoints).toEqual({
+      web: { ...entryPoints.web, ...trusted },
+      websecure: { ...entryPoints.websecure, ...trusted },
+      traefik: { address: "127.0.0.1:8080" },
+    });
+    expect(JSON.stringify(config)).not.toContain("proxyProtocol");
+    // An empty list trusts nothing, as unset does.
+    expect(traefikStaticConfig({ ...acme, trustedIPs: [] }).entryPoints).toEqual(entryPoints);
+  });
+
+  test("compose: Traefik in the host's network (no published ports, no compose network), reaching Authentik's server by name at the host's loopback, where the server publishes its HTTP port; its env file only with a token", () => {
+    const input = {
+      images: EDGE_IMAGES,
+      netbirdManagementUrl: "https://api.netbird.io:443",
+      netbirdHostname: "edge",
+      wireguardPort: 51820,
+      authentikBootstrapEmail: "admin@example.net",
+      traefikConfigHash: "0123456789abcdef",
+    };
+    type Services = { services: Record<string, Record<string, unknown>> };
+    const dns01 = (edgeCompose({ ...input, traefikEnvFile: true }) as Services).services;
+    // (Log rotation, which every service has, is another test's.)
+    const { logging: _logging, ...traefik } = dns01.traefik!;
+    expect(traefik).toEqual({
+      image: EDGE_IMAGES.traefik,
+      restart: "unless-stopped",
+      network_mode: "host",
+      extra_hosts: ["authentik-server:127.0.0.1"],
+      env_file: ["./secrets/traefik.env"],
+      volumes: [
+        "./traefik/traefik.yaml:/etc/traefik/traefik.yaml:ro",
+        "./traefik/dynamic:/etc/traefik/dynamic:ro",
+        "letsencrypt:/letsencrypt",
+      ],
+      labels: { "homelab.config-hash": "0123456789abcdef" },
+    });
+    expect(dns01["authentik-server"]!.ports).toEqual(["127.0.0.1:9000:9000"]);
+    // Nothing else publishes a port (NetBird is in the host's network too).
+    expect(
+      Object.entries(dns01)
+        .filter(([, s]) => s.ports !== undefined)
+        .map(([name]) => name),
+    ).toEqual(["authentik-server"]);
+    const tlsAlpn = (edgeCompose(input) as Services).services;
+    expect(tlsAlpn.traefik!.env_file).toBeUndefined();
+    expect({ ...tlsAlpn.traefik, env_file: ["./secrets/traefik.env"] }).toEqual(dns01.traefik);
+  });
+
+  test("env files: with a Cloudflare token, Traefik's holds CF_DNS_API_TOKEN alone; without one there is none", () => {
+    const secrets = {
+      authentikSecretKey: "k",
+      postgresPassword: "p",
+      authentikBootstrapToken: "t",
+      netbirdSetupKey: "n",
+    };
+    expect(secretEnvFiles({ ...secrets, cloudflareToken: "cf-token" })["secrets/traefik.env"]).toBe(
+      "CF_DNS_API_TOKEN=cf-token\n",
+    );
+    expect(Object.keys(secretEnvFiles(secrets))).toEqual([
+      "secrets/authentik.env",
+      "secrets/postgresql.env",
+      "secrets/netbird.env",
+    ]);
   });
 });

@@ -29,6 +29,7 @@ const PROJECT_FILES = [
   "secrets/authentik.env",
   "secrets/postgresql.env",
   "secrets/netbird.env",
+  "secrets/traefik.env",
 ];
 
 let example: Promise<Plan> | undefined;
@@ -281,6 +282,76 @@ describe("day 2 on the edge: files and images", () => {
   });
 });
 
+describe("day 2 on the edge: certificates by DNS-01 (Cloudflare)", () => {
+  const TOKEN = "cf-dns-token-scenario-1";
+  const withToken = (token: string) => edit("traefik", (t) => (t.cloudflareToken = token));
+  const withoutToken = edit("traefik", (t) => delete t.cloudflareToken);
+
+  test("switching the edge to DNS-01 (a Cloudflare token added): Traefik's static file, the new env file, the compose file and compose up; nothing replaced; the token never shows", async () => {
+    const tlsAlpn = await plan("hetzner", withoutToken);
+    const { host, state } = await deployed([KEY_A], tlsAlpn);
+    expect(host.file("/opt/edge/traefik/traefik.yaml")).toContain("tlsChallenge: {}");
+    expect(host.file("/opt/edge/secrets/traefik.env")).toBeUndefined();
+    const head = await plan("hetzner", withToken(TOKEN), { after: tlsAlpn });
+    const d = diff(tlsAlpn, head);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({
+      "edge-compose-up": "update",
+      // Traefik names its env file, and carries the static file's new hash (so compose recreates it).
+      "edge-compose-yaml": "update",
+      "edge-secrets-traefik-env": "create",
+      "edge-traefik-traefik-yaml": "update",
+    });
+    expect(steps(d)).toEqual([
+      "update edge-compose-yaml runs update",
+      "create edge-secrets-traefik-env runs create",
+      "update edge-traefik-traefik-yaml runs update",
+      "update edge-compose-up runs update",
+    ]);
+    expect(JSON.stringify(d)).not.toContain(TOKEN);
+    const ups = host.log().filter((l) => l.startsWith("docker compose up")).length;
+    carryOut(
+      d,
+      tlsAlpn,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    // (The docker stand-in refuses `compose up` when an env file the compose file names is missing.)
+    expect(host.file("/opt/edge/secrets/traefik.env")).toBe(`CF_DNS_API_TOKEN=${TOKEN}\n`);
+    expect(host.file("/opt/edge/traefik/traefik.yaml")).toContain("dnsChallenge:\n        provider: cloudflare\n");
+    expect(host.file("/opt/edge/compose.yaml")).toContain("env_file:\n      - ./secrets/traefik.env\n");
+    expect(host.log().filter((l) => l.startsWith("docker compose up")).length).toBe(ups + 1);
+    complete(host);
+  });
+
+  test("a rotated Cloudflare token: only Traefik's env file and compose up run; the token never shows", async () => {
+    const before = await plan("hetzner", withToken(TOKEN));
+    const { host, state } = await deployed([KEY_A], before);
+    const head = await plan("hetzner", withToken("cf-dns-token-rotated"), { after: before });
+    const d = diff(before, head);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-secrets-traefik-env": "update" });
+    expect(steps(d)).toEqual(["update edge-secrets-traefik-env runs update", "update edge-compose-up runs update"]);
+    expect(d.steps.flatMap((s) => s.changes).map((c) => [c.path, c.kind])).toEqual([
+      ["stdin", "secret"],
+      ["stdin", "secret"],
+    ]);
+    expect(JSON.stringify(d)).not.toContain("cf-dns-token-rotated");
+    expect(JSON.stringify(d)).not.toContain(TOKEN);
+    carryOut(
+      d,
+      before,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(host.file("/opt/edge/secrets/traefik.env")).toBe("CF_DNS_API_TOKEN=cf-dns-token-rotated\n");
+  });
+});
+
 describe("day 2 on the edge: SSH", () => {
   test("an admin key added: a new key object and authorized_keys rewritten in one rename; the server untouched", async () => {
     const { b, host, state } = await deployed();
@@ -477,6 +548,7 @@ describe("day 2 on the edge: the server itself", () => {
       "update edge-secrets-authentik-env runs update",
       "update edge-secrets-netbird-env runs update",
       "update edge-secrets-postgresql-env runs update",
+      "update edge-secrets-traefik-env runs update",
       "update edge-traefik-dynamic-authentik-yaml runs update",
       "update edge-traefik-traefik-yaml runs update",
       "update edge-compose-up runs update",
@@ -547,7 +619,7 @@ describe("day 2 on the edge: the SSH host key", () => {
     });
     expect(head.outputs.sshHostKey).toBe(HOST_KEY);
     expect(pinned(head)).toEqual(pinned(b));
-    expect(Object.values(pinned(head))).toEqual(Array(10).fill(HOST_KEY));
+    expect(Object.values(pinned(head))).toEqual(Array(11).fill(HOST_KEY));
     carryOut(
       d,
       b,
@@ -579,6 +651,7 @@ describe("day 2 on the edge: the SSH host key", () => {
       "update edge-secrets-authentik-env runs update",
       "update edge-secrets-netbird-env runs update",
       "update edge-secrets-postgresql-env runs update",
+      "update edge-secrets-traefik-env runs update",
       "update edge-traefik-dynamic-authentik-yaml runs update",
       "update edge-traefik-traefik-yaml runs update",
       "update edge-compose-up runs update",
@@ -660,8 +733,9 @@ describe("upgrading the edge to host key pinning", () => {
     const head = await plan("hetzner", undefined, { after: known as unknown as Plan });
     const d = engineDiff(planned, head.planned);
     expect(d.failures).toEqual([]);
-    // The same: the firewall, the server, its key object, cloud-init's wait.
-    expect(d.counts).toEqual({ create: 2, update: 8, replace: 0, delete: 0, same: 4 });
+    // The same: the firewall, the server, its key object, cloud-init's wait. Created: the key, its
+    // step, and Traefik's env file (the Cloudflare token of the DNS-01 challenge).
+    expect(d.counts).toEqual({ create: 3, update: 8, replace: 0, delete: 0, same: 4 });
     expect(steps(d)).toEqual([
       "create edge-host-key",
       "create edge-sshd-host-key runs create",
@@ -670,26 +744,28 @@ describe("upgrading the edge to host key pinning", () => {
       "update edge-secrets-authentik-env runs update",
       "update edge-secrets-netbird-env runs update",
       "update edge-secrets-postgresql-env runs update",
+      "create edge-secrets-traefik-env runs create",
       "update edge-traefik-dynamic-authentik-yaml runs update",
       "update edge-traefik-traefik-yaml runs update",
       "update edge-compose-up runs update",
     ]);
     // Each update is the connection alone (the SSH step's script also gains sshd's HostKey line;
-    // the compose file is this release's, and compose up names it); cloud-init's wait ignores its
+    // the compose file and Traefik's static file are this release's, Traefik in the host's network
+    // with DNS-01, and compose up names them and the new env file); cloud-init's wait ignores its
     // connection; the server's new user data is ignored.
     expect(
       Object.fromEntries(
         d.steps.filter((s) => s.op === "update").map((s) => [s.name, [...new Set(s.changes.map((c) => c.path))]]),
       ),
     ).toEqual({
-      "edge-compose-up": ["connection", "create", "update"],
+      "edge-compose-up": ["connection", "create", "stdin", "update"],
       "edge-compose-yaml": ["connection", "stdin"],
       "edge-secrets-authentik-env": ["connection"],
       "edge-secrets-netbird-env": ["connection"],
       "edge-secrets-postgresql-env": ["connection"],
       "edge-ssh": ["connection", "stdin"],
       "edge-traefik-dynamic-authentik-yaml": ["connection"],
-      "edge-traefik-traefik-yaml": ["connection"],
+      "edge-traefik-traefik-yaml": ["connection", "stdin"],
     });
     expect(d.steps.find((s) => s.name === "edge" && s.type === "hcloud:index/server:Server")).toBeUndefined();
     expect(d.steps.find((s) => s.name === "edge-cloud-init")).toBeUndefined();
@@ -738,13 +814,19 @@ describe("upgrading the edge to host key pinning", () => {
     // (The SSH step's script names paths under the stand-in's root.)
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toMatch(/\nHostKey \S*\/etc\/ssh\/ssh_host_ed25519_key\n$/);
     // Every file holds what this release renders: the others are rewritten with what they held, the
-    // compose file is this release's (Authentik's shm_size and volumes, the images now pinned);
+    // compose file (Authentik's shm_size and volumes, the images now pinned; Traefik in the host's
+    // network) and Traefik's static file (DNS-01) are this release's, Traefik's env file is new;
     // compose up runs once.
     const renders = (f: string) => plain(resource(head, `edge-${fileSlug(f)}`).inputs.stdin) as string;
     expect(PROJECT_FILES.map((f) => [f, host.file(`/opt/edge/${f}`)] as const)).toEqual(
       PROJECT_FILES.map((f) => [f, renders(f)] as const),
     );
-    expect(files.filter(([f, text]) => text !== renders(f)).map(([f]) => f)).toEqual(["compose.yaml"]);
+    expect(files.filter(([f, text]) => text !== renders(f)).map(([f]) => f)).toEqual([
+      "compose.yaml",
+      "traefik/traefik.yaml",
+      "secrets/traefik.env",
+    ]);
+    expect(files.find(([f]) => f === "secrets/traefik.env")![1]).toBeUndefined();
     expect(host.log().filter((l) => l.startsWith("docker compose up")).length).toBe(ups + 1);
 
     const second = await plan("hetzner", undefined, { after: head });

@@ -17,12 +17,14 @@ import {
   OUTPOST_PATH_PREFIX,
   sshHostKeyScript,
 } from "../../lib/edge";
+import { cloudflareRanges } from "../../lib/cloudflare-ips";
 import { runStack } from "../../stacks";
 import { mockInvoke, mockResource, register, reveal, STACK_OUTPUTS, valueOf } from "../helpers/pulumi";
 
 const ROOT = join(__dirname, "..", "..");
 /** One canary per secret of the example. */
 const CANARIES = {
+  cloudflareToken: "cf-canary-dns-token-7b3e",
   setupKey: "nb-canary-setup-key-41c7",
   secretKey: "ak-canary-secret-key-93e1",
   postgresPassword: "pg-canary-password-5d2b",
@@ -47,6 +49,7 @@ async function example(
   previousOutputs?: Record<string, unknown>,
 ) {
   const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.hetzner.yaml"));
+  setSection(values, "traefik", { ...section(values, "traefik"), cloudflareToken: CANARIES.cloudflareToken });
   setSection(values, "netbird", { ...section(values, "netbird"), setupKey: CANARIES.setupKey });
   setSection(values, "authentik", {
     ...section(values, "authentik"),
@@ -69,6 +72,7 @@ describe("the hetzner stack on the example config", () => {
         "secrets-authentik-env",
         "secrets-netbird-env",
         "secrets-postgresql-env",
+        "secrets-traefik-env",
         "ssh",
         "sshd-host-key",
         "traefik-dynamic-authentik-yaml",
@@ -85,7 +89,7 @@ describe("the hetzner stack on the example config", () => {
     ]);
     expect(r.get("previous").inputs).toEqual({ name: "hetzner" });
     const edge = r.get("edge", "homelab:edge:EdgeServer");
-    expect(r.childrenOf(edge)).toHaveLength(14);
+    expect(r.childrenOf(edge)).toHaveLength(15);
   });
 
   test("the firewall lets in HTTP, HTTPS, WireGuard and ICMP from anywhere, and SSH only from the admin networks", async () => {
@@ -207,7 +211,7 @@ describe("the hetzner stack on the example config", () => {
     const ADMIN_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nadmin-key-canary\n-----END OPENSSH PRIVATE KEY-----\n";
     const r = await example((v) => setSection(v, "ssh", { ...section(v, "ssh"), privateKey: ADMIN_KEY }));
     const commands = r.ofType("command:remote:Command");
-    expect(commands).toHaveLength(10);
+    expect(commands).toHaveLength(11);
     const connections = commands.map((c) => reveal(c.inputs.connection) as [{ hostKey?: string; privateKey?: string }, boolean]);
     expect(connections.map(([c, secret]) => [c.hostKey, c.privateKey, secret])).toEqual(
       commands.map(() => [HOST_PUBLIC_KEY, ADMIN_KEY, true]),
@@ -283,6 +287,7 @@ describe("the hetzner stack on the example config", () => {
       "edge-secrets-authentik-env",
       "edge-secrets-netbird-env",
       "edge-secrets-postgresql-env",
+      "edge-secrets-traefik-env",
       "edge-ssh",
       "edge-traefik-dynamic-authentik-yaml",
       "edge-traefik-traefik-yaml",
@@ -348,6 +353,65 @@ describe("the hetzner stack on the example config", () => {
     await expect(run).rejects.toThrow(/no sshkey found with name laptop\)$/);
   });
 
+  test("Traefik: certificates by DNS-01 through Cloudflare; the token only in Traefik's env file (secret stdin, mode 0600), which compose names and waits for", async () => {
+    const r = await example();
+    const file = r.get("edge-secrets-traefik-env");
+    expect(reveal(file.inputs.stdin)).toEqual([`CF_DNS_API_TOKEN=${CANARIES.cloudflareToken}\n`, true]);
+    expect(file.inputs.create).toContain("chmod 0600");
+    expect(file.inputs.create).toContain(`mv -f "$tmp" '/opt/edge/secrets/traefik.env'`);
+    expect(file.inputs.delete).toBe("rm -f '/opt/edge/secrets/traefik.env'");
+    const staticFile = parse(r.result.artifacts["edge.traefik-static.yaml"] as string);
+    expect(staticFile.certificatesResolvers).toEqual({
+      letsencrypt: {
+        acme: {
+          email: "admin@example.net",
+          storage: "/letsencrypt/acme.json",
+          dnsChallenge: {
+            provider: "cloudflare",
+            resolvers: ["1.1.1.1:53", "1.0.0.1:53", "[2606:4700:4700::1111]:53", "[2606:4700:4700::1001]:53"],
+          },
+        },
+      },
+    });
+    // Not behind Cloudflare's proxy (the example's records are DNS-only): no forwarded headers trusted.
+    expect(staticFile.entryPoints.websecure.forwardedHeaders).toBeUndefined();
+    expect(parse(r.result.artifacts["edge.compose.yaml"] as string).services.traefik.env_file).toEqual(["./secrets/traefik.env"]);
+    expect(r.names(r.get("edge-compose-up").dependencies)).toContain("edge-secrets-traefik-env");
+
+    // Behind Cloudflare's proxy: Cloudflare's published ranges, on both entry points.
+    const proxied = await example((v) => setSection(v, "traefik", { ...section(v, "traefik"), cloudflareProxied: true }));
+    const behind = parse(proxied.result.artifacts["edge.traefik-static.yaml"] as string).entryPoints;
+    expect([behind.web.forwardedHeaders, behind.websecure.forwardedHeaders]).toEqual([
+      { trustedIPs: cloudflareRanges() },
+      { trustedIPs: cloudflareRanges() },
+    ]);
+
+    // An IPv6-only server asks Cloudflare's resolvers over IPv6.
+    const ipv6 = await example((v) => {
+      setSection(v, "server", { ...section(v, "server"), ipv4: false });
+      setSection(v, "ssh", { ...section(v, "ssh"), allowFrom: ["2001:db8:1234::/48"] });
+      // Every image from Docker Hub (ghcr.io has no IPv6 address).
+      setSection(v, "images", { authentik: "docker.io/authentik/server:2026.5.9" });
+    });
+    expect(
+      parse(ipv6.result.artifacts["edge.traefik-static.yaml"] as string).certificatesResolvers.letsencrypt.acme.dnsChallenge,
+    ).toEqual({
+      provider: "cloudflare",
+      resolvers: ["[2606:4700:4700::1111]:53", "[2606:4700:4700::1001]:53"],
+    });
+
+    // Without a token: TLS-ALPN, no env file, and compose names none.
+    const tlsAlpn = await example((v) => {
+      const { cloudflareToken: _token, ...traefik } = section(v, "traefik");
+      setSection(v, "traefik", traefik);
+    });
+    expect(tlsAlpn.ofType("command:remote:Command").map((c) => c.name)).not.toContain("edge-secrets-traefik-env");
+    expect(
+      parse(tlsAlpn.result.artifacts["edge.traefik-static.yaml"] as string).certificatesResolvers.letsencrypt.acme.tlsChallenge,
+    ).toEqual({});
+    expect(parse(tlsAlpn.result.artifacts["edge.compose.yaml"] as string).services.traefik.env_file).toBeUndefined();
+  });
+
   test("outputs: addresses, SSH, Authentik's URL and token (secret), Traefik's directory, resolver and forward auth", async () => {
     const r = await example();
     const outputs = Object.fromEntries(
@@ -411,8 +475,12 @@ describe("forward auth: what Traefik calls is the embedded outpost in the Authen
     expect(service.command).toBe("server");
     expect(Number(address.port)).toBe(AUTHENTIK_HTTP_PORT);
     expect(address.pathname).toBe(`${OUTPOST_PATH_PREFIX}/auth/traefik`);
-    // Traefik can reach it: they share a network.
-    expect(service.networks.filter((n: string) => compose.services.traefik.networks.includes(n))).toEqual(["edge"]);
+    // Traefik, in the host's network, reaches it by that name: its /etc/hosts names the host's
+    // loopback, where the server publishes that port.
+    expect(compose.services.traefik.network_mode).toBe("host");
+    expect(compose.services.traefik.extra_hosts).toEqual([`${address.hostname}:127.0.0.1`]);
+    expect(service.ports).toEqual([`127.0.0.1:${address.port}:${AUTHENTIK_HTTP_PORT}`]);
+
     // Authentik's own router goes to the same server.
     expect(dynamic.http.services.authentik.loadBalancer.servers).toEqual([
       { url: `http://${AUTHENTIK_SERVICE}:${AUTHENTIK_HTTP_PORT}` },
