@@ -91,6 +91,12 @@ export interface EdgeServerArgs {
   files: Record<string, string>;
   /** Secret files of the project (env files), by path; kept secret and written with mode 0600. */
   secretFiles: Record<string, pulumi.Input<string>>;
+  /**
+   * Files the running containers read again by themselves (in a directory they mount, like
+   * settings a service re-reads every minute), by path: written like {@link files}, but left out of
+   * the files' hash, so a change rewrites the file and does not run `compose up`. @default {}
+   */
+  liveFiles?: Record<string, string>;
   /** Protect the server, its firewall and keys from deletion (`pulumi destroy` refuses). @default false */
   protect?: boolean;
 }
@@ -110,7 +116,8 @@ export interface EdgeServerArgs {
  * VPS through remote commands, and every change is an update of a command, never a replacement
  * (no command has `triggers`, which @pulumi/command turns into replacements whose old `delete`
  * runs last): the SSH step re-runs when the admin user, keys or port change; a file's command
- * when its content (stdin) changes; `compose up` when the project's files or secrets hash changes.
+ * when its content (stdin) changes; `compose up` when the project's files or secrets hash changes
+ * (not for live files, which the containers read again themselves).
  * A replaced server (delete first: its name is unique) gets every step again, on the new server.
  *
  * @example
@@ -343,7 +350,8 @@ export class EdgeServer extends pulumi.ComponentResource {
     );
 
     this.filesHash = filesHash(args.files);
-    const files = Object.entries(args.files).map(([path, content]) =>
+    // Live files are written the same way; only `compose up`'s hash leaves them out.
+    const files = Object.entries({ ...args.files, ...args.liveFiles }).map(([path, content]) =>
       remoteFile(this, `${name}-${fileSlug(path)}`, {
         connection: this.connection,
         path: `${PROJECT_DIR}/${path}`,
@@ -412,11 +420,14 @@ export function edgeServerProblems(args: EdgeServerArgs): string[] {
   if (args.sshPublicKeys.length === 0 && (args.existingSshKeys ?? []).length === 0)
     problems.push("sshPublicKeys, existingSshKeys: at least one key is needed to reach the server");
   if (args.ipv4 === false && args.ipv6 === false) problems.push("ipv4 and ipv6 are both off: the server would be unreachable");
-  for (const path of [...Object.keys(args.files), ...Object.keys(args.secretFiles)]) {
+  const live = Object.keys(args.liveFiles ?? {});
+  for (const path of [...Object.keys(args.files), ...Object.keys(args.secretFiles), ...live]) {
     if (path.startsWith("/") || path.split("/").includes(".."))
       problems.push(`${path}: file paths are relative to ${PROJECT_DIR}, without ..`);
   }
   const duplicate = Object.keys(args.secretFiles).find((p) => p in args.files);
   if (duplicate !== undefined) problems.push(`${duplicate} is both a file and a secret file`);
+  const liveDuplicate = live.find((p) => p in args.files || p in args.secretFiles);
+  if (liveDuplicate !== undefined) problems.push(`${liveDuplicate} is both a live file and a file or secret file`);
   return problems;
 }

@@ -1,6 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ANYWHERE, EDGE_IMAGES, EDGE_OS_IMAGES, type EdgeOsImage, type FirewallRule } from "../lib/edge";
+import {
+  ANYWHERE,
+  BACKUP_DIR,
+  DEFAULT_LOG_ROTATION,
+  EDGE_IMAGES,
+  EDGE_OS_IMAGES,
+  type EdgeOsImage,
+  type FirewallRule,
+} from "../lib/edge";
 import { dnsLabel, dnsName, email, httpsUrl, imageReference, ipCidr, secretString, labelKey, labelValue } from "./fields";
 import { NETBIRD_CLOUD_MANAGEMENT_URL } from "../lib/netbird";
 import type { CheckContext, ConfigSpec } from "./loader";
@@ -164,6 +172,41 @@ const authentik = z.strictObject({
     .describe("akadmin's password, set on the first start (secret). Unset: set it through the recovery flow."),
 });
 
+const backup = z.strictObject({
+  enabled: z.boolean().default(true).describe(`Dump Authentik's database on a schedule into ${BACKUP_DIR} on the VPS.`),
+  schedule: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+      error: (i) => `must be a time of day HH:MM (UTC, 24-hour), like 03:30, got ${JSON.stringify(i.input)}`,
+    })
+    .default("03:30")
+    .describe("The time of day (UTC, `HH:MM`) of the daily dump; a time missed while the VPS was down is caught up at start."),
+  keep: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(7)
+    .describe("Dumps kept on the VPS: after each scheduled dump, the oldest beyond this many are deleted."),
+});
+
+const logs = z.strictObject({
+  maxSize: z
+    .string()
+    .regex(/^[1-9]\d*[kmg]$/, {
+      error: (i) => `must be a size like 10m (a whole number and k, m or g), got ${JSON.stringify(i.input)}`,
+    })
+    .default(DEFAULT_LOG_ROTATION.maxSize)
+    .describe("The size at which Docker rotates a container's log file (json-file `max-size`)."),
+  maxFiles: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(DEFAULT_LOG_ROTATION.maxFiles)
+    .describe("Log files kept per container, the current one included (json-file `max-file`)."),
+});
+
 const images = z
   .strictObject({
     traefik: imageReference(EDGE_IMAGES.traefik),
@@ -183,6 +226,8 @@ export const hetznerSections = {
   netbird: netbird.describe("NetBird: the tunnel from the VPS to the lab."),
   authentik: authentik.describe("Authentik: host name, first admin, secrets."),
   images: images.describe("Container images, pinned by default; move a tag here."),
+  backup: backup.prefault({}).describe("Scheduled dumps of Authentik's PostgreSQL database on the VPS."),
+  logs: logs.prefault({}).describe("Docker's log rotation for every container of the edge."),
 };
 
 type Sections = typeof hetznerSections;
@@ -212,6 +257,8 @@ export interface HetznerConfig {
   readonly netbird: Omit<Parsed["netbird"], "hostname"> & { readonly hostname: string };
   readonly authentik: Omit<Parsed["authentik"], "hostname"> & { readonly hostname: string };
   readonly images: Parsed["images"];
+  readonly backup: Parsed["backup"];
+  readonly logs: Parsed["logs"];
 }
 
 type Ctx = CheckContext<Sections>;
@@ -248,6 +295,8 @@ export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
       netbird: { ...parsed.netbird, hostname: parsed.netbird.hostname ?? parsed.server.name },
       authentik: { ...parsed.authentik, hostname: parsed.authentik.hostname ?? `auth.${parsed.domain}` },
       images: parsed.images,
+      backup: parsed.backup,
+      logs: parsed.logs,
     };
   },
 };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { NETBIRD_CLIENT_IMAGE } from "./netbird";
+import { NETBIRD_CLIENT_IMAGE, NETBIRD_STATE_DIR } from "./netbird";
 import { toYaml } from "./yaml";
 
 /**
@@ -545,6 +545,13 @@ export interface EdgeComposeInput {
   readonly traefikConfigHash: string;
   /** Traefik reads {@link SECRET_ENV_FILES}`.traefik` (the Cloudflare token of the DNS-01 challenge). @default false */
   readonly traefikEnvFile?: boolean;
+  /** Every service's log rotation (compose `logging`). @default {@link DEFAULT_LOG_ROTATION} */
+  readonly logs?: LogRotation;
+  /**
+   * The {@link BACKUP_SERVICE} service, when set: `scriptHash` is the hash of its script
+   * ({@link BACKUP_FILES}`.script`), a label, so a new script recreates it. Unset: no backups.
+   */
+  readonly backup?: { readonly scriptHash: string };
 }
 
 /** The env files (under `secrets/`) the services read their secrets from. */
@@ -627,7 +634,7 @@ export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
   });
   return {
     name: COMPOSE_PROJECT,
-    services: {
+    services: withLogging(input.logs ?? DEFAULT_LOG_ROTATION, {
       // In the host's network: it listens on :80 and :443 of every host address itself, so IPv4
       // and IPv6 clients reach it with their own addresses. Published ports would send IPv6
       // clients through docker-proxy (the compose networks have no IPv6), and Traefik, Authentik
@@ -655,9 +662,21 @@ export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
           NB_HOSTNAME: input.netbirdHostname,
           NB_WIREGUARD_PORT: String(input.wireguardPort),
           NB_LOG_LEVEL: "info",
+          // Its log to stderr only, so Docker rotates it: the image also writes a copy inside the
+          // container (NB_LOG_FILE "console,/var/log/netbird/client.log" in client/Dockerfile).
+          NB_LOG_FILE: "console",
         },
         env_file: [`./${SECRET_ENV_FILES.netbird}`],
-        volumes: ["netbird:/var/lib/netbird"],
+        // Healthy once logged in (idle, connecting or connected): a setup key the management
+        // service refuses leaves it unhealthy, and `compose up --wait` fails, naming it.
+        healthcheck: {
+          test: ["CMD", "netbird", "status", "--check", "ready"],
+          start_period: "30s",
+          interval: "30s",
+          retries: 3,
+          timeout: "5s",
+        },
+        volumes: [`netbird:${NETBIRD_STATE_DIR}`],
       },
       postgresql: {
         image: input.images.postgresql,
@@ -681,7 +700,10 @@ export function edgeCompose(input: EdgeComposeInput): Record<string, unknown> {
         networks: ["edge", "backend"],
       },
       "authentik-worker": { ...authentik("worker"), networks: ["backend"] },
-    },
+      ...(input.backup === undefined
+        ? {}
+        : { [BACKUP_SERVICE]: backupService(input.images.postgresql, input.backup.scriptHash) }),
+    }),
     networks: { edge: {}, backend: {} },
     volumes: { letsencrypt: {}, netbird: {}, database: {}, media: {}, templates: {}, data: {}, certs: {} },
   };
@@ -756,6 +778,194 @@ export function secretEnvFile(values: Readonly<Record<string, string>>): string 
     .map(([k, v]) => `${k}=${v}`)
     .join("\n")
     .concat("\n");
+}
+
+// ---------------------------------------------------------------- logs and backups
+
+/**
+ * Docker's log rotation for a container (the json-file driver's `max-size` and `max-file`). By
+ * default the driver never rotates (`max-size` -1, Docker's "JSON File logging driver" page), so a
+ * chatty container fills the disk; daemon.json's `log-opts` would need a restart of dockerd and
+ * reach only containers created after it, so every service of the project names its own.
+ */
+export interface LogRotation {
+  /** The size at which a container's log file is rotated: a whole number and `k`, `m` or `g`. */
+  readonly maxSize: string;
+  /** Log files kept per container, the current one included (Docker counts only with `maxSize`). */
+  readonly maxFiles: number;
+}
+
+/** The edge's log rotation unless config says otherwise: 3 files of 10 MB per container. */
+export const DEFAULT_LOG_ROTATION: LogRotation = { maxSize: "10m", maxFiles: 3 };
+
+/** A compose service's `logging` for a rotation (options are strings, as Docker reads them). */
+export function composeLogging(rotation: LogRotation): Record<string, unknown> {
+  return { driver: "json-file", options: { "max-size": rotation.maxSize, "max-file": String(rotation.maxFiles) } };
+}
+
+/** Every service of `services` with the rotation's `logging`. */
+function withLogging(rotation: LogRotation, services: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(services).map(([name, s]) => [name, { ...s, logging: composeLogging(rotation) }]));
+}
+
+/** The compose service that dumps Authentik's database ({@link postgresqlBackupScript}). */
+export const BACKUP_SERVICE = "postgresql-backup";
+/**
+ * The backup service's files in the project, in a directory it mounts read-only at `/backup` (a
+ * directory, not the files: a file is rewritten by rename, which a file mount would never see).
+ * The settings are re-read every minute, so a new schedule or retention needs no `compose up`.
+ */
+export const BACKUP_FILES = { script: "backup/postgresql-backup.sh", settings: "backup/settings.env" } as const;
+/** Where the dumps go on the VPS (root's, mode 0700; each dump 0600), mounted at `/backups`. */
+export const BACKUP_DIR = `${PROJECT_DIR}/backups`;
+
+/** When and how many: a daily time (UTC) and the number of dumps kept. */
+export interface BackupSchedule {
+  /** The time of day the dump is made, `HH:MM` in UTC. */
+  readonly schedule: string;
+  /** Dumps kept: after each scheduled dump, the oldest beyond this many are deleted. */
+  readonly keep: number;
+}
+
+/** The backup service's settings file ({@link BACKUP_FILES}`.settings`). */
+export function backupSettingsFile(b: BackupSchedule): string {
+  return `BACKUP_SCHEDULE=${b.schedule}\nBACKUP_KEEP=${b.keep}\n`;
+}
+
+/** The backup service: the PostgreSQL image itself (its pg_dump is the server's major). */
+function backupService(image: string, scriptHash: string): Record<string, unknown> {
+  return {
+    image,
+    restart: "unless-stopped",
+    command: ["sh", `/${BACKUP_FILES.script}`],
+    // Where and as whom pg_dump connects; the password is POSTGRES_PASSWORD of the env file.
+    environment: { PGHOST: "postgresql", PGUSER: POSTGRES.user, PGDATABASE: POSTGRES.database },
+    env_file: [`./${SECRET_ENV_FILES.postgresql}`],
+    volumes: ["./backup:/backup:ro", "./backups:/backups"],
+    // The script's hash: a new script recreates the service (the settings beside it are re-read).
+    labels: { "homelab.config-hash": scriptHash },
+    depends_on: { postgresql: { condition: "service_healthy" } },
+    networks: ["backend"],
+  };
+}
+
+/**
+ * The backup service's script (POSIX sh: busybox in the alpine image). Every minute it reads its
+ * settings; a dump is due when there is none made since the last scheduled time, so a time missed
+ * while the VPS (or the service) was down is caught up when it starts. pg_dump writes the custom
+ * format (compressed, for pg_restore) beside the final name, renamed once it succeeds; a failed
+ * dump leaves nothing and deletes nothing. After each scheduled dump the dumps beyond `keep` go,
+ * oldest first. `--now` makes one dump at once and deletes nothing. The password reaches pg_dump
+ * as PGPASSWORD from POSTGRES_PASSWORD (the service's env file), never a file.
+ */
+export function postgresqlBackupScript(): string {
+  return `#!/bin/sh
+# homelab: dumps Authentik's PostgreSQL database on a schedule (the ${BACKUP_SERVICE} service).
+# Settings: BACKUP_SCHEDULE (daily, HH:MM UTC) and BACKUP_KEEP (dumps kept), re-read every minute.
+set -u
+settings=\${BACKUP_SETTINGS:-/${BACKUP_FILES.settings}}
+dir=\${BACKUP_DIR:-/backups}
+log() { printf 'homelab backup: %s\\n' "$*"; }
+# A complaint about the settings, once until they change (the loop would repeat it every minute).
+complain() {
+  if [ "$*" != "\${complained:-}" ]; then log "$*"; fi
+  complained=$*
+}
+
+# pg_dump's connection: PGHOST, PGUSER, PGDATABASE from the service's environment, the password
+# from secrets/postgresql.env (its env_file).
+: "\${PGHOST:?must be set}" "\${PGUSER:?must be set}" "\${PGDATABASE:?must be set}"
+: "\${POSTGRES_PASSWORD:?must be set: the service reads it from secrets/postgresql.env}"
+PGPASSWORD=$POSTGRES_PASSWORD
+export PGPASSWORD
+umask 077
+if ! mkdir -p "$dir" || ! chmod 0700 "$dir"; then exit 1; fi
+
+# The settings, or a complaint (and nothing is done this minute).
+load() {
+  schedule=''
+  keep=''
+  if [ ! -r "$settings" ]; then
+    complain "cannot read $settings"
+    return 1
+  fi
+  while IFS='=' read -r key value; do
+    case $key in
+      BACKUP_SCHEDULE) schedule=$value ;;
+      BACKUP_KEEP) keep=$value ;;
+    esac
+  done < "$settings"
+  case $schedule in
+    [01][0-9]:[0-5][0-9] | 2[0-3]:[0-5][0-9]) ;;
+    *) complain "BACKUP_SCHEDULE must be HH:MM, got '$schedule'"; return 1 ;;
+  esac
+  case $keep in
+    '' | *[!0-9]* | 0*) complain "BACKUP_KEEP must be a whole number of at least 1, got '$keep'"; return 1 ;;
+  esac
+  complained=''
+  if [ "$schedule $keep" != "\${loaded:-}" ]; then
+    log "daily at $schedule UTC into $dir, keeping the newest $keep"
+    loaded="$schedule $keep"
+  fi
+}
+
+# Due: no dump yet, or none since the last scheduled time (seconds since the epoch, UTC).
+due() {
+  now=$(date -u +%s)
+  hour=\${schedule%%:*}
+  minute=\${schedule#*:}
+  # A leading 0 would make the number octal.
+  at=$((now - now % 86400 + \${hour#0} * 3600 + \${minute#0} * 60))
+  if [ "$at" -gt "$now" ]; then at=$((at - 86400)); fi
+  newest=''
+  for file in "$dir"/authentik-*.dump; do
+    if [ -e "$file" ]; then newest=$file; fi
+  done
+  [ -z "$newest" ] || [ "$(date -u -r "$newest" +%s)" -lt "$at" ]
+}
+
+# One dump, written beside its name and renamed once complete.
+dump() {
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  part="$dir/.authentik-$stamp.dump.partial"
+  if pg_dump --format=custom --file="$part"; then
+    mv -f "$part" "$dir/authentik-$stamp.dump"
+    log "dumped $PGDATABASE to $dir/authentik-$stamp.dump"
+  else
+    status=$?
+    rm -f "$part"
+    log "pg_dump failed (exit $status); the dumps before stay"
+    return 1
+  fi
+}
+
+# The dumps beyond BACKUP_KEEP, oldest first (the names sort by time).
+prune() {
+  set -- "$dir"/authentik-*.dump
+  [ -e "$1" ] || return 0
+  excess=$(($# - keep))
+  while [ "$excess" -gt 0 ]; do
+    rm -f -- "$1"
+    log "removed $1 (keeping the newest $keep)"
+    shift
+    excess=$((excess - 1))
+  done
+}
+
+if [ "\${1:-}" = "--now" ]; then
+  dump
+  exit
+fi
+# As the container's first process, sh would ignore docker stop's TERM.
+trap 'log stopped; exit 0' TERM INT
+while :; do
+  if load && due; then
+    dump && prune
+  fi
+  sleep 60 &
+  wait $!
+done
+`;
 }
 
 // ---------------------------------------------------------------- hashing

@@ -7,6 +7,8 @@ import { cloudflareRanges, cloudflareResolvers } from "../lib/cloudflare-ips";
 import {
   AUTHENTIK_ROUTER_SERVICE,
   authentikDynamicConfig,
+  BACKUP_FILES,
+  backupSettingsFile,
   CERT_RESOLVER,
   cloudConfigText,
   composeVolumeNames,
@@ -19,6 +21,7 @@ import {
   filesHash,
   FORWARD_AUTH_MIDDLEWARE,
   forwardAuthAddress,
+  postgresqlBackupScript,
   SECRET_ENV_FILES,
   secretEnvFiles,
   traefikStaticConfig,
@@ -53,7 +56,12 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       ...(cfg.traefik.cloudflareProxied ? { trustedIPs: cloudflareRanges() } : {}),
     }),
   );
+  // Authentik's database dumped on a schedule (homelab:backup): the script beside the compose file,
+  // its schedule and retention a live file the service re-reads (a change runs no `compose up`).
+  const backupScript = cfg.backup.enabled ? postgresqlBackupScript() : undefined;
   const compose = edgeCompose({
+    logs: cfg.logs,
+    ...(backupScript === undefined ? {} : { backup: { scriptHash: filesHash({ script: backupScript }).slice(0, 16) } }),
     images: cfg.images,
     netbirdManagementUrl: cfg.netbird.managementUrl,
     netbirdHostname: cfg.netbird.hostname,
@@ -89,6 +97,7 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
     "compose.yaml": toYaml(compose),
     "traefik/traefik.yaml": staticConfig,
     "traefik/dynamic/authentik.yaml": toYaml(authentikDynamicConfig(cfg.authentik.hostname)),
+    ...(backupScript === undefined ? {} : { [BACKUP_FILES.script]: backupScript }),
   };
   const a = cfg.authentik;
   const envFiles = pulumi
@@ -163,6 +172,7 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
     previous,
     files,
     secretFiles,
+    liveFiles: cfg.backup.enabled ? { [BACKUP_FILES.settings]: backupSettingsFile(cfg.backup) } : {},
     protect: cfg.server.protect,
   });
 
@@ -203,6 +213,8 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
       "edge-ssh.sh": edge.sshScript,
       // The host key step's script, its private key masked.
       "edge-host-key.sh": edge.hostKeyScript,
+      // What the backup service runs (homelab:backup).
+      ...(backupScript === undefined ? {} : { "edge-postgresql-backup.sh": backupScript }),
     },
   };
 }

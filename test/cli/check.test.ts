@@ -22,6 +22,7 @@ describe("npm run check", () => {
     expect(results.filter((r) => r.status === "fail")).toEqual([]);
     expect(results.filter((r) => r.status === "skip").map((r) => r.file)).toEqual([
       join("hetzner", "artifacts", "edge-host-key.sh"),
+      join("hetzner", "artifacts", "edge-postgresql-backup.sh"),
       join("hetzner", "artifacts", "edge-ssh.sh"),
       join("platform", "artifacts", "argocd.values.yaml"),
       join("platform", "artifacts", "metrics-server.values.yaml"),

@@ -213,7 +213,7 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain('| `kubeconfig` | `"[secret]"` |');
     expect(run.stdout).toContain("### Offline plan: `platform` (program `platform`)\n\n**+ 33 to create, > 2 to read.**");
     expect(run.stdout).toContain("pulumi:pulumi:StackReference  talos  (read)");
-    expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 17 to create, > 1 to read.**");
+    expect(run.stdout).toContain("### Offline plan: `hetzner` (program `hetzner`)\n\n**+ 19 to create, > 1 to read.**");
     expect(run.stdout).toContain(
       "### Offline plan: `authentik` (program `authentik`)\n\n**+ 54 to create, = 2 to import, > 1 to read.**",
     );

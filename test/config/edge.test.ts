@@ -246,6 +246,32 @@ describe("hetzner config", () => {
     ).toBe("ghcr.io/goauthentik/server:2026.5.9");
   });
 
+  test("backups and logs: on by default (03:30 UTC, 7 dumps; 10m × 3 log files); times, counts and sizes are checked where they are written", () => {
+    const { config } = load(hetznerConfigSpec, hetzner, SECRETS.hetzner, () => undefined);
+    expect(config.backup).toEqual({ enabled: true, schedule: "03:30", keep: 7 });
+    expect(config.logs).toEqual({ maxSize: "10m", maxFiles: 3 });
+    const set = load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => {
+      c.backup = { schedule: "23:05", keep: 30 };
+      c.logs = { maxSize: "1g", maxFiles: 10 };
+    }).config;
+    expect([set.backup, set.logs]).toEqual([
+      { enabled: true, schedule: "23:05", keep: 30 },
+      { maxSize: "1g", maxFiles: 10 },
+    ]);
+    expect(
+      bad((c) => {
+        c.backup = { schedule: "3:30", keep: 0, every: "day" };
+        c.logs = { maxSize: "10MB", maxFiles: 0 };
+      }),
+    ).toEqual([
+      'homelab:backup.schedule: must be a time of day HH:MM (UTC, 24-hour), like 03:30, got "3:30"',
+      "homelab:backup.keep: must be at least 1, got 0",
+      "homelab:backup.every: unknown key (known keys: enabled, schedule, keep)",
+      'homelab:logs.maxSize: must be a size like 10m (a whole number and k, m or g), got "10MB"',
+      "homelab:logs.maxFiles: must be at least 1, got 0",
+    ]);
+  });
+
   test("Authentik's host is under the domain; secrets are checked without showing them; unknown keys get a suggestion", () => {
     expect(
       bad((c) => {

@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, test } from "vitest";
 import {
+  BACKUP_SERVICE,
+  backupSettingsFile,
+  composeLogging,
   composeVolumeNames,
   droppedVolumes,
   EDGE_IMAGES,
@@ -349,5 +352,80 @@ describe("Traefik on the edge", () => {
       "secrets/postgresql.env",
       "secrets/netbird.env",
     ]);
+  });
+});
+
+describe("the compose project's logs, backups and NetBird client", () => {
+  const compose = (more: Partial<Parameters<typeof edgeCompose>[0]> = {}) =>
+    edgeCompose({
+      images: EDGE_IMAGES,
+      netbirdManagementUrl: "https://netbird.example.net:443",
+      netbirdHostname: "edge-1",
+      wireguardPort: 51821,
+      authentikBootstrapEmail: "admin@example.net",
+      traefikConfigHash: "0123456789abcdef",
+      ...more,
+    }) as { services: Record<string, Record<string, unknown>> };
+
+  test("every service rotates its log (json-file; max-size, and max-file as a string): 10m × 3 unless config says otherwise", () => {
+    const byDefault = compose().services;
+    expect(Object.keys(byDefault)).toEqual(["traefik", "netbird", "postgresql", "authentik-server", "authentik-worker"]);
+    expect(Object.values(byDefault).map((s) => s.logging)).toEqual(
+      Array(5).fill({ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } }),
+    );
+    const configured = compose({ logs: { maxSize: "50m", maxFiles: 5 }, backup: { scriptHash: "x" } }).services;
+    expect(Object.values(configured).map((s) => s.logging)).toEqual(
+      Array(6).fill({ driver: "json-file", options: { "max-size": "50m", "max-file": "5" } }),
+    );
+    expect(composeLogging({ maxSize: "1g", maxFiles: 1 })).toEqual({
+      driver: "json-file",
+      options: { "max-size": "1g", "max-file": "1" },
+    });
+  });
+
+  test("the NetBird client: the pinned release's variables (management URL, host name, WireGuard port, log level, console log), the setup key from its env file, healthy once logged in", () => {
+    const { logging: _logging, ...netbird } = compose().services.netbird!;
+    expect(netbird).toEqual({
+      image: "docker.io/netbirdio/netbird:0.67.1",
+      restart: "unless-stopped",
+      network_mode: "host",
+      cap_add: ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"],
+      environment: {
+        NB_MANAGEMENT_URL: "https://netbird.example.net:443",
+        NB_HOSTNAME: "edge-1",
+        NB_WIREGUARD_PORT: "51821",
+        NB_LOG_LEVEL: "info",
+        NB_LOG_FILE: "console",
+      },
+      env_file: ["./secrets/netbird.env"],
+      healthcheck: {
+        test: ["CMD", "netbird", "status", "--check", "ready"],
+        start_period: "30s",
+        interval: "30s",
+        retries: 3,
+        timeout: "5s",
+      },
+      volumes: ["netbird:/var/lib/netbird"],
+    });
+  });
+
+  test("the backup service: the PostgreSQL image, the script from its read-only directory, pg_dump's connection, the password's env file, the dumps' directory; none without backups", () => {
+    expect(compose().services[BACKUP_SERVICE]).toBeUndefined();
+    const { logging: _logging, ...backup } = compose({ backup: { scriptHash: "fedcba9876543210" } }).services[BACKUP_SERVICE]!;
+    expect(backup).toEqual({
+      image: EDGE_IMAGES.postgresql,
+      restart: "unless-stopped",
+      command: ["sh", "/backup/postgresql-backup.sh"],
+      environment: { PGHOST: "postgresql", PGUSER: "authentik", PGDATABASE: "authentik" },
+      env_file: ["./secrets/postgresql.env"],
+      volumes: ["./backup:/backup:ro", "./backups:/backups"],
+      labels: { "homelab.config-hash": "fedcba9876543210" },
+      depends_on: { postgresql: { condition: "service_healthy" } },
+      networks: ["backend"],
+    });
+    // PostgreSQL's own service, on the same network, reads the same env file.
+    const postgresql = compose().services.postgresql!;
+    expect([postgresql.env_file, postgresql.networks]).toEqual([["./secrets/postgresql.env"], ["backend"]]);
+    expect(backupSettingsFile({ schedule: "03:30", keep: 7 })).toBe("BACKUP_SCHEDULE=03:30\nBACKUP_KEEP=7\n");
   });
 });

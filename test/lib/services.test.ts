@@ -59,4 +59,23 @@ describe("a service's Traefik file", () => {
     });
     expect(serviceFileName("status")).toBe("service-status.yaml");
   });
+
+  test("what an upstream is sent as Host: a route upstream the lab name (https to it, passHostHeader off), a url upstream the public name (Traefik's default)", () => {
+    const upstream = (u: { url: string } | { route: string }) =>
+      (
+        serviceTraefikConfig(
+          { name: "grafana", hostname: "grafana.example.net", upstream: u, forwardAuth: true, middlewares: {} },
+          EDGE,
+        ) as {
+          http: { services: Record<string, unknown> };
+        }
+      ).http.services;
+    expect(upstream({ route: "grafana.lab.example.net" })).toEqual({
+      grafana: { loadBalancer: { servers: [{ url: "https://grafana.lab.example.net" }], passHostHeader: false } },
+    });
+    // No passHostHeader: Traefik's default (true) passes the client's Host, the public name.
+    expect(upstream({ url: "http://10.20.0.50:3000" })).toEqual({
+      grafana: { loadBalancer: { servers: [{ url: "http://10.20.0.50:3000" }] } },
+    });
+  });
 });

@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { afterAll, describe, expect, test } from "vitest";
 import { composeUpScript, fileSlug } from "../../components/edge-server";
 import { fingerprint } from "../../lib/artifacts";
-import { filesHash } from "../../lib/edge";
+import { filesHash, postgresqlBackupScript } from "../../lib/edge";
 import { checkRecorded } from "../../policy/recorded";
 import { engineDiff, MASK, UNKNOWN, type PlannedStack } from "../../testing/engine";
 import type { RecordedResource } from "../../testing/mock-runtime";
@@ -352,6 +353,145 @@ describe("day 2 on the edge: certificates by DNS-01 (Cloudflare)", () => {
   });
 });
 
+describe("day 2 on the edge: backups and logs", () => {
+  const backupOff = edit("backup", (b) => (b.enabled = false));
+  const ups = (host: EdgeHost) => host.log().filter((l) => l.startsWith("docker compose up")).length;
+  /** Read-only mounts compose found without their source (Docker makes it an empty directory). */
+  const emptyMounts = (host: EdgeHost) => host.log().filter((l) => l.startsWith("docker: read-only bind source"));
+
+  test("backups turned on for an existing edge: the script and its settings are created, then the compose file and compose up update; no compose down, no file missing, no read-only mount found empty", async () => {
+    const off = await plan("hetzner", backupOff);
+    const { host, state } = await deployed([KEY_A], off);
+    const head = await plan("hetzner", undefined, { after: off });
+    const d = diff(off, head);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({
+      "edge-backup-postgresql-backup-sh": "create",
+      "edge-backup-settings-env": "create",
+      "edge-compose-up": "update",
+      "edge-compose-yaml": "update",
+    });
+    expect(steps(d)).toEqual([
+      "create edge-backup-postgresql-backup-sh runs create",
+      "create edge-backup-settings-env runs create",
+      "update edge-compose-yaml runs update",
+      "update edge-compose-up runs update",
+    ]);
+    const before = ups(host);
+    carryOut(
+      d,
+      off,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(host.file("/opt/edge/backup/postgresql-backup.sh")).toBe(postgresqlBackupScript());
+    expect(host.file("/opt/edge/backup/settings.env")).toBe("BACKUP_SCHEDULE=03:30\nBACKUP_KEEP=7\n");
+    // The backup service is added; no other service changes.
+    const services = (p: Plan) =>
+      parse(plain(resource(p, "edge-compose-yaml").inputs.stdin) as string).services as Record<string, unknown>;
+    const { "postgresql-backup": added, ...others } = services(head);
+    expect(added).toBeDefined();
+    expect(others).toEqual(services(off));
+    expect(host.file("/opt/edge/compose.yaml")).toBe(plain(resource(head, "edge-compose-yaml").inputs.stdin));
+    expect(ups(host)).toBe(before + 1);
+    expect(emptyMounts(host)).toEqual([]);
+    complete(host);
+  });
+
+  test("the retention changed (backup.keep), or the time (backup.schedule): only the settings file is rewritten in place; compose up does not run (the service reads it every minute)", async () => {
+    const { b, host, state } = await deployed();
+    // The example's first deploy wrote the script and settings before compose up mounted them.
+    expect(emptyMounts(host)).toEqual([]);
+    expect(host.file("/opt/edge/backup/settings.env")).toBe("BACKUP_SCHEDULE=03:30\nBACKUP_KEEP=7\n");
+    const head = await plan(
+      "hetzner",
+      edit("backup", (x) => (x.keep = 14)),
+      { after: b },
+    );
+    const d = diff(b, head);
+    expect(d.failures).toEqual([]);
+    expect(operations(d)).toEqual({ "edge-backup-settings-env": "update" });
+    expect(steps(d)).toEqual(["update edge-backup-settings-env runs update"]);
+    const before = ups(host);
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(host.file("/opt/edge/backup/settings.env")).toBe("BACKUP_SCHEDULE=03:30\nBACKUP_KEEP=14\n");
+    expect(ups(host)).toBe(before);
+    const later = await plan(
+      "hetzner",
+      edit("backup", (x) => (x.schedule = "22:45")),
+      { after: b },
+    );
+    expect(steps(diff(b, later))).toEqual(["update edge-backup-settings-env runs update"]);
+  });
+
+  test("backups turned off: compose up removes the service (--remove-orphans), then the script and settings go; the dumps stay", async () => {
+    const { b, host, state } = await deployed();
+    mkdirSync(join(host.root, "opt/edge/backups"), { recursive: true });
+    writeFileSync(join(host.root, "opt/edge/backups/authentik-20261101T033000Z.dump"), "PGDMP\n");
+    const head = await plan("hetzner", backupOff, { after: b });
+    const d = diff(b, head);
+    expect(d.failures).toEqual([]);
+    expect(steps(d)).toEqual([
+      "update edge-compose-yaml runs update",
+      "update edge-compose-up runs update",
+      "delete edge-backup-settings-env runs delete",
+      "delete edge-backup-postgresql-backup-sh runs delete",
+    ]);
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    expect(Object.keys(parse(host.file("/opt/edge/compose.yaml")!).services)).not.toContain("postgresql-backup");
+    expect(
+      host
+        .log()
+        .filter((l) => l.startsWith("docker compose"))
+        .at(-1),
+    ).toBe("docker compose up --detach --remove-orphans --wait --wait-timeout 600");
+    expect([host.file("/opt/edge/backup/postgresql-backup.sh"), host.file("/opt/edge/backup/settings.env")]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(host.file("/opt/edge/backups/authentik-20261101T033000Z.dump")).toBe("PGDMP\n");
+  });
+
+  test("the log rotation changed (logs): the compose file, every service's logging in it, and compose up; nothing else", async () => {
+    const { b, host, state } = await deployed();
+    const head = await plan(
+      "hetzner",
+      edit("logs", (l) => Object.assign(l, { maxSize: "50m", maxFiles: 5 })),
+      { after: b },
+    );
+    const d = diff(b, head);
+    expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
+    carryOut(
+      d,
+      b,
+      head,
+      host,
+      state,
+      invariants(host, () => "ops"),
+    );
+    const services = Object.values(parse(host.file("/opt/edge/compose.yaml")!).services as Record<string, { logging: unknown }>);
+    expect(services.map((s) => s.logging)).toEqual(
+      Array(services.length).fill({ driver: "json-file", options: { "max-size": "50m", "max-file": "5" } }),
+    );
+  });
+});
+
 describe("day 2 on the edge: SSH", () => {
   test("an admin key added: a new key object and authorized_keys rewritten in one rename; the server untouched", async () => {
     const { b, host, state } = await deployed();
@@ -544,6 +684,8 @@ describe("day 2 on the edge: the server itself", () => {
       "create-replacement edge-cloud-init runs create",
       "update edge-sshd-host-key runs create",
       "update edge-ssh runs create",
+      "update edge-backup-postgresql-backup-sh runs update",
+      "update edge-backup-settings-env runs update",
       "update edge-compose-yaml runs update",
       "update edge-secrets-authentik-env runs update",
       "update edge-secrets-netbird-env runs update",
@@ -619,7 +761,7 @@ describe("day 2 on the edge: the SSH host key", () => {
     });
     expect(head.outputs.sshHostKey).toBe(HOST_KEY);
     expect(pinned(head)).toEqual(pinned(b));
-    expect(Object.values(pinned(head))).toEqual(Array(11).fill(HOST_KEY));
+    expect(Object.values(pinned(head))).toEqual(Array(13).fill(HOST_KEY));
     carryOut(
       d,
       b,
@@ -647,6 +789,8 @@ describe("day 2 on the edge: the SSH host key", () => {
     expect(steps(d)).toEqual([
       "update edge-sshd-host-key runs create",
       "update edge-ssh runs create",
+      "update edge-backup-postgresql-backup-sh runs update",
+      "update edge-backup-settings-env runs update",
       "update edge-compose-yaml runs update",
       "update edge-secrets-authentik-env runs update",
       "update edge-secrets-netbird-env runs update",
@@ -734,12 +878,15 @@ describe("upgrading the edge to host key pinning", () => {
     const d = engineDiff(planned, head.planned);
     expect(d.failures).toEqual([]);
     // The same: the firewall, the server, its key object, cloud-init's wait. Created: the key, its
-    // step, and Traefik's env file (the Cloudflare token of the DNS-01 challenge).
-    expect(d.counts).toEqual({ create: 3, update: 8, replace: 0, delete: 0, same: 4 });
+    // step, Traefik's env file (the Cloudflare token of the DNS-01 challenge) and the backup's
+    // script and settings.
+    expect(d.counts).toEqual({ create: 5, update: 8, replace: 0, delete: 0, same: 4 });
     expect(steps(d)).toEqual([
       "create edge-host-key",
       "create edge-sshd-host-key runs create",
       "update edge-ssh runs create",
+      "create edge-backup-postgresql-backup-sh runs create",
+      "create edge-backup-settings-env runs create",
       "update edge-compose-yaml runs update",
       "update edge-secrets-authentik-env runs update",
       "update edge-secrets-netbird-env runs update",

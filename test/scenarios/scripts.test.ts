@@ -8,8 +8,9 @@ import { plain } from "./hosts";
 
 /**
  * shellcheck on every script the programs run (each command's create, update and delete; a script
- * a root shell reads from stdin) and on the scenarios' stand-ins. Remote scripts run in the admin
- * user's login shell (bash), local ones under sh. Skipped where shellcheck is not installed.
+ * a root shell reads from stdin; a script a file step writes, as the backup service's) and on the
+ * scenarios' stand-ins. Remote scripts run in the admin user's login shell (bash), local ones and
+ * written ones under sh. Skipped where shellcheck is not installed.
  */
 
 const shellcheck = !spawnSync("shellcheck", ["--version"]).error;
@@ -49,6 +50,8 @@ test.skipIf(!shellcheck)("every script the talos, hetzner and services programs 
       for (const step of ["create", "update", "delete"])
         if (inputs[step]) scripts.push([`${r.name} ${step}`, inputs[step], shell]);
       if (inputs.create === "sudo -n sh -s") scripts.push([`${r.name} stdin`, inputs.stdin!, "sh"]);
+      // A script a file step writes for a container to run (the backup service's, under busybox sh).
+      if (/\.sh'$/.test(inputs.create ?? "")) scripts.push([`${r.name} file`, inputs.stdin!, "sh"]);
     }
   }
   expect(scripts.length).toBeGreaterThan(30);
@@ -62,6 +65,6 @@ test.skipIf(!shellcheck)("the stand-ins pass shellcheck", () => {
   const files = readdirSync(dir).flatMap((host) =>
     readdirSync(join(dir, host)).map((f) => [`${host}/${f}`, join(dir, host, f)] as const),
   );
-  expect(files).toHaveLength(10);
+  expect(files).toHaveLength(13);
   expect(check(files, "sh")).toEqual({});
 });

@@ -203,6 +203,9 @@ describe("upgrading homelab from the previous main", () => {
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({
       "edge-7eef94e9": "update", // protect dropped: recorded in the state only
+      // The backup service's script and settings (backups are on by default).
+      "edge-backup-postgresql-backup-sh": "create",
+      "edge-backup-settings-env": "create",
       "edge-cloud-init": "update",
       "edge-compose-up": "update",
       "edge-compose-yaml": "update",
@@ -225,6 +228,8 @@ describe("upgrading homelab from the previous main", () => {
       // It connects without checking the host key (that main pinned none) and installs this one's.
       "create edge-sshd-host-key runs create",
       "update edge-ssh runs create",
+      "create edge-backup-postgresql-backup-sh runs create",
+      "create edge-backup-settings-env runs create",
       "update edge-compose-yaml runs update",
       "update edge-secrets-authentik-env runs update",
       "update edge-secrets-netbird-env runs update",
@@ -258,6 +263,8 @@ describe("upgrading homelab from the previous main", () => {
       "edge-cloud-init create",
       "edge-sshd-host-key create",
       "edge-ssh create",
+      "edge-backup-postgresql-backup-sh create",
+      "edge-backup-settings-env create",
       "edge-compose-yaml update",
       "edge-secrets-authentik-env update",
       "edge-secrets-netbird-env update",

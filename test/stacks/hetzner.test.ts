@@ -15,6 +15,7 @@ import {
   filesHash,
   forwardAuthAddress,
   OUTPOST_PATH_PREFIX,
+  postgresqlBackupScript,
   sshHostKeyScript,
 } from "../../lib/edge";
 import { cloudflareRanges } from "../../lib/cloudflare-ips";
@@ -66,6 +67,8 @@ describe("the hetzner stack on the example config", () => {
     const r = await example();
     expect(r.run.resources.map((x) => `${x.type}::${x.name}`).sort()).toEqual([
       ...[
+        "backup-postgresql-backup-sh",
+        "backup-settings-env",
         "cloud-init",
         "compose-up",
         "compose-yaml",
@@ -89,7 +92,7 @@ describe("the hetzner stack on the example config", () => {
     ]);
     expect(r.get("previous").inputs).toEqual({ name: "hetzner" });
     const edge = r.get("edge", "homelab:edge:EdgeServer");
-    expect(r.childrenOf(edge)).toHaveLength(15);
+    expect(r.childrenOf(edge)).toHaveLength(17);
   });
 
   test("the firewall lets in HTTP, HTTPS, WireGuard and ICMP from anywhere, and SSH only from the admin networks", async () => {
@@ -211,7 +214,7 @@ describe("the hetzner stack on the example config", () => {
     const ADMIN_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nadmin-key-canary\n-----END OPENSSH PRIVATE KEY-----\n";
     const r = await example((v) => setSection(v, "ssh", { ...section(v, "ssh"), privateKey: ADMIN_KEY }));
     const commands = r.ofType("command:remote:Command");
-    expect(commands).toHaveLength(11);
+    expect(commands).toHaveLength(13);
     const connections = commands.map((c) => reveal(c.inputs.connection) as [{ hostKey?: string; privateKey?: string }, boolean]);
     expect(connections.map(([c, secret]) => [c.hostKey, c.privateKey, secret])).toEqual(
       commands.map(() => [HOST_PUBLIC_KEY, ADMIN_KEY, true]),
@@ -268,7 +271,8 @@ describe("the hetzner stack on the example config", () => {
 
     const up = r.get("edge-compose-up");
     const files = Object.fromEntries(
-      ["compose.yaml", "traefik/traefik.yaml", "traefik/dynamic/authentik.yaml"].map((f) => [
+      // The backup's settings are a live file: outside the hash (the service re-reads them).
+      ["compose.yaml", "traefik/traefik.yaml", "traefik/dynamic/authentik.yaml", "backup/postgresql-backup.sh"].map((f) => [
         f,
         reveal(r.get(`edge-${f.replace(/[^A-Za-z0-9]+/g, "-")}`).inputs.stdin)[0] as string,
       ]),
@@ -282,6 +286,8 @@ describe("the hetzner stack on the example config", () => {
     expect(reveal(up.inputs.stdin)).toEqual([expect.stringMatching(/^secrets [0-9a-f]{64}\n$/), true]);
     expect(r.names(up.dependencies)).toEqual([
       "edge",
+      "edge-backup-postgresql-backup-sh",
+      "edge-backup-settings-env",
       "edge-compose-yaml",
       "edge-host-key",
       "edge-secrets-authentik-env",
@@ -412,6 +418,32 @@ describe("the hetzner stack on the example config", () => {
     expect(parse(tlsAlpn.result.artifacts["edge.compose.yaml"] as string).services.traefik.env_file).toBeUndefined();
   });
 
+  test("backups: the script (the plan's edge-postgresql-backup.sh) and its settings written like every project file, the settings outside compose up's hash; off, neither, and no backup service", async () => {
+    const r = await example((v) => setSection(v, "backup", { schedule: "04:15", keep: 14 }));
+    const script = r.get("edge-backup-postgresql-backup-sh");
+    expect(script.inputs.stdin).toBe(postgresqlBackupScript());
+    expect(r.result.artifacts["edge-postgresql-backup.sh"]).toBe(postgresqlBackupScript());
+    expect(script.inputs.create).toContain(`chmod 0644 "$tmp"\nmv -f "$tmp" '/opt/edge/backup/postgresql-backup.sh'`);
+    expect(script.inputs.delete).toBe("rm -f '/opt/edge/backup/postgresql-backup.sh'");
+    const settings = r.get("edge-backup-settings-env");
+    expect(settings.inputs.stdin).toBe("BACKUP_SCHEDULE=04:15\nBACKUP_KEEP=14\n");
+    expect(settings.inputs.create).toContain(`chmod 0644 "$tmp"\nmv -f "$tmp" '/opt/edge/backup/settings.env'`);
+    expect(settings.inputs.delete).toBe("rm -f '/opt/edge/backup/settings.env'");
+    expect([r.names(script.dependencies), r.names(settings.dependencies)]).toEqual([
+      ["edge", "edge-host-key", "edge-ssh"],
+      ["edge", "edge-host-key", "edge-ssh"],
+    ]);
+    const compose = parse(r.result.artifacts["edge.compose.yaml"] as string);
+    expect(compose.services["postgresql-backup"].labels).toEqual({
+      "homelab.config-hash": filesHash({ script: postgresqlBackupScript() }).slice(0, 16),
+    });
+
+    const off = await example((v) => setSection(v, "backup", { enabled: false }));
+    expect(off.run.resources.filter((x) => x.name.startsWith("edge-backup"))).toEqual([]);
+    expect(Object.keys(parse(off.result.artifacts["edge.compose.yaml"] as string).services)).not.toContain("postgresql-backup");
+    expect(off.result.artifacts["edge-postgresql-backup.sh"]).toBeUndefined();
+  });
+
   test("outputs: addresses, SSH, Authentik's URL and token (secret), Traefik's directory, resolver and forward auth", async () => {
     const r = await example();
     const outputs = Object.fromEntries(
@@ -455,6 +487,7 @@ describe("the hetzner stack on the example config", () => {
     expect(Object.keys(plan.artifacts).sort()).toEqual([
       "authentik.traefik.yaml",
       "edge-host-key.sh",
+      "edge-postgresql-backup.sh",
       "edge-ssh.sh",
       "edge.cloud-init.yaml",
       "edge.compose.yaml",
