@@ -239,7 +239,13 @@ export class EdgeServer extends pulumi.ComponentResource {
     const port = args.sshPort ?? 22;
     // Every connection names the host key it expects (unset only for a server from before
     // pinning, see below): @pulumi/command then accepts that key alone.
-    const sshConnection = (p: pulumi.Input<number>, user: pulumi.Input<string>, hostKey: pulumi.Input<string | undefined>) =>
+    const sshConnection = (
+      p: pulumi.Input<number>,
+      user: pulumi.Input<string>,
+      hostKey: pulumi.Input<string | undefined>,
+      // A server up and running takes a few dials at most; a new one a minute or two to accept SSH.
+      dial: { dialErrorLimit: number; perDialTimeout?: number } = { dialErrorLimit: 30 },
+    ) =>
       pulumi.secret(
         pulumi
           .all([this.sshHost, p, user, hostKey, args.sshPrivateKey])
@@ -249,8 +255,7 @@ export class EdgeServer extends pulumi.ComponentResource {
             user: connectUser,
             ...(privateKey === undefined ? {} : { privateKey }),
             ...(key === undefined ? {} : { hostKey: key }),
-            // A new server takes a minute or two to accept SSH.
-            dialErrorLimit: 30,
+            ...dial,
           })),
       );
     this.connection = sshConnection(port, args.adminUser, this.sshHostKey);
@@ -279,7 +284,14 @@ export class EdgeServer extends pulumi.ComponentResource {
     this.ready = new Command(
       `${name}-cloud-init`,
       {
-        connection: answeringConnection,
+        // The first connection to a new server: it dials until cloud-init has let the admin in on
+        // the configured port ({@link NEW_SERVER_DIAL}).
+        connection: sshConnection(
+          answeringPort,
+          answeringUser,
+          answering.apply((now) => now.hostKey),
+          NEW_SERVER_DIAL,
+        ),
         // Exit status 2 is "done, with recoverable errors" (cloud-init 23.4+); the checks after it decide.
         create:
           "set -eu\ncloud-init status --wait >/dev/null || [ $? -eq 2 ]\nsudo -n docker info >/dev/null\ndocker compose version >/dev/null",
@@ -392,6 +404,18 @@ export class EdgeServer extends pulumi.ComponentResource {
     this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, sshHost: this.sshHost, sshHostKey: this.sshHostKey });
   }
 }
+
+/**
+ * How the first step dials a new server. sshd answers on a custom `sshPort` only once cloud-init
+ * has moved it, at the end of its run (runcmd, after the package upgrade and Docker's install:
+ * minutes); until then every dial is refused at once (the firewall admits the port, nothing listens
+ * on it), and on port 22 the login fails until cloud-init has made the admin user. 180 dials keep
+ * trying for about 14 minutes of refusals (`dialSeconds(180)` in command-parts.ts); a connect that
+ * is never answered (a firewall dropping this machine) gives up after 5 s, so that case ends in
+ * about half an hour rather than an hour. Only this step has it: it runs once per server and
+ * ignores changes of its connection, so no other command changes for it.
+ */
+export const NEW_SERVER_DIAL = { dialErrorLimit: 180, perDialTimeout: 5 } as const;
 
 /**
  * `docker compose up` of the project, naming the project files' hash: a changed file changes the

@@ -116,12 +116,14 @@ function checkEdge(ctx: Ctx): void {
   const problem = stack === undefined ? undefined : stackProgramProblem(stack, "hetzner", "ipv4 and ipv6 outputs");
   if (problem) ctx.report(["edge", "stack"], problem);
 }
+
 /** Each import entry names a record this stack makes: the wildcard, or an edge name's A or AAAA. */
 function checkImports(ctx: Ctx): void {
   const { zone, lab, edge } = ctx.valid;
   const entries = Object.keys(ctx.valid.import ?? {});
   // Only when every record is known: an invalid name is reported already.
-  if (entries.length === 0 || zone === undefined || lab?.domain === undefined || edge?.names?.includes(undefined) !== false) return;
+  if (entries.length === 0 || zone === undefined || lab?.domain === undefined || edge?.names?.includes(undefined) !== false)
+    return;
   const records = [
     importKey(`*.${lab.domain}`, "A"),
     ...edge.names.flatMap((name) =>

@@ -212,6 +212,7 @@ export const validity = z
     error: (i) =>
       `${String(i.input)} is zero: every token or login would expire as it is issued; give a positive duration like minutes=10`,
   });
+
 /**
  * `homelab:import` of the programs that write DNS records: records that exist in the zone already,
  * adopted by Pulumi's `import` option, by `<name>/<type>` (`auth.example.net/A`) → the provider's

@@ -281,7 +281,9 @@ export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
       ssh: {
         ...parsed.ssh,
         publicKeys: parsed.ssh.publicKeys.filter((k): k is string => typeof k === "string"),
-        existingKeys: parsed.ssh.publicKeys.flatMap((k, index) => (typeof k === "string" ? [] : [{ existing: k.existing, index }])),
+        existingKeys: parsed.ssh.publicKeys.flatMap((k, index) =>
+          typeof k === "string" ? [] : [{ existing: k.existing, index }],
+        ),
       },
       firewallRules: parsed.firewall.rules.map((r) => ({
         direction: "in" as const,

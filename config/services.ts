@@ -324,6 +324,7 @@ export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
   },
   resolve: (parsed) => parsed,
 };
+
 /**
  * `homelab:import` entries that name no record of the published catalog (a host name of an enabled
  * service, with a type the stack writes): checked once the catalog is read.

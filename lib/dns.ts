@@ -56,6 +56,7 @@ export function requireAddress(
     return value;
   });
 }
+
 // ---------------------------------------------------------------- records that exist already
 
 /** A record a program makes: its name, its type and the config key it comes from. */

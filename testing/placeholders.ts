@@ -269,10 +269,11 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
    * name) and a stand-in ed25519 public key made from what was asked.
    */
   "hcloud:index/getSshKey:getSshKey": (args) => {
-    const asked = args.id !== undefined ? `id ${String(args.id)}` : `name ${String(args.name)}`;
+    const { id, name } = args as { id?: number; name?: string };
+    const asked = id !== undefined ? `id ${id}` : `name ${String(name)}`;
     return {
-      id: args.id !== undefined ? Number(args.id) : Number(numericId(`ssh key ${asked}`)),
-      name: args.name ?? `key-${String(args.id)}`,
+      id: id ?? Number(numericId(`ssh key ${asked}`)),
+      name: name ?? `key-${String(id)}`,
       publicKey: standInSshPublicKey(`ssh key ${asked}`),
       fingerprint: placeholder(`fingerprint of the SSH key ${asked}`),
       labels: {},

@@ -41,7 +41,6 @@ const SECRETS = {
     "authentik.postgresPassword",
     "authentik.bootstrapToken",
   ],
-
   authentik: ["github.clientSecret"],
 };
 
@@ -153,7 +152,9 @@ describe("hetzner config", () => {
       { existing: 4711, index: 2 },
     ]);
     // Existing keys alone are enough.
-    expect(load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => (c.ssh.publicKeys = [{ existing: 1 }])).config.ssh).toMatchObject({
+    expect(
+      load(hetznerConfigSpec, hetzner, SECRETS.hetzner, (c) => (c.ssh.publicKeys = [{ existing: 1 }])).config.ssh,
+    ).toMatchObject({
       publicKeys: [],
       existingKeys: [{ existing: 1, index: 0 }],
     });

@@ -24,7 +24,9 @@ const problems = (wanted: WantedRecord[], zone: ZoneRecord[]) => existingRecordP
 describe("records that exist already", () => {
   test("none, or only this stack's own (its comment), or of other names or types: nothing stands in the way", () => {
     expect(problems([auth("A"), auth("AAAA")], [])).toEqual([]);
-    expect(problems([auth("A")], [record(1, "A", OURS), record(2, "A", undefined, "www.example.net"), record(3, "TXT")])).toEqual([]);
+    expect(problems([auth("A")], [record(1, "A", OURS), record(2, "A", undefined, "www.example.net"), record(3, "TXT")])).toEqual(
+      [],
+    );
     // Cloudflare lists names in lower case.
     expect(problems([{ ...auth("A"), name: "Auth.Example.net" }], [record(1, "A", OURS)])).toEqual([]);
   });

@@ -29,6 +29,7 @@ describe("day 2 of the zone's records", () => {
     expect(operations(d)).toEqual({ "a-auth.example.net": "update", "aaaa-auth.example.net": "update" });
     expect(d.steps.map((s) => s.changes.map((c) => c.path))).toEqual([["content"], ["content"]]);
   });
+
   test("an edge name added whose A record exists already (made by hand): the run ends before any record is written, naming it and the entry that adopts it; with the entry, the record is imported, then updated, and the next run changes nothing", async () => {
     const zoneId = "0".repeat(32);
     const status = { id: "5".repeat(32), name: "status.example.net", type: "A", content: "198.51.100.7", comment: "" };

@@ -68,3 +68,38 @@ test.skipIf(!shellcheck)("the stand-ins pass shellcheck", () => {
   expect(files).toHaveLength(13);
   expect(check(files, "sh")).toEqual({});
 });
+
+/**
+ * Every script a remote command runs fails fast: `set -eu` before its first command (a failing
+ * step, or an unset variable, ends it with that status), or it is one command, whose status is the
+ * script's. @pulumi/command 1.2.x puts a failed command's stdout and stderr in the error the
+ * `pulumi up` output shows, whatever `logging` says (pulumi-command
+ * `provider/pkg/provider/remote/commandOutputs.go`: `run` returns `"%w: running %q:\n%s"` with the
+ * output of both streams), so a script's own message (`homelab: ...` on stderr) reaches the
+ * operator.
+ */
+test("every script a remote command of the hetzner and services programs runs fails fast: set -eu first, or one command", async () => {
+  const scripts: [string, string][] = [];
+  for (const stack of ["hetzner", "services"]) {
+    for (const r of (await plan(stack)).run.resources) {
+      if (r.type !== "command:remote:Command") continue;
+      const inputs = plain(r.inputs) as Record<string, string>;
+      for (const step of ["create", "update", "delete"]) if (inputs[step]) scripts.push([`${r.name} ${step}`, inputs[step]]);
+      if (inputs.create === "sudo -n sh -s") scripts.push([`${r.name} stdin`, inputs.stdin!]);
+    }
+  }
+  expect(scripts.length).toBeGreaterThan(20);
+  const commands = (script: string) => script.split("\n").filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+  const slow = scripts
+    .filter(([, script]) => {
+      const lines = commands(script);
+      const oneCommand = lines.length === 1 && !/[;&|]/.test(lines[0]!.replace(/'[^']*'/g, ""));
+      return !oneCommand && lines[0] !== "set -eu";
+    })
+    .map(([name]) => name);
+  expect(slow).toEqual([]);
+  // The one-command scripts: running a root shell on stdin, and removing a file.
+  expect(
+    [...new Set(scripts.filter(([, s]) => commands(s)[0] !== "set -eu").map(([, s]) => s.replace(/'[^']*'/g, "'…'")))].sort(),
+  ).toEqual(["rm -f '…'", "sudo -n sh -s"]);
+});

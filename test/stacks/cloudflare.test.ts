@@ -60,6 +60,7 @@ describe("the cloudflare stack on the example config", () => {
   });
 
   test("a record of one of its names that exists already ends the run before any record is written, naming it and the import entry that adopts it", async () => {
+    const zone = String(zoneId);
     const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.cloudflare.yaml"));
     const run = register(() => runStack("cloudflare"), {
       stack: "cloudflare",
@@ -71,18 +72,24 @@ describe("the cloudflare stack on the example config", () => {
               ...args,
               results: [
                 { id: "f".repeat(32), name: "auth.example.net", type: "A", content: "198.51.100.7", comment: "" },
-                { id: "e".repeat(32), name: "*.lab.example.net", type: "A", content: "10.20.0.200", comment: "managed by homelab/cloudflare" },
+                {
+                  id: "e".repeat(32),
+                  name: "*.lab.example.net",
+                  type: "A",
+                  content: "10.20.0.200",
+                  comment: "managed by homelab/cloudflare",
+                },
               ],
             }
           : undefined,
     });
     await expect(run).rejects.toThrow(
-      `records that exist already stand in the way (1):\n  homelab:edge.names[0]: auth.example.net already has an A record that the cloudflare stack did not make (record ${"f".repeat(32)} → 198.51.100.7, no comment): adopt it with homelab:import: { "auth.example.net/A": "${zoneId}/${"f".repeat(32)}" } (the run imports it, then updates it), or delete it in Cloudflare; if this stack made it and its comment was changed by hand, set the comment back to "managed by homelab/cloudflare"`,
+      `records that exist already stand in the way (1):\n  homelab:edge.names[0]: auth.example.net already has an A record that the cloudflare stack did not make (record ${"f".repeat(32)} → 198.51.100.7, no comment): adopt it with homelab:import: { "auth.example.net/A": "${zone}/${"f".repeat(32)}" } (the run imports it, then updates it), or delete it in Cloudflare; if this stack made it and its comment was changed by hand, set the comment back to "managed by homelab/cloudflare"`,
     );
   });
 
   test("homelab:import adopts a record: that record alone is registered with Pulumi's import option (the provider's <zone id>/<record id>)", async () => {
-    const importId = `${zoneId}/${"f".repeat(32)}`;
+    const importId = `${String(zoneId)}/${"f".repeat(32)}`;
     const r = await example((v) => (v["homelab:import"] = JSON.stringify({ "auth.example.net/A": importId })));
     expect(r.ofType(RECORD).map((x) => [x.name, x.importId])).toEqual([
       ["a-auth.example.net", importId],

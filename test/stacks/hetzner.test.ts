@@ -19,6 +19,8 @@ import {
   sshHostKeyScript,
 } from "../../lib/edge";
 import { cloudflareRanges } from "../../lib/cloudflare-ips";
+import { dialSeconds } from "../../components/command-parts";
+import { NEW_SERVER_DIAL } from "../../components/edge-server";
 import { runStack } from "../../stacks";
 import { mockInvoke, mockResource, register, reveal, STACK_OUTPUTS, valueOf } from "../helpers/pulumi";
 
@@ -319,7 +321,10 @@ describe("the hetzner stack on the example config", () => {
 
   test("admin keys already in the Hetzner project: looked up by name or id (getSshKey), given to the server by id, their public keys in cloud-init and the SSH step; no key object made for them", async () => {
     const r = await example((v) =>
-      setSection(v, "ssh", { ...section(v, "ssh"), publicKeys: [...section(v, "ssh").publicKeys, { existing: "ci-deploy" }, { existing: 4711 }] }),
+      setSection(v, "ssh", {
+        ...section(v, "ssh"),
+        publicKeys: [...section(v, "ssh").publicKeys, { existing: "ci-deploy" }, { existing: 4711 }],
+      }),
     );
     const found = (args: Record<string, unknown>) => mockInvoke("hcloud:index/getSshKey:getSshKey", args);
     const byName = found({ name: "ci-deploy" });
@@ -336,7 +341,7 @@ describe("the hetzner stack on the example config", () => {
     ];
     const [userData] = reveal(server.inputs.userData) as [string, boolean];
     expect(parse(userData.replace(/^#cloud-config\n/, "")).users[0].ssh_authorized_keys).toEqual(adminKeys);
-    const script = (await valueOf(r.result.artifacts["edge-ssh.sh"]!)).value as string;
+    const script = (await valueOf(r.result.artifacts["edge-ssh.sh"]!)).value;
     expect(script).toContain(`cat > "$keys" <<'KEYS'\n${adminKeys.join("\n")}\nKEYS\n`);
     expect(reveal(r.get("edge-ssh").inputs.stdin)[0]).toBe(script);
   });
@@ -444,6 +449,27 @@ describe("the hetzner stack on the example config", () => {
     expect(off.result.artifacts["edge-postgresql-backup.sh"]).toBeUndefined();
   });
 
+  test("the first step dials a new server for 14 minutes of refusals (cloud-init moves a custom SSH port last), each connect giving up after 5 s; every other step dials 30 times", async () => {
+    const r = await example((v) => setSection(v, "ssh", { ...section(v, "ssh"), port: 2222 }));
+    const dial = (name: string) => {
+      const { dialErrorLimit, perDialTimeout, port } = reveal(r.get(name).inputs.connection)[0] as Record<string, unknown>;
+      return { dialErrorLimit, perDialTimeout, port };
+    };
+    expect(dial("edge-cloud-init")).toEqual({ dialErrorLimit: 180, perDialTimeout: 5, port: 2222 });
+    expect(NEW_SERVER_DIAL).toEqual({ dialErrorLimit: 180, perDialTimeout: 5 });
+    for (const name of ["edge-sshd-host-key", "edge-ssh", "edge-compose-up", "edge-compose-yaml"])
+      expect(dial(name), name).toEqual({ dialErrorLimit: 30, perDialTimeout: 15, port: 2222 });
+    // Waits between dials as pulumi-command's retry.Until makes them: 0.1 s, growing by half, at most 5 s.
+    expect(Math.round(dialSeconds(10))).toBe(11);
+    expect(Math.round(dialSeconds(30))).toBe(111);
+    expect(Math.round(dialSeconds(180))).toBe(861);
+    expect(Math.round(dialSeconds(180, 5))).toBe(1766);
+    // Cloud-init's package upgrade and Docker's install take minutes; the budget is well above ten.
+    expect(dialSeconds(NEW_SERVER_DIAL.dialErrorLimit)).toBeGreaterThan(600);
+    // The step ignores its connection: this changes nothing on a running edge.
+    expect(r.get("edge-cloud-init").ignoreChanges).toEqual(["connection", "triggers"]);
+  });
+
   test("outputs: addresses, SSH, Authentik's URL and token (secret), Traefik's directory, resolver and forward auth", async () => {
     const r = await example();
     const outputs = Object.fromEntries(
@@ -513,7 +539,6 @@ describe("forward auth: what Traefik calls is the embedded outpost in the Authen
     expect(compose.services.traefik.network_mode).toBe("host");
     expect(compose.services.traefik.extra_hosts).toEqual([`${address.hostname}:127.0.0.1`]);
     expect(service.ports).toEqual([`127.0.0.1:${address.port}:${AUTHENTIK_HTTP_PORT}`]);
-
     // Authentik's own router goes to the same server.
     expect(dynamic.http.services.authentik.loadBalancer.servers).toEqual([
       { url: `http://${AUTHENTIK_SERVICE}:${AUTHENTIK_HTTP_PORT}` },

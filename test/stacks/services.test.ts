@@ -296,8 +296,14 @@ describe("the services stack on the example catalog", () => {
   });
 
   test("a service's record that exists already ends the run before any record is written, naming the file and the import entry that adopts it; homelab:import adopts it", async () => {
-    const zoneId = mockInvoke("cloudflare:index/getZone:getZone", { filter: { name: "example.net" } }).zoneId;
-    const existing = { id: "7".repeat(32), name: "tv.example.net", type: "AAAA", content: "2001:db8::7", comment: "managed by homelab/cloudflare" };
+    const zoneId = String(mockInvoke("cloudflare:index/getZone:getZone", { filter: { name: "example.net" } }).zoneId);
+    const existing = {
+      id: "7".repeat(32),
+      name: "tv.example.net",
+      type: "AAAA",
+      content: "2001:db8::7",
+      comment: "managed by homelab/cloudflare",
+    };
     // The shipped catalog, so the file is named as the config names it (services/<file>).
     const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.services.yaml"));
     const options = (config: Record<string, string>) => ({
@@ -311,7 +317,10 @@ describe("the services stack on the example catalog", () => {
       `records that exist already stand in the way (1):\n  services/jellyfin.yaml: hostname: tv.example.net already has an AAAA record that the services stack did not make (record ${existing.id} → 2001:db8::7, comment "managed by homelab/cloudflare"): adopt it with homelab:import: { "tv.example.net/AAAA": "${zoneId}/${existing.id}" }`,
     );
     const importId = `${zoneId}/${existing.id}`;
-    const r = await register(() => runStack("services"), options({ ...values, "homelab:import": JSON.stringify({ "tv.example.net/AAAA": importId }) }));
+    const r = await register(
+      () => runStack("services"),
+      options({ ...values, "homelab:import": JSON.stringify({ "tv.example.net/AAAA": importId }) }),
+    );
     expect(r.invokes("cloudflare:index/getDnsRecords:getDnsRecords").map((i) => i.args)).toEqual([{ zoneId, maxItems: 10000 }]);
     expect(r.ofType("cloudflare:index/dnsRecord:DnsRecord").map((x) => [x.name, x.importId])).toEqual([
       ["jellyfin-a", ""],
@@ -323,7 +332,10 @@ describe("the services stack on the example catalog", () => {
     ]);
     // An entry for no record of the catalog is a config error, found once the catalog is read.
     await expect(
-      register(() => runStack("services"), options({ ...values, "homelab:import": JSON.stringify({ "old.example.net/A": importId }) })),
+      register(
+        () => runStack("services"),
+        options({ ...values, "homelab:import": JSON.stringify({ "old.example.net/A": importId }) }),
+      ),
     ).rejects.toThrow(
       'homelab:import["old.example.net/A"]: old.example.net/A is not a record of a published service (its records: tv.example.net/A, tv.example.net/AAAA, status.example.net/A, status.example.net/AAAA, wiki.example.net/A, wiki.example.net/AAAA)',
     );
