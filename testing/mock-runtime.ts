@@ -327,7 +327,6 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
   let failed = false;
   const rejected = new Promise<void>((_, reject) => (fail = reject));
   rejected.catch(() => (failed = true));
-  rejected.catch(() => undefined);
   const handlers = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
   const onRejection = (reason: unknown) => fail(unwrapRegistrationError(reason));

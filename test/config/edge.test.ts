@@ -4,6 +4,7 @@ import { authentikConfigSpec } from "../../config/authentik";
 import { hetznerConfigSpec } from "../../config/hetzner";
 import { ConfigError, loadConfig, rawConfig, type ConfigSpec } from "../../config/loader";
 import { EDGE_IMAGES } from "../../lib/edge";
+import { smallAuthentik } from "../helpers/fixtures";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForTheConfigTestsxxxxxxxxxxxxxxxx me@laptop";
 
@@ -19,19 +20,7 @@ function hetzner(): Record<string, any> {
   };
 }
 
-/** A small valid authentik config. */
-function authentik(): Record<string, any> {
-  return {
-    domain: "example.net",
-    github: { clientId: "Iv1.abc", clientSecret: "s" },
-    access: { groups: { "homelab-users": { users: ["octocat"] } } },
-    adopt: {
-      embeddedOutpost: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b",
-      identificationStage: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-    },
-    apps: [{ name: "Grafana", slug: "grafana", redirectUris: ["https://grafana.example.net/login/generic_oauth"] }],
-  };
-}
+const authentik = smallAuthentik;
 
 const SECRETS = {
   hetzner: [

@@ -6,6 +6,7 @@ import { authentikConfigSpec } from "../../config/authentik";
 import { hetznerConfigSpec } from "../../config/hetzner";
 import { ConfigError, loadConfig, rawConfig, type ConfigSpec } from "../../config/loader";
 import { loadCatalog } from "../../config/services";
+import { smallAuthentik } from "../helpers/fixtures";
 
 // Config rules operators get wrong (issue 16, item 8): each rule's exact message, and a close
 // config that is accepted.
@@ -23,18 +24,7 @@ function hetzner(): Record<string, any> {
   };
 }
 
-function authentik(): Record<string, any> {
-  return {
-    domain: "example.net",
-    github: { clientId: "Iv1.abc", clientSecret: "s" },
-    access: { groups: { "homelab-users": { users: ["octocat"] } } },
-    adopt: {
-      embeddedOutpost: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b",
-      identificationStage: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-    },
-    apps: [{ name: "Grafana", slug: "grafana", redirectUris: ["https://grafana.example.net/login/generic_oauth"] }],
-  };
-}
+const authentik = smallAuthentik;
 
 /** The problems of `base` changed by `edit`, as `key: message` lines; [] when it loads. */
 function problems(spec: ConfigSpec<any, unknown>, base: () => Record<string, any>, edit: (c: Record<string, any>) => void) {

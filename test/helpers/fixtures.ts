@@ -45,3 +45,17 @@ export function smallPlatform(): Record<string, any> {
     argocd: { repo: { url: "https://github.com/me/apps.git" }, applicationSets: "single" },
   };
 }
+
+/** A small valid authentik config: GitHub, one access group, the adopted objects, one app. */
+export function smallAuthentik(): Record<string, any> {
+  return {
+    domain: "example.net",
+    github: { clientId: "Iv1.abc", clientSecret: "s" },
+    access: { groups: { "homelab-users": { users: ["octocat"] } } },
+    adopt: {
+      embeddedOutpost: "3f0c2b5e-8d1a-4c6e-9b2f-7a4d5e6f8a9b",
+      identificationStage: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    },
+    apps: [{ name: "Grafana", slug: "grafana", redirectUris: ["https://grafana.example.net/login/generic_oauth"] }],
+  };
+}
