@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { mockInvoke, mockResource } from "./placeholders";
 
@@ -255,20 +256,54 @@ function decodeValue(value: unknown): unknown {
 }
 
 /**
- * Runs `program` as a stack under mocks and returns what it registered. Resolves only once every
- * resource the program created is registered (each URN awaited, until no new ones appear).
+ * Where the stack of the run in progress is noted, on `globalThis` rather than in this module: a
+ * second copy of this module (the built `dist/testing` beside the sources) shares Pulumi's runtime
+ * state, which the SDK keeps on `globalThis` too, so it must see the same run.
  */
-export async function runUnderMocks<T>(options: MockRunOptions, program: () => T): Promise<MockRun<T>> {
+const RUNNING = Symbol.for("homelab.testing.runUnderMocks");
+
+/**
+ * Runs `program` as a stack under mocks and returns what it registered. Resolves only once every
+ * resource the program created is registered (each URN awaited, until no new ones appear). A
+ * program that returns a promise (an `async` one) is awaited first, as Pulumi's language host
+ * awaits an async program; if it rejects, the run fails with its error.
+ *
+ * One run at a time: Pulumi's runtime state (mocks, config, the root stack, the engine connection)
+ * is global to the process, so two runs at once would register into each other. A run started while
+ * another is in progress is refused with an error saying so, before it touches that state.
+ *
+ * @example
+ * import { runUnderMocks } from "homelab/testing";
+ * import { GatewayApiCrds } from "homelab";
+ *
+ * const run = await runUnderMocks({ stack: "dev" }, async () => {
+ *   const crds = new GatewayApiCrds("gateway-api");
+ *   return { crds };
+ * });
+ * run.resources.filter((r) => r.parent === undefined).map((r) => r.type); // ["pulumi:pulumi:Stack"]
+ */
+export async function runUnderMocks<T>(options: MockRunOptions, program: () => T | PromiseLike<T>): Promise<MockRun<T>> {
+  const slot = globalThis as { [RUNNING]?: string };
+  const running = slot[RUNNING];
+  if (running !== undefined) {
+    throw new Error(
+      `homelab/testing: register() is already running (stack ${running}); await it before starting another ` +
+        `(stack ${options.stack}): Pulumi's runtime state is global to the process, so two runs at once would ` +
+        `record each other's resources (test.concurrent is not supported)`,
+    );
+  }
+  slot[RUNNING] = options.stack;
   const frames = Error.stackTraceLimit;
   if (!options.keepStackFrames) Error.stackTraceLimit = 0;
   try {
     return await runProgram(options, program);
   } finally {
     Error.stackTraceLimit = frames;
+    delete slot[RUNNING];
   }
 }
 
-async function runProgram<T>(options: MockRunOptions, program: () => T): Promise<MockRun<T>> {
+async function runProgram<T>(options: MockRunOptions, program: () => T | PromiseLike<T>): Promise<MockRun<T>> {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -343,17 +378,19 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
     // that failed leaves every resource depending on it waiting for its URN, and the stack's RPCs
     // with them, forever.
     const run = pulumi.runtime
-      .runInPulumiStack(() => {
+      .runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
           created.push(args.resource);
           return undefined;
         });
         try {
-          result = program();
+          // Awaited inside the stack, as the language host awaits an async program: what it creates
+          // after its first `await` belongs to this run, and its outputs are the resolved value.
+          result = await program();
         } catch (error) {
-          failure = error as Error;
+          failure = programError(error);
         }
-        return Promise.resolve(failure === undefined && options.stackOutputs ? options.stackOutputs(result) : {});
+        return failure === undefined && options.stackOutputs ? options.stackOutputs(result) : {};
       })
       .catch((error: unknown) => {
         throw unwrapRegistrationError(error);
@@ -386,6 +423,16 @@ async function runProgram<T>(options: MockRunOptions, program: () => T): Promise
     process.removeListener("rejectionHandled", onHandled);
     for (const handler of handlers) process.on("unhandledRejection", handler);
   }
+}
+
+/**
+ * What a program threw or rejected with, as an Error: its own Error unchanged (the message a test
+ * asserts), anything else (`throw "no nodes"`, `Promise.reject(42)`) named as what the program did.
+ */
+function programError(reason: unknown): Error {
+  if (reason instanceof Error) return reason;
+  const text = typeof reason === "string" ? JSON.stringify(reason) : inspect(reason, { depth: 2 });
+  return new Error(`the program failed with ${text}, not an Error`);
 }
 
 /**
