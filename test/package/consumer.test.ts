@@ -192,8 +192,7 @@ export async function main(): Promise<string[]> {
  * around them (providers, a token, the test's expect) is declared here.
  */
 function readmeExamples(): string {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("\n## Components"), readme.indexOf("\n## The Talos SDK"));
+  const section = readFileSync(join(ROOT, "docs", "components.md"), "utf8");
   const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const body = blocks
     .join("\n")

@@ -423,7 +423,7 @@ describe.skipIf(PG === undefined || AS_SERVER === undefined)("the README's resto
     const [dump] = readdirSync(join(project, "backups")) as [string];
 
     // The README's procedure, and the dump it names, standing for the one picked.
-    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const readme = readFileSync(join(__dirname, "..", "..", "docs", "stacks", "hetzner.md"), "utf8");
     const block = /\*\*Restoring a dump\*\*[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const example = /backups\/(authentik-\d{8}T\d{6}Z\.dump)/.exec(block!)![1]!;
