@@ -66,14 +66,16 @@ export interface ArgoCDInstallArgs {
    * or the level of the app's category. @default { default: "baseline", categories: {} }
    */
   podSecurity?: {
+    /** The level of an app whose category is not in `categories`. @default "baseline" */
     default?: PodSecurityLevel;
+    /** Category directory → level, e.g. `{ infra: "privileged" }` for storage and network agents. @default {} */
     categories?: Readonly<Record<string, PodSecurityLevel>>;
   };
   /** Generated Applications revert changes made in the cluster by hand. @default false */
   selfHeal?: boolean;
   /** The AppProject of the generated Applications. */
   project?: {
-    /** @default "homelab" */
+    /** The AppProject's name, which every generated Application names as its `project`. @default "homelab" */
     name?: string;
     /** Repositories apps may come from. @default [repo.url] */
     sourceRepos?: readonly string[];
@@ -120,12 +122,21 @@ export interface ArgoCDInstallArgs {
  * version and values changes, so Pulumi and Argo CD do not undo each other.
  *
  * @example
- * const argocd = new ArgoCDInstall("argocd", {
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider } from "@pulumi/kubernetes/provider";
+ * import { ArgoCDInstall } from "homelab";
+ *
+ * const provider = new Provider("lab", { kubeconfig: new pulumi.StackReference("talos").requireOutput("kubeconfig") });
+ * new ArgoCDInstall("argocd", {
  *   hostname: "argocd.lab.example.net",
- *   gateway: gateway.ref,
- *   repo: { url: "https://github.com/me/homelab-apps.git" },
+ *   gateway: { name: "homelab", namespace: "gateway" }, // a Gateway component's `ref`
+ *   repo: {
+ *     url: "https://github.com/me/homelab-apps.git",
+ *     credentials: { username: "git", token: new pulumi.Config().requireSecret("appsRepoToken") },
+ *   },
  *   categories: ["infra", "media"],
- * }, { provider, dependsOn: [cilium] });
+ *   podSecurity: { categories: { infra: "privileged" } },
+ * }, { provider });
  */
 export class ArgoCDInstall extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:ArgoCDInstall";

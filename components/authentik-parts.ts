@@ -41,7 +41,12 @@ export function managedScopeIds(scopes: readonly ManagedScope[], opts: pulumi.In
 
 /** An Authentik group an application admits: its name (names the binding) and id. */
 export interface AllowedGroup {
+  /**
+   * The group's name: it names the group's policy binding (`<name>-allow-<group>`), so renaming it
+   * here replaces that binding.
+   */
   readonly name: string;
+  /** The group's id (UUID), e.g. `getGroupOutput({ name }).id` of `homelab/authentik`. */
   readonly id: pulumi.Input<string>;
 }
 

@@ -44,7 +44,10 @@ export interface CertManagerArgs {
     namespace: pulumi.Input<string>;
     /** Secret name. @default "<domain with dashes>-tls" */
     secretName?: string;
-    /** @default "letsencrypt-production" */
+    /**
+     * The ClusterIssuer that signs it: `letsencrypt-production`, `letsencrypt-staging` (both need
+     * `letsEncrypt`) or `selfsigned` (the lab's own CA, which browsers do not trust). @default "letsencrypt-production"
+     */
     issuer?: CertManagerIssuer;
   };
   /** Helm values deep-merged over the ones set here. @default {} */
@@ -73,10 +76,21 @@ export const CERT_MANAGER_READY_TIMEOUTS = { issuers: 300, certificate: 900 } as
  * cert-manager reports it Ready (`readyTimeouts`) and fails naming it when it is not.
  *
  * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider } from "@pulumi/kubernetes/provider";
+ * import { CertManager } from "homelab";
+ *
+ * const provider = new Provider("lab", { kubeconfig: new pulumi.StackReference("talos").requireOutput("kubeconfig") });
  * const certs = new CertManager("cert-manager", {
- *   letsEncrypt: { email: "admin@example.net", cloudflareApiToken: token, zone: "example.net" },
- *   certificate: { domain: "lab.example.net", namespace: "gateway" },
- * }, { provider, dependsOn: [cilium] });
+ *   letsEncrypt: {
+ *     email: "admin@example.net",
+ *     cloudflareApiToken: new pulumi.Config().requireSecret("cloudflareApiToken"),
+ *     zone: "example.net",
+ *   },
+ *   certificate: { domain: "lab.example.net", namespace: "gateway", issuer: "letsencrypt-staging" },
+ *   readyTimeouts: { certificate: 1800 },
+ * }, { provider });
+ * export const certificateSecret = certs.certificateSecret; // "lab-example-net-tls"
  */
 export class CertManager extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:CertManager";

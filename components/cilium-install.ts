@@ -41,9 +41,17 @@ export interface CiliumInstallArgs {
  * `pulumi destroy`, a removal or a replacement (a new namespace, a new cluster) fails instead.
  *
  * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider } from "@pulumi/kubernetes/provider";
+ * import { CiliumInstall, GatewayApiCrds } from "homelab";
+ *
+ * const provider = new Provider("lab", { kubeconfig: new pulumi.StackReference("talos").requireOutput("kubeconfig") });
+ * const crds = new GatewayApiCrds("gateway-api", {}, { provider, protect: true });
  * const cilium = new CiliumInstall("cilium", {
  *   loadBalancerPool: [{ start: "10.20.0.200", stop: "10.20.0.239" }],
- * }, { provider, dependsOn: [gatewayApiCrds], protect: true });
+ *   l2: { interfaces: ["^eth0$"] },
+ * }, { provider, dependsOn: [crds], protect: true });
+ * export const ciliumValues = cilium.installed.values;
  */
 export class CiliumInstall extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:CiliumInstall";

@@ -34,7 +34,14 @@ export interface ClusterAddonsArgs {
  * metrics-server verifies kubelet certificates, so it waits for the approver when both are there.
  *
  * @example
- * new ClusterAddons("addons", {}, { provider, dependsOn: [cilium.release] });
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider } from "@pulumi/kubernetes/provider";
+ * import { CiliumInstall, ClusterAddons } from "homelab";
+ *
+ * const provider = new Provider("lab", { kubeconfig: new pulumi.StackReference("talos").requireOutput("kubeconfig") });
+ * const cilium = new CiliumInstall("cilium", { loadBalancerPool: [{ cidr: "10.20.0.224/28" }] }, { provider });
+ * // The approver at its pinned tag, metrics-server left out.
+ * new ClusterAddons("addons", { metricsServer: false }, { provider, dependsOn: [cilium.release] });
  */
 export class ClusterAddons extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:ClusterAddons";

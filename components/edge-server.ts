@@ -23,8 +23,9 @@ import { NO_PREVIOUS_OUTPUT, remoteFile, type SshConnection } from "./remote-par
 export interface EdgeServerPrevious {
   /** The server's id then. */
   serverId?: string;
-  /** The SSH port and admin user sshd answered on then. */
+  /** The SSH port sshd answered on then. */
   sshPort?: number;
+  /** The admin user the remote commands logged in as then ({@link EdgeServerArgs.adminUser} of that run). */
   sshUser?: string;
   /**
    * The SSH host key the server answered with then ({@link EdgeServer.sshHostKey}); unset when that
@@ -36,6 +37,7 @@ export interface EdgeServerPrevious {
 
 /** A Hetzner SSH key that exists already: its id and public key. */
 export interface ExistingSshKey {
+  /** The key's numeric Hetzner id (`hcloud.getSshKeyOutput({ name }).id`, as a number). */
   id: pulumi.Input<number>;
   /** The public key (authorized_keys form). */
   publicKey: pulumi.Input<string>;
@@ -75,7 +77,11 @@ export interface EdgeServerArgs {
   existingSshKeys?: ExistingSshKey[];
   /** The private key the remote commands log in with (secret). Unset: the SSH agent (`SSH_AUTH_SOCK`). */
   sshPrivateKey?: pulumi.Input<string>;
-  /** @default 22 */
+  /**
+   * The port sshd listens on and the remote commands connect to (open it in `firewallRules`). A
+   * change moves sshd in the SSH step, which connects on the port of the last run (`previous`), so
+   * it never locks Pulumi out. @default 22
+   */
   sshPort?: number;
   /** Inbound firewall rules; everything else inbound is dropped. */
   firewallRules: pulumi.Input<FirewallRule[]>;
@@ -121,12 +127,27 @@ export interface EdgeServerArgs {
  * A replaced server (delete first: its name is unique) gets every step again, on the new server.
  *
  * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { EdgeServer } from "homelab";
+ *
+ * const config = new pulumi.Config();
+ * const anywhere = ["0.0.0.0/0", "::/0"];
  * const edge = new EdgeServer("edge", {
- *   serverType: "cx23", image: "ubuntu-24.04", location: "fsn1",
- *   cloudConfig: edgeCloudConfig({ image: "ubuntu-24.04", adminUser: "ops", sshPublicKeys: [key], sshPort: 22 }),
- *   adminUser: "ops", sshPublicKeys: [key], firewallRules: edgeFirewallRules({ ... }),
- *   files: { "compose.yaml": composeText }, secretFiles: { "secrets/app.env": envFile },
+ *   serverType: "cx23",
+ *   image: "ubuntu-24.04",
+ *   location: "fsn1",
+ *   cloudConfig: { package_update: true, packages: ["docker.io", "docker-compose-v2"] },
+ *   adminUser: "ops",
+ *   sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq0bq9GZbl4+Zm8ydTUtcxDUV9KSQDmsOm+zBt7Wr9s ops@laptop"],
+ *   firewallRules: [
+ *     { direction: "in", protocol: "tcp", port: "22", sourceIps: anywhere, description: "SSH" },
+ *     { direction: "in", protocol: "tcp", port: "443", sourceIps: anywhere, description: "HTTPS" },
+ *   ],
+ *   files: { "compose.yaml": "services:\n  whoami:\n    image: traefik/whoami\n" },
+ *   secretFiles: { "secrets/app.env": config.requireSecret("appEnv") },
+ *   protect: true,
  * });
+ * export const edgeIpv4 = edge.ipv4;
  */
 export class EdgeServer extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:edge:EdgeServer";

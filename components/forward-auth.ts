@@ -18,8 +18,17 @@ export interface ForwardAuthArgs {
   authentikUrl: pulumi.Input<string>;
   /** The provider's and application's name in Authentik. */
   displayName: string;
+  /**
+   * The application's slug (its URL name and Terraform id): a new slug replaces the application,
+   * so an existing one keeps its slug, e.g. `forward-auth`.
+   */
   slug: string;
+  /**
+   * The id of the flow a user passes to be let through after login, e.g. Authentik's
+   * `default-provider-authorization-implicit-consent` (no consent page).
+   */
   authorizationFlow: pulumi.Input<string>;
+  /** The id of the flow that logs a user out of the provider, e.g. Authentik's `default-provider-invalidation-flow`. */
   invalidationFlow: pulumi.Input<string>;
   /** How long a login lasts, Authentik's format. @default "hours=24" */
   accessTokenValidity?: string;
@@ -47,6 +56,27 @@ export interface ForwardAuthArgs {
  * list is not this component's: every stack attaches its own providers
  * (`OutpostProviderAttachment`, which adds one provider to the list and removes only it), so a
  * services stack's providers survive this stack's runs and the other way round.
+ *
+ * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { ForwardAuth } from "homelab";
+ * import { Provider, getFlowOutput, getGroupOutput } from "homelab/authentik";
+ *
+ * const config = new pulumi.Config();
+ * const provider = new Provider("authentik", { url: "https://auth.example.net", token: config.requireSecret("authentikToken") });
+ * const flow = (slug: string) => getFlowOutput({ slug }, { provider }).id;
+ * new ForwardAuth("forward-auth", {
+ *   mode: "domain",
+ *   externalHost: "https://auth.example.net",
+ *   cookieDomain: "example.net",
+ *   authentikUrl: "https://auth.example.net",
+ *   displayName: "Lab forward auth",
+ *   slug: "forward-auth",
+ *   authorizationFlow: flow("default-provider-authorization-implicit-consent"),
+ *   invalidationFlow: flow("default-provider-invalidation-flow"),
+ *   outpostId: config.require("embeddedOutpostId"), // its UUID, from Authentik's admin UI (Outposts)
+ *   allow: [{ name: "lab-users", id: getGroupOutput({ name: "lab-users" }, { provider }).id }],
+ * }, { provider });
  */
 export class ForwardAuth extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:ForwardAuth";

@@ -25,8 +25,13 @@ export interface GatewayApiCrdsArgs {
  * a removal or a replacement fails instead.
  *
  * @example
- * const crds = new GatewayApiCrds("gateway-api", { version: "v1.6.1" }, { provider, protect: true });
- * new CiliumInstall("cilium", { ... }, { provider, dependsOn: [crds] });
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider } from "@pulumi/kubernetes/provider";
+ * import { CiliumInstall, GatewayApiCrds } from "homelab";
+ *
+ * const provider = new Provider("lab", { kubeconfig: new pulumi.StackReference("talos").requireOutput("kubeconfig") });
+ * const crds = new GatewayApiCrds("gateway-api", { channel: "standard" }, { provider, protect: true });
+ * new CiliumInstall("cilium", { loadBalancerPool: [{ cidr: "10.20.0.224/28" }] }, { provider, dependsOn: [crds] });
  */
 export class GatewayApiCrds extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:GatewayApiCrds";

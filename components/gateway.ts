@@ -35,9 +35,23 @@ export const GATEWAY_PROGRAMMED_TIMEOUT = 300;
  * controller reports it programmed (`programmedTimeout`) and fails naming it when it is not.
  *
  * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider } from "@pulumi/kubernetes/provider";
+ * import { CertManager, CiliumInstall, Gateway } from "homelab";
+ *
+ * const provider = new Provider("lab", { kubeconfig: new pulumi.StackReference("talos").requireOutput("kubeconfig") });
+ * const cilium = new CiliumInstall("cilium", { loadBalancerPool: [{ start: "10.20.0.200", stop: "10.20.0.239" }] }, { provider });
+ * const certs = new CertManager("cert-manager", {
+ *   selfSignedCa: true,
+ *   certificate: { domain: "lab.example.net", namespace: "gateway", issuer: "selfsigned" },
+ * }, { provider, dependsOn: cilium.ready });
  * const gateway = new Gateway("homelab", {
- *   namespace: "gateway", domain: "lab.example.net", certificateSecret: certs.certificateSecret, address: "10.20.0.200",
+ *   namespace: "gateway",
+ *   domain: "lab.example.net",
+ *   certificateSecret: certs.certificateSecret,
+ *   address: "10.20.0.200",
  * }, { provider, dependsOn: [...cilium.ready, certs.certificate] });
+ * export const gatewayRef = gateway.ref;
  */
 export class Gateway extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:Gateway";

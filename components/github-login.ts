@@ -8,11 +8,16 @@ export interface GitHubLoginArgs {
   clientId: pulumi.Input<string>;
   /** The GitHub OAuth app's client secret (secret). */
   clientSecret: pulumi.Input<string>;
-  /** The source's name and slug; its callback is `<authentik>/source/oauth/callback/<slug>/`. @default "GitHub", "github" */
+  /** The source's name, on the login button. @default "GitHub" */
   displayName?: string;
+  /**
+   * The source's slug: its callback is `<authentik>/source/oauth/callback/<slug>/` (the GitHub
+   * OAuth app's callback URL), and a new slug replaces the source. @default "github"
+   */
   slug?: string;
-  /** Flows a returning and a new user go through after GitHub. */
+  /** The id of the flow a returning user goes through after GitHub, e.g. Authentik's `default-source-authentication`. */
   authenticationFlow: pulumi.Input<string>;
+  /** The id of the flow a first-time user goes through after GitHub (creating the account), e.g. `default-source-enrollment`. */
   enrollmentFlow: pulumi.Input<string>;
   /**
    * How a GitHub login finds an existing Authentik user. `identifier` (GitHub's user id, the
@@ -47,6 +52,24 @@ export interface GitHubLoginArgs {
  * accounts `access` names (users by login, or members of an organisation or team, read from GitHub
  * with the `read:org` scope); the source's user property mapping puts each account into its
  * groups, synced at every login.
+ *
+ * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { GitHubLogin } from "homelab";
+ * import { Provider, getFlowOutput } from "homelab/authentik";
+ *
+ * const config = new pulumi.Config();
+ * const provider = new Provider("authentik", { url: "https://auth.example.net", token: config.requireSecret("authentikToken") });
+ * const flow = (slug: string) => getFlowOutput({ slug }, { provider }).id;
+ * const github = new GitHubLogin("github", {
+ *   clientId: "Iv1.0123456789abcdef",
+ *   clientSecret: config.requireSecret("githubClientSecret"),
+ *   authenticationFlow: flow("default-source-authentication"),
+ *   enrollmentFlow: flow("default-source-enrollment"),
+ *   identificationStageId: config.require("identificationStageId"), // the default stage's UUID, imported
+ *   access: [{ group: "lab-admins", users: ["octocat"], orgs: [], teams: ["my-org/homelab"] }],
+ * }, { provider });
+ * export const githubCallbackUrl = github.callbackUrl;
  */
 export class GitHubLogin extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:GitHubLogin";

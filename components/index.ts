@@ -14,12 +14,18 @@ export * from "./forward-auth";
 export * from "./oidc-app";
 export * from "./service-account";
 export * from "./public-service";
-// Types the Args above use, so a caller needs only this entry.
+// Types the Args and public fields above use, so a caller needs only this entry (test/api checks
+// that every one is here).
 export type { NodeTaint, TalosDocument, TalosRole } from "../lib/talos";
-export type { KubernetesObject, HelmValues } from "../lib/kubernetes";
+export type { KubernetesObject, HelmValues, ObjectMeta } from "../lib/kubernetes";
 export type { LoadBalancerBlock } from "../lib/cilium";
-export type { ArgoCdSso, ResourceExclusion } from "../lib/argocd";
+export type { AppNaming, ArgoCdSso, PodSecurityLevel, RepoCredentials, ResourceExclusion } from "../lib/argocd";
+export type { LetsEncryptIssuer } from "../lib/cert-manager";
 export type { GatewayRef } from "../lib/gateway-api";
 export type { FirewallRule } from "../lib/edge";
 export type { EdgeTraefik, ServiceMiddlewares, Upstream } from "../lib/services";
+export type { AccessRule } from "../lib/authentik-access";
+export type { RedirectMatching } from "../lib/authentik";
+export type { Allow, AllowedGroup } from "./authentik-parts";
+export type { InstalledRelease } from "./kubernetes-parts";
 export type { SshConnection } from "./remote-parts";

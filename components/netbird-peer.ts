@@ -40,8 +40,15 @@ export interface NetBirdPeerArgs {
  * the peers' group, the access policy from the edge — is in the README.
  *
  * @example
- * new NetBirdPeer("netbird-peer", { setupKey: config.requireSecret("netbirdSetupKey") },
- *   { provider, dependsOn: [cilium.release] });
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider } from "@pulumi/kubernetes/provider";
+ * import { NetBirdPeer } from "homelab";
+ *
+ * const provider = new Provider("lab", { kubeconfig: new pulumi.StackReference("talos").requireOutput("kubeconfig") });
+ * new NetBirdPeer("netbird-peer", {
+ *   setupKey: new pulumi.Config().requireSecret("netbirdSetupKey"),
+ *   replicas: 2,
+ * }, { provider });
  */
 export class NetBirdPeer extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:kubernetes:NetBirdPeer";

@@ -5,8 +5,13 @@ import { allowBindings, allowProblem, applicationOptions, type Allow } from "./a
 
 /** A redirect URI the provider accepts. */
 export interface OidcRedirectUri {
+  /**
+   * The app's callback, e.g. `https://grafana.lab.example.net/login/generic_oauth`: an absolute URL
+   * (`strict`), or a regular expression that pins `^scheme://host` (`regex`), checked before
+   * anything is created.
+   */
   url: string;
-  /** @default "strict" */
+  /** `strict`: the exact URL; `regex`: `url` is a regular expression the redirect must match. @default "strict" */
   matching?: RedirectMatching;
 }
 
@@ -25,13 +30,18 @@ export interface OidcAppArgs {
   clientSecret?: pulumi.Input<string>;
   /** Scope mapping ids the provider offers (openid, email, profile, groups, ...). */
   propertyMappings: pulumi.Input<pulumi.Input<string>[]>;
-  /** Flows: authorization (consent) and invalidation (logout). */
+  /**
+   * The id of the flow a user passes before the app gets a token (consent), e.g. Authentik's
+   * `default-provider-authorization-implicit-consent`.
+   */
   authorizationFlow: pulumi.Input<string>;
+  /** The id of the flow that ends the session at the provider (logout), e.g. `default-provider-invalidation-flow`. */
   invalidationFlow: pulumi.Input<string>;
   /** Key pair the tokens are signed with (RS256); unset: HS256 with the client secret. */
   signingKey?: pulumi.Input<string>;
-  /** Token lifetimes, Authentik's format (`minutes=10`, `days=30`). */
+  /** How long an access token is valid, Authentik's format (`minutes=10`, `hours=1`). @default "minutes=10" */
   accessTokenValidity?: string;
+  /** How long a refresh token is valid (the app stays signed in without a new login), Authentik's format. @default "days=30" */
   refreshTokenValidity?: string;
   /** The `sub` claim. @default "hashed_user_id" */
   subMode?: "hashed_user_id" | "user_id" | "user_uuid" | "user_username" | "user_email" | "user_upn";
@@ -51,11 +61,27 @@ export interface OidcAppArgs {
  * are set explicitly, so nothing is auto-named.
  *
  * @example
- * new OidcApp("grafana", {
- *   displayName: "Grafana", slug: "grafana", redirectUris: [{ url: "https://grafana.lab.example.net/login/generic_oauth" }],
- *   propertyMappings: scopes, authorizationFlow: flow.id, invalidationFlow: logout.id, authentikUrl,
- *   allow: [{ name: "homelab-users", id: users.id }],
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { OidcApp } from "homelab";
+ * import { Provider, getFlowOutput, getGroupOutput, getPropertyMappingProviderScopeOutput } from "homelab/authentik";
+ *
+ * const authentikUrl = "https://auth.example.net";
+ * const provider = new Provider("authentik", { url: authentikUrl, token: new pulumi.Config().requireSecret("authentikToken") });
+ * const flow = (slug: string) => getFlowOutput({ slug }, { provider }).id;
+ * const scope = (name: string) =>
+ *   getPropertyMappingProviderScopeOutput({ managed: `goauthentik.io/providers/oauth2/scope-${name}` }, { provider }).id;
+ * const grafana = new OidcApp("grafana", {
+ *   displayName: "Grafana",
+ *   slug: "grafana",
+ *   redirectUris: [{ url: "https://grafana.lab.example.net/login/generic_oauth" }],
+ *   propertyMappings: ["openid", "email", "profile"].map(scope),
+ *   authorizationFlow: flow("default-provider-authorization-implicit-consent"),
+ *   invalidationFlow: flow("default-provider-invalidation-flow"),
+ *   authentikUrl,
+ *   allow: [{ name: "lab-users", id: getGroupOutput({ name: "lab-users" }, { provider }).id }],
  * }, { provider });
+ * export const grafanaIssuer = grafana.issuer;
+ * export const grafanaClientSecret = grafana.clientSecret; // secret
  */
 export class OidcApp extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:OidcApp";

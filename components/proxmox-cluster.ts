@@ -53,9 +53,12 @@ export interface ProxmoxNodeArgs<Node extends string = string, Image extends str
   cpu: {
     /** Cores per socket. */
     cores: pulumi.Input<number>;
-    /** @default 1 */
+    /** CPU sockets: the VM gets `cores × sockets` vCPUs. @default 1 */
     sockets?: pulumi.Input<number>;
-    /** @default "host" */
+    /**
+     * The emulated CPU model. `host` passes the host CPU's flags through (fastest; live migration
+     * only between identical CPUs); `x86-64-v2-AES` and the like keep VMs movable. @default "host"
+     */
     type?: pulumi.Input<string>;
   };
   /** Memory in MiB, and the balloon floor. */
@@ -75,9 +78,9 @@ export interface ProxmoxNodeArgs<Node extends string = string, Image extends str
     size: pulumi.Input<number>;
     /** Datastore of the disk, the EFI disk and the cloud-init drive. */
     datastore: pulumi.Input<string>;
-    /** @default true */
+    /** Give the disk its own I/O thread (VirtIO SCSI single), so disk I/O does not wait on the VM's main loop. @default true */
     iothread?: pulumi.Input<boolean>;
-    /** @default true */
+    /** Present the disk to Talos as an SSD (non-rotational) rather than a spinning disk. @default true */
     ssd?: pulumi.Input<boolean>;
     /** Pass discard/TRIM to the storage. @default true */
     discard?: pulumi.Input<boolean>;
@@ -169,15 +172,37 @@ function validate(name: string, args: ProxmoxClusterArgs): void {
  * Providers: `proxmoxve` (and `talos` when a variant registers a schematic) through `opts.providers`.
  *
  * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { Provider as ProxmoxProvider } from "@muhlba91/pulumi-proxmoxve/provider";
+ * import { ProxmoxCluster } from "homelab";
+ * import { Provider as TalosProvider } from "homelab/talos";
+ *
+ * const proxmox = new ProxmoxProvider("pve", {
+ *   endpoint: "https://pve1.lab.example.net:8006/",
+ *   apiToken: new pulumi.Config().requireSecret("proxmoxApiToken"),
+ *   ssh: { username: "root", agent: true },
+ * });
  * const vms = new ProxmoxCluster("lab", {
  *   clusterName: "lab",
  *   talosVersion: "v1.13.9",
  *   images: { base: { extensions: ["siderolabs/qemu-guest-agent"] } },
  *   network: { prefixLength: 24, gateway: "10.10.0.1", nameservers: ["10.10.0.1"], bridge: "vmbr0" },
- *   nodes: [{ name: "cp1", role: "controlplane", host: "pve1", vmId: 811, ip: "10.10.0.11",
- *             macAddress: "02:00:00:00:08:11", image: "base", cpu: { cores: 2 },
- *             memory: { size: 4096, floor: 2048 }, disk: { size: 32, datastore: "local-lvm" } }],
- * }, { providers: [proxmoxProvider] });
+ *   nodes: [
+ *     {
+ *       name: "cp1",
+ *       role: "controlplane",
+ *       host: "pve1",
+ *       vmId: 811,
+ *       ip: "10.10.0.11",
+ *       macAddress: "02:00:00:00:08:11",
+ *       image: "base",
+ *       cpu: { cores: 2 },
+ *       memory: { size: 4096, floor: 2048 },
+ *       disk: { size: 32, datastore: "local-lvm" },
+ *     },
+ *   ],
+ * }, { providers: [proxmox, new TalosProvider("talos")] });
+ * export const installer = vms.installerImages.base; // typed by the image keys: `vms.installerImages.gpu` does not compile
  */
 export class ProxmoxCluster<Node extends string = string, Image extends string = string> extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:proxmox:ProxmoxCluster";

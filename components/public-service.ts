@@ -13,12 +13,18 @@ export type ServiceAuth = "forward" | "oidc" | "none";
 
 /** Authentik's flows and keys the service's SSO objects use. */
 export interface PublicServiceAuthentik {
+  /**
+   * The id of the flow a user passes after login before reaching the service, e.g. Authentik's
+   * `default-provider-authorization-implicit-consent` (no consent page).
+   */
   authorizationFlow: pulumi.Input<string>;
+  /** The id of the flow that logs a user out of the service's provider, e.g. `default-provider-invalidation-flow`. */
   invalidationFlow: pulumi.Input<string>;
   /** Authentik's URL (for the OIDC issuer). */
   authentikUrl: pulumi.Input<string>;
-  /** OIDC: the key pair tokens are signed with, and the scope mapping ids offered. */
+  /** OIDC: the id of the key pair tokens are signed with (RS256). Unset: HS256 with the client secret. */
   signingKey?: pulumi.Input<string>;
+  /** OIDC: the ids of the scope mappings the client may ask for (openid, email, profile, ...). @default [] */
   propertyMappings?: pulumi.Input<pulumi.Input<string>[]>;
   /** Forward auth: the id of the outpost Traefik calls (the embedded one); the service's provider is attached to it. */
   outpost?: pulumi.Input<string>;
@@ -27,19 +33,37 @@ export interface PublicServiceAuthentik {
 }
 
 export interface PublicServiceArgs {
-  /** The public host name. */
+  /** The public host name, e.g. `jellyfin.example.net`: its DNS records, Traefik router and certificate. */
   hostname: string;
+  /** Where the edge's Traefik sends the requests: a URL it reaches (`{ url }`) or a lab name behind the shared Gateway (`{ route }`). */
   upstream: Upstream;
+  /**
+   * How users sign in: `forward` (Traefik asks Authentik before every request), `oidc` (the app
+   * signs users in itself through an OIDC client made here) or `none` (public).
+   */
   auth: ServiceAuth;
-  /** OIDC clients: where Authentik may send users back, client type, display name. */
-  oidc?: { redirectUris: OidcRedirectUri[]; clientType?: "confidential" | "public"; displayName?: string };
+  /** OIDC clients (`auth: "oidc"` only). */
+  oidc?: {
+    /** Where Authentik may send users back after login (the app's callback URLs). At least one. */
+    redirectUris: OidcRedirectUri[];
+    /** `confidential` (a server app holding a client secret) or `public` (a browser or CLI app, PKCE). @default "confidential" */
+    clientType?: "confidential" | "public";
+    /** The application's name on Authentik's dashboard. @default the host name */
+    displayName?: string;
+  };
+  /** Traefik middlewares before the upstream: allowed networks, rate limit, extra headers. @default none */
   middlewares?: ServiceMiddlewares;
-  /** The edge: how to reach it, its addresses, Traefik's directory and names. */
+  /** The edge: how to reach it, its addresses, Traefik's directory and names (the hetzner stack's outputs). */
   edge: {
+    /** SSH to the edge VPS, where the service's Traefik file is written (as `@pulumi/command` takes it; keep the key secret). */
     connection: pulumi.Input<SshConnection>;
+    /** Traefik's watched directory on the VPS (`/opt/edge/traefik/dynamic`): the service's file goes there. */
     dynamicDir: pulumi.Input<string>;
+    /** The edge Traefik's entry point, certificate resolver and Authentik names the router refers to. */
     traefik: pulumi.Input<EdgeTraefik>;
+    /** The VPS's public IPv4 address: an `A` record. Unset: none (at least one of ipv4 and ipv6). */
     ipv4?: pulumi.Input<string>;
+    /** The VPS's public IPv6 address: an `AAAA` record. Unset: none. */
     ipv6?: pulumi.Input<string>;
   };
   /**
@@ -47,11 +71,21 @@ export interface PublicServiceArgs {
    * (Pulumi's `import` option, by type: the provider's `<zone id>/<record id>`).
    */
   dns: {
+    /** The Cloudflare zone's id (`getZoneOutput({ filter: { name } }).zoneId` of `@pulumi/cloudflare`). */
     zoneId: pulumi.Input<string>;
+    /** The records' comment in Cloudflare, naming who manages them (`managed by homelab/services`). */
     comment: string;
+    /** Through Cloudflare's proxy (orange cloud); off, clients connect to the edge's Traefik directly. @default false */
     proxied?: boolean;
+    /** The records' TTL in seconds; `1` is Cloudflare's "automatic". @default 1 */
     ttl?: number;
-    import?: { A?: string; AAAA?: string };
+    /** Existing records to adopt instead of create, by type. @default none */
+    import?: {
+      /** The `A` record's import id, `<zone id>/<record id>`. */
+      A?: string;
+      /** The `AAAA` record's import id, `<zone id>/<record id>`. */
+      AAAA?: string;
+    };
   };
   /** Needed unless `auth` is `none`. */
   authentik?: PublicServiceAuthentik;
@@ -69,6 +103,46 @@ export interface PublicServiceArgs {
  * A forward-auth provider attaches itself to the outpost Traefik calls (`authentik.outpost`), so a
  * new service works after one run; deleting the service detaches only its provider. Every
  * application gets a policy binding per allowed group.
+ *
+ * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { getZoneOutput } from "@pulumi/cloudflare/getZone";
+ * import { Provider as CloudflareProvider } from "@pulumi/cloudflare/provider";
+ * import { Provider as CommandProvider } from "@pulumi/command/provider";
+ * import { PublicService } from "homelab";
+ * import { Provider, getFlowOutput, getGroupOutput, getOutpostOutput } from "homelab/authentik";
+ *
+ * const config = new pulumi.Config();
+ * const authentik = new Provider("authentik", { url: "https://auth.example.net", token: config.requireSecret("authentikToken") });
+ * const flow = (slug: string) => getFlowOutput({ slug }, { provider: authentik }).id;
+ * new PublicService("jellyfin", {
+ *   hostname: "jellyfin.example.net",
+ *   upstream: { route: "jellyfin.lab.example.net" },
+ *   auth: "forward",
+ *   middlewares: { rateLimit: { average: 50, burst: 100 } },
+ *   edge: {
+ *     connection: { host: "203.0.113.10", user: "root", privateKey: config.requireSecret("edgeSshKey") },
+ *     dynamicDir: "/opt/edge/traefik/dynamic",
+ *     traefik: {
+ *       entryPoint: "websecure",
+ *       certResolver: "letsencrypt",
+ *       forwardAuthMiddleware: "authentik@file",
+ *       authentikService: "authentik@file",
+ *     },
+ *     ipv4: "203.0.113.10",
+ *   },
+ *   dns: {
+ *     zoneId: getZoneOutput({ filter: { name: "example.net" } }).zoneId,
+ *     comment: "managed by homelab/services",
+ *   },
+ *   authentik: {
+ *     authorizationFlow: flow("default-provider-authorization-implicit-consent"),
+ *     invalidationFlow: flow("default-provider-invalidation-flow"),
+ *     authentikUrl: "https://auth.example.net",
+ *     outpost: getOutpostOutput({ name: "authentik Embedded Outpost" }, { provider: authentik }).id,
+ *   },
+ *   allow: [{ name: "family", id: getGroupOutput({ name: "family" }, { provider: authentik }).id }],
+ * }, { providers: [authentik, new CloudflareProvider("cloudflare"), new CommandProvider("command")] });
  */
 export class PublicService extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:edge:PublicService";

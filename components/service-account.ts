@@ -29,6 +29,24 @@ export interface ServiceAccountArgs {
  * setting, not something a client may choose) and gives the token a new key when it expires. The
  * key this stack exports is the one it last read, so run this stack with `pulumi up --refresh`
  * before the services stack once the old key has expired, or rotate with `tokenGeneration`.
+ *
+ * @example
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { ServiceAccount } from "homelab";
+ * import { Provider, getOutpostOutput } from "homelab/authentik";
+ *
+ * const provider = new Provider("authentik", {
+ *   url: "https://auth.example.net",
+ *   token: new pulumi.Config().requireSecret("authentikToken"),
+ * });
+ * const account = new ServiceAccount("homelab-services", {
+ *   username: "homelab-services",
+ *   group: "homelab-services",
+ *   role: "homelab-services",
+ *   tokenGeneration: 2, // was 1: a new token is created, then the old one deleted
+ *   outpost: getOutpostOutput({ name: "authentik Embedded Outpost" }, { provider }).id,
+ * }, { provider });
+ * export const servicesToken = account.key; // secret
  */
 export class ServiceAccount extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:authentik:ServiceAccount";

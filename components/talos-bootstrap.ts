@@ -79,7 +79,7 @@ export interface TalosBootstrapArgs {
     nameservers: readonly string[];
     /** DNS search domains. @default [] */
     searchDomains?: readonly string[];
-    /** @default Talos's default time servers */
+    /** NTP servers the nodes sync their clocks with (host names or addresses). @default Talos's default (`time.cloudflare.com`) */
     ntpServers?: readonly string[];
   };
   /** Install disk. @default "/dev/sda" */
@@ -159,15 +159,24 @@ function validate(name: string, args: TalosBootstrapArgs): TalosNodeArgs {
  * only comes up once etcd is healthy.
  *
  * @example
+ * import { Provider as CommandProvider } from "@pulumi/command/provider";
+ * import { TalosBootstrap } from "homelab";
+ * import { Provider as TalosProvider } from "homelab/talos";
+ *
+ * // The machines exist already (e.g. a ProxmoxCluster's `vms`, passed as each node's `machine`).
+ * const installImage = "factory.talos.dev/nocloud-installer/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba:v1.13.9";
  * const cluster = new TalosBootstrap("lab", {
  *   clusterName: "lab",
  *   talosVersion: "v1.13.9",
  *   vip: "10.10.0.10",
  *   network: { cidr: "10.10.0.0/24", gateway: "10.10.0.1", nameservers: ["10.10.0.1"] },
- *   nodes: [{ name: "cp1", role: "controlplane", ip: "10.10.0.11", macAddress: "02:00:00:00:08:11",
- *             installImage: vms.installerImages.base, machine: vms.vms.cp1 }],
- * });
- * export const kubeconfig = cluster.kubeconfig;
+ *   nodes: [
+ *     { name: "cp1", role: "controlplane", ip: "10.10.0.11", macAddress: "02:00:00:00:08:11", installImage },
+ *     { name: "w1", role: "worker", ip: "10.10.0.21", macAddress: "02:00:00:00:08:21", installImage },
+ *   ],
+ *   protectSecrets: true,
+ * }, { providers: [new TalosProvider("talos"), new CommandProvider("command")] });
+ * export const kubeconfig = cluster.kubeconfig; // secret
  */
 export class TalosBootstrap extends pulumi.ComponentResource {
   static readonly __pulumiType = "homelab:talos:TalosBootstrap";

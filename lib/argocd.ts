@@ -13,8 +13,11 @@ export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 
 /** Kinds Argo CD neither watches nor shows (an entry of `resource.exclusions`). */
 export interface ResourceExclusion {
+  /** API groups of the kinds (`""` is the core group, `cilium.io`, ...); `"*"` matches every group. */
   readonly apiGroups: readonly string[];
+  /** Kinds, e.g. `Lease`, `CiliumEndpoint`; `"*"` matches every kind of those groups. */
   readonly kinds: readonly string[];
+  /** API server URLs the exclusion applies to (`"*"`: every cluster). @default every cluster */
   readonly clusters?: readonly string[];
 }
 
@@ -64,7 +67,16 @@ export function oidcClientSecret(namespace: string, clientSecret: pulumi.Input<s
  * private-repositories.md; some hosts want the account name) or an SSH private key.
  */
 export type RepoCredentials =
-  { readonly username: string; readonly token: pulumi.Input<string> } | { readonly sshPrivateKey: pulumi.Input<string> };
+  | {
+      /** The basic-auth user name: the account name where the host wants it, any non-empty string for GitHub. */
+      readonly username: string;
+      /** An access token with read access to the repository (the basic-auth password); kept secret. */
+      readonly token: pulumi.Input<string>;
+    }
+  | {
+      /** A PEM private key (OpenSSH format) of a deploy key with read access; kept secret. */
+      readonly sshPrivateKey: pulumi.Input<string>;
+    };
 
 /** The name of the apps repository's Secret. */
 export const REPOSITORY_SECRET = "argocd-repo-apps";
@@ -103,10 +115,13 @@ export function repositorySecret(options: {
 export interface ArgoCdSso {
   /** Name on the login button. */
   readonly name: string;
+  /** The OIDC issuer URL Argo CD discovers the provider from, e.g. `https://auth.example.net/application/o/argocd/`. */
   readonly issuer: string;
+  /** The OAuth client id registered with the provider for Argo CD. */
   readonly clientId: string;
   /** Kept in its own Secret (see {@link oidcClientSecret}), never in the values. */
   readonly clientSecret: pulumi.Input<string>;
+  /** Scopes Argo CD requests (`requestedScopes`), e.g. `["openid", "profile", "email", "groups"]`: the groups scope feeds `adminGroups`. */
   readonly scopes: readonly string[];
   /** Groups given Argo CD's admin role. */
   readonly adminGroups: readonly string[];
@@ -230,6 +245,7 @@ export function appSyncPolicy(options: AppSyncOptions) {
 
 /** The Pod Security Standards levels, most permissive first (`pod-security.kubernetes.io/enforce`). */
 export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
+/** A Pod Security Standards level: `privileged` (no restriction), `baseline` or `restricted`. */
 export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 
 /** Each category's Pod Security level: `categories[c]`, else `default`. */

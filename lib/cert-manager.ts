@@ -8,6 +8,7 @@ export const LETSENCRYPT = {
   "letsencrypt-production": "https://acme-v02.api.letsencrypt.org/directory",
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
 } as const;
+/** A Let's Encrypt ClusterIssuer: `letsencrypt-staging` (untrusted certificates, high rate limits) or `letsencrypt-production`. */
 export type LetsEncryptIssuer = keyof typeof LETSENCRYPT;
 
 /** The key of the Cloudflare token inside its Secret. */

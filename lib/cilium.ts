@@ -58,7 +58,17 @@ export function ciliumValues(options: CiliumValuesOptions = {}): HelmValues {
 }
 
 /** One block of a pool: a CIDR, or an inclusive range. */
-export type LoadBalancerBlock = { readonly cidr: string } | { readonly start: string; readonly stop: string };
+export type LoadBalancerBlock =
+  | {
+      /** Every address of this IPv4 or IPv6 CIDR, network and broadcast included, e.g. `10.20.0.224/28`. */
+      readonly cidr: string;
+    }
+  | {
+      /** The first address of an inclusive range, e.g. `10.20.0.200`. */
+      readonly start: string;
+      /** The last address of the range (inclusive), e.g. `10.20.0.239`. */
+      readonly stop: string;
+    };
 
 /**
  * The pool LB-IPAM assigns LoadBalancer addresses from (every Service, no selector). Every address

@@ -94,11 +94,15 @@ export const AUTHENTIK_RESPONSE_HEADERS = [
 
 /** A Hetzner Cloud firewall rule (inbound), as the hcloud provider takes it. */
 export interface FirewallRule {
+  /** Inbound only: a Hetzner firewall allows every outbound connection unless an `out` rule exists. */
   readonly direction: "in";
+  /** The IP protocol the rule allows. */
   readonly protocol: "tcp" | "udp" | "icmp";
   /** A port or range `8000-8100`; absent for ICMP. */
   readonly port?: string;
+  /** Source networks (CIDRs, IPv4 and IPv6) allowed; `0.0.0.0/0` and `::/0` for anywhere. */
   readonly sourceIps: readonly string[];
+  /** Shown in Hetzner's console beside the rule. */
   readonly description: string;
 }
 

@@ -8,7 +8,9 @@ export const LISTENERS = { http: "http", https: "https" } as const;
 
 /** A Gateway, as routes refer to it. */
 export interface GatewayRef {
+  /** The Gateway's `metadata.name`. */
   readonly name: string;
+  /** The Gateway's namespace (an Input: it may come from the Namespace resource that creates it). */
   readonly namespace: pulumi.Input<string>;
 }
 

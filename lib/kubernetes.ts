@@ -8,10 +8,13 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** The metadata this project sets. */
 export interface ObjectMeta {
+  /** `metadata.name`. */
   readonly name: string;
   /** An Input: it may come from the Namespace resource that creates it. */
   readonly namespace?: pulumi.Input<string>;
+  /** `metadata.labels`. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** `metadata.annotations` (pulumi-kubernetes reads `pulumi.com/waitFor` and `pulumi.com/timeoutSeconds` here). */
   readonly annotations?: Readonly<Record<string, string>>;
 }
 

@@ -8,24 +8,50 @@ import { addressScope } from "./net";
  */
 
 /** Where a service's requests go: an address reachable from the VPS, or a lab name behind the shared Gateway. */
-export type Upstream = { readonly url: string } | { readonly route: string };
+export type Upstream =
+  | {
+      /**
+       * A URL the VPS reaches: a LAN or NetBird address (`http://10.20.0.50:8096`), never the VPS
+       * itself or the internet, and without credentials in it.
+       */
+      readonly url: string;
+    }
+  | {
+      /**
+       * A host name under the lab domain served by the shared Gateway (`jellyfin.lab.example.net`):
+       * Traefik calls `https://<route>` with that host name, so the Gateway's wildcard certificate
+       * and routes apply.
+       */
+      readonly route: string;
+    };
 
 /** Extra Traefik middlewares a service asks for. */
 export interface ServiceMiddlewares {
   /** Requests per `period` (default 1s) with bursts. */
-  readonly rateLimit?: { readonly average: number; readonly burst: number; readonly period?: string };
+  readonly rateLimit?: {
+    /** Requests allowed per `period` on average, per client address. */
+    readonly average: number;
+    /** Requests allowed at once above the average before Traefik answers 429. */
+    readonly burst: number;
+    /** The period `average` counts over, a Go duration (`1s`, `1m`). @default "1s" */
+    readonly period?: string;
+  };
   /** Only these networks may reach the service (CIDR). */
   readonly ipAllowList?: readonly string[];
   /** Headers added to requests and responses. */
   readonly headers?: {
+    /** Headers set on each request to the upstream (an empty value removes the header). */
     readonly customRequestHeaders?: Readonly<Record<string, string>>;
+    /** Headers set on each response to the client (an empty value removes the header). */
     readonly customResponseHeaders?: Readonly<Record<string, string>>;
   };
 }
 
 /** What the edge's Traefik offers every service file (the hetzner stack's `traefik` output). */
 export interface EdgeTraefik {
+  /** The HTTPS entry point the service's routers listen on (`websecure`). */
   readonly entryPoint: string;
+  /** The ACME certificate resolver that issues the service host's certificate (`letsencrypt`). */
   readonly certResolver: string;
   /** The forward-auth middleware, as routers name it (`authentik@file`). */
   readonly forwardAuthMiddleware: string;

@@ -32,8 +32,11 @@ export const LONGHORN_DATA_PATH = "/var/lib/longhorn";
 
 /** A Kubernetes taint on a node. */
 export interface NodeTaint {
+  /** The taint's key, e.g. `nvidia.com/gpu`; a pod needs a toleration for it to run on the node. */
   readonly key: string;
+  /** The taint's value, matched by a toleration's `value` (`Equal`). @default none (`Exists` tolerations) */
   readonly value?: string;
+  /** `NoSchedule` keeps new pods off, `PreferNoSchedule` only avoids the node, `NoExecute` also evicts running pods. */
   readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
 
