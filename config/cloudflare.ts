@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { importKey, inZone, isPrivateAddress, recordName } from "../lib/dns";
-import { dnsImports, dnsName, ipv4, stackReference, stackProgramProblem } from "./fields";
+import { dnsImports, dnsName, ipv4, stackFileShapes, stackReference, stackProgramProblem } from "./fields";
+import { cidrContains, parseCidr, parseIpv4 } from "../lib/net";
 import type { CheckContext, ConfigSpec } from "./loader";
 
 /**
@@ -9,13 +10,24 @@ import type { CheckContext, ConfigSpec } from "./loader";
  * in `Pulumi.cloudflare.yaml`.
  */
 
-/** Cloudflare's TTL: 1 is "automatic" (required for proxied records), else 60–86400 seconds. */
+/** The lowest TTL Cloudflare takes, on Enterprise zones; other zones start at 60. */
+const ENTERPRISE_MINIMUM_TTL = 30;
+const MINIMUM_TTL = 60;
+
+/**
+ * Cloudflare's TTL (@pulumi/cloudflare's DnsRecord: "Setting to 1 means 'automatic'. Value must be
+ * between 60 and 86400, with the minimum reduced to 30 for Enterprise zones"): 1, or 30–86400
+ * seconds, below 60 with a warning (Enterprise zones only).
+ */
 const ttl = z
   .number()
   .int()
-  .refine((v) => v === 1 || (v >= 60 && v <= 86400), {
-    error: (i) => `must be 1 (automatic) or 60 to 86400 seconds, got ${JSON.stringify(i.input)}`,
+  .refine((v) => v === 1 || (v >= ENTERPRISE_MINIMUM_TTL && v <= 86400), {
+    error: (i) => `must be 1 (automatic) or 60 to 86400 seconds (from 30 on Enterprise zones), got ${JSON.stringify(i.input)}`,
   });
+stackFileShapes.add(ttl, {
+  refined: { anyOf: [{ const: 1 }, { minimum: ENTERPRISE_MINIMUM_TTL, maximum: 86400 }] },
+});
 
 /** A name relative to the zone (`auth`, `sso.eu`), `@` for the apex. */
 const relativeName = z.string().refine((v) => v === "@" || dnsName.safeParse(v).success, {
@@ -89,7 +101,14 @@ function checkLab(ctx: Ctx): void {
   if (zone !== undefined && lab?.domain !== undefined && !inZone(lab.domain, zone)) {
     ctx.report(["lab", "domain"], `${lab.domain} is not in the zone ${zone}`);
   }
-  if (lab?.address !== undefined && !isPrivateAddress(lab.address)) {
+  if (zone !== undefined && lab?.domain === zone) ctx.report(["lab", "domain"], labDomainAtApex(zone));
+  const unusable = lab?.address === undefined ? undefined : unusableWildcardTarget(lab.address);
+  if (unusable) {
+    ctx.report(
+      ["lab", "address"],
+      `${lab!.address!} is ${unusable}: every lab name would resolve to the machine that asks, not the shared Gateway; use the Gateway's LAN address (the platform stack's homelab:gateway.address)`,
+    );
+  } else if (lab?.address !== undefined && !isPrivateAddress(lab.address)) {
     ctx.warn(["lab", "address"], `${lab.address} is a public address: the lab's names would point outside the LAN`);
   }
 }
@@ -101,9 +120,28 @@ function checkEdge(ctx: Ctx): void {
   if (edge?.proxied && edge.ttl !== undefined && edge.ttl !== 1) {
     ctx.report(["edge", "ttl"], "must be 1 (automatic) for proxied records: Cloudflare sets their TTL itself");
   }
+  for (const [path, value] of [
+    [["lab", "ttl"], lab?.ttl],
+    [["edge", "ttl"], edge?.ttl],
+  ] as const) {
+    if (value !== undefined && value !== 1 && value < MINIMUM_TTL) {
+      ctx.warn(
+        path,
+        `${value} seconds is below ${MINIMUM_TTL}, which only Enterprise zones allow (Cloudflare refuses it on other plans)`,
+      );
+    }
+  }
   const seen = new Map<string, number>();
   edge?.names?.forEach((name, i) => {
     if (name === undefined || zone === undefined) return;
+    if (inZone(name, zone)) {
+      const relative = name === zone ? "@" : name.slice(0, -zone.length - 1);
+      ctx.report(
+        ["edge", "names", i],
+        `${name} is a full name, but edge names are relative to the zone ${zone} (this one would be ${recordName(name, zone)}): write ${relative}${name === zone ? " for the apex" : ""}`,
+      );
+      return;
+    }
     const fqdn = recordName(name, zone);
     const first = seen.get(fqdn);
     if (first !== undefined) ctx.report(["edge", "names", i], `${name} is listed twice (also names[${first}])`);
@@ -115,6 +153,23 @@ function checkEdge(ctx: Ctx): void {
   const stack = edge?.stack;
   const problem = stack === undefined ? undefined : stackProgramProblem(stack, "hetzner", "ipv4 and ipv6 outputs");
   if (problem) ctx.report(["edge", "stack"], problem);
+}
+
+/** Why a lab domain that is the zone's apex cannot be: what its wildcard would take over. */
+export function labDomainAtApex(zone: string): string {
+  return `${zone} is the zone's apex: its wildcard *.${zone} would answer every name of the zone that has no record of its own (a typo, a removed service) with the lab's LAN address; use a name under it like lab.${zone}`;
+}
+
+/** Loopback and "this network" (0.0.0.0/8) addresses: a wildcard to one answers with the asker. */
+const UNUSABLE_TARGETS = [
+  { cidr: parseCidr("127.0.0.0/8")!, what: "a loopback address" },
+  { cidr: parseCidr("0.0.0.0/8")!, what: 'a "this host" address (0.0.0.0/8)' },
+];
+
+/** What makes `address` useless as the wildcard's target, or `undefined`. */
+function unusableWildcardTarget(address: string): string | undefined {
+  const ip = parseIpv4(address);
+  return ip === undefined ? undefined : UNUSABLE_TARGETS.find((t) => cidrContains(t.cidr, ip))?.what;
 }
 
 /** Each import entry names a record this stack makes: the wildcard, or an edge name's A or AAAA. */

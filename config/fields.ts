@@ -16,6 +16,8 @@ export interface StackFileShape {
   readonly secret?: true;
   /** A JSON Schema of the string shorthand the field also accepts. */
   readonly shorthand?: Readonly<Record<string, unknown>>;
+  /** JSON Schema keywords saying what a refinement checks, which zod cannot put in the schema itself. */
+  readonly refined?: Readonly<Record<string, unknown>>;
 }
 
 /** Fields whose stack-file form differs from their zod input type. */
@@ -68,13 +70,69 @@ export function stackProgramProblem(reference: string, program: string, reads: s
   return `"${name}" is ${actual ? `a stack of the ${actual} program` : "not a stack name of this project"}; name a ${program} stack (${program} or ${program}-<env>), whose ${reads} this stack reads`;
 }
 
-/** A container image reference with a tag (`docker.io/netbirdio/netbird:0.67.1`), `pinned` by default. */
+// Docker's reference grammar (distribution/reference, `reference.go`): [host[:port]/]path[:tag][@digest].
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+// A first component is a registry when it has a dot or a port, or is localhost (Docker's splitDockerDomain).
+const REGISTRY = `(?:(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+|localhost|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?|${DOMAIN_COMPONENT}:[0-9]+)`;
+const IMAGE_NAME = `(?:${REGISTRY}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const IMAGE_TAG = "[\\w][\\w.-]{0,127}";
+const IMAGE_DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+
+/** An image reference that names a version: a tag, a digest or both (`traefik:v3.7.20`, `x@sha256:...`). */
+export const IMAGE_REFERENCE = new RegExp(`^${IMAGE_NAME}(?::${IMAGE_TAG}(?:@${IMAGE_DIGEST})?|@${IMAGE_DIGEST})$`);
+const UNPINNED_IMAGE = new RegExp(`^${IMAGE_NAME}$`);
+
+/** The parts of an image reference (one {@link IMAGE_REFERENCE} accepts), as Docker reads it. */
+export interface ImageReference {
+  /** `docker.io` when the name has no registry of its own. */
+  readonly registry: string;
+  /** `library/postgres` for Docker Hub's official images written without it (`postgres`). */
+  readonly path: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/**
+ * Splits an image reference as Docker does: the first component is a registry when it has a `.`
+ * or a `:`, or is `localhost`; otherwise the image is Docker Hub's (`library/` for one component).
+ */
+export function parseImageReference(reference: string): ImageReference | undefined {
+  if (!IMAGE_REFERENCE.test(reference)) return undefined;
+  const [name, digest] = reference.split("@") as [string, string?];
+  const colon = name.lastIndexOf(":");
+  const [repository, tag] = colon > name.lastIndexOf("/") ? [name.slice(0, colon), name.slice(colon + 1)] : [name, undefined];
+  const slash = repository.indexOf("/");
+  const first = slash < 0 ? "" : repository.slice(0, slash);
+  const hasRegistry = first !== "" && (/[.:]/.test(first) || first === "localhost");
+  const registry = hasRegistry ? first : "docker.io";
+  const rest = hasRegistry ? repository.slice(slash + 1) : repository;
+  const path = registry === "docker.io" && !rest.includes("/") ? `library/${rest}` : rest;
+  return { registry, path, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+
+/** What is wrong with an image reference that {@link IMAGE_REFERENCE} refuses, `pinned` being a good one. */
+function imageReferenceProblem(input: unknown, pinned: string): string {
+  const short = pinned.replace(/^docker\.io\/(library\/)?/, "");
+  const text = JSON.stringify(input);
+  if (typeof input === "string" && UNPINNED_IMAGE.test(input)) {
+    return `${text} names no tag or digest, so Docker would pull whatever "latest" is at the time; pin a release like ${short}`;
+  }
+  if (
+    typeof input === "string" &&
+    UNPINNED_IMAGE.test(input.toLowerCase().split(/[:@]/)[0]!) &&
+    /[A-Z]/.test(input.split(/[:@]/)[0]!)
+  ) {
+    return `${text}: an image's repository name is lowercase (Docker refuses uppercase in it), like ${short}`;
+  }
+  return `must be an image reference like ${short} or ${pinned} ([registry[:port]/]name[:tag][@digest]: name components of lowercase letters and digits joined by ., _, __ or -; a tag of up to 128 letters, digits, _, . and -, not starting with . or -; a digest like sha256:<64 hex digits>), got ${text}`;
+}
+
+/** A container image reference naming a version (`traefik:v3.7.20`, `docker.io/netbirdio/netbird:0.67.1`), `pinned` by default. */
 export const imageReference = (pinned: string) =>
   z
     .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+:[A-Za-z0-9._-]+$/, {
-      error: (i) => `must be an image reference with a tag like ${pinned}, got ${JSON.stringify(i.input)}`,
-    })
+    .regex(IMAGE_REFERENCE, { error: (i) => imageReferenceProblem(i.input, pinned) })
     .default(pinned);
 
 /** An email address. */
@@ -232,3 +290,80 @@ export const dnsImports = z
   .describe(
     "Records that exist in the zone already, adopted (imported, then updated) instead of created: `<name>/<type>` → `<zone id>/<record id>`. Keep an entry after the import: the engine skips it once the record is in the state.",
   );
+
+// ---------------------------------------------------------------- SSH public keys
+
+/** What each OpenSSH public key type holds after its type string (RFC 4253 6.6, RFC 5656 3.1, OpenSSH PROTOCOL.u2f). */
+const SSH_KEY_LAYOUTS: Readonly<Record<string, { readonly curve?: string; readonly point?: number; readonly sk?: true }>> = {
+  "ssh-ed25519": { point: 32 },
+  "ecdsa-sha2-nistp256": { curve: "nistp256", point: 65 },
+  "ecdsa-sha2-nistp384": { curve: "nistp384", point: 97 },
+  "ecdsa-sha2-nistp521": { curve: "nistp521", point: 133 },
+  "sk-ssh-ed25519@openssh.com": { point: 32, sk: true },
+  "sk-ecdsa-sha2-nistp256@openssh.com": { curve: "nistp256", point: 65, sk: true },
+  "ssh-rsa": {},
+};
+
+/** OpenSSH refuses RSA keys below this many bits (SSH_RSA_MINIMUM_MODULUS_SIZE). */
+const RSA_MINIMUM_BITS = 1024;
+
+/**
+ * What is wrong with an OpenSSH public key line whose blob does not hold the whole key its type
+ * names (a line cut short when copied, a damaged field, or another key's type), or `undefined`.
+ * The blob is the SSH wire format: the type string again, then the key's fields as
+ * length-prefixed strings; an ed25519 key is 51 bytes, an RSA key its exponent and modulus.
+ * Bytes after the key are not judged here.
+ */
+export function sshPublicKeyProblem(line: string): string | undefined {
+  const [type = "", blob = ""] = line.split(" ");
+  const layout = SSH_KEY_LAYOUTS[type];
+  if (!layout) return undefined;
+  const bytes = Buffer.from(blob, "base64");
+  const again = "copy the whole line from the .pub file";
+  let offset = 0;
+  /** The next length-prefixed field, or the length it claims when the blob ends before it does. */
+  const next = (): { value: Buffer } | { claimed?: number } => {
+    if (offset + 4 > bytes.length) return {};
+    const length = bytes.readUInt32BE(offset);
+    if (offset + 4 + length > bytes.length) return { claimed: length };
+    const value = bytes.subarray(offset + 4, offset + 4 + length);
+    offset += 4 + length;
+    return { value };
+  };
+  const cut = (what: string) => `is cut short: the blob ends inside its ${what} (${bytes.length} bytes); ${again}`;
+  const inside = next();
+  if (!("value" in inside)) return cut("type");
+  if (inside.value.toString("latin1") !== type) {
+    return `says ${type}, but the key inside is ${JSON.stringify(inside.value.toString("latin1").slice(0, 40))}: the line's type and key do not belong together`;
+  }
+  if (type === "ssh-rsa") {
+    if (!("value" in next())) return cut("exponent");
+    const n = next();
+    if (!("value" in n)) return cut("modulus");
+    const first = n.value.findIndex((b) => b !== 0);
+    const bits = first < 0 ? 0 : (n.value.length - first) * 8 - (Math.clz32(n.value[first]!) - 24);
+    if (bits < RSA_MINIMUM_BITS) {
+      return `holds an RSA modulus of ${bits} bits; OpenSSH refuses RSA keys below ${RSA_MINIMUM_BITS} bits (use ssh-ed25519)`;
+    }
+    return undefined;
+  }
+  const full =
+    4 + type.length + (layout.curve === undefined ? 0 : 4 + layout.curve.length) + 4 + layout.point! + (layout.sk ? 4 : 0);
+  if (bytes.length < full) {
+    return `is cut short: an ${type} key is ${full}${layout.sk ? " or more" : ""} bytes, this one ${bytes.length}; ${again}`;
+  }
+  if (layout.curve !== undefined) {
+    const curve = next();
+    const name = "value" in curve ? curve.value.toString("latin1") : undefined;
+    if (name !== layout.curve) {
+      return `says ${type}, but its curve field is ${name === undefined ? "damaged" : JSON.stringify(name.slice(0, 20))}, not ${layout.curve}; ${again}`;
+    }
+  }
+  const point = next();
+  const size = "value" in point ? point.value.length : point.claimed;
+  if (size !== layout.point) {
+    return `is damaged: its public key field is ${size === undefined ? "missing" : `${size} bytes`} where ${type} has ${layout.point!}; ${again}`;
+  }
+  if (layout.sk && !("value" in next())) return cut("application (an sk key names one, like ssh:)");
+  return undefined;
+}

@@ -9,7 +9,19 @@ import {
   type EdgeOsImage,
   type FirewallRule,
 } from "../lib/edge";
-import { dnsLabel, dnsName, email, httpsUrl, imageReference, ipCidr, secretString, labelKey, labelValue } from "./fields";
+import {
+  dnsLabel,
+  dnsName,
+  email,
+  httpsUrl,
+  imageReference,
+  ipCidr,
+  labelKey,
+  labelValue,
+  parseImageReference,
+  secretString,
+  sshPublicKeyProblem,
+} from "./fields";
 import { NETBIRD_CLOUD_MANAGEMENT_URL } from "../lib/netbird";
 import type { CheckContext, ConfigSpec } from "./loader";
 import { networkWithin, parseIpNetwork } from "../lib/net";
@@ -19,8 +31,23 @@ import { networkWithin, parseIpNetwork } from "../lib/net";
  * (Traefik, NetBird, Authentik). Keys are `homelab:<section>` in `Pulumi.hetzner.yaml`.
  */
 
-/** Hetzner Cloud locations. */
-const LOCATIONS = ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] as const;
+/**
+ * Hetzner Cloud locations: Falkenstein, Nuremberg, Helsinki, Ashburn, Hillsboro, Singapore
+ * (`hcloud location list`).
+ */
+export const HETZNER_LOCATIONS = ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] as const;
+
+/**
+ * Hetzner Cloud server types (`hcloud server-type list`; @pulumi/hcloud's docs use cx23): shared
+ * vCPU x86 (CX: cx22-cx52 and their successors cx23-cx53; CPX: cpx11-cpx51 and cpx12-cpx62), Arm
+ * (CAX) and dedicated vCPU (CCX). A type Hetzner adds later is refused until it is listed here.
+ */
+export const HETZNER_SERVER_TYPES = [
+  ...["cx23", "cx33", "cx43", "cx53", "cx22", "cx32", "cx42", "cx52"],
+  ...["cpx12", "cpx22", "cpx32", "cpx42", "cpx52", "cpx62", "cpx11", "cpx21", "cpx31", "cpx41", "cpx51"],
+  ...["cax11", "cax21", "cax31", "cax41"],
+  ...["ccx13", "ccx23", "ccx33", "ccx43", "ccx53", "ccx63"],
+] as const;
 
 const port = z.number().int().min(1).max(65535);
 
@@ -37,16 +64,13 @@ const labels = z.record(labelKey, labelValue).default({});
 const server = z.strictObject({
   name: dnsLabel.default("edge").describe("The server's name in Hetzner (also its firewall's)."),
   type: z
-    .string()
-    .regex(/^[a-z]+\d+[a-z]*$/, {
-      error: (i) => `must be a Hetzner server type like cx23 or cax11, got ${JSON.stringify(i.input)}`,
-    })
+    .enum(HETZNER_SERVER_TYPES)
     .describe("Hetzner server type, e.g. `cx23` (x86) or `cax11` (Arm); Authentik wants 2 GB of memory or more."),
   image: z
     .enum(Object.keys(EDGE_OS_IMAGES) as [EdgeOsImage, ...EdgeOsImage[]])
     .default("ubuntu-24.04")
     .describe("OS image; one whose distribution packages Docker and Compose v2. Read when the server is created only."),
-  location: z.enum(LOCATIONS).describe("Hetzner location."),
+  location: z.enum(HETZNER_LOCATIONS).describe("Hetzner location."),
   ipv4: z.boolean().default(true).describe("A public IPv4 address (billed extra); without one, everything goes over IPv6."),
   ipv6: z.boolean().default(true).describe("A public IPv6 network."),
   backups: z.boolean().default(false).describe("Hetzner's daily backups (20% of the server price)."),
@@ -85,10 +109,17 @@ const ssh = z.strictObject({
     .array(
       z.union(
         [
-          z.string().regex(SSH_PUBLIC_KEY, {
-            error: (i) =>
-              `must be an OpenSSH public key line like ssh-ed25519 AAAA... me@laptop, got ${JSON.stringify(String(i.input).slice(0, 40))}`,
-          }),
+          z
+            .string()
+            .regex(SSH_PUBLIC_KEY, {
+              error: (i) =>
+                `must be an OpenSSH public key line like ssh-ed25519 AAAA... me@laptop, got ${JSON.stringify(String(i.input).slice(0, 40))}`,
+            })
+            .superRefine((line, ctx) => {
+              // The line's form is the regex's; this reads the key inside it.
+              const problem = SSH_PUBLIC_KEY.test(line) ? sshPublicKeyProblem(line) : undefined;
+              if (problem) ctx.addIssue({ code: "custom", message: problem });
+            }),
           existingSshKey,
         ],
         { error: "must be an OpenSSH public key line, or {existing: <name or id>} for a key already in the Hetzner project" },
@@ -122,7 +153,12 @@ const rule = z.strictObject({
     .optional()
     .describe("A port or range; required for tcp and udp, not allowed for icmp."),
   sourceIps: z.array(ipCidr).min(1).describe("Networks allowed (CIDR); `0.0.0.0/0` and `::/0` for everyone."),
-  description: z.string().min(1).max(255),
+  description: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe("What the rule is for, shown in Hetzner's console (optional, as Hetzner has it)."),
 });
 
 const firewall = z.strictObject({
@@ -290,7 +326,7 @@ export const hetznerConfigSpec: ConfigSpec<Sections, HetznerConfig> = {
         protocol: r.protocol,
         ...(r.port === undefined ? {} : { port: r.port }),
         sourceIps: r.sourceIps,
-        description: r.description,
+        ...(r.description === undefined ? {} : { description: r.description }),
       })),
       domain: parsed.domain,
       traefik: parsed.traefik,
@@ -441,8 +477,8 @@ function checkImageRegistries(ctx: Ctx): void {
   if (ctx.valid.server?.ipv4 !== false) return;
   const images = ctx.valid.images ?? {};
   for (const [service, image] of Object.entries(images)) {
-    if (typeof image !== "string") continue;
-    const registry = image.split("/")[0]!;
+    const registry = typeof image === "string" ? parseImageReference(image)?.registry : undefined;
+    if (registry === undefined) continue;
     if (!(IPV4_ONLY_REGISTRIES as readonly string[]).includes(registry)) continue;
     ctx.report(
       ["images", service],

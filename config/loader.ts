@@ -141,6 +141,12 @@ export interface CheckContext<S extends Sections> {
   readonly report: Report;
   /** Adds a warning: allowed, but probably not meant or not checked (e.g. a newer release). */
   readonly warn: Report;
+  /**
+   * Adds an error in a file the config names (a service file of the catalog), keyed
+   * `<file>: <path>` (`services/tv.yaml: upstream.url`), or `<file>` for the whole file. Reported
+   * after the config's own problems, in the order found.
+   */
+  readonly reportIn: (file: string, path: ConfigPath, message: string) => void;
 }
 
 /** A program's config: one zod schema per top-level key, cross-field checks, and resolution. */
@@ -178,6 +184,7 @@ export function loadConfig<S extends Sections, Resolved>(
 ): Loaded<Resolved> {
   const namespace = options.namespace ?? CONFIG_NAMESPACE;
   const found: { path: ConfigPath; problem: ConfigProblem }[] = [];
+  const inFiles: ConfigProblem[] = [];
   const warnings: string[] = [];
   const report: Report = (path, message) => found.push({ path, problem: { key: formatKey(path, namespace), message } });
   const warn: Report = (path, message) => warnings.push(`${formatKey(path, namespace)}: ${message}`);
@@ -212,9 +219,12 @@ export function loadConfig<S extends Sections, Resolved>(
     raw: (path) => lookup(raw.values, path),
     report,
     warn,
+    reportIn: (file, path, message) => inFiles.push({ key: fileKey(file, path), message }),
   });
 
-  if (found.length > 0) throw new ConfigError(stack, inReadingOrder(found, Object.keys(spec.sections)));
+  if (found.length > 0 || inFiles.length > 0) {
+    throw new ConfigError(stack, [...inReadingOrder(found, Object.keys(spec.sections)), ...inFiles]);
+  }
   return {
     config: spec.resolve(parsed as Parsed<S>),
     warnings: [...secretWarnings(raw, parsed, namespace), ...warnings],
@@ -239,6 +249,11 @@ function inReadingOrder(
     return x.length - y.length;
   };
   return [...found].sort((a, b) => compare(a.path, b.path)).map((f) => f.problem);
+}
+
+/** `services/tv.yaml: upstream.url`, or `services/tv.yaml` for the file as a whole. */
+export function fileKey(file: string, path: ConfigPath): string {
+  return path.length > 0 ? `${file}: ${formatPath(path)}` : file;
 }
 
 /** The raw value at `path`, or `undefined`. */

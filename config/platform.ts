@@ -486,13 +486,20 @@ function checkKubernetes(ctx: Ctx): void {
 function checkNetwork(ctx: Ctx): void {
   const net = ctx.valid.network;
   const cidr = net?.cidr === undefined ? undefined : parseCidr(net.cidr);
-  if (!net || !cidr) return;
+  if (!net) return;
+  // Without a valid LAN only its own checks skip: the addresses are still compared with each other.
   const inLan = (path: (string | number)[], ip: string | undefined) => {
-    const problem = ip === undefined ? undefined : hostAddressProblem(cidr, parseIpv4(ip)!);
+    const problem = ip === undefined || !cidr ? undefined : hostAddressProblem(cidr, parseIpv4(ip)!);
     if (problem) ctx.report(path, `${ip} ${problem}`);
   };
   inLan(["network", "gateway"], net.gateway);
   inLan(["network", "vip"], net.vip);
+  if (net.vip !== undefined && net.vip === net.gateway) {
+    ctx.report(
+      ["network", "vip"],
+      `${net.vip} is the LAN's router (homelab:network.gateway): the Kubernetes API VIP is an address of the control planes; give it a free one`,
+    );
+  }
   const seen = new Map<string, number>();
   net.nodeIps?.forEach((ip, i) => {
     inLan(["network", "nodeIps", i], ip);

@@ -10,6 +10,7 @@ import {
   PROXMOX_USER,
 } from "../lib/proxmox";
 import { httpsUrl } from "./fields";
+import { didYouMean } from "./loader";
 
 /** Shared zod field types for config that names things in Proxmox VE (formats from lib/proxmox). */
 
@@ -57,10 +58,14 @@ export const proxmoxStorageId = z.string().regex(PROXMOX_STORAGE_ID, {
     `must be a Proxmox storage id (a letter first, letters, digits, - _ . inside, alphanumeric last), got ${quoted(i.input)}`,
 });
 
+/** A model's family: its name without the version and variant suffixes (`EPYC-Rome-v2` → `EPYC-Rome`). */
+const cpuFamily = (name: string) => name.replace(/(-(v\d+|IBRS|IBPB|noTSX|AES))+$/, "");
+const CPU_FAMILIES = new Set([...PROXMOX_CPU_MODELS.keys()].map(cpuFamily));
+
 /**
- * A Proxmox CPU model Talos can run on (x86-64-v2 or better), or a `custom-<name>` model. A name
- * Proxmox may know but this project does not passes here; {@link unknownCpuModel} tells checks
- * to warn about it.
+ * A Proxmox CPU model Talos can run on (x86-64-v2 or better), or a `custom-<name>` model. A new
+ * version or variant of a known model (`EPYC-Turin-v2`: a newer QEMU may have it) passes here,
+ * and {@link unknownCpuModel} tells checks to warn about it; any other name is refused.
  */
 export const proxmoxCpuType = z.string().superRefine((v, ctx) => {
   const model = PROXMOX_CPU_MODELS.get(v);
@@ -72,11 +77,14 @@ export const proxmoxCpuType = z.string().superRefine((v, ctx) => {
     return;
   }
   if (model || CUSTOM_CPU_MODEL.test(v)) return;
-  const close = [...PROXMOX_CPU_MODELS.keys()].find((name) => name.toLowerCase() === v.toLowerCase());
-  if (close || !CPU_MODEL_NAME.test(v) || v.startsWith("custom-")) {
+  const models = [...PROXMOX_CPU_MODELS.keys()];
+  const sameButCase = models.find((name) => name.toLowerCase() === v.toLowerCase());
+  const newerVariant = CPU_MODEL_NAME.test(v) && !v.startsWith("custom-") && CPU_FAMILIES.has(cpuFamily(v));
+  if (sameButCase || !newerVariant) {
+    const meant = sameButCase ? ` (did you mean "${sameButCase}"?)` : didYouMean(v, models);
     ctx.addIssue({
       code: "custom",
-      message: `${quoted(v)} is not a Proxmox CPU model${close ? ` (did you mean "${close}"?)` : ""}; e.g. host, x86-64-v2-AES, x86-64-v3, EPYC-Rome, or custom-<name>`,
+      message: `${quoted(v)} is not a Proxmox CPU model${meant}; e.g. host, x86-64-v2-AES, x86-64-v3, EPYC-Rome, or custom-<name>`,
     });
   }
 });
@@ -84,5 +92,5 @@ export const proxmoxCpuType = z.string().superRefine((v, ctx) => {
 /** A warning for a CPU model this project does not know (a newer QEMU may), or `undefined`. */
 export function unknownCpuModel(type: string): string | undefined {
   if (PROXMOX_CPU_MODELS.has(type) || CUSTOM_CPU_MODEL.test(type)) return undefined;
-  return `${quoted(type)} is not a CPU model of Proxmox VE 9.2; fine if your Proxmox's QEMU has it (newer releases add models), else the VM will not start`;
+  return `${quoted(type)} is not a CPU model of Proxmox VE 9.2; fine if your Proxmox's QEMU has it (newer releases add versions of known models), else the VM will not start`;
 }

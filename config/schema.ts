@@ -15,6 +15,8 @@ export function stackFileSchema(program: string, sections: Record<string, z.ZodT
     override: (ctx) => {
       const shape = stackFileShapes.get(ctx.zodSchema);
       if (!shape) return;
+      if (shape.refined) Object.assign(ctx.jsonSchema, shape.refined);
+      if (!shape.secret && !shape.shorthand) return;
       const own = { ...ctx.jsonSchema };
       for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
       const secure = {

@@ -1,15 +1,18 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { importKey, inZone } from "../lib/dns";
 import { FORWARD_AUTH_SLUG, REDIRECT_RULES, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
 import { upstreamUrlProblem, type Upstream } from "../lib/services";
+import { labDomainAtApex } from "./cloudflare";
 import { dnsImports, dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference, validity } from "./fields";
 import {
   ConfigError,
-  formatPath,
+  didYouMean,
+  fileKey,
+  formatKey,
   parseReporting,
   validPart,
   type CheckContext,
@@ -134,53 +137,154 @@ export interface CatalogContext {
   readonly labDomain: string;
 }
 
+/** The project root: a relative `services.catalog` is relative to it. */
+export const PROJECT_ROOT = join(__dirname, "..");
+
+/** The catalog directory `catalog` (as `services.catalog` writes it) names. */
+export function catalogDir(catalog: string): string {
+  return isAbsolute(catalog) ? catalog : join(PROJECT_ROOT, catalog);
+}
+
 /**
- * Reads every `*.yaml` file of `dir` (sorted; `schema.json` and dot-files aside) and checks each,
- * then all together. Throws one {@link ConfigError} with every problem, keyed `<file>: <path>`.
+ * The service files of the catalog directory `dir` (`*.yaml` and `*.yml`, sorted; `schema.json` and
+ * dot-files aside), or what is wrong with it (`catalog`: the directory as the config writes it).
  */
-export function loadCatalog(dir: string, context: CatalogContext, stack = "services", label = "services"): CatalogService[] {
-  const files = readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("."))
-    .sort();
-  const problems: ConfigProblem[] = [];
+export function catalogFiles(dir: string, catalog: string): { files: string[] } | { problem: string } {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) {
+      return { problem: `${catalog} is a file; the catalog is a directory of service files (<name>.yaml)` };
+    }
+    entries = readdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      const where = catalog === dir ? "" : ` (looked for ${dir}: a relative catalog is relative to the project)`;
+      return { problem: `${catalog} does not exist${where}${similarDirectory(dir, catalog)}` };
+    }
+    return { problem: `${catalog} cannot be read: ${(error as Error).message}` };
+  }
+  return { files: entries.filter((f) => /\.ya?ml$/.test(f) && !f.startsWith(".")).sort() };
+}
+
+/** ` (did you mean "services"?)` when the parent of `dir` holds a directory named close to it. */
+function similarDirectory(dir: string, catalog: string): string {
+  let siblings: string[];
+  try {
+    siblings = readdirSync(dirname(dir), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+      .map((e) => e.name);
+  } catch {
+    return "";
+  }
+  const hint = didYouMean(basename(dir), siblings);
+  const meant = /"(.*)"/.exec(hint)?.[1];
+  if (meant === undefined) return "";
+  // Said as the config would write it.
+  const written = catalog.includes("/") ? join(dirname(catalog), meant) : meant;
+  return ` (did you mean ${JSON.stringify(written)}?)`;
+}
+
+/** A file's problems: at a key path in it, or (an empty path) the file as a whole. */
+export type FileReport = (file: string, path: ConfigPath, message: string) => void;
+
+/** What the catalog's files came to. */
+export interface CheckedCatalog {
+  /** The files that passed every check, resolved (disabled ones included). */
+  readonly services: CatalogService[];
+  /**
+   * Every file's host name and whether it is published, or `undefined` for a file where either is
+   * not known (not YAML, or an invalid value): what `homelab:import` entries are checked against.
+   */
+  readonly published: ({ readonly hostname: string; readonly enabled: boolean } | undefined)[];
+}
+
+/**
+ * Checks every file of `files` in `dir` on its own, then all together, reporting each problem
+ * under `<label>/<file>` (the checks that need the zone or the lab domain skip while it is
+ * unknown). Nothing stops at a problem: each file and each check runs.
+ */
+export function checkCatalog(
+  dir: string,
+  files: readonly string[],
+  context: Partial<CatalogContext>,
+  report: FileReport,
+  label = "services",
+): CheckedCatalog {
   const services: CatalogService[] = [];
+  const published: CheckedCatalog["published"] = [];
+  const identities: { file: string; name?: string; hostname?: string }[] = [];
   for (const file of files) {
     const where = `${label}/${file}`;
-    const report = (path: ConfigPath, message: string) =>
-      problems.push({ key: path.length > 0 ? `${where}: ${formatPath(path)}` : where, message });
+    let problems = 0;
+    const here = (path: ConfigPath, message: string) => {
+      problems++;
+      report(where, path, message);
+    };
     const document = parseDocument(readFileSync(join(dir, file), "utf8"), { prettyErrors: false });
     if (document.errors.length > 0) {
-      report([], `is not YAML: ${document.errors[0]!.message.split("\n")[0]}`);
+      here([], `is not YAML: ${document.errors[0]!.message.split("\n")[0]}`);
+      published.push(undefined);
       continue;
     }
     const value = document.toJS() as unknown;
-    const parsed = parseReporting(serviceFile, value, report);
+    const parsed = parseReporting(serviceFile, value, here);
     const valid = (parsed.success ? parsed.data : validPart(serviceFile, value)) as Partial<ServiceFile> | undefined;
-    checkService(valid ?? {}, context, report);
-    if (parsed.success && problems.every((p) => !p.key.startsWith(where)))
-      services.push(resolveService(parsed.data as ServiceFile, where));
+    checkService(valid ?? {}, context, here);
+    identities.push({
+      file: where,
+      ...(valid?.name && { name: valid.name }),
+      ...(valid?.hostname && { hostname: valid.hostname }),
+    });
+    published.push(
+      valid?.hostname !== undefined && valid.enabled !== undefined
+        ? { hostname: valid.hostname, enabled: valid.enabled }
+        : undefined,
+    );
+    if (parsed.success && problems === 0) services.push(resolveService(parsed.data as ServiceFile, where));
   }
-  checkAcrossFiles(services, problems);
+  checkAcrossFiles(identities, report);
+  return { services, published };
+}
+
+/**
+ * Reads every service file of `dir` and checks each, then all together. Throws one
+ * {@link ConfigError} with every problem, keyed `<label>/<file>: <path>` (a directory that is
+ * not there: `homelab:services.catalog`); the enabled services otherwise.
+ */
+export function loadCatalog(dir: string, context: CatalogContext, stack = "services", label = "services"): CatalogService[] {
+  const listed = catalogFiles(dir, label);
+  if ("problem" in listed) throw new ConfigError(stack, [{ key: formatKey(["services", "catalog"]), message: listed.problem }]);
+  const problems: ConfigProblem[] = [];
+  const { services } = checkCatalog(
+    dir,
+    listed.files,
+    context,
+    (file, path, message) => problems.push({ key: fileKey(file, path), message }),
+    label,
+  );
   if (problems.length > 0) throw new ConfigError(stack, problems);
   return services.filter((s) => s.enabled);
 }
 
 function checkService(
   s: Partial<ServiceFile>,
-  context: CatalogContext,
+  context: Partial<CatalogContext>,
   report: (path: ConfigPath, message: string) => void,
 ): void {
-  if (s.hostname !== undefined && !inZone(s.hostname, context.zone))
+  if (s.hostname !== undefined && context.zone !== undefined && !inZone(s.hostname, context.zone))
     report(["hostname"], `${s.hostname} is not in the zone ${context.zone}`);
   const route = s.upstream && "route" in s.upstream ? s.upstream.route : undefined;
-  if (route !== undefined && !inZone(route, context.labDomain)) {
+  if (route === undefined || context.labDomain === undefined) {
+    // Nothing to check a route against.
+  } else if (!inZone(route, context.labDomain)) {
     report(["upstream", "route"], `${route} is not a lab name (under ${context.labDomain}), which the shared Gateway serves`);
   } else if (route === context.labDomain) {
     report(
       ["upstream", "route"],
       `${route} is the lab domain itself, which the shared Gateway does not serve (its listeners and wildcard certificate cover *.${route}, not the apex); use a name under it`,
     );
-  } else if (route !== undefined && route.slice(route.indexOf(".") + 1) !== context.labDomain) {
+  } else if (route.slice(route.indexOf(".") + 1) !== context.labDomain) {
     report(
       ["upstream", "route"],
       `${route} is not directly under ${context.labDomain}: the shared Gateway's wildcard certificate covers *.${context.labDomain} only (one label), so Traefik could not verify it`,
@@ -217,13 +321,16 @@ function serviceSlugProblem(name: string): string | undefined {
   return problem && `${problem}; the name is the service's Authentik application slug: choose another`;
 }
 
-function checkAcrossFiles(services: readonly CatalogService[], problems: ConfigProblem[]): void {
+/** Names and host names are unique: every file's valid ones, whatever else is wrong with it. */
+function checkAcrossFiles(files: readonly { file: string; name?: string; hostname?: string }[], report: FileReport): void {
   for (const key of ["name", "hostname"] as const) {
     const seen = new Map<string, string>();
-    for (const s of services) {
-      const first = seen.get(s[key]);
-      if (first !== undefined) problems.push({ key: `${s.file}: ${key}`, message: `${s[key]} is also the ${key} of ${first}` });
-      else seen.set(s[key], s.file);
+    for (const s of files) {
+      const value = s[key];
+      if (value === undefined) continue;
+      const first = seen.get(value);
+      if (first !== undefined) report(s.file, [key], `${value} is also the ${key} of ${first}`);
+      else seen.set(value, s.file);
     }
   }
 }
@@ -315,15 +422,46 @@ export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
     if (s?.zone !== undefined && s.labDomain !== undefined && !inZone(s.labDomain, s.zone)) {
       ctx.report(["services", "labDomain"], `${s.labDomain} is not in the zone ${s.zone}`);
     }
+    if (s?.zone !== undefined && s.labDomain === s.zone) ctx.report(["services", "labDomain"], labDomainAtApex(s.zone));
     const edgeProblem =
       e?.stack === undefined ? undefined : stackProgramProblem(e.stack, "hetzner", "addresses, SSH and traefik outputs");
     if (edgeProblem) ctx.report(["edge", "stack"], edgeProblem);
     const ssoProblem =
       a?.stack === undefined ? undefined : stackProgramProblem(a.stack, "authentik", "authentikUrl and servicesToken outputs");
     if (ssoProblem) ctx.report(["authentik", "stack"], ssoProblem);
+    checkCatalogOf(ctx);
   },
   resolve: (parsed) => parsed,
 };
+
+/**
+ * The catalog `services.catalog` names, read and checked with the config, so one run reports
+ * the config's problems, every file's and the `homelab:import` entries' together: the checks
+ * that need the zone or the lab domain skip while that one is invalid, the others run.
+ */
+function checkCatalogOf(ctx: CheckContext<Sections>): void {
+  const s = ctx.valid.services;
+  if (s?.catalog === undefined) return;
+  const dir = catalogDir(s.catalog);
+  const listed = catalogFiles(dir, s.catalog);
+  if ("problem" in listed) {
+    ctx.report(["services", "catalog"], listed.problem);
+    return;
+  }
+  const context = {
+    ...(s.zone !== undefined && { zone: s.zone }),
+    ...(s.labDomain !== undefined && { labDomain: s.labDomain }),
+  };
+  const { published } = checkCatalog(dir, listed.files, context, ctx.reportIn, s.catalog);
+  const imports = ctx.valid.import ?? {};
+  // Entries are checked against every file's records: not while a file's host name is unknown.
+  if (Object.keys(imports).length === 0 || published.includes(undefined) || s.ipv4 === undefined || s.ipv6 === undefined) return;
+  const types = (["A", "AAAA"] as const).filter((type) => (type === "A" ? s.ipv4 : s.ipv6));
+  const hosts = published.flatMap((p) => (p?.enabled ? [{ hostname: p.hostname }] : []));
+  for (const problem of importProblems(imports as Record<string, string>, hosts, types)) {
+    ctx.report(["import", problem.entry], problem.message);
+  }
+}
 
 /**
  * `homelab:import` entries that name no record of the published catalog (a host name of an enabled
@@ -333,12 +471,13 @@ export function importProblems(
   imports: Readonly<Record<string, string>>,
   services: readonly { readonly hostname: string }[],
   types: readonly ("A" | "AAAA")[],
-): ConfigProblem[] {
+): (ConfigProblem & { readonly entry: string })[] {
   const records = services.flatMap((s) => types.map((type) => importKey(s.hostname, type)));
   return Object.keys(imports)
     .filter((entry) => !records.includes(entry))
     .map((entry) => ({
-      key: `homelab:${formatPath(["import", entry])}`,
+      entry,
+      key: formatKey(["import", entry]),
       message: `${entry} is not a record of a published service (${records.length > 0 ? `its records: ${records.join(", ")}` : "there is none"})`,
     }));
 }

@@ -553,7 +553,12 @@ function checkNetwork(ctx: CheckContext<Sections>): void {
     const problem = cidr && address !== undefined ? hostAddressProblem(cidr, parseIpv4(address)!) : undefined;
     if (problem) ctx.report(["network", field], `${address} ${problem}`);
   }
-  if (net.vip !== undefined && net.vip === net.gateway) ctx.report(["network", "vip"], `${net.vip} is the gateway address`);
+  if (net.vip !== undefined && net.vip === net.gateway) {
+    ctx.report(
+      ["network", "vip"],
+      `${net.vip} is the LAN's router (homelab:network.gateway): the Kubernetes API VIP is an address of the control planes; give it a free one`,
+    );
+  }
 }
 
 /**

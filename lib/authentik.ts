@@ -55,14 +55,20 @@ export function redirectUriProblem(url: string, matching: RedirectMatching): str
     } catch {
       return `${url} is not a valid regular expression`;
     }
-    const pinned = REGEX_PREFIX.exec(url);
+    const pinned = REGEX_PREFIX.exec(url) ?? REGEX_PRIVATE_USE_PREFIX.exec(url);
     if (!pinned || hasTopLevelAlternative(url)) {
       return `${url} could match another host: a regex redirect URI must start with ^ and a literal scheme://host (no wildcards, dots escaped as \\.), then / or $, e.g. ^https://app\\.example\\.net/callback/.*$`;
     }
     scheme = pinned[1]!.replaceAll("\\", "");
-    host = pinned[2]!.replaceAll("\\", "").replace(/:\d*$/, "");
+    host = (pinned[2] ?? "").replaceAll("\\", "").replace(/:\d*$/, "");
   } else {
-    if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(url)) return `${url} must be an absolute URL (or use matching: regex)`;
+    const singleLabel = /^([a-z][a-z0-9+-]*):\/(?!\/)\S*$/.exec(url);
+    if (singleLabel && !["http", "https"].includes(singleLabel[1]!)) {
+      return `${url} has the private-use scheme ${singleLabel[1]!}, which is not a reverse domain name: a native app's scheme is one of a domain it controls, like com.example.app:/callback (RFC 8252, section 7.1)`;
+    }
+    if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(url) && !PRIVATE_USE_REDIRECT.test(url)) {
+      return `${url} must be an absolute URL (or use matching: regex)`;
+    }
     scheme = url.slice(0, url.indexOf(":"));
     try {
       host = new URL(url).hostname;
@@ -79,7 +85,17 @@ export function redirectUriProblem(url: string, matching: RedirectMatching): str
 
 /** The rules of {@link redirectUriProblem} in a sentence, for the config's descriptions. */
 export const REDIRECT_RULES =
-  "https only (plain http to localhost, 127.0.0.1 or [::1]), no #fragment; a regex starts with ^ and a literal scheme://host[:port] (no wildcards, dots escaped as \\.), then / or $.";
+  "https only (plain http to localhost, 127.0.0.1 or [::1]), or a native app's private-use scheme of a reverse domain name (com.example.app:/callback, RFC 8252); no #fragment; a regex starts with ^ and a literal scheme://host[:port] (no wildcards, dots escaped as \\.), then / or $, or with ^ and a literal private-use scheme and :/.";
+
+/**
+ * A native app's private-use URI (RFC 8252, section 7.1): a scheme that is a reverse domain name
+ * the app's publisher controls (at least one dot), then `:/` and a path (one slash: there is no
+ * authority). `com.example.app://callback` (an authority) is an absolute URL as any other.
+ */
+const PRIVATE_USE_REDIRECT = /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:\/(?!\/)\S*$/;
+
+/** A regex redirect URI pinned to a private-use scheme: `^`, the literal scheme (dots as `\.`), then `:/` and no second `/`. */
+const REGEX_PRIVATE_USE_PREFIX = /^\^([a-z][a-z0-9+-]*(?:\\\.[a-z0-9+-]+)+):(?:\\?\/)(?!\\?\/)/;
 
 /** A regex redirect URI's pinned start: `^`, a literal scheme, `://`, a literal host and port, then `/` or `$`. */
 const REGEX_PREFIX = /^\^((?:[a-z]|\\\.)(?:[a-z0-9-]|\\\.)*):(?:\\?\/){2}((?:[A-Za-z0-9-]|\\[.[\]]|:)+)(?=\\?\/|\$)/;

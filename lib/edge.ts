@@ -102,8 +102,8 @@ export interface FirewallRule {
   readonly port?: string;
   /** Source networks (CIDRs, IPv4 and IPv6) allowed; `0.0.0.0/0` and `::/0` for anywhere. */
   readonly sourceIps: readonly string[];
-  /** Shown in Hetzner's console beside the rule. */
-  readonly description: string;
+  /** Shown in Hetzner's console; optional there too. */
+  readonly description?: string;
 }
 
 export const ANYWHERE = ["0.0.0.0/0", "::/0"] as const;

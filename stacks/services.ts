@@ -1,4 +1,3 @@
-import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { getGroupOutput, getOutpostOutput, Provider } from "@pulumi/authentik";
 import { getDnsRecordsOutput } from "@pulumi/cloudflare/getDnsRecords";
@@ -6,16 +5,12 @@ import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
-import { ConfigError } from "../config/loader";
-import { importProblems, loadCatalog, type ServicesConfig } from "../config/services";
+import { catalogDir, loadCatalog, type ServicesConfig } from "../config/services";
 import { importKey, recordComment, requireAddress, ZONE_RECORDS_READ, zoneWithoutClashes, type WantedRecord } from "../lib/dns";
 import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
 import type { EdgeTraefik } from "../lib/services";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
-
-/** The project root: the catalog directory is relative to it. */
-const PROJECT = join(__dirname, "..");
 
 /**
  * The `services` program: one PublicService per enabled file of the catalog (`services/`). Each
@@ -27,9 +22,9 @@ const PROJECT = join(__dirname, "..");
  * checked completely before anything is created.
  */
 export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
-  const dir = isAbsolute(cfg.services.catalog) ? cfg.services.catalog : join(PROJECT, cfg.services.catalog);
+  // Checked with the config already (config/services.ts), with the homelab:import entries.
   const catalog = loadCatalog(
-    dir,
+    catalogDir(cfg.services.catalog),
     { zone: cfg.services.zone, labDomain: cfg.services.labDomain },
     context.stack,
     cfg.services.catalog,
@@ -123,8 +118,6 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   // Records of the services' names that exist already (made by hand, by the cloudflare stack) end
   // the run before any record is written, each named with the way to adopt it (homelab:import).
   const types = (["A", "AAAA"] as const).filter((type) => cfg.services[type === "A" ? "ipv4" : "ipv6"]);
-  const imports = importProblems(cfg.import, catalog, types);
-  if (imports.length > 0) throw new ConfigError(context.stack, imports);
   const adopted = (hostname: string, type: "A" | "AAAA") => cfg.import[importKey(hostname, type)];
   const importIds = (hostname: string): { A?: string; AAAA?: string } =>
     Object.fromEntries(types.flatMap((type) => (adopted(hostname, type) === undefined ? [] : [[type, adopted(hostname, type)]])));

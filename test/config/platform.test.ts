@@ -373,7 +373,7 @@ describe("platform config: NetBird routing peers", () => {
           managementUrl: "http://netbird.example.net",
           namespace: "NetBird",
           replicas: 0,
-          image: "netbird:latest",
+          image: "netbirdio/netbird",
           hostname: "lab",
         }),
     );
@@ -382,7 +382,7 @@ describe("platform config: NetBird routing peers", () => {
       'homelab:netbird.managementUrl: must be an https:// URL, got "http://netbird.example.net"',
       "homelab:netbird.namespace: must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got \"NetBird\"",
       "homelab:netbird.replicas: must be at least 1, got 0",
-      'homelab:netbird.image: must be an image reference with a tag like docker.io/netbirdio/netbird:0.67.1, got "netbird:latest"',
+      'homelab:netbird.image: "netbirdio/netbird" names no tag or digest, so Docker would pull whatever "latest" is at the time; pin a release like netbirdio/netbird:0.67.1',
       "homelab:netbird.hostname: unknown key (known keys: setupKey, managementUrl, namespace, replicas, image)",
     ]);
     expect(found.join("\n")).not.toContain("two words");

@@ -38,7 +38,13 @@ const CROSS_CHECKS: [string, Edit, string[]][] = [
     (l) => (l.network.vip = "10.0.0.255"),
     ["homelab:network.vip: 10.0.0.255 is the broadcast address of 10.0.0.0/24"],
   ],
-  ["VIP not the gateway", (l) => (l.network.vip = "10.0.0.1"), ["homelab:network.vip: 10.0.0.1 is the gateway address"]],
+  [
+    "VIP not the gateway",
+    (l) => (l.network.vip = "10.0.0.1"),
+    [
+      "homelab:network.vip: 10.0.0.1 is the LAN's router (homelab:network.gateway): the Kubernetes API VIP is an address of the control planes; give it a free one",
+    ],
+  ],
   ["node names unique", (l) => (l.nodes[1].name = "cp1"), ['homelab:nodes[1].name: name "cp1" is already used by nodes[0]']],
   ["VM ids unique", (l) => (l.nodes[2].vmId = 111), ["homelab:nodes[2].vmId: VM id 111 is already used by nodes[0]"]],
   ["IPs unique", (l) => (l.nodes[1].ip = "10.0.0.11"), ["homelab:nodes[1].ip: IP 10.0.0.11 is already used by nodes[0]"]],

@@ -363,7 +363,13 @@ describe("each rule", () => {
         "homelab:network.vip: 10.0.0.255 is the broadcast address of 10.0.0.0/24",
       ],
     ],
-    ["VIP is not the gateway", (l) => (l.network.vip = "10.0.0.1"), ["homelab:network.vip: 10.0.0.1 is the gateway address"]],
+    [
+      "VIP is not the gateway",
+      (l) => (l.network.vip = "10.0.0.1"),
+      [
+        "homelab:network.vip: 10.0.0.1 is the LAN's router (homelab:network.gateway): the Kubernetes API VIP is an address of the control planes; give it a free one",
+      ],
+    ],
     [
       "CIDR host bits",
       (l) => (l.network.cidr = "10.0.0.5/24"),
@@ -688,7 +694,7 @@ describe("warnings: allowed, but newer than what is known here or not checkable"
       "a CPU model a newer Proxmox may have",
       (l) => ((l.vm = { cpu: { type: "EPYC-Turin-v2" } }), (l.nodes[1].cpu = { type: "custom-fast" })),
       [
-        'homelab:vm.cpu.type: "EPYC-Turin-v2" is not a CPU model of Proxmox VE 9.2; fine if your Proxmox\'s QEMU has it (newer releases add models), else the VM will not start',
+        'homelab:vm.cpu.type: "EPYC-Turin-v2" is not a CPU model of Proxmox VE 9.2; fine if your Proxmox\'s QEMU has it (newer releases add versions of known models), else the VM will not start',
       ],
     ],
     [

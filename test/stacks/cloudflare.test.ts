@@ -165,7 +165,9 @@ describe("cloudflare config", () => {
     expect(problems((c) => (c.edge = { ipv4: false, ipv6: false }))).toEqual([
       "homelab:edge.ipv6: the edge names need an A or an AAAA record (ipv4 and ipv6 are both off)",
     ]);
-    expect(problems((c) => (c.lab.ttl = 30))).toEqual(["homelab:lab.ttl: must be 1 (automatic) or 60 to 86400 seconds, got 30"]);
+    expect(problems((c) => (c.lab.ttl = 20))).toEqual([
+      "homelab:lab.ttl: must be 1 (automatic) or 60 to 86400 seconds (from 30 on Enterprise zones), got 20",
+    ]);
   });
 
   test("import entries: <name>/<type> of a record this stack makes → <zone id>/<record id>", () => {
