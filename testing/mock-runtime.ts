@@ -595,7 +595,13 @@ function recordPackage(request: PackageRequest, ref: string): RecordedPackage {
   };
 }
 
-/** True for a value the engine holds secret. */
+/**
+ * True for a value the engine holds secret: a recorded input (or part of one) that was a secret
+ * Output. See `reveal` of `homelab/testing` to unwrap it.
+ *
+ * @example
+ * expect(isSecretValue(r.get("cert-manager-cloudflare-token").inputs.stringData)).toBe(true);
+ */
 export function isSecretValue(value: unknown): value is SecretValue {
   return (
     typeof value === "object" &&
@@ -614,6 +620,10 @@ export interface Settled {
 /**
  * Settles an Output without running apply callbacks, so unknown values (a preview) do not hang.
  * Uses the Output's own promises, as Pulumi-generated SDKs do for method calls.
+ *
+ * @example
+ * await settle(pulumi.secret("hunter2")); // { known: true, secret: true, value: "hunter2" }
+ * await settle(new OidcApp("grafana", args).clientSecret); // secret: true
  */
 export async function settle(input: pulumi.Input<unknown>): Promise<Settled> {
   const output = pulumi.output(input) as unknown as {

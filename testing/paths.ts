@@ -9,7 +9,13 @@ export type Segment = string | number;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
-/** `["metadata", "annotations", "a/b"]` → `metadata.annotations["a/b"]`. */
+/**
+ * `["metadata", "annotations", "a/b"]` → `metadata.annotations["a/b"]`.
+ *
+ * @example
+ * formatPath(["disks", 0, "fileId"]); // "disks[0].fileId"
+ * formatPath(["triggers", "*"]); // "triggers[*]"
+ */
 export function formatPath(segments: readonly Segment[]): string {
   let text = "";
   for (const segment of segments) {
@@ -21,7 +27,13 @@ export function formatPath(segments: readonly Segment[]): string {
   return text;
 }
 
-/** Parses a property path; throws on a malformed one. */
+/**
+ * Parses a property path; throws on a malformed one.
+ *
+ * @example
+ * parsePath('metadata.annotations["pulumi.com/waitFor"]'); // ["metadata", "annotations", "pulumi.com/waitFor"]
+ * parsePath("triggers[*]"); // ["triggers", "*"]
+ */
 export function parsePath(path: string): Segment[] {
   const segments: Segment[] = [];
   let i = 0;
@@ -60,7 +72,13 @@ export function parsePath(path: string): Segment[] {
   return segments;
 }
 
-/** True when `outer` contains `inner`: `inner` is `outer` or below it, `*` matching any segment. */
+/**
+ * True when `outer` contains `inner`: `inner` is `outer` or below it, `*` matching any segment.
+ *
+ * @example
+ * contains(parsePath("triggers[*]"), parsePath("triggers[1]")); // true: a change there replaces
+ * contains(parsePath("stdin"), parsePath("triggers[0]")); // false
+ */
 export function contains(outer: readonly Segment[], inner: readonly Segment[]): boolean {
   if (outer.length > inner.length) return false;
   return outer.every((segment, i) => segment === "*" || segment === inner[i]);

@@ -9,7 +9,14 @@ import { parseStackName, referencedStack } from "../lib/stacks";
  * below. Anything not listed is left out, so it reads as unknown, as in `pulumi preview`.
  */
 
-/** Text standing in for a value only a real provider could produce. */
+/**
+ * Text standing in for a value only a real provider could produce.
+ *
+ * @example
+ * placeholder("talosconfig"); // "<placeholder: talosconfig>"
+ * const answer = mockInvoke("talos:client/getConfiguration:getConfiguration", { clusterName: "lab" });
+ * expect(answer.talosConfig).toBe(placeholder("talosconfig"));
+ */
 export function placeholder(what: string): string {
   return `<placeholder: ${what}>`;
 }
@@ -234,7 +241,18 @@ function uuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/** Mock answer for a resource registration. */
+/**
+ * Mock answer for a resource registration: the inputs echoed as state, plus the outputs a real
+ * provider would add for that type (ids, addresses, keys) as fixed functions of the name and inputs.
+ * `MockRunOptions.answer` falls back to it.
+ *
+ * @example
+ * // Answer one server differently, every other resource as the plan does.
+ * await register(program, {
+ *   answer: (type, name, inputs) =>
+ *     type === "hcloud:index/server:Server" ? { id: "42", state: { ...mockResource(type, name, inputs).state, ipv4Address: "" } } : undefined,
+ * });
+ */
 export function mockResource(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
   const made = resourceOutputs[type]?.(name, inputs) ?? {};
   return { id: made.id ?? `${name}-id`, state: { ...inputs, ...made.outputs } };
@@ -300,7 +318,15 @@ const invokeResults: Record<string, (args: Inputs) => Inputs> = {
   "talos:cluster/getHealth:getHealth": () => ({ id: placeholder("healthy cluster") }),
 };
 
-/** Mock answer for an invoke. */
+/**
+ * Mock answer for an invoke: the arguments echoed, plus the results a real provider would add for
+ * that token (a zone's id, a flow's id, ...), fixed functions of the arguments. Tests use it to
+ * know what a program received.
+ *
+ * @example
+ * const zoneId = mockInvoke("cloudflare:index/getZone:getZone", { filter: { name: "example.net" } }).zoneId;
+ * expect(r.get("wildcard-lab.example.net").inputs.zoneId).toBe(zoneId);
+ */
 export function mockInvoke(token: string, args: Inputs): Inputs {
   return { ...args, ...invokeResults[token]?.(args) };
 }

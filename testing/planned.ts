@@ -10,7 +10,12 @@ import { formatPath, type Segment } from "./paths";
  * unchanged one without showing either), unknowns marked, and every option the engine received.
  */
 
-/** Replaces secrets with {@link MASK} and unknowns with {@link UNKNOWN}, all the way down. */
+/**
+ * Replaces secrets with {@link MASK} and unknowns with {@link UNKNOWN}, all the way down.
+ *
+ * @example
+ * mask(r.get("cert-manager-cloudflare-token").inputs).stringData; // "[secret]"
+ */
 export function mask(value: unknown): unknown {
   if (isSecretValue(value)) return MASK;
   if (pulumi.isUnknown(value) || value === pulumi.runtime.unknownValue) return UNKNOWN;
@@ -45,7 +50,15 @@ function secretHashes(r: RecordedResource): { secretHashes?: Record<string, stri
 const nonEmpty = <K extends string, V>(key: K, value: V, empty: boolean): { [P in K]?: V } =>
   (empty ? {} : { [key]: value }) as { [P in K]?: V };
 
-/** One resource as `resources.json` holds it: every option the engine received, set ones only. */
+/**
+ * One resource as `resources.json` holds it: every option the engine received, set ones only.
+ *
+ * @example
+ * // Plan a change: the stack before and after, then what `pulumi up` would do with it.
+ * const before = (await register(() => program(oldConfig))).run.resources.map(plannedResource);
+ * const after = (await register(() => program(newConfig))).run.resources.map(plannedResource);
+ * const diff = engineDiff({ stack: "talos", resources: before }, { stack: "talos", resources: after });
+ */
 export function plannedResource(r: RecordedResource): PlannedResource & Record<string, unknown> {
   return {
     urn: r.urn,

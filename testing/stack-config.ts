@@ -24,7 +24,13 @@ export interface StackSettings {
   readonly secretFingerprints: Record<string, string>;
 }
 
-/** Thrown for a stack file that cannot be read or is not a Pulumi stack settings file. */
+/**
+ * Thrown for a stack file that cannot be read or is not a Pulumi stack settings file; the message
+ * starts with the file (or `stack settings text`).
+ *
+ * @example
+ * expect(() => stackConfig("Pulumi.missing.yaml")).toThrow(new StackFileError("Pulumi.missing.yaml", "cannot read it (ENOENT)"));
+ */
 export class StackFileError extends Error {
   constructor(
     readonly file: string,

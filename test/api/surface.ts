@@ -304,3 +304,30 @@ export function exampleErrors(program: ts.Program, files: ReadonlyMap<string, Ex
     }),
   );
 }
+
+/**
+ * The functions and classes (and the classes' public methods) an entry exports that lack a doc
+ * comment or an `@example`, as `<file>: <name>: no doc comment` / `no @example`.
+ */
+export function undocumentedFunctions(program: ts.Program, entry: string, root: string): string[] {
+  const problems: string[] = [];
+  const check = (node: ts.Node, name: string) => {
+    const where = relative(root, node.getSourceFile().fileName);
+    if (docText(node) === "") problems.push(`${where}: ${name}: no doc comment`);
+    if (examplesOf(node).length === 0) problems.push(`${where}: ${name}: no @example`);
+  };
+  for (const symbol of exportsOf(program, entry)) {
+    for (const d of symbol.declarations ?? []) {
+      if (ts.isFunctionDeclaration(d) && d.body) check(d, symbol.name);
+      if (!ts.isClassDeclaration(d)) continue;
+      check(d, symbol.name);
+      for (const member of d.members) {
+        const hidden = ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected);
+        if ((ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member)) && !hidden) {
+          check(member, `${symbol.name}.${member.name.getText()}`);
+        }
+      }
+    }
+  }
+  return [...new Set(problems)].sort();
+}
