@@ -1,21 +1,38 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PROJECT_ROOT } from "./plan";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { exampleStacks, PROJECT_ROOT } from "./plan";
 
 /**
- * `npm run bench`: how the services stack's plan scales with the catalog. Synthetic catalogs of 10,
- * 100 and 1,000 services (a third each forward auth, OIDC and public) are planned, each in a fresh
- * process the way `npm run plan` runs, and compared with the floor: a process that only loads
- * @pulumi/pulumi. Reports the median of `--runs` (default 3) and the milliseconds per resource above
- * the floor. `--sizes 10,100` picks sizes.
+ * `npm run bench`: how long the offline plan takes, against the floor: a process that only loads
+ * @pulumi/pulumi, measured in the same run. Every example stack is planned alone and all together
+ * (`--all`), then the services stack with synthetic catalogs of 10, 100 and 1,000 services (a third
+ * each forward auth, OIDC and public). Each plan runs in a fresh process the way `npm run plan` runs
+ * it; a figure is the median of `--runs` (default 5) wall times, with the process's peak memory
+ * (its maximum resident set). Each ratio to the floor, and the milliseconds per resource above the
+ * floor of the largest catalog, is printed beside its goal.
+ *
+ *   --runs N          runs per figure (default 5)
+ *   --sizes 10,100    catalog sizes (default 10,100,1000; `--sizes ''` for none)
+ *   --stacks a,b      stacks (default: every example stack, then all of them together)
+ *   --write [FILE]    also regenerate the table between the bench markers of FILE (default
+ *                     docs/performance.md)
  */
+
+/** The goals (issue 20): a stack's plan within 1.5 times the floor, all six within twice, 1 ms a resource. */
+export const GOALS = { stack: 1.5, all: 2.0, msPerResource: 1.0 } as const;
+/** The catalog size the per-resource goal is about. */
+const GOAL_SIZE = 1000;
+
+export const BENCH_START = "<!-- bench:start -->";
+export const BENCH_END = "<!-- bench:end -->";
 
 const AUTH = ["forward", "oidc", "none"] as const;
 
 /** A service file of the synthetic catalog. */
-function serviceText(i: number): string {
+export function serviceText(i: number): string {
   const auth = AUTH[i % AUTH.length]!;
   const name = `svc${String(i).padStart(4, "0")}`;
   const lines = [`name: ${name}`, `hostname: ${name}.example.net`];
@@ -31,53 +48,300 @@ function serviceText(i: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Seconds a command takes. */
-function seconds(args: string[]): number {
-  const start = process.hrtime.bigint();
-  execFileSync(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 });
-  return Number(process.hrtime.bigint() - start) / 1e9;
+/** One measured process: wall seconds and peak resident memory in bytes. */
+interface Sample {
+  seconds: number;
+  maxRss: number;
 }
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i < 0 ? undefined : process.argv[i + 1];
+/**
+ * Runs node with `args` (in the project root) and measures it. The peak memory comes from GNU time
+ * (`/usr/bin/time -f %M`) where it is installed, else from the process itself: a preloaded module
+ * writes `process.resourceUsage().maxRSS` to a file as it exits.
+ */
+class Runner {
+  private readonly gnuTime = existsSync("/usr/bin/time");
+  private readonly rssFile: string;
+  private readonly reporter: string;
+
+  constructor(private readonly work: string) {
+    this.rssFile = join(work, "maxrss");
+    this.reporter = join(work, "maxrss.cjs");
+    writeFileSync(
+      this.reporter,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(this.rssFile)}, String(process.resourceUsage().maxRSS * 1024)));\n`,
+    );
+  }
+
+  run(args: readonly string[]): Sample {
+    const command = this.gnuTime
+      ? ["/usr/bin/time", ["-o", this.rssFile, "-f", "%M", process.execPath, ...args]]
+      : [process.execPath, ["--require", this.reporter, ...args]];
+    rmSync(this.rssFile, { force: true });
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command[0] as string, command[1] as string[], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+      maxBuffer: 1 << 28,
+    });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (result.status !== 0)
+      throw new Error(`node ${args.join(" ")} failed (${result.status ?? result.signal}): ${result.stderr.toString().trim()}`);
+    const rss = Number(readFileSync(this.rssFile, "utf8").trim().split("\n").at(-1));
+    return { seconds, maxRss: this.gnuTime ? rss * 1024 : rss };
+  }
+
+  /** The median wall time and the largest peak memory of `runs` runs. */
+  measure(args: readonly string[], runs: number): Sample {
+    const samples = Array.from({ length: runs }, () => this.run(args));
+    return { seconds: median(samples.map((s) => s.seconds)), maxRss: Math.max(...samples.map((s) => s.maxRss)) };
+  }
 }
 
-function main(): void {
-  const runs = Number(option("--runs") ?? 3);
-  const sizes = (option("--sizes") ?? "10,100,1000").split(",").map(Number);
+/** A measured plan: an example stack, all of them, or a synthetic catalog. */
+export interface Row {
+  kind: "stack" | "all" | "catalog";
+  /** The stack, `--all`, or the catalog's size. */
+  label: string;
+  resources: number;
+  seconds: number;
+  maxRss: number;
+}
+
+export interface Results {
+  runs: number;
+  floor: Sample;
+  rows: Row[];
+}
+
+const PLAN = ["--require", "./cli/register.cjs", "cli/plan.ts"];
+
+/** How many resources a plan run with `args` registers (one uncounted run, in JSON). */
+function resourceCount(args: readonly string[]): number {
+  const json = execFileSync(process.execPath, [...PLAN, ...args, "--format", "json"], {
+    cwd: PROJECT_ROOT,
+    maxBuffer: 1 << 28,
+    stdio: ["ignore", "pipe", "pipe"],
+  }).toString();
+  const parsed = JSON.parse(json) as { resources: unknown[] } | { resources: unknown[] }[];
+  return (Array.isArray(parsed) ? parsed : [parsed]).reduce((n, plan) => n + plan.resources.length, 0);
+}
+
+function measureAll(
+  options: { runs: number; stacks: string[]; all: boolean; sizes: number[] },
+  log: (line: string) => void,
+): Results {
   const work = mkdtempSync(join(tmpdir(), "homelab-bench-"));
   try {
-    const floor = median(Array.from({ length: runs }, () => seconds(["-e", "require('@pulumi/pulumi')"])));
-    process.stdout.write(`floor (node + @pulumi/pulumi): ${floor.toFixed(2)} s, median of ${runs}\n\n`);
-    process.stdout.write("services  resources  plan (s)  above floor (s)  ms/resource\n");
+    const runner = new Runner(work);
+    const floor = runner.measure(["-e", "require('@pulumi/pulumi')"], options.runs);
+    log(`floor (node + @pulumi/pulumi): ${floor.seconds.toFixed(2)} s, ${mb(floor.maxRss)}, median of ${options.runs}\n`);
+    const rows: Row[] = [];
+    const add = (row: Row) => {
+      rows.push(row);
+      log(`${line(row, floor.seconds)}\n`);
+    };
+    for (const stack of options.stacks) {
+      const resources = resourceCount([stack]);
+      add({ kind: "stack", label: stack, resources, ...runner.measure([...PLAN, stack], options.runs) });
+    }
+    if (options.all) {
+      const resources = resourceCount(["--all"]);
+      add({ kind: "all", label: "--all", resources, ...runner.measure([...PLAN, "--all"], options.runs) });
+    }
     const stackFile = readFileSync(join(PROJECT_ROOT, "Pulumi.services.yaml"), "utf8");
-    for (const size of sizes) {
+    for (const size of options.sizes) {
       const dir = join(work, `catalog-${size}`);
       mkdirSync(dir);
       for (let i = 0; i < size; i++) writeFileSync(join(dir, `svc${String(i).padStart(4, "0")}.yaml`), serviceText(i));
       const config = join(work, `Pulumi.services-${size}.yaml`);
-      writeFileSync(config, stackFile.replace("labDomain: lab.example.net", `labDomain: lab.example.net\n    catalog: ${dir}`));
-      const plan = ["--require", "./cli/register.cjs", "cli/plan.ts", "services", "--config", config];
-      const json = execFileSync(process.execPath, [...plan, "--format", "json"], {
-        cwd: PROJECT_ROOT,
-        maxBuffer: 1 << 28,
-      }).toString();
-      const resources = (JSON.parse(json) as { resources: unknown[] }).resources.length;
-      const time = median(Array.from({ length: runs }, () => seconds(plan)));
-      const above = time - floor;
-      process.stdout.write(
-        `${String(size).padStart(8)}  ${String(resources).padStart(9)}  ${time.toFixed(2).padStart(8)}  ${above.toFixed(2).padStart(15)}  ${((above * 1000) / resources).toFixed(2).padStart(11)}\n`,
-      );
+      const withCatalog = stackFile.replace("labDomain: lab.example.net", `labDomain: lab.example.net\n    catalog: ${dir}`);
+      if (withCatalog === stackFile)
+        throw new Error("Pulumi.services.yaml has no `labDomain: lab.example.net` to add the catalog after");
+      writeFileSync(config, withCatalog);
+      const args = ["services", "--config", config];
+      const resources = resourceCount(args);
+      add({ kind: "catalog", label: String(size), resources, ...runner.measure([...PLAN, ...args], options.runs) });
     }
+    return { runs: options.runs, floor, rows };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-main();
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+const group = (n: number) => n.toLocaleString("en-US");
+
+/** Milliseconds per resource above the floor. */
+export function perResource(row: Row, floor: number): number {
+  return ((row.seconds - floor) * 1000) / row.resources;
+}
+
+/** The row's goal and whether it is met: `1.62x (goal <= 1.5x: over)`. */
+export function verdict(row: Row, floor: number): { figure: string; goal: string; met: boolean } | undefined {
+  if (row.kind === "catalog") {
+    if (Number(row.label) !== GOAL_SIZE) return undefined;
+    const ms = perResource(row, floor);
+    return {
+      figure: `${ms.toFixed(2)} ms`,
+      goal: `≤ ${GOALS.msPerResource.toFixed(1)} ms per resource`,
+      met: ms <= GOALS.msPerResource,
+    };
+  }
+  const ratio = row.seconds / floor;
+  const goal = row.kind === "all" ? GOALS.all : GOALS.stack;
+  return { figure: `${ratio.toFixed(2)}×`, goal: `≤ ${goal.toFixed(1)}×`, met: ratio <= goal };
+}
+
+function line(row: Row, floor: number): string {
+  const name = row.kind === "catalog" ? `services, ${group(Number(row.label))}-service catalog` : row.label;
+  const v = verdict(row, floor);
+  const figures = [
+    `${row.seconds.toFixed(2)} s`,
+    `${(row.seconds / floor).toFixed(2)}x floor`,
+    ...(row.kind === "catalog" ? [`${perResource(row, floor).toFixed(2)} ms/resource above floor`] : []),
+    `peak ${mb(row.maxRss)}`,
+    `${group(row.resources)} resources`,
+  ];
+  const goal = v ? `  goal ${v.goal.replace("≤", "<=").replace("×", "x")}: ${v.met ? "met" : "NOT MET"}` : "";
+  return `${name.padEnd(36)} ${figures.join(", ")}${goal}`;
+}
+
+/** A Markdown table in Prettier's layout (columns padded to their widest cell), `align` per column. */
+export function markdownTable(header: string[], align: ("left" | "right")[], rows: string[][]): string {
+  const widths = header.map((h, i) =>
+    Math.max(
+      3,
+      [h, ...rows.map((r) => r[i]!)].reduce((w, c) => Math.max(w, [...c].length), 0),
+    ),
+  );
+  const pad = (cell: string, i: number) => {
+    const fill = " ".repeat(widths[i]! - [...cell].length);
+    return align[i] === "right" ? fill + cell : cell + fill;
+  };
+  const rule = widths.map((w, i) => (align[i] === "right" ? `${"-".repeat(w - 1)}:` : "-".repeat(w)));
+  return [header.map(pad), rule, ...rows.map((r) => r.map(pad))].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+/** What goes between the bench markers: the floor, the stacks' table and the catalogs' table. */
+export function benchMarkdown(results: Results, machine: string): string {
+  const floor = results.floor.seconds;
+  const goalCell = (row: Row) => {
+    const v = verdict(row, floor);
+    return v ? `${v.goal}: ${v.met ? "met" : "not met"}` : "";
+  };
+  const stacks = results.rows.filter((r) => r.kind !== "catalog");
+  const catalogs = results.rows.filter((r) => r.kind === "catalog");
+  const parts = [
+    `Floor (a process that only loads @pulumi/pulumi): ${floor.toFixed(2)} s, ${mb(results.floor.maxRss)}. ` +
+      `Medians of ${results.runs} runs on ${machine}; peak memory is the largest of a plan's runs.`,
+  ];
+  if (stacks.length > 0)
+    parts.push(
+      markdownTable(
+        ["plan", "resources", "time", "× floor", "goal", "peak memory"],
+        ["left", "right", "right", "right", "left", "right"],
+        stacks.map((r) => [
+          r.kind === "all" ? "`--all`" : `\`${r.label}\``,
+          group(r.resources),
+          `${r.seconds.toFixed(2)} s`,
+          `${(r.seconds / floor).toFixed(2)}×`,
+          goalCell(r),
+          mb(r.maxRss),
+        ]),
+      ),
+    );
+  if (catalogs.length > 0)
+    parts.push(
+      markdownTable(
+        ["services", "resources", "time", "× floor", "per resource above the floor", "goal", "peak memory"],
+        ["right", "right", "right", "right", "right", "left", "right"],
+        catalogs.map((r) => [
+          group(Number(r.label)),
+          group(r.resources),
+          `${r.seconds.toFixed(2)} s`,
+          `${(r.seconds / floor).toFixed(2)}×`,
+          `${perResource(r, floor).toFixed(2)} ms`,
+          goalCell(r),
+          mb(r.maxRss),
+        ]),
+      ),
+    );
+  return parts.join("\n\n");
+}
+
+/** `text` with what lies between its bench markers replaced by `table`. */
+export function replaceBenchTable(text: string, table: string, file = "the file"): string {
+  const start = text.indexOf(BENCH_START);
+  const end = text.indexOf(BENCH_END);
+  if (start < 0 || end < 0 || end < start)
+    throw new Error(`${file} has no ${BENCH_START} ... ${BENCH_END} markers to write the table between`);
+  if (text.indexOf(BENCH_START, start + 1) >= 0 || text.indexOf(BENCH_END, end + 1) >= 0)
+    throw new Error(`${file} has more than one pair of bench markers`);
+  return `${text.slice(0, start + BENCH_START.length)}\n\n${table}\n\n${text.slice(end)}`;
+}
+
+const USAGE = `Usage: npm run bench -- [--runs N] [--sizes 10,100,1000] [--stacks talos,...] [--no-all] [--write [FILE]]`;
+
+export function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        runs: { type: "string", default: "5" },
+        sizes: { type: "string", default: "10,100,1000" },
+        stacks: { type: "string" },
+        "no-all": { type: "boolean" },
+        write: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const runs = Number(values.runs);
+  const sizes = values.sizes === "" ? [] : values.sizes.split(",").map(Number);
+  const known = exampleStacks();
+  const stacks = values.stacks === undefined ? known : values.stacks === "" ? [] : values.stacks.split(",");
+  const problems = [
+    ...(Number.isInteger(runs) && runs > 0 ? [] : [`--runs must be a positive whole number, got "${values.runs}"`]),
+    ...sizes.filter((s) => !Number.isInteger(s) || s <= 0).map((s) => `--sizes: ${s} is not a positive whole number`),
+    ...stacks.filter((s) => !known.includes(s)).map((s) => `--stacks: ${s} is not an example stack (${known.join(", ")})`),
+    ...(positionals.length > 1 || (positionals.length === 1 && !values.write) ? [`unexpected ${positionals.join(" ")}`] : []),
+  ];
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.map((p) => `bench: ${p}\n`).join("")}${USAGE}\n`);
+    return 2;
+  }
+  // --write [FILE]: the file may follow the flag.
+  const target = values.write ? resolve(positionals[0] ?? join(PROJECT_ROOT, "docs", "performance.md")) : undefined;
+  if (target !== undefined) replaceBenchTable(readFileSync(target, "utf8"), "", target); // markers checked before measuring
+
+  const results = measureAll({ runs, stacks, all: !values["no-all"], sizes }, (text) => process.stdout.write(text));
+  const missed = results.rows.filter((r) => verdict(r, results.floor.seconds)?.met === false);
+  process.stdout.write(
+    missed.length === 0 ? "\nevery goal met\n" : `\ngoals not met: ${missed.map((r) => r.label).join(", ")}\n`,
+  );
+  if (target !== undefined) {
+    const machine = `${(process.env.BENCH_MACHINE ?? `${cpus().length} cores`).trim()}, Node ${process.versions.node}`;
+    writeFileSync(target, replaceBenchTable(readFileSync(target, "utf8"), benchMarkdown(results, machine), target));
+    process.stdout.write(`wrote the table in ${target}\n`);
+  }
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
