@@ -34,7 +34,7 @@ export const LONGHORN_DATA_PATH = "/var/lib/longhorn";
 export interface NodeTaint {
   /** The taint's key, e.g. `nvidia.com/gpu`; a pod needs a toleration for it to run on the node. */
   readonly key: string;
-  /** The taint's value, matched by a toleration's `value` (`Equal`). @default none (`Exists` tolerations) */
+  /** The taint's value, which a toleration with `operator: Equal` must name. @default none (a toleration with `operator: Exists` matches) */
   readonly value?: string;
   /** `NoSchedule` keeps new pods off, `PreferNoSchedule` only avoids the node, `NoExecute` also evicts running pods. */
   readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
