@@ -179,6 +179,8 @@ function checkImports(ctx: Ctx): void {
   // Only when every record is known: an invalid name is reported already.
   if (entries.length === 0 || zone === undefined || lab?.domain === undefined || edge?.names?.includes(undefined) !== false)
     return;
+  // A name written in full is reported as such; the record it was meant to be is not known.
+  if (edge.names.some((name) => name !== undefined && inZone(name, zone))) return;
   const records = [
     importKey(`*.${lab.domain}`, "A"),
     ...edge.names.flatMap((name) =>

@@ -4,6 +4,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { schemaFiles } from "../../cli/schemas";
+import { parseImageReference } from "../../config/fields";
 
 const ROOT = join(__dirname, "..", "..");
 const files = schemaFiles();
@@ -70,5 +71,100 @@ describe("stack file schemas (config/schemas/)", () => {
     const cluster = schema.properties.config.properties["homelab:cluster"];
     expect(cluster.description).toBe("The Talos cluster: name, releases, rollout, extra patches.");
     expect(cluster.properties.applyMode.default).toBe("staged_if_needing_reboot");
+  });
+});
+
+// The configuration tables of docs/stacks/<stack>.md against the schemas: every key a table names
+// is one the loader reads, every key the loader reads is in the table, and a default the table
+// gives is the loader's. (talos's table names node fields in a shorthand this does not read.)
+describe("the configuration tables of docs/stacks/ say what the schemas say", () => {
+  type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; default?: unknown; description?: string };
+  const config = (program: string) =>
+    (JSON.parse(files[join("config", "schemas", `${program}.schema.json`)]!) as { properties: { config: Node } }).properties
+      .config.properties!;
+  /** The schema of `path` below a `homelab:` key: through objects, list items and the forms a field may take. */
+  const at = (node: Node | undefined, path: readonly string[]): Node | undefined => {
+    if (node === undefined || path.length === 0) return node;
+    const forms = [node, ...(node.anyOf ?? []), ...(node.items ? [node.items, ...(node.items.anyOf ?? [])] : [])];
+    return at(forms.find((f) => f.properties?.[path[0]!])?.properties?.[path[0]!], path.slice(1));
+  };
+  /** Each row of the `## Configuration` table: its keys (`.netbird` continues the key before), `what` and default cells. */
+  const rows = (program: string) => {
+    const md = readFileSync(join(ROOT, "docs", "stacks", `${program}.md`), "utf8");
+    const table = md
+      .slice(md.indexOf("## Configuration"))
+      .split("\n\n")
+      .find((block) => block.startsWith("| key"))!;
+    return table
+      .split("\n")
+      .slice(2)
+      .map((line) => {
+        const [key = "", what = "", fallback = ""] = line.split(" | ").map((c) => c.replace(/^\| |\s*\|$/g, "").trim());
+        let last = "";
+        const keys = [...key.matchAll(/`([^`]+)`/g)].map((m) => {
+          last = m[1]!.startsWith(".") ? last.slice(0, last.lastIndexOf(".")) + m[1]! : m[1]!;
+          return last;
+        });
+        return { keys, what, fallback };
+      });
+  };
+  const programs = ["platform", "hetzner", "cloudflare", "authentik", "services"];
+
+  test.each(programs)("%s: every key of the table is one the loader reads", (program) => {
+    const schema = config(program);
+    const unknown = rows(program)
+      .flatMap((r) => r.keys)
+      .filter((key) => {
+        const [top, ...rest] = key.replace("[]", "").split(".");
+        return at(schema[`homelab:${top}`], rest) === undefined;
+      });
+    expect(unknown).toEqual([]);
+  });
+
+  test.each(programs)("%s: every key the loader reads (two levels down) is in the table", (program) => {
+    const schema = config(program);
+    const documented = rows(program).flatMap((r) => [
+      ...r.keys.map((k) => k.replace("[]", "")),
+      // A list's row names its items' fields in the `what` cell (`apps[]`: `name`, `slug`, ...).
+      ...r.keys
+        .filter((k) => k.endsWith("[]"))
+        .flatMap((k) => [...r.what.matchAll(/`(\w+)`/g)].map((m) => `${k.slice(0, -2)}.${m[1]!}`)),
+    ]);
+    const read = Object.entries(schema).flatMap(([key, node]) => {
+      const top = key.slice("homelab:".length);
+      const fields = Object.entries(node.properties ?? node.items?.properties ?? {})
+        // Kept only to say it is no longer used (the loader refuses it by name).
+        .filter(([, field]) => !field.description?.startsWith("No longer used"))
+        .map(([field]) => `${top}.${field}`);
+      return [top, ...fields];
+    });
+    expect(read.filter((key) => !documented.some((d) => d === key || d.startsWith(`${key}.`)))).toEqual([]);
+  });
+
+  test.each(programs)("%s: a default the table gives is the loader's", (program) => {
+    const schema = config(program);
+    const differ: string[] = [];
+    for (const { keys, fallback } of rows(program)) {
+      const defaults = fallback.split(/, (?![^`]*`)/);
+      if (defaults.length !== keys.length) continue;
+      keys.forEach((key, i) => {
+        const [top, ...rest] = key.split(".");
+        const node = at(schema[`homelab:${top}`], rest);
+        const written = /^`([^`]+)`$/.exec(defaults[i]!)?.[1];
+        if (node === undefined || !("default" in node) || written === undefined) return;
+        const value = parse(written) as unknown;
+        const image = typeof node.default === "string" ? parseImageReference(node.default) : undefined;
+        const same =
+          JSON.stringify(value) === JSON.stringify(node.default) ||
+          (image !== undefined && JSON.stringify(parseImageReference(String(value))) === JSON.stringify(image));
+        if (!same) differ.push(`${key}: ${written} (the loader: ${JSON.stringify(node.default)})`);
+      });
+    }
+    expect(differ).toEqual([]);
+  });
+
+  test("the defaults compared are many: the test reads the tables", () => {
+    const compared = programs.flatMap((p) => rows(p)).filter((r) => r.fallback.split(/, (?![^`]*`)/).length === r.keys.length);
+    expect(compared.length).toBeGreaterThan(30);
   });
 });
