@@ -1,0 +1,28 @@
+// `prepare`: builds the SDKs and the library (npm runs it after `npm install`/`npm ci` here, and in
+// the clone of a git install). In npm's own throwaway clone of a git dependency, when npm is about to
+// pack it, it also makes the clone publishable (scripts/package-lib.mjs says why): a git install then
+// gets the same package as the tarball. Never touches a developer's checkout's package.json.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { finalizePackage, isNpmGitClonePacking } from "./package-lib.mjs";
+
+const root = process.cwd();
+const packingClone = isNpmGitClonePacking(root, process.env);
+
+// In the clone, the `npm install` before packing has already run this script's build: build again
+// only if it did not (one build per install).
+if (!packingClone || !existsSync(join(root, "dist", "components", "index.js"))) {
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  for (const project of ["sdks/talos", "sdks/authentik", "tsconfig.build.json"]) {
+    execFileSync(process.execPath, [tsc, "-p", project], { cwd: root, stdio: "inherit" });
+  }
+}
+if (packingClone) {
+  const versions = finalizePackage(root, join(root, "docs", "library.md"));
+  console.error(
+    `homelab: packed from npm's git clone with ${Object.entries(versions)
+      .map(([n, v]) => `${n}@${v}`)
+      .join(", ")} bundled`,
+  );
+}
