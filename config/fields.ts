@@ -28,10 +28,16 @@ export const ipv4 = z.string().refine((v) => parseIpv4(v) !== undefined, {
   error: (issue) => `must be an IPv4 address like 192.168.1.10, got ${JSON.stringify(issue.input)}`,
 });
 
+/** An IPv4 address as a JSON Schema pattern: what {@link parseIpv4} accepts (no leading zeros). */
+const IPV4_PATTERN = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}";
+stackFileShapes.add(ipv4, { refined: { pattern: `^${IPV4_PATTERN}$` } });
+
 /** An IPv4 network in CIDR form whose address is the network address (`10.10.0.0/24`). */
 export const ipv4Cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
   error: (issue) => `must be an IPv4 network like 10.10.0.0/24 (host bits zero), got ${JSON.stringify(issue.input)}`,
 });
+// The form only: that the host bits are zero is the loader's to say.
+stackFileShapes.add(ipv4Cidr, { refined: { pattern: `^${IPV4_PATTERN}/(3[0-2]|[12]?\\d)$` } });
 
 /** An RFC 1123 label: what a hostname, a Kubernetes node name and a Proxmox node name accept. */
 export const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {

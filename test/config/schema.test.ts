@@ -4,7 +4,11 @@ import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { schemaFiles } from "../../cli/schemas";
+import { z } from "zod";
+import { cloudflareSections } from "../../config/cloudflare";
 import { parseImageReference } from "../../config/fields";
+import { hetznerSections } from "../../config/hetzner";
+import { platformSections } from "../../config/platform";
 
 const ROOT = join(__dirname, "..", "..");
 const files = schemaFiles();
@@ -166,5 +170,63 @@ describe("the configuration tables of docs/stacks/ say what the schemas say", ()
   test("the defaults compared are many: the test reads the tables", () => {
     const compared = programs.flatMap((p) => rows(p)).filter((r) => r.fallback.split(/, (?![^`]*`)/).length === r.keys.length);
     expect(compared.length).toBeGreaterThan(30);
+  });
+});
+
+describe("refined fields: the JSON Schema accepts what the loader accepts", () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const field = (program: string, key: string, path: string[]) => {
+    let node = JSON.parse(files[join("config", "schemas", `${program}.schema.json`)]!).properties.config.properties[
+      `homelab:${key}`
+    ];
+    for (const part of path) node = node.properties?.[part] ?? node.items;
+    return ajv.compile(node as object);
+  };
+  const unwrap = (schema: any): any => (typeof schema.unwrap === "function" ? unwrap(schema.unwrap()) : schema);
+  const digest = `sha256:${"ab".repeat(32)}`;
+  test.each<[string, string, string[], z.ZodType, unknown[]]>([
+    ["cloudflare", "lab", ["ttl"], unwrap(cloudflareSections.lab.shape.ttl), [1, 0, 2, 29, 30, 59, 60, 300, 86400, 86401, 1.5]],
+    [
+      "cloudflare",
+      "lab",
+      ["address"],
+      cloudflareSections.lab.shape.address,
+      ["10.20.0.200", "0.0.0.0", "255.255.255.255", "10.20.0.01", "256.1.1.1", "1.2.3", "1.2.3.4.5", " 1.2.3.4", "a.b.c.d"],
+    ],
+    [
+      "platform",
+      "network",
+      ["cidr"],
+      platformSections.network.shape.cidr,
+      ["10.20.0.0/24", "10.0.0.0/8", "0.0.0.0/0", "10.20.0.0/33", "10.20.0.0/024", "10.20.0.0", "10.20.0.0/"],
+    ],
+    [
+      "hetzner",
+      "images",
+      ["traefik"],
+      unwrap(unwrap(hetznerSections.images).shape.traefik),
+      [
+        "traefik:v3.6.27",
+        "library/postgres:16",
+        "ghcr.io/goauthentik/server:2026.5.9",
+        "localhost:5000/a/b:1",
+        `traefik@${digest}`,
+        `traefik:v3@${digest}`,
+        "traefik",
+        "Traefik:v3",
+        "NetBirdIO/netbird:1",
+        "traefik:.v3",
+        "traefik:",
+        "a/_b:1",
+        "x@sha256:abc",
+        `traefik:${"v".repeat(129)}`,
+      ],
+    ],
+    ["hetzner", "server", ["type"], hetznerSections.server.shape.type, ["cx23", "ccx63", "cpx62", "cx24", "CX23", ""]],
+    ["hetzner", "server", ["location"], hetznerSections.server.shape.location, ["fsn1", "sin", "fsn", "FSN1"]],
+  ])("%s homelab:%s.%s", (program, key, path, schema, values) => {
+    const validate = field(program, key, path);
+    const differ = values.filter((v) => schema.safeParse(v).success !== validate(v));
+    expect(differ).toEqual([]);
   });
 });
