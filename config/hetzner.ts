@@ -127,7 +127,7 @@ const ssh = z.strictObject({
     )
     .min(1)
     .describe(
-      "The admin's public keys: OpenSSH public key lines (a Hetzner key is made for each), or `{existing: <name or id>}` for a key already in the Hetzner project (looked up, never made or deleted).",
+      "The admin's public keys: OpenSSH public key lines (a Hetzner key is made for each; the key inside is read, and must be the line's type and whole), or `{existing: <name or id>}` for a key already in the Hetzner project (looked up, never made or deleted).",
     ),
   privateKey: secretString({ format: /^-----BEGIN [A-Z ]*PRIVATE KEY-----/, formatName: "a PEM or OpenSSH private key" })
     .optional()

@@ -357,7 +357,11 @@ function resolveService(s: ServiceFile, file: string): CatalogService {
 const services = z.strictObject({
   zone: dnsName.describe("The Cloudflare zone every service's host name is in."),
   labDomain: dnsName.describe("The lab domain: `route` upstreams are names under it."),
-  catalog: z.string().min(1).default("services").describe("The catalog directory, relative to the project."),
+  catalog: z
+    .string()
+    .min(1)
+    .default("services")
+    .describe("The catalog directory (it must exist), relative to the project unless absolute."),
   proxied: z
     .boolean()
     .default(false)

@@ -7,7 +7,8 @@
  * `pve-configid`).
  *
  * Since 9.2 Proxmox reads the CPU model list from the QEMU package, so a newer host may accept a
- * model this list lacks: config validation warns about unknown models instead of rejecting them.
+ * model this list lacks: config validation warns about a new version or variant of a listed model
+ * (`EPYC-Turin-v2`) and rejects any other unknown name (config/proxmox-fields.ts).
  */
 
 /**
