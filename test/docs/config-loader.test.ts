@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as zod from "zod";
 import { describe, expect, test } from "vitest";
@@ -5,7 +8,7 @@ import * as fields from "../../config/fields";
 import * as loader from "../../config/loader";
 import * as net from "../../lib/net";
 import * as testing from "../../testing";
-import { parse, read } from "./markdown";
+import { parse, read, ROOT } from "./markdown";
 
 /**
  * docs/config-loader.md's example, run: its program's spec (the `nas-config.ts` fence, as written,
@@ -31,12 +34,24 @@ const MODULES: Record<string, unknown> = {
   "homelab/lib/net": net,
 };
 
-/** Runs the example's module (TypeScript, transpiled to CommonJS) and returns its exports. */
-async function load(code: string): Promise<Record<string, unknown>> {
+const CACHE = join(ROOT, "node_modules", ".cache", "homelab-docs", "transpiled");
+
+/** The example's module as CommonJS, transpiled once per text (loading TypeScript takes about a second). */
+async function transpiled(code: string): Promise<string> {
+  const file = join(CACHE, `${createHash("sha256").update(code).digest("hex")}.js`);
+  if (existsSync(file)) return readFileSync(file, "utf8");
   const ts = (await import("typescript")).default;
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   }).outputText;
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(file, js);
+  return js;
+}
+
+/** Runs the example's module (TypeScript, transpiled to CommonJS) and returns its exports. */
+async function load(code: string): Promise<Record<string, unknown>> {
+  const js = await transpiled(code);
   const require = (id: string) => {
     if (!(id in MODULES)) throw new Error(`the example imports ${id}, which this test does not provide`);
     return MODULES[id];
