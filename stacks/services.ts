@@ -5,7 +5,7 @@ import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
-import { catalogDir, loadCatalog, type ServicesConfig } from "../config/services";
+import { catalogDir, loadCatalog, type CatalogService, type ServicesConfig } from "../config/services";
 import { importKey, recordComment, requireAddress, ZONE_RECORDS_READ, zoneWithoutClashes, type WantedRecord } from "../lib/dns";
 import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
 import type { EdgeTraefik } from "../lib/services";
@@ -72,19 +72,21 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
     ipv6: address("ipv6"),
   };
 
-  const authentikUrl = withoutAuthentikHost(output<string>(sso, "authentikUrl"), catalog);
-  const token = withoutSlugClashes(
-    output<string>(sso, "servicesToken"),
-    sso.getOutput("apps") as pulumi.Output<Record<string, unknown> | undefined>,
-    catalog.filter((s) => s.auth !== "none").map((s) => s.name),
+  // What the authentik stack exports is checked against the catalog in one step, which reports
+  // every problem found (Authentik's host name, slugs, groups) at once; the provider, the URL and
+  // the group lookups wait for it, so nothing in Authentik is touched while one remains.
+  const checked = checkedSso(
+    {
+      authentikUrl: output<string>(sso, "authentikUrl"),
+      apps: sso.getOutput("apps") as pulumi.Output<Record<string, unknown> | undefined>,
+      access: sso.getOutput("access") as pulumi.Output<AuthentikAccess | undefined>,
+    },
+    catalog,
   );
-  // Each group once, by name; names are checked against the authentik stack's groups first, and
-  // the provider waits for that check (as for the slugs), so a bad name touches nothing in Authentik.
-  const access = knownGroups(
-    sso.getOutput("access") as pulumi.Output<{ groups?: string[]; defaultGroup?: string } | undefined>,
-    catalog.filter((s) => s.auth !== "none"),
-  );
-  const checkedToken = pulumi.all([token, access]).apply(([value]) => value);
+  const authentikUrl = checked.apply((c) => c.url);
+  // Each group once, by name (looked up once the check has passed).
+  const access = checked.apply((c) => c.access);
+  const checkedToken = pulumi.all([output<string>(sso, "servicesToken"), checked]).apply(([value]) => value);
   const provider = new Provider("authentik", { url: authentikUrl, token: pulumi.secret(checkedToken) });
   const opts = { provider };
   const needsSso = catalog.some((s) => s.auth !== "none");
@@ -169,70 +171,72 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   };
 }
 
-/**
- * Authentik's URL, once no service takes Authentik's own host name: the edge's Traefik already
- * routes that host to Authentik, and the service's route and DNS records would fight it. The
- * authentik stack knows the name (its `authentikUrl`), so this is checked when that is read; a
- * clash ends the run, naming the files, before Authentik is touched.
- */
-export function withoutAuthentikHost(
-  url: pulumi.Output<string>,
-  services: readonly { readonly file: string; readonly hostname: string }[],
-): pulumi.Output<string> {
-  return url.apply((value) => {
-    const host = new URL(value).hostname;
-    const clashes = services.filter((s) => s.hostname === host).map((s) => s.file);
-    if (clashes.length > 0) {
-      throw new pulumi.RunError(
-        `${clashes.map((file) => `${file}: hostname`).join(", ")}: ${host} is Authentik's own host name (the authentik stack's authentikUrl), which the edge's Traefik routes to Authentik; choose another host name`,
-      );
-    }
-    return value;
-  });
+/** The authentik stack's `access` output: its group names and the default one. */
+export interface AuthentikAccess {
+  readonly groups?: string[];
+  readonly defaultGroup?: string;
 }
 
 /**
- * The services token, once no service's Authentik slug is already an infra app's of the authentik
- * stack (slugs are unique in Authentik): a clash ends the run before Authentik is touched.
+ * Why no service may take the host of `url` (the authentik stack's authentikUrl), or `undefined`:
+ * the edge's Traefik already routes that host to Authentik, and the service's route and DNS
+ * records would fight it.
  */
-export function withoutSlugClashes(
-  token: pulumi.Output<string>,
-  infraApps: pulumi.Output<Record<string, unknown> | undefined>,
-  slugs: readonly string[],
-): pulumi.Output<string> {
-  return pulumi.all([token, infraApps]).apply(([value, apps]) => {
-    const clashes = slugs.filter((slug) => apps !== undefined && slug in apps);
-    if (clashes.length > 0) {
-      throw new pulumi.RunError(
-        `services ${clashes.join(", ")} would take the Authentik slug of an app of the authentik stack (homelab:apps there); rename the service or the app`,
-      );
-    }
-    return value;
-  });
+export function authentikHostProblem(url: string, services: readonly { readonly file: string; readonly hostname: string }[]) {
+  const host = new URL(url).hostname;
+  const clashes = services.filter((s) => s.hostname === host).map((s) => s.file);
+  if (clashes.length === 0) return undefined;
+  return `${clashes.map((file) => `${file}: hostname`).join(", ")}: ${host} is Authentik's own host name (the authentik stack's authentikUrl), which the edge's Traefik routes to Authentik; choose another host name`;
 }
 
-/**
- * The authentik stack's access groups, once every group a service admits is one of them (a
- * service file naming another ends the run before Authentik is touched, naming the file).
- */
-export function knownGroups(
-  access: pulumi.Output<{ groups?: string[]; defaultGroup?: string } | undefined>,
+/** Which service slugs an infra app of the authentik stack has already (slugs are unique in Authentik), or `undefined`. */
+export function slugClashProblem(apps: Record<string, unknown> | undefined, slugs: readonly string[]) {
+  const clashes = slugs.filter((slug) => apps !== undefined && slug in apps);
+  if (clashes.length === 0) return undefined;
+  return `services ${clashes.join(", ")} would take the Authentik slug of an app of the authentik stack (homelab:apps there); rename the service or the app`;
+}
+
+/** The groups services admit that the authentik stack does not have (or that it exports none), or `undefined`. */
+export function accessProblem(
+  access: AuthentikAccess | undefined,
   services: readonly { readonly file: string; readonly allow?: readonly string[] }[],
-): pulumi.Output<{ groups: string[]; defaultGroup: string }> {
-  return access.apply((a) => {
-    if (a?.defaultGroup === undefined || a.groups === undefined) {
-      throw new pulumi.RunError(
-        "the authentik stack exports no access groups (its access output): deploy the authentik stack of this version first",
-      );
-    }
-    const unknown = services.flatMap((s) =>
-      (s.allow ?? []).filter((g) => !a.groups!.includes(g)).map((g) => `${s.file}: allow: ${g}`),
-    );
-    if (unknown.length > 0) {
-      throw new pulumi.RunError(
-        `${unknown.join("; ")}: not a group of the authentik stack's homelab:access.groups (${a.groups.join(", ")})`,
-      );
-    }
-    return { groups: a.groups, defaultGroup: a.defaultGroup };
+): string | undefined {
+  if (access?.defaultGroup === undefined || access.groups === undefined) {
+    return "the authentik stack exports no access groups (its access output): deploy the authentik stack of this version first";
+  }
+  const groups = access.groups;
+  const unknown = services.flatMap((s) =>
+    (s.allow ?? []).filter((g) => !groups.includes(g)).map((g) => `${s.file}: allow: ${g}`),
+  );
+  if (unknown.length === 0) return undefined;
+  return `${unknown.join("; ")}: not a group of the authentik stack's homelab:access.groups (${groups.join(", ")})`;
+}
+
+/**
+ * The authentik stack's outputs, once they fit the catalog: no service takes Authentik's own host
+ * name, no service's slug is an infra app's, every group a service admits is one of the stack's
+ * access groups. Every problem found ends the run together, in one RunError, before Authentik is
+ * touched (what waits on this: the provider, the URL, the group lookups).
+ */
+export function checkedSso(
+  outputs: {
+    readonly authentikUrl: pulumi.Output<string>;
+    readonly apps: pulumi.Output<Record<string, unknown> | undefined>;
+    readonly access: pulumi.Output<AuthentikAccess | undefined>;
+  },
+  catalog: readonly Pick<CatalogService, "file" | "hostname" | "name" | "auth" | "allow">[],
+): pulumi.Output<{ url: string; access: { groups: string[]; defaultGroup: string } }> {
+  const withSso = catalog.filter((s) => s.auth !== "none");
+  return pulumi.all([outputs.authentikUrl, outputs.apps, outputs.access]).apply(([url, apps, access]) => {
+    const problems = [
+      authentikHostProblem(url, catalog),
+      slugClashProblem(
+        apps,
+        withSso.map((s) => s.name),
+      ),
+      accessProblem(access, withSso),
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+    return { url, access: { groups: access!.groups!, defaultGroup: access!.defaultGroup! } };
   });
 }

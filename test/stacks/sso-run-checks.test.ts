@@ -1,23 +1,49 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect, test } from "vitest";
 import { underCookieDomain } from "../../stacks/authentik";
-import { withoutAuthentikHost } from "../../stacks/services";
+import { authentikHostProblem, checkedSso } from "../../stacks/services";
 import { register, valueOf } from "../helpers/pulumi";
 
 // The config rules only known once another stack's outputs are read (issue 16, item 8): a RunError
 // that names the file or key, before Authentik is touched.
 
-test("rule 8: a service may not take Authentik's own host name (the authentik stack's authentikUrl)", async () => {
+test("rule 8: a service may not take Authentik's own host name (the authentik stack's authentikUrl)", () => {
   const services = [
     { file: "services/sso.yaml", hostname: "auth.example.net" },
     { file: "services/wiki.yaml", hostname: "wiki.example.net" },
   ];
-  const clash = await register(() => withoutAuthentikHost(pulumi.output("https://auth.example.net"), services));
-  await expect(valueOf(clash.result)).rejects.toThrow(
+  expect(authentikHostProblem("https://auth.example.net", services)).toBe(
     "services/sso.yaml: hostname: auth.example.net is Authentik's own host name (the authentik stack's authentikUrl), which the edge's Traefik routes to Authentik; choose another host name",
   );
-  const fine = await register(() => withoutAuthentikHost(pulumi.output("https://sso.example.net/"), services));
-  expect(await valueOf(fine.result)).toEqual({ value: "https://sso.example.net/", secret: false, known: true });
+  expect(authentikHostProblem("https://sso.example.net/", services)).toBeUndefined();
+});
+
+test("the authentik stack's outputs are checked against the catalog in one step: every problem in one RunError", async () => {
+  const catalog = [
+    { file: "services/sso.yaml", name: "sso", hostname: "auth.example.net", auth: "forward" as const },
+    { file: "services/grafana.yaml", name: "grafana", hostname: "grafana.example.net", auth: "oidc" as const, allow: ["family"] },
+    { file: "services/open.yaml", name: "open", hostname: "open.example.net", auth: "none" as const },
+  ];
+  const access = { groups: ["homelab-users"], defaultGroup: "homelab-users" };
+  const outputs = (url: string, apps: Record<string, unknown>) => ({
+    authentikUrl: pulumi.output(url),
+    apps: pulumi.output<Record<string, unknown> | undefined>(apps),
+    access: pulumi.output<typeof access | undefined>(access),
+  });
+  const all = await register(() => checkedSso(outputs("https://auth.example.net", { grafana: {}, open: {} }), catalog));
+  await expect(valueOf(all.result)).rejects.toThrow(
+    [
+      "services/sso.yaml: hostname: auth.example.net is Authentik's own host name (the authentik stack's authentikUrl), which the edge's Traefik routes to Authentik; choose another host name",
+      // A service without authentication has no Authentik application: its name takes no slug.
+      "services grafana would take the Authentik slug of an app of the authentik stack (homelab:apps there); rename the service or the app",
+      "services/grafana.yaml: allow: family: not a group of the authentik stack's homelab:access.groups (homelab-users)",
+    ].join("\n"),
+  );
+  await expect(valueOf(all.result)).rejects.toBeInstanceOf(pulumi.RunError);
+  const fine = await register(() =>
+    checkedSso(outputs("https://sso.example.net/", { argocd: {} }), [catalog[0]!, { ...catalog[1]!, allow: ["homelab-users"] }]),
+  );
+  expect(await valueOf(fine.result)).toEqual({ value: { url: "https://sso.example.net/", access }, secret: false, known: true });
 });
 
 test("rule 9: domain-mode forward auth needs the hetzner stack's Authentik under homelab:domain; single mode does not", async () => {
