@@ -1,6 +1,7 @@
-import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+// The modules used, not the packages' indexes: an index loads (and tsc reads) every resource module.
+import { Provider as ProxmoxProvider } from "@muhlba91/pulumi-proxmoxve/provider";
 import * as talos from "@pulumiverse/talos";
-import * as command from "@pulumi/command";
+import { Provider as CommandProvider } from "@pulumi/command/provider";
 import { ProxmoxCluster, type ProxmoxImageVariant } from "../components/proxmox-cluster";
 import { TalosBootstrap } from "../components/talos-bootstrap";
 import type { TalosConfig } from "../config/talos";
@@ -16,7 +17,7 @@ import type { ProgramResult } from "./program";
 export function run(cfg: TalosConfig): ProgramResult {
   // Credentials not in config come from PROXMOX_VE_API_TOKEN or PROXMOX_VE_USERNAME/PASSWORD
   // (and PROXMOX_VE_SSH_*), which the provider reads itself.
-  const proxmox = new proxmoxve.Provider("proxmox", {
+  const proxmox = new ProxmoxProvider("proxmox", {
     endpoint: cfg.proxmox.endpoint,
     insecure: cfg.proxmox.insecure,
     apiToken: cfg.proxmox.apiToken,
@@ -26,7 +27,7 @@ export function run(cfg: TalosConfig): ProgramResult {
   });
   const talosProvider = new talos.Provider("talos", { imageFactoryUrl: cfg.image.factoryUrl });
   // Runs talosctl on the machine running `pulumi up` (rollouts, Kubernetes upgrades).
-  const commands = new command.Provider("command", {});
+  const commands = new CommandProvider("command", {});
 
   const vms = new ProxmoxCluster(
     cfg.cluster.name,

@@ -1,4 +1,4 @@
-import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import { VmLegacy } from "@muhlba91/pulumi-proxmoxve/vmLegacy";
 import { describe, expect, test } from "vitest";
 import { ProxmoxCluster, type ProxmoxClusterArgs, type ProxmoxNodeArgs } from "../../components/proxmox-cluster";
 import { register, valueOf } from "../helpers/pulumi";
@@ -231,7 +231,7 @@ describe("ProxmoxCluster", () => {
       /^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/,
     );
     expect(Object.keys(cluster.vms)).toEqual(["cp1", "w1", "gpu1"]);
-    expect(cluster.vms.cp1).toBeInstanceOf(proxmoxve.VmLegacy);
+    expect(cluster.vms.cp1).toBeInstanceOf(VmLegacy);
   });
 
   test("a custom Image Factory and datastore reach URLs and installer images", async () => {
