@@ -13,10 +13,12 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { finalizePackage, packRefusal } from "./package-lib.mjs";
 
-const root = process.cwd();
+// The package root: this script's parent directory, wherever it is run from.
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 
 if (args[0] === "--refuse") {
@@ -35,7 +37,7 @@ if (readmeAt !== -1) {
   readme = resolve(args[readmeAt + 1] ?? "");
   args.splice(readmeAt, 2);
 }
-const packArgs = args.includes("--pack-destination") ? args : [...args, "--pack-destination", root];
+const packArgs = args.includes("--pack-destination") ? args : [...args, "--pack-destination", process.cwd()];
 
 const stage = mkdtempSync(join(tmpdir(), "homelab-pack-"));
 try {

@@ -4,10 +4,12 @@
 // gets the same package as the tarball. Never touches a developer's checkout's package.json.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { finalizePackage, isNpmGitClonePacking } from "./package-lib.mjs";
 
-const root = process.cwd();
+// The package root: this script's parent directory, wherever it is run from.
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const packingClone = isNpmGitClonePacking(root, process.env);
 
 // In the clone, the `npm install` before packing has already run this script's build: build again
