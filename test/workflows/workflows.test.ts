@@ -10,6 +10,12 @@ import { parse } from "yaml";
 import { exampleStacks } from "../../cli/plan";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
+/**
+ * The scripts run with stdin on /dev/null, as a runner's steps do. Node's stdin pipe is a socket,
+ * and bash run with a socket on stdin (as sshd starts it) reads ~/.bashrc: a developer's (pyenv,
+ * cargo, ...) would run in every script, slowly, and could change what it does.
+ */
+const NO_STDIN: ["ignore", "pipe", "pipe"] = ["ignore", "pipe", "pipe"];
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith(".yml"))
   .sort();
@@ -138,7 +144,7 @@ describe("GitHub Actions workflows", () => {
         TALOSCTL_VERSION: job.env.TALOSCTL_VERSION!,
       };
       writeFileSync(env.GITHUB_PATH, "");
-      execFileSync("bash", ["-e", "-c", script], { env, stdio: "pipe" });
+      execFileSync("bash", ["-e", "-c", script], { env, stdio: NO_STDIN });
       return { temp, curl: readFileSync(env.CURL_LOG, "utf8"), path: readFileSync(env.GITHUB_PATH, "utf8") };
     };
     const arm = run("ARM64");
@@ -217,7 +223,7 @@ describe("deploys that log in to the edge over SSH (hetzner, services)", () => {
       const env: Record<string, string> = { PATH: process.env.PATH!, RUNNER_TEMP: temp, GITHUB_ENV: join(temp, "github_env") };
       if (secret !== undefined) env.EDGE_SSH_PRIVATE_KEY = secret;
       writeFileSync(env.GITHUB_ENV!, "");
-      const r = spawnSync("bash", [join(ROOT, "scripts", "deploy-ssh-agent.sh")], { env, encoding: "utf8" });
+      const r = spawnSync("bash", [join(ROOT, "scripts", "deploy-ssh-agent.sh")], { env, encoding: "utf8", stdio: NO_STDIN });
       return { ...r, temp, githubEnv: readFileSync(env.GITHUB_ENV!, "utf8") };
     };
     const ok = run(key.trimEnd()); // as GitHub hands a secret over: no trailing newline
@@ -264,6 +270,7 @@ describe("deploys that log in to the edge over SSH (hetzner, services)", () => {
       const r = spawnSync("bash", [join(ROOT, "scripts", "deploy-ssh-reachable.sh")], {
         env: { PATH: path, OUTPUTS: outputs, PULUMI_LOG: log, EDGE_STACK: "hetzner" },
         encoding: "utf8",
+        stdio: NO_STDIN,
       });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr, pulumi: readFileSync(log, "utf8") };
     };
