@@ -120,7 +120,19 @@ export interface Results {
   rows: Row[];
 }
 
-const PLAN = ["--require", "./cli/register.cjs", "cli/plan.ts"];
+/**
+ * How `npm run plan` starts node (its flags and script), read from package.json's `plan` script so
+ * the bench measures exactly what users run: `node --require ./cli/register.cjs cli/plan.ts`.
+ */
+export function planCommand(root: string = PROJECT_ROOT): string[] {
+  const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts;
+  const words = (scripts?.plan ?? "").trim().split(/\s+/);
+  if (words[0] !== "node" || words.length < 2)
+    throw new Error(`package.json's plan script is not \`node ...\`: "${scripts?.plan}"`);
+  return words.slice(1);
+}
+
+const PLAN = planCommand();
 
 /** How many resources a plan run with `args` registers (one uncounted run, in JSON). */
 function resourceCount(args: readonly string[]): number {
