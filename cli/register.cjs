@@ -11,10 +11,12 @@
 require("@pulumi/pulumi");
 const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
-const { join } = require("node:path");
+const { dirname, join } = require("node:path");
 
 const ROOT = join(__dirname, "..");
 const CACHE = join(ROOT, "node_modules", ".cache", "homelab-ts");
+/** esbuild as tsx (the devDependency) has it, wherever npm put it. */
+const ESBUILD = require.resolve("esbuild", { paths: [dirname(require.resolve("tsx/package.json"))] });
 
 let options;
 /** The settings tsx compiles with (its cjs hook), and the project's tsconfig compiler options. */
@@ -39,7 +41,7 @@ let key;
 function cacheKey() {
   key ??= [
     process.versions.node,
-    require("esbuild/package.json").version,
+    require(join(dirname(ESBUILD), "..", "package.json")).version,
     readFileSync(join(ROOT, "tsconfig.json"), "utf8"),
     readFileSync(__filename, "utf8"),
   ].join("\0");
@@ -54,7 +56,7 @@ function compiled(source, filename) {
   } catch {
     // not compiled yet
   }
-  const { code } = require("esbuild").transformSync(source, { ...compileOptions(), sourcefile: filename });
+  const { code } = require(ESBUILD).transformSync(source, { ...compileOptions(), sourcefile: filename });
   try {
     mkdirSync(CACHE, { recursive: true });
     const temporary = `${file}.${process.pid}`;
