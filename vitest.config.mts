@@ -18,6 +18,9 @@ export default defineConfig({
     execArgv: ["--max-semi-space-size=32"],
     testTimeout: 20_000,
     setupFiles: ["./test/helpers/setup.ts"],
+    // Starts the project's one TypeScript compilation (tsc, the components' examples, the docs'
+    // fences) as the run begins, beside the workers (test/compile/global-setup.ts).
+    globalSetup: ["./test/compile/global-setup.ts"],
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

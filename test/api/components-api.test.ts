@@ -1,18 +1,10 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import * as ts from "typescript";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type * as ts from "typescript";
 import { describe, expect, test } from "vitest";
-import {
-  apiProblems,
-  componentsOf,
-  exampleErrors,
-  exampleOptions,
-  examplesOfComponents,
-  examplesProgram,
-  sourceProgram,
-  type Example,
-} from "./surface";
+import { compiled } from "../compile/program";
+import { EXAMPLE_FIXTURE } from "../compile/fixtures";
+import { apiProblems, componentsOf, examplesOfComponents, sourceProgram } from "./surface";
 
 /**
  * The package's root entry as a caller meets it (issue 19): every component documented field by
@@ -52,59 +44,27 @@ describe("the root entry (components/index.ts)", () => {
   });
 
   /**
-   * One program for every example (~10 s here: the SDKs' declarations are most of it), so its
-   * result is kept in node_modules/.cache with a digest of everything it read: the examples, every
-   * source and declaration file of the program, the compiler options and version, and the lock
-   * file. An unchanged digest is the same compilation, which passed; any change compiles again.
+   * The examples are modules of the project's one TypeScript program (test/compile/program.ts),
+   * with a fixture that must not compile: a wrong example is caught, at its line in the source.
    */
-  test("every component's @example compiles (tsc --strict, `homelab` mapped to the sources)", { timeout: 120_000 }, () => {
+  test("every component's @example compiles (tsc --strict, `homelab` mapped to the sources)", { timeout: 120_000 }, async () => {
     const examples = examplesOfComponents(program(), ENTRY, ROOT);
     expect(examples.map((e) => e.name)).toHaveLength(15);
-    const options = exampleOptions(ROOT);
-    const cached = readCache();
-    if (cached && digest(cached.files, examples, options) === cached.digest) return;
+    // Each example's line is the one its text starts on in the source.
+    for (const e of examples) {
+      const line = readFileSync(join(ROOT, e.source), "utf8").split("\n")[e.line - 1];
+      expect({ example: e.name, line: line?.replace(/^\s*\* ?/, "") }).toEqual({ example: e.name, line: e.text.split("\n")[0] });
+    }
 
-    const { program: compiled, files } = examplesProgram(examples, join(ROOT, "test", "api", ".examples"), options);
-    expect(exampleErrors(compiled, files)).toEqual([]);
-    const read = compiled
-      .getSourceFiles()
-      .map((f) => f.fileName)
-      .filter((f) => !files.has(f))
-      .sort();
-    const value = digest(read, examples, options);
-    if (value) writeCache({ files: read, digest: value });
+    const result = await compiled();
+    expect(result.examples).toEqual([...examples.map((e) => e.name), EXAMPLE_FIXTURE.name]);
+    const isFixture = (p: string) => p.startsWith(`${EXAMPLE_FIXTURE.source}:`);
+    expect(result.problems.examples.filter(isFixture)).toEqual([
+      "fixture.ts:11: Fixture @example: Type 'number' is not assignable to type 'string'.",
+    ]);
+    expect(result.problems.examples.filter((p) => !isFixture(p))).toEqual([]);
   });
 });
-
-const CACHE = join(ROOT, "node_modules", ".cache", "homelab-examples.json");
-interface Cache {
-  readonly files: readonly string[];
-  readonly digest: string;
-}
-
-function readCache(): Cache | undefined {
-  try {
-    return JSON.parse(readFileSync(CACHE, "utf8")) as Cache;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCache(cache: Cache): void {
-  mkdirSync(dirname(CACHE), { recursive: true });
-  writeFileSync(`${CACHE}.tmp`, JSON.stringify(cache));
-  renameSync(`${CACHE}.tmp`, CACHE);
-}
-
-/** A digest of what the examples' compilation depends on; `undefined` when a file is gone. */
-function digest(files: readonly string[], examples: readonly Example[], options: ts.CompilerOptions): string | undefined {
-  const hash = createHash("sha256").update(ts.version).update(JSON.stringify(options)).update(JSON.stringify(examples));
-  for (const file of [...files, join(ROOT, "package-lock.json"), join(ROOT, "tsconfig.json")]) {
-    if (!existsSync(file)) return undefined;
-    hash.update(`${file}\0`).update(readFileSync(file)).update("\0");
-  }
-  return hash.digest("hex");
-}
 
 describe("the checks themselves", () => {
   const dir = join(ROOT, "test", "api", ".fixture");

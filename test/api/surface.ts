@@ -10,7 +10,7 @@ import * as ts from "typescript";
  * The program here holds the repository's own sources only: no default library, and every package
  * import left unresolved. That is enough to follow the repository's own types (what these checks are
  * about) and costs a fraction of a full program; the examples are compiled against the real SDKs
- * separately (examples.test.ts).
+ * in the project's one TypeScript program (test/compile/program.ts).
  */
 
 /** A program over `entry` and the repository files it imports, with `files` served from memory. */
@@ -82,10 +82,21 @@ function docText(node: ts.Node): string {
 
 /** The text of each `@example` tag of a declaration. */
 export function examplesOf(declaration: ts.Node): string[] {
+  return exampleTags(declaration).map((e) => e.text);
+}
+
+/** Each `@example` tag of a declaration: its text, and the file's line (1-based) its text starts on. */
+function exampleTags(declaration: ts.Node): { text: string; line: number }[] {
+  const file = declaration.getSourceFile();
   return ts
     .getJSDocTags(declaration)
     .filter((tag) => tag.tagName.text === "example")
-    .map((tag) => ts.getTextOfJSDocComment(tag.comment) ?? "");
+    .map((tag) => {
+      const { line } = file.getLineAndCharacterOfPosition(tag.tagName.end);
+      // The text starts after the tag on its own line, or on the next line when nothing follows it.
+      const rest = file.text.slice(tag.tagName.end, file.getLineEndOfPosition(tag.tagName.end));
+      return { text: ts.getTextOfJSDocComment(tag.comment) ?? "", line: line + 1 + (rest.trim() === "" ? 1 : 0) };
+    });
 }
 
 /** A declaration of the repository (not a package's, not the compiler's). */
@@ -229,79 +240,20 @@ export interface Example {
   readonly name: string;
   /** Where the example is: `components/cilium-install.ts`. */
   readonly source: string;
+  /** The line of `source` (1-based) the example's first line is on. */
+  readonly line: number;
   readonly text: string;
 }
 
 /** Every component's `@example`s, in component order. */
 export function examplesOfComponents(program: ts.Program, entry: string, root: string): Example[] {
   return componentsOf(program, entry).flatMap((component) =>
-    examplesOf(component.declaration).map((text, i) => ({
+    exampleTags(component.declaration).map(({ text, line }, i) => ({
       name: i === 0 ? component.name : `${component.name} #${i + 1}`,
       source: relative(root, component.declaration.getSourceFile().fileName),
+      line,
       text,
     })),
-  );
-}
-
-/**
- * The compiler options of the repository's tsconfig.json with the package's own names mapped to
- * its sources: `homelab` to the root entry, `homelab/testing` and `homelab/lib/*` to theirs, and
- * `homelab/talos` and `homelab/authentik` to the SDKs the package re-exports under those names.
- */
-export function exampleOptions(root: string): ts.CompilerOptions {
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    resolve(root, "tsconfig.json"),
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-      },
-    },
-  );
-  if (!parsed) throw new Error("tsconfig.json could not be read");
-  return {
-    ...parsed.options,
-    noEmit: true,
-    incremental: false,
-    composite: false,
-    declaration: false,
-    sourceMap: false,
-    paths: {
-      homelab: [resolve(root, "components/index.ts")],
-      "homelab/testing": [resolve(root, "testing/index.ts")],
-      "homelab/lib/*": [resolve(root, "lib/*")],
-      "homelab/talos": [resolve(root, "node_modules/@pulumiverse/talos")],
-      "homelab/authentik": [resolve(root, "node_modules/@pulumi/authentik")],
-    },
-  };
-}
-
-/** A program of the examples (each a module at `<dir>/<n>.ts`) against the real SDKs. */
-export function examplesProgram(
-  examples: readonly Example[],
-  dir: string,
-  options: ts.CompilerOptions,
-): { program: ts.Program; files: Map<string, Example> } {
-  const files = new Map(examples.map((e, i) => [resolve(dir, `example-${i}.ts`), e] as const));
-  const host = ts.createCompilerHost(options);
-  const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (file, language, ...rest) => {
-    const example = files.get(file);
-    return example ? ts.createSourceFile(file, example.text, language, true) : read(file, language, ...rest);
-  };
-  const exists = host.fileExists.bind(host);
-  host.fileExists = (file) => files.has(file) || exists(file);
-  return { program: ts.createProgram([...files.keys()], options, host), files };
-}
-
-/** Each error in an example, as `<Component> @example (<file>), line <n>: <message>`. */
-export function exampleErrors(program: ts.Program, files: ReadonlyMap<string, Example>): string[] {
-  return [...files].flatMap(([file, example]) =>
-    ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => {
-      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
-      return `${example.name} @example (${example.source}), line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
-    }),
   );
 }
 

@@ -1,29 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { docSnippets, fencesOf, typeCheck } from "./snippets";
+import { MARKDOWN_FIXTURE, MARKDOWN_FIXTURE_FILE } from "../compile/fixtures";
+import { compiled } from "../compile/program";
+import { docSnippets, fencesOf } from "./snippets";
 
 describe("the code of README.md and docs/", () => {
   const { snippets, skipped } = docSnippets();
 
-  // A fence that must not compile, checked in the same program as the docs' own: the check can fail.
-  const fixture = fencesOf(
-    "fixture.md",
-    [
-      "# A fixture",
-      "",
-      "```ts",
-      'import { CiliumInstall } from "homelab";',
-      'const n: number = "ten";',
-      'new CiliumInstall("cilium", { loadBalancerPool: [{ cidr: "10.0.0.224/28" }] }, { provider: undefined });',
-      "```",
-      "",
-      "```ts skip-check: a fixture of the marker",
-      "this is not TypeScript",
-      "```",
-      "```sh",
-      "npm test",
-      "```",
-    ].join("\n"),
-  );
+  // A page with a fence that must not compile, checked in the same program as the docs' own: the check can fail.
+  const fixture = fencesOf(MARKDOWN_FIXTURE_FILE, MARKDOWN_FIXTURE);
 
   test("the fences are found: TypeScript ones checked, skip-check ones listed with their reason, others left alone", () => {
     expect(fixture.snippets).toEqual([
@@ -52,11 +36,13 @@ describe("the code of README.md and docs/", () => {
     "every ts fence type-checks under tsc --strict against the sources (and a wrong one is caught, at its Markdown line)",
     { timeout: 120_000 },
     async () => {
-      const problems = await typeCheck([...snippets, ...fixture.snippets]);
-      expect(problems.filter((p) => p.startsWith("fixture.md:"))).toEqual([
+      const result = await compiled();
+      // Every fence is a module of the project's one TypeScript program (test/compile/program.ts).
+      expect(result.snippets).toEqual([...snippets, ...fixture.snippets].map((s) => `${s.file}:${s.line}`));
+      expect(result.problems.snippets.filter((p) => p.startsWith("fixture.md:"))).toEqual([
         "fixture.md:5: Type 'string' is not assignable to type 'number'.",
       ]);
-      expect(problems.filter((p) => !p.startsWith("fixture.md:"))).toEqual([]);
+      expect(result.problems.snippets.filter((p) => !p.startsWith("fixture.md:"))).toEqual([]);
     },
   );
 });
