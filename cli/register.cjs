@@ -71,5 +71,7 @@ function compiled(source, filename) {
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
   module._compile(compiled(readFileSync(filename, "utf8"), filename), filename);
 };
-// Stack traces name the TypeScript lines (the cached files carry their source maps), as under tsx.
-process.setSourceMapsEnabled(true);
+// Stack traces name the TypeScript lines (the cached files carry their source maps), as under tsx;
+// except in the offline plan, which reports errors by message and keeps no stack frames while a
+// program runs: there node would only parse every module's map as it loads (cli/plan.ts).
+if (!/(^|[\\/])cli[\\/]plan\.ts$/.test(process.argv[1] ?? "")) process.setSourceMapsEnabled(true);
