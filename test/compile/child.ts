@@ -1,4 +1,5 @@
-import { compileAndKeep, fresh, lock, unlock } from "./program";
+import { compileAndKeep } from "./compiler";
+import { fresh, lock, unlock } from "./program";
 
 /**
  * The compilation on its own, in a process of its own: the test run's global setup starts it at the
@@ -6,16 +7,10 @@ import { compileAndKeep, fresh, lock, unlock } from "./program";
  * that read its result seldom wait. Nothing to do when the kept result holds, or when another
  * process is compiling.
  */
-async function main(): Promise<void> {
-  if (fresh() || !lock()) return;
+if (!fresh() && lock()) {
   try {
-    if (!fresh()) await compileAndKeep();
+    if (!fresh()) compileAndKeep();
   } finally {
     unlock();
   }
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});

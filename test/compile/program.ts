@@ -1,21 +1,7 @@
 import { createHash } from "node:crypto";
-import {
-  linkSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  type Stats,
-} from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type * as TypeScript from "typescript";
-import type { Example } from "../api/surface";
-import type { Snippet } from "../docs/snippets";
 
 /**
  * The project's one TypeScript program per test run: the tsconfig.json project as `tsc --noEmit -p .`
@@ -38,10 +24,9 @@ import type { Snippet } from "../docs/snippets";
 export const ROOT = join(__dirname, "..", "..");
 /** Where the result, the lock and the generated modules are kept. */
 export const CACHE = join(ROOT, "node_modules", ".cache", "homelab-compile");
-const RESULT = join(CACHE, "result.json");
+/** The kept result. */
+export const RESULT = join(CACHE, "result.json");
 const LOCK = join(CACHE, "lock");
-/** Where the examples and the fences are written, as modules (node_modules/.cache/homelab-compile/src). */
-export const GENERATED = join(CACHE, "src");
 
 /** The package's entries, mapped onto this repository's sources (for the examples and the fences only). */
 export const PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -94,7 +79,8 @@ export async function compiled(): Promise<Compiled> {
     if (kept) return kept;
     if (lock()) {
       try {
-        return fresh() ?? (await compileAndKeep());
+        // TypeScript is loaded only when there is something to compile.
+        return fresh() ?? (await import("./compiler.js")).compileAndKeep();
       } finally {
         unlock();
       }
@@ -121,7 +107,7 @@ const sameStat = (kept: readonly [number, number] | null | undefined, now: Stats
   kept !== null && kept !== undefined && kept[0] === now.size && kept[1] === now.mtimeMs;
 
 /** A file's text as the compiler reads it (UTF-8, without a byte order mark). */
-function textOf(path: string): string {
+export function textOf(path: string): string {
   const text = readFileSync(path, "utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -151,7 +137,7 @@ function candidates(): string[] {
 }
 
 /** The Markdown pages whose fences are compiled (README.md and docs/**), relative to the root, sorted. */
-function pages(): string[] {
+export function pages(): string[] {
   const walk = (dir: string): string[] =>
     readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".md") ? [join(dir, e.name)] : [],
@@ -164,7 +150,7 @@ function pages(): string[] {
  * tsconfig.json, package.json, the lock file, the names of the project's candidate files, the
  * Markdown pages (their fences are compiled) and the package's names mapped.
  */
-function inputsDigest(): string {
+export function inputsDigest(): string {
   const hash = createHash("sha256");
   const typescript = JSON.parse(readFileSync(join(ROOT, "node_modules", "typescript", "package.json"), "utf8")) as {
     version: string;
@@ -180,161 +166,12 @@ function inputsDigest(): string {
 }
 
 /** The digest of the files a compilation read (relative to the root), with their texts. */
-function filesDigest(files: ReadonlyMap<string, string>): string {
+export function filesDigest(files: ReadonlyMap<string, string>): string {
   const hash = createHash("sha256");
   for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     hash.update(`${file}\0${text}\0`);
   }
   return hash.digest("hex");
-}
-
-/** Compiles the program, keeps the result (atomically) and returns it. Call with the lock held. */
-export async function compileAndKeep(): Promise<Compiled> {
-  const result = await compile();
-  writeFileSync(`${RESULT}.${process.pid}`, JSON.stringify(result));
-  renameSync(`${RESULT}.${process.pid}`, RESULT);
-  return result;
-}
-
-/** A module of the program standing for an example or a fence, and how to place its problems. */
-interface Generated {
-  readonly text: string;
-  readonly area: "examples" | "snippets";
-  /** The problem line for a diagnostic at `line` (0-based) of the module. */
-  readonly where: (line: number) => string;
-}
-
-async function compile(): Promise<Compiled> {
-  const started = Date.now();
-  // Taken before anything is read: a change made while compiling makes the result stale, not wrong.
-  const inputs = inputsDigest();
-  // TypeScript and the extractors are loaded only when there is something to compile (about a second).
-  const ts = (await import("typescript")).default;
-  const { examplesOfComponents, sourceProgram } = await import("../api/surface.js");
-  const { fencesOf } = await import("../docs/snippets.js");
-  const fixtures = await import("./fixtures.js");
-
-  const entry = join(ROOT, "components", "index.ts");
-  const examples: Example[] = [...examplesOfComponents(sourceProgram(entry), entry, ROOT), fixtures.EXAMPLE_FIXTURE];
-  const snippets: Snippet[] = [
-    ...pages().flatMap((page) => fencesOf(page, readFileSync(join(ROOT, page), "utf8")).snippets),
-    ...fencesOf(fixtures.MARKDOWN_FIXTURE_FILE, fixtures.MARKDOWN_FIXTURE).snippets,
-  ];
-
-  const generated = new Map<string, Generated>();
-  examples.forEach((e, i) => {
-    generated.set(join(GENERATED, "examples", `${i}-${e.name.replace(/\W+/g, "-")}.ts`), {
-      text: `${e.text}\nexport {};\n`,
-      area: "examples",
-      where: (line) => `${e.source}:${e.line + line}: ${e.name} @example`,
-    });
-  });
-  for (const s of snippets) {
-    // A directory per page: a fence named by its info string (```ts file=nas-config.ts) is
-    // importable by the page's other fences as `./nas-config`.
-    generated.set(join(GENERATED, "docs", s.file.replace(/[\\/]/g, "-"), s.name ?? `L${s.line}.ts`), {
-      text: `${s.code}export {};\n`,
-      area: "snippets",
-      where: (line) => `${s.file}:${s.line + 1 + line}`,
-    });
-  }
-  rmSync(GENERATED, { recursive: true, force: true });
-  for (const [path, g] of generated) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, g.text);
-  }
-
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    join(ROOT, "tsconfig.json"),
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-      },
-    },
-  );
-  if (!parsed) throw new Error("tsconfig.json could not be read");
-  // `tsc --noEmit -p .`'s options, plus the package's names for the examples and the fences (the
-  // project's own files import none of them: checked below).
-  const options: TypeScript.CompilerOptions = {
-    ...parsed.options,
-    noEmit: true,
-    paths: { ...PATHS } as TypeScript.MapLike<string[]>,
-  };
-  // Incremental, its build info kept beside the result: after an edit, only the files it affects
-  // are checked again (a tree that did not change at all is the kept result, not compiled).
-  const builder = ts.createIncrementalProgram({
-    rootNames: [...parsed.fileNames, ...generated.keys()],
-    options: { ...options, incremental: true, tsBuildInfoFile: join(CACHE, "program.tsbuildinfo") },
-    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
-  });
-  const program = builder.getProgram();
-
-  const roots = new Set(parsed.fileNames);
-  const own = (file: TypeScript.SourceFile) => roots.has(file.fileName);
-  const declarations = options.declaration === true || options.composite === true;
-  const diagnostics = [
-    ...program.getConfigFileParsingDiagnostics(),
-    ...program.getOptionsDiagnostics(),
-    ...program.getGlobalDiagnostics(),
-    ...program
-      .getSourceFiles()
-      .flatMap((file) => [...builder.getSyntacticDiagnostics(file), ...builder.getSemanticDiagnostics(file)]),
-  ];
-  // tsc --noEmit reports these too when the project emits declarations.
-  if (declarations)
-    for (const file of program.getSourceFiles().filter(own)) diagnostics.push(...builder.getDeclarationDiagnostics(file));
-  // With noEmit, writes the build info only.
-  builder.emit();
-
-  const problems = { project: [] as string[], examples: [] as string[], snippets: [] as string[] };
-  for (const d of diagnostics) {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
-    const g = d.file && generated.get(d.file.fileName);
-    if (d.file && g && d.start !== undefined) {
-      problems[g.area].push(`${g.where(d.file.getLineAndCharacterOfPosition(d.start).line)}: ${message}`);
-    } else if (d.file && d.start !== undefined) {
-      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      problems.project.push(`${relative(ROOT, d.file.fileName)}(${line + 1},${character + 1}): error TS${d.code}: ${message}`);
-    } else {
-      problems.project.push(`error TS${d.code}: ${message}`);
-    }
-  }
-  // The mapped names must not reach the project's own files: there they would resolve to the
-  // sources, where `tsc -p .` resolves the package itself (package.json's exports, dist/).
-  for (const file of program.getSourceFiles().filter(own)) {
-    for (const imported of ts.preProcessFile(file.text, true, true).importedFiles) {
-      if (imported.fileName === "homelab" || imported.fileName.startsWith("homelab/")) {
-        problems.project.push(
-          `${relative(ROOT, file.fileName)}: imports "${imported.fileName}", which this program maps onto the sources (tsc -p . resolves the package)`,
-        );
-      }
-    }
-  }
-
-  const read = new Map(
-    program
-      .getSourceFiles()
-      .filter((file) => !generated.has(file.fileName))
-      .map((file) => [relative(ROOT, file.fileName), file.text] as const),
-  );
-  const files = [...read.keys()].sort();
-  return {
-    inputs,
-    files,
-    digest: filesDigest(read),
-    // Each stat taken before the file is read again: a change after that changes the stat.
-    stats: files.map((file) => {
-      const stat = statSync(join(ROOT, file));
-      return textOf(join(ROOT, file)) === read.get(file) ? [stat.size, stat.mtimeMs] : null;
-    }),
-    roots: parsed.fileNames.map((f) => relative(ROOT, f)).sort(),
-    examples: examples.map((e) => e.name),
-    snippets: snippets.map((s) => `${s.file}:${s.line}`),
-    problems,
-    ms: Date.now() - started,
-  };
 }
 
 /** Takes the lock (false when a live process holds it); a dead holder's lock is taken over. */
