@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import * as ts from "typescript";
 import { examplesOfComponents, sourceProgram, type Example } from "../api/surface";
@@ -7,9 +7,9 @@ import { EXAMPLE_FIXTURE, MARKDOWN_FIXTURE, MARKDOWN_FIXTURE_FILE } from "./fixt
 import { CACHE, filesDigest, inputsDigest, pages, PATHS, RESULT, ROOT, textOf, type Compiled } from "./program";
 
 /**
- * The compilation of test/compile/program.ts: the one TypeScript program of the project, its
- * components' examples and its docs' fences, and each area's problems. Loaded only when the kept
- * result no longer holds.
+ * The compilation whose result test/compile/program.ts keeps: the one TypeScript program of the
+ * project, its components' examples and its docs' fences, and each area's problems. Loaded only
+ * when the kept result no longer holds.
  */
 
 /** Where the examples and the fences are written, as modules (node_modules/.cache/homelab-compile/src). */
@@ -43,13 +43,13 @@ function compile(): Compiled {
   ];
 
   const generated = new Map<string, Generated>();
-  examples.forEach((e, i) => {
-    generated.set(join(GENERATED, "examples", `${i}-${e.name.replace(/\W+/g, "-")}.ts`), {
+  for (const e of examples) {
+    generated.set(join(GENERATED, "examples", `${e.name.replace(/\W+/g, "-")}.ts`), {
       text: `${e.text}\nexport {};\n`,
       area: "examples",
       where: (line) => `${e.source}:${e.line + line}: ${e.name} @example`,
     });
-  });
+  }
   for (const s of snippets) {
     // A directory per page: a fence named by its info string (```ts file=nas-config.ts) is
     // importable by the page's other fences as `./nas-config`.

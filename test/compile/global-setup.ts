@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { CACHE, fresh, ROOT } from "./program";
@@ -45,6 +45,7 @@ export default function setup(project: TestProject): (() => Promise<void>) | und
     cwd: ROOT,
     stdio: ["ignore", log, log],
   });
+  closeSync(log);
   return async () => {
     // Still compiling at the end: no test of this run wanted it.
     if (child.exitCode === null && child.signalCode === null) {

@@ -200,10 +200,14 @@ export function unlock(): void {
   if (lockHolder() === process.pid) unlinkSync(LOCK);
 }
 
+/** A compilation takes well under a minute: a lock older than this is a dead holder's (its pid reused). */
+const LOCK_MAX_AGE_MS = 10 * 60_000;
+
 /** The live process holding the lock, if any. */
 export function lockHolder(): number | undefined {
   let pid: number;
   try {
+    if (Date.now() - statSync(LOCK).mtimeMs > LOCK_MAX_AGE_MS) return undefined;
     pid = Number(readFileSync(LOCK, "utf8").trim());
   } catch {
     return undefined;
