@@ -318,7 +318,7 @@ const RSA_MINIMUM_BITS = 1024;
  * names (a line cut short when copied, a damaged field, or another key's type), or `undefined`.
  * The blob is the SSH wire format: the type string again, then the key's fields as
  * length-prefixed strings; an ed25519 key is 51 bytes, an RSA key its exponent and modulus.
- * Bytes after the key are not judged here.
+ * Bytes after the key's last field are refused too: OpenSSH does not accept such a key.
  */
 export function sshPublicKeyProblem(line: string): string | undefined {
   const [type = "", blob = ""] = line.split(" ");
@@ -337,6 +337,11 @@ export function sshPublicKeyProblem(line: string): string | undefined {
     return { value };
   };
   const cut = (what: string) => `is cut short: the blob ends inside its ${what} (${bytes.length} bytes); ${again}`;
+  /** Bytes left over after the key's last field. */
+  const trailing = () =>
+    offset === bytes.length
+      ? undefined
+      : `has ${bytes.length - offset} byte(s) after the key (${bytes.length} bytes where the key ends at ${offset}): OpenSSH refuses it; ${again}`;
   const inside = next();
   if (!("value" in inside)) return cut("type");
   if (inside.value.toString("latin1") !== type) {
@@ -351,7 +356,7 @@ export function sshPublicKeyProblem(line: string): string | undefined {
     if (bits < RSA_MINIMUM_BITS) {
       return `holds an RSA modulus of ${bits} bits; OpenSSH refuses RSA keys below ${RSA_MINIMUM_BITS} bits (use ssh-ed25519)`;
     }
-    return undefined;
+    return trailing();
   }
   const full =
     4 + type.length + (layout.curve === undefined ? 0 : 4 + layout.curve.length) + 4 + layout.point! + (layout.sk ? 4 : 0);
@@ -371,5 +376,5 @@ export function sshPublicKeyProblem(line: string): string | undefined {
     return `is damaged: its public key field is ${size === undefined ? "missing" : `${size} bytes`} where ${type} has ${layout.point!}; ${again}`;
   }
   if (layout.sk && !("value" in next())) return cut("application (an sk key names one, like ssh:)");
-  return undefined;
+  return trailing();
 }

@@ -346,10 +346,15 @@ describe("the edge VPS: SSH keys, server types, locations", () => {
     const cut = KEY.slice(0, KEY.indexOf(" me@") - 12);
     const rsaAsEd = `ssh-rsa ${KEY.split(" ")[1]!}`;
     const wrongLength = real("ssh-ed25519", [Buffer.alloc(31, 7), Buffer.alloc(1)]);
-    expect(edge((c) => (c.ssh.publicKeys = [cut, rsaAsEd, wrongLength]))).toEqual([
+    const whole = real("ssh-ed25519", [Buffer.alloc(32, 7)]);
+    const blob = Buffer.concat([Buffer.from(whole.split(" ")[1]!, "base64"), Buffer.from([0x78])]).toString("base64");
+    const extra = `ssh-ed25519 ${blob} me@laptop`;
+    expect(sshPublicKeyProblem(whole)).toBeUndefined();
+    expect(edge((c) => (c.ssh.publicKeys = [cut, rsaAsEd, wrongLength, extra]))).toEqual([
       "homelab:ssh.publicKeys[0]: is cut short: an ssh-ed25519 key is 51 bytes, this one 42; copy the whole line from the .pub file",
       'homelab:ssh.publicKeys[1]: says ssh-rsa, but the key inside is "ssh-ed25519": the line\'s type and key do not belong together',
       "homelab:ssh.publicKeys[2]: is damaged: its public key field is 31 bytes where ssh-ed25519 has 32; copy the whole line from the .pub file",
+      "homelab:ssh.publicKeys[3]: has 1 byte(s) after the key (52 bytes where the key ends at 51): OpenSSH refuses it; copy the whole line from the .pub file",
     ]);
   });
 

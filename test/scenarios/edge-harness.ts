@@ -11,7 +11,7 @@ import { carryOut, EdgeHost, plain, type Ran } from "./hosts";
 
 /** What the edge scenarios share (test/scenarios/hetzner*.test.ts): the example edge on stand-ins, keys, checks. */
 
-export const KEY_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop";
+export const KEY_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop";
 export const KEY_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPSecondAdminKeyForTheScenarioTestsxxxxxxxxx second@desk";
 export const keyObject = (key: string) => `edge-${fingerprint(key).slice(0, 8)}`;
 export const PROJECT_FILES = [

@@ -12,7 +12,7 @@ import { carryOut, EdgeHost, plain } from "./hosts";
  * a stand-in edge that the example hetzner stack deployed.
  */
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop";
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop";
 const ROOT = join(__dirname, "..", "..");
 const dirs: string[] = [];
 const hosts: EdgeHost[] = [];

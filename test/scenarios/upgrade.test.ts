@@ -202,7 +202,7 @@ describe("upgrading homelab from the previous main", () => {
     const { d } = await upgrade("hetzner", { after: HETZNER_OUTPUTS as unknown as Plan });
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({
-      "edge-7eef94e9": "update", // protect dropped: recorded in the state only
+      "edge-ea0c10be": "update", // protect dropped: recorded in the state only
       // The backup service's script and settings (backups are on by default).
       "edge-backup-postgresql-backup-sh": "create",
       "edge-backup-settings-env": "create",
@@ -222,7 +222,7 @@ describe("upgrading homelab from the previous main", () => {
     });
     expect(d.steps.find((s) => s.name === "edge-ssh")?.previousUrn).toMatch(/::edge-authorized-keys$/);
     expect(steps(d)).toEqual([
-      "update edge-7eef94e9",
+      "update edge-ea0c10be",
       "create edge-host-key",
       "update edge-cloud-init runs create",
       // It connects without checking the host key (that main pinned none) and installs this one's.
@@ -245,7 +245,7 @@ describe("upgrading homelab from the previous main", () => {
     const { d, head } = await upgrade("hetzner", { after: HETZNER_OUTPUTS as unknown as Plan });
     const before = previousAsPlan("hetzner", head);
     const host = new EdgeHost([
-      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop",
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop",
     ]);
     hosts.push(host);
     const state = new Map<string, string>();

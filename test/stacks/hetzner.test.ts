@@ -85,7 +85,7 @@ describe("the hetzner stack on the example config", () => {
       ].map((n) => `command:remote:Command::edge-${n}`),
       "hcloud:index/firewall:Firewall::edge",
       "hcloud:index/server:Server::edge",
-      "hcloud:index/sshKey:SshKey::edge-7eef94e9",
+      "hcloud:index/sshKey:SshKey::edge-ea0c10be",
       "homelab:edge:EdgeServer::edge",
       "pulumi:pulumi:Stack::homelab-hetzner",
       // The stack's own last outputs (where SSH answers now; the bootstrap token Authentik has).
@@ -136,7 +136,7 @@ describe("the hetzner stack on the example config", () => {
         ...edgeCloudConfig({
           image: "ubuntu-24.04",
           adminUser: "ops",
-          sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop"],
+          sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop"],
           sshPort: 22,
         }),
         ssh_deletekeys: true,
@@ -154,14 +154,14 @@ describe("the hetzner stack on the example config", () => {
       publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
       // The firewall's id as a number (what the mocks answer for it: Hetzner ids are numeric).
       firewallIds: [Number(mockResource("hcloud:index/firewall:Firewall", "edge", {}).id)],
-      sshKeys: ["edge-7eef94e9"],
+      sshKeys: ["edge-ea0c10be"],
       userData: server.inputs.userData,
       deleteProtection: true,
       rebuildProtection: true,
     });
     expect(server.protect).toBe(true);
     expect([...server.ignoreChanges].sort()).toEqual(["image", "sshKeys", "userData"]);
-    expect(r.names(server.dependencies)).toEqual(["edge", "edge-7eef94e9", "edge-host-key"]);
+    expect(r.names(server.dependencies)).toEqual(["edge", "edge-ea0c10be", "edge-host-key"]);
   });
 
   test("the SSH host key: one ed25519 tls.PrivateKey of the EdgeServer, installed by cloud-init as the only host key, masked in the plan's cloud-init", async () => {
@@ -331,11 +331,11 @@ describe("the hetzner stack on the example config", () => {
     const byId = found({ id: 4711 });
     expect(r.invokes("hcloud:index/getSshKey:getSshKey").map((i) => i.args)).toEqual([{ name: "ci-deploy" }, { id: 4711 }]);
     // Only the example's own key is made; the existing ones are referenced.
-    expect(r.ofType("hcloud:index/sshKey:SshKey").map((k) => k.name)).toEqual(["edge-7eef94e9"]);
+    expect(r.ofType("hcloud:index/sshKey:SshKey").map((k) => k.name)).toEqual(["edge-ea0c10be"]);
     const server = r.get("edge", "hcloud:index/server:Server");
-    expect(server.inputs.sshKeys).toEqual(["edge-7eef94e9", String(byName.id), "4711"]);
+    expect(server.inputs.sshKeys).toEqual(["edge-ea0c10be", String(byName.id), "4711"]);
     const adminKeys = [
-      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxxxx admin@laptop",
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop",
       byName.publicKey,
       byId.publicKey,
     ];
