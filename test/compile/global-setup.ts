@@ -41,7 +41,9 @@ export default function setup(project: TestProject): (() => Promise<void>) | und
 
   mkdirSync(CACHE, { recursive: true });
   const log = openSync(join(CACHE, "compile.log"), "w");
-  const child = spawn(process.execPath, ["--enable-source-maps", "-e", TS_HOOK, join(__dirname, "child.ts")], {
+  // The workers' young-generation size too (vitest.config.mts): ~5% less CPU for the compile here (2+2 runs, near the noise).
+  const flags = ["--enable-source-maps", "--max-semi-space-size=32"];
+  const child = spawn(process.execPath, [...flags, "-e", TS_HOOK, join(__dirname, "child.ts")], {
     cwd: ROOT,
     stdio: ["ignore", log, log],
   });
