@@ -244,9 +244,7 @@ describe("upgrading homelab from the previous main", () => {
   test("hetzner, carried out on the edge the previous main built: no file goes missing, compose never goes down, SSH keeps answering", async () => {
     const { d, head } = await upgrade("hetzner", { after: HETZNER_OUTPUTS as unknown as Plan });
     const before = previousAsPlan("hetzner", head);
-    const host = new EdgeHost([
-      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop",
-    ]);
+    const host = new EdgeHost(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop"]);
     hosts.push(host);
     const state = new Map<string, string>();
     carryOut(engineDiff(undefined, before.planned), undefined, before, host, state);
