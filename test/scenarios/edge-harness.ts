@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { composeUpScript, fileSlug } from "../../components/edge-server";
@@ -31,12 +32,99 @@ export const hosts: EdgeHost[] = [];
 export function resetEdges(): void {
   hosts.splice(0).forEach((h) => h.remove());
   deployments.clear();
+  if (process.env.EDGE_MEMO_STATS) console.error(`edge script runs: ${memo.runs}, answered from earlier runs: ${memo.hits}`);
 }
 
 export const edit = (section: string, change: (value: Config) => void) => (c: Config) => {
   c[`homelab:${section}`] = { ...(c[`homelab:${section}`] ?? {}) };
   change(c[`homelab:${section}`]);
 };
+
+/** A host's tree (its stand-in commands left out): every directory and file, with its mode and text. */
+type Tree = [path: string, mode: number, text: string | null][];
+
+/** Where a host's root stood in a text of a {@link Tree} or an {@link Outcome} (a script writes the root it ran under). */
+const ROOT = "\0root\0";
+
+/** `root`'s tree, or undefined if it holds more than directories and text files. */
+export function snapshot(root: string): Tree | undefined {
+  const tree: Tree = [];
+  const walk = (dir: string): boolean => {
+    for (const name of readdirSync(join(root, dir)).sort()) {
+      const path = dir ? `${dir}/${name}` : name;
+      if (path === ".bin") continue;
+      const stat = lstatSync(join(root, path));
+      if (stat.isDirectory()) {
+        tree.push([path, stat.mode & 0o7777, null]);
+        if (!walk(path)) return false;
+      } else if (stat.isFile()) {
+        const bytes = readFileSync(join(root, path));
+        const text = bytes.toString("utf8");
+        if (!Buffer.from(text).equals(bytes)) return false;
+        tree.push([path, stat.mode & 0o7777, text.split(root).join(ROOT)]);
+      } else return false;
+    }
+    return true;
+  };
+  return walk("") ? tree : undefined;
+}
+
+/** A script's run on a host in one state: what it answered, and the tree it left. */
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly tree: Tree;
+}
+
+/**
+ * Script runs of this test process (never kept across runs, nor written anywhere), by a digest of
+ * everything a run reads: the script, its stdin, the previous stdout, the user it runs as and the
+ * host's whole tree (the stand-ins' log included). The scenarios deploy the example edge, and
+ * variants of it, many times over (each process costs ~10 ms here): the same script on the same
+ * tree leaves the same tree and answers the same, so a repeated run is answered from here. Each
+ * distinct run is still made once, on the first tree it meets.
+ */
+const outcomes = new Map<string, Outcome>();
+/** Runs through {@link remembering} hosts, and how many were answered from {@link outcomes}. */
+export const memo = { runs: 0, hits: 0 };
+
+/** `host`, its command runs answered from {@link outcomes} where the same run was made before in this process. */
+export function remembering(host: EdgeHost): EdgeHost {
+  const run = host.runCommand.bind(host);
+  host.runCommand = (r, script, previousStdout) => {
+    const inputs = plain(r.inputs) as { connection: Parameters<EdgeHost["refusal"]>[0]; stdin?: string };
+    // A refused connection runs nothing (the host records why): left to the host.
+    const before = host.refusal(inputs.connection) === undefined ? snapshot(host.root) : undefined;
+    if (!before) return run(r, script, previousStdout);
+    memo.runs++;
+    const hidden = (text: string) => text.split(host.root).join(ROOT);
+    const back = (text: string) => text.split(ROOT).join(host.root);
+    const key = createHash("sha256")
+      .update(JSON.stringify([script, inputs.stdin ?? "", hidden(previousStdout ?? ""), inputs.connection.user, before]))
+      .digest("hex");
+    const known = outcomes.get(key);
+    if (!known) {
+      const result = run(r, script, previousStdout);
+      const after = snapshot(host.root);
+      if (after)
+        outcomes.set(key, { code: result.code, stdout: hidden(result.stdout), stderr: hidden(result.stderr), tree: after });
+      return result;
+    }
+    memo.hits++;
+    if (inputs.connection.hostKey === undefined) host.unpinned.push(r.name);
+    for (const name of readdirSync(host.root))
+      if (name !== ".bin") rmSync(join(host.root, name), { recursive: true, force: true });
+    for (const [path, , text] of known.tree) {
+      if (text === null) mkdirSync(join(host.root, path));
+      else writeFileSync(join(host.root, path), back(text));
+    }
+    // Modes last, children first (a directory may not be writable).
+    for (const [path, mode] of [...known.tree].reverse()) chmodSync(join(host.root, path), mode);
+    return { code: known.code, stdout: back(known.stdout), stderr: back(known.stderr) };
+  };
+  return host;
+}
 
 export const deployments = new Map<Plan, { host: EdgeHost; state: Map<string, string> }>();
 
@@ -45,13 +133,13 @@ export async function deployed(operatorKeys = [KEY_A], from?: Plan) {
   const b = from ?? (await base());
   let deployment = deployments.get(b);
   if (!deployment) {
-    const host = new EdgeHost(operatorKeys);
+    const host = remembering(new EdgeHost(operatorKeys));
     hosts.push(host);
     const state = new Map<string, string>();
     carryOut(engineDiff(undefined, b.planned), undefined, b, host, state);
     deployments.set(b, (deployment = { host, state }));
   }
-  const host = deployment.host.clone(operatorKeys);
+  const host = remembering(deployment.host.clone(operatorKeys));
   hosts.push(host);
   return { b, host, state: new Map(deployment.state) };
 }

@@ -5,7 +5,21 @@ import { postgresqlBackupScript } from "../../lib/edge";
 import { diff, operations, plan, resource, steps, type Plan } from "./harness";
 import { carryOut, EdgeHost, plain } from "./hosts";
 import { afterAll, describe, expect, test } from "vitest";
-import { KEY_A, keyObject, base, edit, deployed, invariants, builtBy9e2ccf9, complete, names, resetEdges } from "./edge-harness";
+import {
+  KEY_A,
+  keyObject,
+  base,
+  edit,
+  deployed,
+  hosts,
+  invariants,
+  builtBy9e2ccf9,
+  complete,
+  memo,
+  names,
+  resetEdges,
+  snapshot,
+} from "./edge-harness";
 
 /**
  * Day 2 on the edge (Pulumi.hetzner.yaml), each change carried out on a stand-in VPS in the
@@ -179,6 +193,33 @@ describe("day 2 on the edge: files and images", () => {
       invariants(host, () => "ops"),
     );
     expect(host.file("/opt/edge/traefik/traefik.yaml")).toContain("email: ops@example.net");
+  });
+});
+
+describe("the scenarios' stand-in edge", () => {
+  test("a script run answered from an earlier run of this process (the same script on the same tree) leaves the tree, output and log running it leaves", async () => {
+    const { b, host, state } = await deployed();
+    const head = await plan(
+      "hetzner",
+      edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21")),
+      { after: b },
+    );
+    const d = diff(b, head);
+    const real = host.clone(); // not remembering: every script runs
+    hosts.push(real);
+    const { host: again } = await deployed();
+    carryOut(d, b, head, host, new Map(state));
+    const hits = memo.hits;
+    const answered = carryOut(d, b, head, again, new Map(state));
+    expect(memo.hits - hits).toBe(2);
+    const ran = carryOut(d, b, head, real, new Map(state));
+    const strip = (root: string) => (text: string) => text.split(root).join("<root>");
+    expect(answered.map((r) => [r.code, strip(again.root)(r.stdout), strip(again.root)(r.stderr)])).toEqual(
+      ran.map((r) => [r.code, strip(real.root)(r.stdout), strip(real.root)(r.stderr)]),
+    );
+    expect(snapshot(again.root)).toEqual(snapshot(real.root));
+    expect(again.log()).toEqual(real.log());
+    expect(again.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(2);
   });
 });
 
