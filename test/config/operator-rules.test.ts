@@ -4,14 +4,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { authentikConfigSpec } from "../../config/authentik";
 import { hetznerConfigSpec } from "../../config/hetzner";
-import { ConfigError, loadConfig, rawConfig, type ConfigSpec } from "../../config/loader";
+import { ConfigError } from "../../config/loader";
 import { loadCatalog } from "../../config/services";
-import { smallAuthentik } from "../helpers/fixtures";
+import { CONFIG_TEST_KEY, configProblems, smallAuthentik } from "../helpers/fixtures";
 
 // Config rules operators get wrong (issue 16, item 8): each rule's exact message, and a close
 // config that is accepted.
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForTheConfigTestsxxxxxxxxxxxxxxxx me@laptop";
+const KEY = CONFIG_TEST_KEY;
 
 function hetzner(): Record<string, any> {
   return {
@@ -26,18 +26,7 @@ function hetzner(): Record<string, any> {
 
 const authentik = smallAuthentik;
 
-/** The problems of `base` changed by `edit`, as `key: message` lines; [] when it loads. */
-function problems(spec: ConfigSpec<any, unknown>, base: () => Record<string, any>, edit: (c: Record<string, any>) => void) {
-  const config = base();
-  edit(config);
-  try {
-    loadConfig("test", spec, rawConfig(config));
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
-    throw error;
-  }
-}
+const problems = configProblems;
 const edge = (edit: (c: Record<string, any>) => void) => problems(hetznerConfigSpec, hetzner, edit);
 const sso = (edit: (c: Record<string, any>) => void) => problems(authentikConfigSpec, authentik, edit);
 const redirect = (...uris: unknown[]) => sso((c) => (c.apps[0].redirectUris = uris));

@@ -7,11 +7,11 @@ import { authentikConfigSpec } from "../../config/authentik";
 import { cloudflareConfigSpec } from "../../config/cloudflare";
 import { parseImageReference, sshPublicKeyProblem } from "../../config/fields";
 import { hetznerConfigSpec } from "../../config/hetzner";
-import { ConfigError, loadConfig, rawConfig, type ConfigSpec } from "../../config/loader";
+import { loadConfig, rawConfig } from "../../config/loader";
 import { platformConfigSpec } from "../../config/platform";
 import { proxmoxCpuType } from "../../config/proxmox-fields";
 import { loadCatalog, servicesConfigSpec } from "../../config/services";
-import { smallAuthentik } from "../helpers/fixtures";
+import { CONFIG_TEST_KEY, configProblems, smallAuthentik } from "../helpers/fixtures";
 import { planCli } from "../helpers/plan-cli";
 
 // Issue 20: what the config of the platform, hetzner, cloudflare, authentik and services stacks
@@ -44,20 +44,9 @@ async function refused(stack: string, edit: (config: Record<string, any>) => voi
   return lines.slice(1, -2).map((l) => l.trim());
 }
 
-/** The problems of `base` changed by `edit`, as `key: message` lines; [] when it loads. */
-function problems(spec: ConfigSpec<any, unknown>, base: () => Record<string, any>, edit: (c: Record<string, any>) => void) {
-  const config = base();
-  edit(config);
-  try {
-    loadConfig("test", spec, rawConfig(config));
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
-    throw error;
-  }
-}
+const problems = configProblems;
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForTheConfigTestsxxxxxxxxxxxxxxxx me@laptop";
+const KEY = CONFIG_TEST_KEY;
 const hetzner = (): Record<string, any> => ({
   server: { type: "cx23", location: "fsn1" },
   ssh: { publicKeys: [KEY], allowFrom: ["203.0.113.0/24"] },

@@ -1,4 +1,4 @@
-import { rawConfig, type RawConfig } from "../../config/loader";
+import { ConfigError, loadConfig, rawConfig, type ConfigSpec, type RawConfig } from "../../config/loader";
 
 /**
  * A small talos config: one control plane, one worker and one GPU worker, with just enough set
@@ -58,4 +58,24 @@ export function smallAuthentik(): Record<string, any> {
     },
     apps: [{ name: "Grafana", slug: "grafana", redirectUris: ["https://grafana.example.net/login/generic_oauth"] }],
   };
+}
+
+/** A well-formed ed25519 public key line for config tests (51-byte blob, a comment). */
+export const CONFIG_TEST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForTheConfigTestsxxxxxxxxxxxxxxxx me@laptop";
+
+/** The problems of `base` changed by `edit`, as `key: message` lines; [] when it loads. */
+export function configProblems(
+  spec: ConfigSpec<any, unknown>,
+  base: () => Record<string, any>,
+  edit: (c: Record<string, any>) => void,
+): string[] {
+  const config = base();
+  edit(config);
+  try {
+    loadConfig("test", spec, rawConfig(config));
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
+    throw error;
+  }
 }
