@@ -357,7 +357,22 @@ export interface EngineDiffOptions {
   readonly rules?: Readonly<Record<string, TypeRules>>;
 }
 
-/** Diffs `head` against `base` (absent for a new stack) the way the engine would run it. */
+/**
+ * Diffs `head` against `base` (absent for a new stack) the way the engine would run it: which
+ * resources are created, updated in place, replaced (and in which order) or deleted, by the
+ * providers' own rules ({@link PROVIDER_RULES}), and why `pulumi up` would fail.
+ *
+ * @example
+ * import { engineDiff, plannedResource, register } from "homelab/testing";
+ *
+ * const plan = async (image: string) => ({
+ *   stack: "edge",
+ *   resources: (await register(() => myEdge({ image }), { stack: "edge" })).run.resources.map(plannedResource),
+ * });
+ * const diff = engineDiff(await plan("ubuntu-24.04"), await plan("debian-13"));
+ * diff.steps.map((s) => `${s.op} ${s.type}::${s.name}`); // [..., "replace hcloud:index/server:Server::edge", ...]
+ * diff.failures; // [] unless a protected resource would be deleted or replaced
+ */
 export function engineDiff(base: PlannedStack | undefined, head: PlannedStack, options: EngineDiffOptions = {}): EngineDiff {
   const find = (type: string) => (options.rules && knownRules(type, options.rules)) ?? knownRules(type);
   const lookup: Rules = { find, of: (type) => find(type) ?? { source: "none" } };

@@ -394,6 +394,10 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
 /**
  * The rules of a type in `table` (these by default): its own entry, or its package's
  * (`homelab:*`); undefined when it has none.
+ *
+ * @example
+ * rulesFor("hcloud:index/server:Server")?.replaceOn; // ["image", "location", "userData", "sshKeys"]
+ * rulesFor("homelab:edge:EdgeServer")?.component; // true: its children carry the changes
  */
 export function rulesFor(type: string, table: Readonly<Record<string, TypeRules>> = PROVIDER_RULES): TypeRules | undefined {
   return table[type] ?? table[`${type.split(":")[0]}:*`];
