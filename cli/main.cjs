@@ -1,5 +1,5 @@
-// The Pulumi entry (Pulumi.yaml `main`). It loads the TypeScript program (index.ts) through tsx,
-// by paths relative to this file, so it runs whatever directory Pulumi starts node in, and hands
-// Pulumi the stack outputs index.ts exports.
+// The Pulumi entry (Pulumi.yaml `main`). It loads the TypeScript program (index.ts) through the
+// project's .ts hook (register.cjs), by paths relative to this file, so it runs whatever directory
+// Pulumi starts node in, and hands Pulumi the stack outputs index.ts exports.
 require("./register.cjs");
 module.exports = require("../index.ts");

@@ -14,7 +14,7 @@ import type { PolicyConfig } from "../policy/rules";
 /**
  * The offline plan: runs a stack's real program under Pulumi's mocks in preview mode, with the
  * stack's config file, and prints what `pulumi preview` would create. No Pulumi CLI, credentials
- * or network needed. See the README for the placeholders it answers provider calls with.
+ * or network needed. docs/plan.md lists the placeholders it answers provider calls with.
  */
 
 const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
