@@ -25,6 +25,23 @@ export const PROJECT_FILES = [
   "secrets/traefik.env",
 ];
 
+/**
+ * The steps that redeploy the compose project on a server the SSH connection reaches anew (a new
+ * server, a new host key): every file's command updates and runs its update script, then compose up.
+ */
+export const REDEPLOY_STEPS = [
+  "update edge-backup-postgresql-backup-sh runs update",
+  "update edge-backup-settings-env runs update",
+  "update edge-compose-yaml runs update",
+  "update edge-secrets-authentik-env runs update",
+  "update edge-secrets-netbird-env runs update",
+  "update edge-secrets-postgresql-env runs update",
+  "update edge-secrets-traefik-env runs update",
+  "update edge-traefik-dynamic-authentik-yaml runs update",
+  "update edge-traefik-traefik-yaml runs update",
+  "update edge-compose-up runs update",
+];
+
 export let example: Promise<Plan> | undefined;
 export const base = () => (example ??= plan("hetzner"));
 export const hosts: EdgeHost[] = [];

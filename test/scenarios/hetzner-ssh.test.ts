@@ -13,6 +13,7 @@ import {
   KEY_B,
   keyObject,
   PROJECT_FILES,
+  REDEPLOY_STEPS,
   base,
   hosts,
   edit,
@@ -223,16 +224,7 @@ describe("day 2 on the edge: the server itself", () => {
       "create-replacement edge-cloud-init runs create",
       "update edge-sshd-host-key runs create",
       "update edge-ssh runs create",
-      "update edge-backup-postgresql-backup-sh runs update",
-      "update edge-backup-settings-env runs update",
-      "update edge-compose-yaml runs update",
-      "update edge-secrets-authentik-env runs update",
-      "update edge-secrets-netbird-env runs update",
-      "update edge-secrets-postgresql-env runs update",
-      "update edge-secrets-traefik-env runs update",
-      "update edge-traefik-dynamic-authentik-yaml runs update",
-      "update edge-traefik-traefik-yaml runs update",
-      "update edge-compose-up runs update",
+      ...REDEPLOY_STEPS,
     ]);
     carryOut(
       d,
@@ -325,20 +317,7 @@ describe("day 2 on the edge: the SSH host key", () => {
     const head = await plan("hetzner", undefined, { after: b, answer: replaced });
     const d = diff(b, head);
     expect(d.failures).toEqual([]);
-    expect(steps(d)).toEqual([
-      "update edge-sshd-host-key runs create",
-      "update edge-ssh runs create",
-      "update edge-backup-postgresql-backup-sh runs update",
-      "update edge-backup-settings-env runs update",
-      "update edge-compose-yaml runs update",
-      "update edge-secrets-authentik-env runs update",
-      "update edge-secrets-netbird-env runs update",
-      "update edge-secrets-postgresql-env runs update",
-      "update edge-secrets-traefik-env runs update",
-      "update edge-traefik-dynamic-authentik-yaml runs update",
-      "update edge-traefik-traefik-yaml runs update",
-      "update edge-compose-up runs update",
-    ]);
+    expect(steps(d)).toEqual(["update edge-sshd-host-key runs create", "update edge-ssh runs create", ...REDEPLOY_STEPS]);
     expect(pinned(head)).toMatchObject({ "edge-cloud-init": HOST_KEY, "edge-sshd-host-key": HOST_KEY, "edge-ssh": NEW });
     carryOut(
       d,
