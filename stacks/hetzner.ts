@@ -101,32 +101,15 @@ export function run(cfg: HetznerConfig, context: RunContext): ProgramResult {
   };
   const a = cfg.authentik;
   const envFiles = pulumi
-    .all([
-      a.secretKey,
-      a.postgresPassword,
-      bootstrapToken,
-      a.bootstrapPassword,
-      cfg.netbird.setupKey,
-      cfg.traefik.cloudflareToken,
-    ])
-    .apply(
-      ([
-        authentikSecretKey,
-        postgresPassword,
-        authentikBootstrapToken,
-        authentikBootstrapPassword,
-        netbirdSetupKey,
-        cloudflareToken,
-      ]) =>
-        secretEnvFiles({
-          authentikSecretKey,
-          postgresPassword,
-          authentikBootstrapToken,
-          authentikBootstrapPassword,
-          netbirdSetupKey,
-          cloudflareToken,
-        }),
-    );
+    .output({
+      authentikSecretKey: a.secretKey,
+      postgresPassword: a.postgresPassword,
+      authentikBootstrapToken: bootstrapToken,
+      authentikBootstrapPassword: a.bootstrapPassword,
+      netbirdSetupKey: cfg.netbird.setupKey,
+      cloudflareToken: cfg.traefik.cloudflareToken,
+    })
+    .apply(secretEnvFiles);
   // One Output per file, so each file's command sees only its own secret change. Traefik's only
   // with a Cloudflare token.
   const secretFiles = Object.fromEntries(
