@@ -9,20 +9,6 @@ import { CACHE, fresh, ROOT } from "./program";
 const READERS = ["test/typecheck.test.ts", "test/api/components-api.test.ts", "test/docs/snippets.test.ts"];
 
 /**
- * Runs a .ts file (process.argv[1]) under node, each .ts file it requires stripped of its types by
- * esbuild. Only .ts files pass through it: TypeScript's own 9 MB (plain JavaScript) loads as it is,
- * where a general loader (tsx) would spend a second or two transforming it.
- */
-const TS_HOOK = `
-const { readFileSync } = require("node:fs");
-const { transformSync } = require("esbuild");
-const options = { loader: "ts", format: "cjs", target: "node" + process.versions.node, sourcemap: "inline" };
-require.extensions[".ts"] = (module, file) =>
-  module._compile(transformSync(readFileSync(file, "utf8"), { ...options, sourcefile: file }).code, file);
-require(process.argv[1]);
-`;
-
-/**
  * Starts the project's one TypeScript compilation (test/compile/program.ts) in a process of its own
  * as the run begins, when the run has a test that reads it and the kept result no longer holds: the
  * compilation (the longest piece of work of the run) then overlaps the test files instead of
@@ -43,7 +29,9 @@ export default function setup(project: TestProject): (() => Promise<void>) | und
   const log = openSync(join(CACHE, "compile.log"), "w");
   // The workers' young-generation size too (vitest.config.mts): ~5% less CPU for the compile here (2+2 runs, near the noise).
   const flags = ["--enable-source-maps", "--max-semi-space-size=32"];
-  const child = spawn(process.execPath, [...flags, "-e", TS_HOOK, join(__dirname, "child.ts")], {
+  // The project's own .ts hook (cli/register.cjs: only .ts files compiled, and cached), so
+  // TypeScript's own 9 MB of JavaScript loads as it is.
+  const child = spawn(process.execPath, [...flags, "--require", join(ROOT, "cli", "register.cjs"), join(__dirname, "child.ts")], {
     cwd: ROOT,
     stdio: ["ignore", log, log],
   });
