@@ -15,7 +15,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { finalizePackage, packRefusal } from "./package-lib.mjs";
+import { buildPackage, finalizePackage, packRefusal } from "./package-lib.mjs";
 
 // The package root: this script's parent directory, wherever it is run from.
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -41,15 +41,7 @@ const packArgs = args.includes("--pack-destination") ? args : [...args, "--pack-
 
 const stage = mkdtempSync(join(tmpdir(), "homelab-pack-"));
 try {
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  // The SDKs in place (the library's build reads their types through the node_modules links), then
-  // the library into the stage.
-  execFileSync(process.execPath, [tsc, "-p", "sdks/talos"], { cwd: root, stdio: "inherit" });
-  execFileSync(process.execPath, [tsc, "-p", "sdks/authentik"], { cwd: root, stdio: "inherit" });
-  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", join(stage, "dist")], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  buildPackage(root, join(stage, "dist"));
 
   cpSync(join(root, "package.json"), join(stage, "package.json"));
   cpSync(join(root, "LICENSE"), join(stage, "LICENSE"));

@@ -9,8 +9,21 @@
 // them as workspaces, which is how they are linked into node_modules here. In the package they must
 // be real directories under node_modules/homelab/node_modules: npm bundles only those, and Pulumi's
 // plugin discovery reads their package.json.
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+
+/**
+ * Builds the package (what `npm run build` does): the local SDKs in place (the library's build reads
+ * their types through the node_modules links), then the library into `outDir` (default `dist`).
+ */
+export function buildPackage(root, outDir) {
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  for (const project of ["sdks/talos", "sdks/authentik", "tsconfig.build.json"]) {
+    const out = project === "tsconfig.build.json" && outDir !== undefined ? ["--outDir", outDir] : [];
+    execFileSync(process.execPath, [tsc, "-p", project, ...out], { cwd: root, stdio: "inherit" });
+  }
+}
 
 /** `[name, directory]` of each bundled dependency that is one of `root`'s workspaces (a local SDK). */
 export function localSdks(root, manifest) {

@@ -2,11 +2,10 @@
 // the clone of a git install). In npm's own throwaway clone of a git dependency, when npm is about to
 // pack it, it also makes the clone publishable (scripts/package-lib.mjs says why): a git install then
 // gets the same package as the tarball. Never touches a developer's checkout's package.json.
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { finalizePackage, isNpmGitClonePacking } from "./package-lib.mjs";
+import { buildPackage, finalizePackage, isNpmGitClonePacking } from "./package-lib.mjs";
 
 // The package root: this script's parent directory, wherever it is run from.
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -15,10 +14,7 @@ const packingClone = isNpmGitClonePacking(root, process.env);
 // In the clone, the `npm install` before packing has already run this script's build: build again
 // only if it did not (one build per install).
 if (!packingClone || !existsSync(join(root, "dist", "components", "index.js"))) {
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  for (const project of ["sdks/talos", "sdks/authentik", "tsconfig.build.json"]) {
-    execFileSync(process.execPath, [tsc, "-p", project], { cwd: root, stdio: "inherit" });
-  }
+  buildPackage(root);
 }
 if (packingClone) {
   const versions = finalizePackage(root, join(root, "docs", "library.md"));
