@@ -18,12 +18,16 @@ export interface RunContext {
   readonly stack: string;
 }
 
-/** A program: its config spec and the function that turns validated config into resources. */
+/** What turns a program's validated config into resources. */
+export type ProgramRun<Config> = (config: Config, context: RunContext) => ProgramResult;
+
+/** A program: its config spec, and the function that turns validated config into resources (loaded when a stack runs it). */
 export interface Program<Config> {
   readonly name: string;
   /** One line for `--help` and error messages. */
   readonly description: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly config: ConfigSpec<any, Config>;
-  run(config: Config, context: RunContext): ProgramResult;
+  /** The program's `run`, its module (and the provider SDKs that imports) loaded on the first call. */
+  load(): Promise<ProgramRun<Config>>;
 }

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { main, programFor, programs, UnknownStackError } from "../../stacks";
 
 describe("programFor", () => {
@@ -26,6 +26,10 @@ describe("programFor", () => {
     );
   });
 
+  test.each(Object.keys(programs))("the %s program's code is its own module's run, loaded when asked", async (name) => {
+    expect(await programs[name]!.load()).toBe(((await import(`../../stacks/${name}.ts`)) as { run: unknown }).run);
+  });
+
   test("the registry lists each program under its own name", () => {
     expect(Object.entries(programs).map(([key, p]) => [key, p.name])).toEqual([
       ["talos", "talos"],
@@ -41,19 +45,17 @@ describe("programFor", () => {
 describe("main (the Pulumi entry point)", () => {
   afterEach(() => pulumi.runtime.setAllConfig({}));
 
-  test("an unknown stack ends the run cleanly, naming the programs", () => {
-    expect(() => main("edge")).toThrow(pulumi.RunError);
-    expect(() => main("edge")).toThrow("programs: talos, platform, hetzner, authentik, cloudflare, services");
+  test("an unknown stack ends the run cleanly, naming the programs", async () => {
+    await expect(main("edge")).rejects.toThrow(pulumi.RunError);
+    await expect(main("edge")).rejects.toThrow("programs: talos, platform, hetzner, authentik, cloudflare, services");
   });
 
-  test("bad config ends the run cleanly, listing every problem", () => {
+  test("bad config ends the run cleanly, listing every problem, before the program's code is loaded", async () => {
     pulumi.runtime.setAllConfig({ "homelab:cluster": '{"name":"Lab"}', "homelab:extra": "1" });
-    let error: unknown;
-    try {
-      main("talos");
-    } catch (e) {
-      error = e;
-    }
+    const load = vi.spyOn(programs.talos!, "load");
+    const error: unknown = await main("talos").catch((e: unknown) => e);
+    expect(load).not.toHaveBeenCalled();
+    load.mockRestore();
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
       [
