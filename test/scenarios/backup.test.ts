@@ -391,6 +391,8 @@ describe.skipIf(PG === undefined || AS_SERVER === undefined)("the README's resto
       "-E",
       "UTF8",
       "--locale=C",
+      // A throwaway server: not waiting for its files to reach the disk saves a third of initdb here.
+      "--no-sync",
     ]);
     asServer("pg_ctl", [
       "-D",

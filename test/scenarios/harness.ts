@@ -35,6 +35,19 @@ export function resource(plan: Plan, name: string, type?: string): RecordedResou
 }
 
 /**
+ * The plans made in this test process, by everything that decides one: the stack, its config and
+ * secret keys, and the plan whose outputs it read (a plan is a pure function of these; answers
+ * given as functions are not compared, so those plans are made each time). The scenarios plan the
+ * example stacks, and a few variants, many times over across their files, which share a worker's
+ * modules (vitest.config.mts: isolate off): each is made once per worker. A plan handed out twice
+ * is frozen, so a test that changed one would fail instead of changing another's.
+ */
+const plans = new Map<string, Promise<Plan>>();
+/** A number for each plan object, for the key of a plan made `after` it. */
+const ids = new WeakMap<Plan, number>();
+let lastId = 0;
+
+/**
  * Plans `stack` with its example file (`Pulumi.<stack>.yaml`), after `edit` changed the config.
  * With `after`, the stack reads that run's outputs as its own last outputs (a second `pulumi up`).
  */
@@ -47,11 +60,27 @@ export async function plan(
   const config: Config = Object.fromEntries(Object.entries(file.values).map(([k, v]) => [k, parse(v)]));
   edit(config);
   const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  if (options.answer || options.answerInvoke) return planned(stack, values, file.secretKeys, options);
+  if (options.after && !ids.has(options.after)) ids.set(options.after, ++lastId);
+  const after = options.after && ids.get(options.after);
+  const key = JSON.stringify([stack, values, file.secretKeys, after]);
+  let made = plans.get(key);
+  if (!made) plans.set(key, (made = planned(stack, values, file.secretKeys, options).then(frozen)));
+  return made;
+}
+
+/** One plan of `stack` with these config values. */
+async function planned(
+  stack: string,
+  values: Record<string, string>,
+  secretKeys: readonly string[],
+  options: { after?: Plan; answer?: MockRunOptions["answer"]; answerInvoke?: MockRunOptions["answerInvoke"] },
+): Promise<Plan> {
   const run = await runUnderMocks(
     {
       stack,
       config: values,
-      secretKeys: file.secretKeys,
+      secretKeys,
       stackOutputs: (result: StackRun) => result.outputs,
       ...(options.after ? { previousOutputs: options.after.outputs, previousSecrets: options.after.secretOutputs } : {}),
       ...(options.answer ? { answer: options.answer } : {}),
@@ -68,6 +97,20 @@ export async function plan(
     outputs: Object.fromEntries(outputs.map(([k, s]) => [k, s.value])),
     secretOutputs: outputs.filter(([, s]) => s.secret).map(([k]) => k),
   };
+}
+
+/** `plan` with what tests read of it frozen: the recorded resources, the planned stack and the outputs. */
+function frozen(plan: Plan): Plan {
+  const freeze = (value: unknown): void => {
+    if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+    Object.freeze(value);
+    for (const v of Object.values(value)) freeze(v);
+  };
+  freeze(plan.run.resources);
+  freeze(plan.planned);
+  freeze(plan.outputs);
+  freeze(plan.secretOutputs);
+  return Object.freeze(plan);
 }
 
 function parse(text: string): unknown {

@@ -64,9 +64,13 @@ async function example(
   return register(() => runStack(stack), { stack, config: values, secretKeys, ...(previousOutputs ? { previousOutputs } : {}) });
 }
 
+/** The example as shipped, run once for the tests that only read it (a run is a pure function of its config). */
+let shippedRun: ReturnType<typeof example> | undefined;
+const shipped = () => (shippedRun ??= example());
+
 describe("the hetzner stack on the example config", () => {
   test("registers exactly the expected resources: the EdgeServer's keys, firewall, server and remote commands", async () => {
-    const r = await example();
+    const r = await shipped();
     expect(r.run.resources.map((x) => `${x.type}::${x.name}`).sort()).toEqual([
       ...[
         "backup-postgresql-backup-sh",
@@ -98,7 +102,7 @@ describe("the hetzner stack on the example config", () => {
   });
 
   test("the firewall lets in HTTP, HTTPS, WireGuard and ICMP from anywhere, and SSH only from the admin networks", async () => {
-    const r = await example();
+    const r = await shipped();
     const anywhere = ["0.0.0.0/0", "::/0"];
     expect(r.get("edge", "hcloud:index/firewall:Firewall").inputs).toEqual({
       name: "edge",
@@ -126,7 +130,7 @@ describe("the hetzner stack on the example config", () => {
   });
 
   test("the server: type, image, location, both address families, the firewall by numeric id, protected, user data and keys read at creation only", async () => {
-    const r = await example();
+    const r = await shipped();
     const server = r.get("edge", "hcloud:index/server:Server");
     const [userData, secret] = reveal(server.inputs.userData);
     // The user data holds the host key's private half: secret.
@@ -165,7 +169,7 @@ describe("the hetzner stack on the example config", () => {
   });
 
   test("the SSH host key: one ed25519 tls.PrivateKey of the EdgeServer, installed by cloud-init as the only host key, masked in the plan's cloud-init", async () => {
-    const r = await example();
+    const r = await shipped();
     const key = r.get("edge-host-key", "tls:index/privateKey:PrivateKey");
     expect(key.inputs).toEqual({ algorithm: "ED25519" });
     expect(key.parent).toBe(r.get("edge", "homelab:edge:EdgeServer").urn);
@@ -191,7 +195,7 @@ describe("the hetzner stack on the example config", () => {
   });
 
   test("the host key step: the key as secret stdin, run as root after cloud-init and before the SSH step; its artifact masks the key", async () => {
-    const r = await example();
+    const r = await shipped();
     const step = r.get("edge-sshd-host-key");
     expect(step.inputs.create).toBe("sudo -n sh -s");
     expect(step.inputs.update).toBeUndefined();
@@ -252,7 +256,7 @@ describe("the hetzner stack on the example config", () => {
   });
 
   test("the remote commands: each file is written from stdin and removed on delete; compose up waits for every file", async () => {
-    const r = await example();
+    const r = await shipped();
     const file = r.get("edge-traefik-dynamic-authentik-yaml");
     const content = r.result.artifacts["authentik.traefik.yaml"] as string;
     expect(file.inputs.stdin).toBe(content);
@@ -365,7 +369,7 @@ describe("the hetzner stack on the example config", () => {
   });
 
   test("Traefik: certificates by DNS-01 through Cloudflare; the token only in Traefik's env file (secret stdin, mode 0600), which compose names and waits for", async () => {
-    const r = await example();
+    const r = await shipped();
     const file = r.get("edge-secrets-traefik-env");
     expect(reveal(file.inputs.stdin)).toEqual([`CF_DNS_API_TOKEN=${CANARIES.cloudflareToken}\n`, true]);
     expect(file.inputs.create).toContain("chmod 0600");
@@ -471,7 +475,7 @@ describe("the hetzner stack on the example config", () => {
   });
 
   test("outputs: addresses, SSH, Authentik's URL and token (secret), Traefik's directory, resolver and forward auth", async () => {
-    const r = await example();
+    const r = await shipped();
     const outputs = Object.fromEntries(
       await Promise.all(Object.entries(r.result.outputs).map(async ([k, v]) => [k, await valueOf(v)] as const)),
     );
@@ -524,7 +528,7 @@ describe("the hetzner stack on the example config", () => {
 
 describe("forward auth: what Traefik calls is the embedded outpost in the Authentik server", () => {
   test("the middleware's address is the compose service running Authentik's server, on its HTTP port, at the outpost path", async () => {
-    const r = await example();
+    const r = await shipped();
     const dynamic = parse(r.result.artifacts["authentik.traefik.yaml"] as string);
     const address = new URL(dynamic.http.middlewares.authentik.forwardAuth.address);
     const compose = parse(r.result.artifacts["edge.compose.yaml"] as string);

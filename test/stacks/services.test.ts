@@ -38,6 +38,10 @@ async function example(dir = catalog(), stack = "services") {
   return register(() => runStack(stack), { stack, config: values, secretKeys: [...secretKeys, "homelab:edge"] });
 }
 
+/** The example as shipped, run once for the tests that only read it (a run is a pure function of its config). */
+let shippedRun: ReturnType<typeof example> | undefined;
+const shipped = () => (shippedRun ??= example());
+
 const children = (r: Registered<unknown>, name: string) => r.childrenOf(r.get(name, "homelab:edge:PublicService"));
 const hetzner = STACK_OUTPUTS.hetzner!.outputs("hetzner");
 
@@ -75,7 +79,7 @@ function expectAllowBinding(r: Registered<unknown>, name: string, app: string, g
 
 describe("the services stack on the example catalog", () => {
   test("one PublicService per file; exact children per auth mode", async () => {
-    const r = await example();
+    const r = await shipped();
     expect(r.ofType("homelab:edge:PublicService").map((x) => x.name)).toEqual(["jellyfin", "status", "wiki"]);
     const records = (name: string) => [
       `cloudflare:index/dnsRecord:DnsRecord::${name}-a`,
@@ -111,7 +115,7 @@ describe("the services stack on the example catalog", () => {
   });
 
   test("DNS to the VPS, the route file in Traefik's directory, forward auth per host, the services account's token", async () => {
-    const r = await example();
+    const r = await shipped();
     const record = {
       zoneId: mockInvoke("cloudflare:index/getZone:getZone", { filter: { name: "example.net" } }).zoneId,
       name: "tv.example.net",
@@ -164,7 +168,7 @@ describe("the services stack on the example catalog", () => {
   });
 
   test("SSO: each service's application admits its groups (the authentik stack's default group unless the file names some), forward-auth providers attached to the embedded outpost, OIDC scopes by name", async () => {
-    const r = await example();
+    const r = await shipped();
     // Looked up once each, by name: the outpost Traefik calls, and the authentik stack's default group.
     expect(r.invokes(GET_OUTPOST).map((i) => i.args)).toEqual([{ name: EMBEDDED_OUTPOST_NAME }]);
     expect(r.invokes(GET_GROUP).map((i) => i.args)).toEqual([{ name: ACCESS.defaultGroup }]);
@@ -256,7 +260,7 @@ describe("the services stack on the example catalog", () => {
   });
 
   test("outputs: each service's host, auth and URL; each OIDC service's client id and issuer; the client secrets apart and secret", async () => {
-    const r = await example();
+    const r = await shipped();
     const outputs = Object.fromEntries(
       await Promise.all(Object.entries(r.result.outputs).map(async ([k, v]) => [k, await valueOf(v)] as const)),
     );
@@ -341,7 +345,7 @@ describe("the services stack on the example catalog", () => {
 
   test("adding a file adds exactly its records, route file and SSO objects; removing one removes exactly its own", async () => {
     const rows = (r: Registered<unknown>) => new Map(r.run.resources.map((x) => [x.urn, `${x.type}::${x.name}`]));
-    const before = rows(await example());
+    const before = rows(await shipped());
     const added = rows(
       await example(
         catalog({
@@ -380,7 +384,7 @@ describe("the services stack on the example catalog", () => {
     ]);
     // Changing a file changes that service's own resources only (here: its route file).
     const inputs = (r: Registered<unknown>) => new Map(r.run.resources.map((x) => [x.urn, JSON.stringify(x.inputs)]));
-    const original = await example();
+    const original = await shipped();
     const jellyfin = readFileSync(join(ROOT, "services", "jellyfin.yaml"), "utf8");
     const changed = await example(catalog({ "jellyfin.yaml": jellyfin.replace("average: 50", "average: 20") }));
     const [a, b] = [inputs(original), inputs(changed)];
@@ -468,7 +472,7 @@ test("a service may not take the slug of an infra app of the authentik stack", (
 });
 
 test("the services stack attaches its forward-auth providers to the embedded outpost itself; the authentik stack no longer reads the services stack", async () => {
-  const services = await example();
+  const services = await shipped();
   const provider = services.get("jellyfin", PROXY);
   const attachment = services.get("jellyfin", ATTACHMENT);
   expect(attachment.inputs).toEqual({ outpost: outpostId, protocolProvider: pk(PROXY, "jellyfin") });
