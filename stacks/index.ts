@@ -19,13 +19,14 @@ import type * as talos from "./talos";
 export type { Program, ProgramResult, RunContext } from "./program";
 
 /**
- * The `run` of the program module `stacks/<name>.ts`, loaded now. The specifier is not a literal so that
- * TypeScript does not take it for an ECMAScript import (which would need a `.js` file); the offline
- * plan and Pulumi's entry run it as a require through the project's .ts hook (cli/compile-ts.cjs),
- * the tests through vitest's own import. The caller names the module's type (`typeof talos`).
+ * The `run` of the program module `stacks/<name>.ts`, loaded now. The specifier is not a literal, so
+ * TypeScript does not take it for an ECMAScript import (which would need a `.js` file) and Vite does
+ * not try to list the files it could name; the offline plan and Pulumi's entry run it as a require
+ * through the project's .ts hook (cli/compile-ts.cjs), the tests through vitest's own import. The
+ * caller names the module's type (`typeof talos`), and a test checks each name loads its module.
  */
 async function load<Module extends { run: unknown }>(name: string): Promise<Module["run"]> {
-  return ((await import(`./${name}.ts`)) as Module).run;
+  return ((await import(/* @vite-ignore */ `./${name}.ts`)) as Module).run;
 }
 
 // Programs are typed by their own config; the registry only needs "some config".
