@@ -57,7 +57,7 @@ export const edit = (section: string, change: (value: Config) => void) => (c: Co
   change(c[`homelab:${section}`]);
 };
 
-/** A host's tree (its stand-in commands left out): every directory and file, with its mode and text. */
+/** A host's tree: every directory and file, with its mode and text. */
 type Tree = [path: string, mode: number, text: string | null][];
 
 /** Where a host's root stood in a text of a {@link Tree} or an {@link Outcome} (a script writes the root it ran under). */
@@ -69,7 +69,6 @@ export function snapshot(root: string): Tree | undefined {
   const walk = (dir: string): boolean => {
     for (const name of readdirSync(join(root, dir)).sort()) {
       const path = dir ? `${dir}/${name}` : name;
-      if (path === ".bin") continue;
       const stat = lstatSync(join(root, path));
       if (stat.isDirectory()) {
         tree.push([path, stat.mode & 0o7777, null]);
@@ -130,8 +129,7 @@ export function remembering(host: EdgeHost): EdgeHost {
     }
     memo.hits++;
     if (inputs.connection.hostKey === undefined) host.unpinned.push(r.name);
-    for (const name of readdirSync(host.root))
-      if (name !== ".bin") rmSync(join(host.root, name), { recursive: true, force: true });
+    for (const name of readdirSync(host.root)) rmSync(join(host.root, name), { recursive: true, force: true });
     for (const [path, , text] of known.tree) {
       if (text === null) mkdirSync(join(host.root, path));
       else writeFileSync(join(host.root, path), back(text));

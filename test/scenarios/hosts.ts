@@ -110,7 +110,8 @@ const EDGE_PATHS = ["/opt/edge", "/etc/ssh", "/etc/sudoers.d", "/home/"];
 /** The edge VPS as a temporary root with stand-in commands. */
 export class EdgeHost implements Host {
   readonly root = mkdtempSync(join(tmpdir(), "edge-host-"));
-  private readonly bin = join(this.root, ".bin");
+  /** The stand-in commands, shared by every host (they keep their state under the host's root). */
+  private readonly bin = join(STANDINS, "edge");
   /** SSH ports the Hetzner firewall opens. */
   firewallPorts = new Set<number>();
   /** Which server this is (1, 2, ... as servers are created); undefined while there is none. */
@@ -122,15 +123,12 @@ export class EdgeHost implements Host {
   readonly unpinned: string[] = [];
 
   /** `operatorKeys`: the public keys whose private halves Pulumi logs in with. */
-  constructor(private readonly operatorKeys: readonly string[]) {
-    mkdirSync(this.bin);
-    cpSync(join(STANDINS, "edge"), this.bin, { recursive: true });
-  }
+  constructor(private readonly operatorKeys: readonly string[]) {}
 
   /** A copy of this host as it is now (a deployment is cheaper to copy than to run again). */
   clone(operatorKeys: readonly string[] = this.operatorKeys): EdgeHost {
     const copy = new EdgeHost(operatorKeys);
-    cpSync(this.root, copy.root, { recursive: true, filter: (source) => source !== this.bin });
+    cpSync(this.root, copy.root, { recursive: true });
     copy.firewallPorts = new Set(this.firewallPorts);
     copy.serverId = this.serverId;
     copy.servers = this.servers;
@@ -280,12 +278,11 @@ export class EdgeHost implements Host {
  */
 export class TalosHost implements Host {
   readonly root = mkdtempSync(join(tmpdir(), "talos-host-"));
-  private readonly bin = join(this.root, ".bin");
+  /** The stand-in talosctl, shared by every host (it keeps its state under the host's root). */
+  private readonly bin = join(STANDINS, "talos");
 
   constructor() {
-    mkdirSync(this.bin);
     mkdirSync(join(this.root, "nodes"));
-    cpSync(join(STANDINS, "talos"), this.bin, { recursive: true });
   }
 
   /** A copy of this host as it is now. */
