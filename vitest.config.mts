@@ -17,6 +17,10 @@ export default defineConfig({
     // suite spends about a seventh less CPU time (32 MB semi-spaces; V8's default is 16).
     execArgv: ["--max-semi-space-size=32"],
     testTimeout: 20_000,
+    // Vite's transforms of the project's TypeScript kept on disk between runs
+    // (node_modules/.experimental-vitest-cache, keyed by each file's content): a run after the
+    // first transforms only what changed (about 4 s of the run's CPU time before, 1 s after).
+    experimental: { fsModuleCache: true },
     setupFiles: ["./test/helpers/setup.ts"],
     // Starts the project's one TypeScript compilation (tsc, the components' examples, the docs'
     // fences) as the run begins, beside the workers (test/compile/global-setup.ts).
