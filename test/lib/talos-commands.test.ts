@@ -150,12 +150,4 @@ describe("the Kubernetes upgrade script", () => {
   });
 });
 
-const shellcheck = !spawnSync("shellcheck", ["--version"]).error;
-
-test.skipIf(!shellcheck)("every script passes shellcheck (skipped where it is not installed)", () => {
-  for (const script of [ROLLOUT_SCRIPT, KUBERNETES_UPGRADE_SCRIPT]) {
-    const r = spawnSync("shellcheck", ["-s", "sh", "-"], { input: script, encoding: "utf8" });
-    expect(r.stdout).toBe("");
-    expect(r.status).toBe(0);
-  }
-});
+// shellcheck on both scripts: test/scenarios/scripts.test.ts (every script the talos plan runs).
