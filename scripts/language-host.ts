@@ -427,7 +427,11 @@ interface HostRun extends ProcessResult {
  * --engine ... --organization ... --project ... --root-directory ... --stack ... --pwd <program
  * directory> --dry-run --parallel N <entry point>`, the environment carrying the config.
  */
-async function runUnderHost(project: Project, stack: string): Promise<HostRun> {
+async function runUnderHost(
+  project: Project,
+  stack: string,
+  editConfig: (config: Record<string, string>) => void = () => undefined,
+): Promise<HostRun> {
   const stub = new EngineStub(project.name, stack);
   // The placeholders answer a StackReference to the running stack itself with no outputs, reading
   // the stack name from this process's Pulumi settings; and the SDK's deserializer keeps unknowns
@@ -466,7 +470,10 @@ async function runUnderHost(project: Project, stack: string): Promise<HostRun> {
     const env: NodeJS.ProcessEnv = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !key.startsWith("PULUMI_NODEJS_") && !key.startsWith("PULUMI_CONFIG")),
     );
-    Object.assign(env, configEnvironment(join(project.root, `Pulumi.${stack}.yaml`)));
+    const config = configEnvironment(join(project.root, `Pulumi.${stack}.yaml`));
+    const values = JSON.parse(config.PULUMI_CONFIG!) as Record<string, string>;
+    editConfig(values);
+    Object.assign(env, config, { PULUMI_CONFIG: JSON.stringify(values) });
     if (project.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
     if (project.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = project.tsconfig;
     const result = await runProcess(process.execPath, args, { cwd: project.root, env, timeout: RUN_TIMEOUT_MS });
@@ -582,6 +589,34 @@ async function checkStack(project: Project, stack: string): Promise<boolean> {
   return failed.length === 0 && matches;
 }
 
+/**
+ * A stack whose config is wrong (an unknown key) under the real host: the run ends with the
+ * config's problems as one error in the engine's log, exit code 32 ("error already logged"), no
+ * stack trace, nothing on the program's stderr and no resource but the stack itself.
+ */
+async function checkBadConfig(project: Project, stack: string): Promise<boolean> {
+  const run = await runUnderHost(project, stack, (config) => (config["homelab:config:extra"] = "1"));
+  const errors = run.record.logs.filter((l) => l.severity === "error").map((l) => l.message);
+  const problems: string[] = [];
+  if (run.code !== 32) problems.push(`exited with code ${run.code ?? run.signal}, not 32`);
+  if (
+    errors.length !== 1 ||
+    !errors[0]!.startsWith(`invalid configuration for stack ${stack} (1 problem):\n  homelab:extra: unknown key`)
+  )
+    problems.push(`logged ${JSON.stringify(errors)}`);
+  if (errors.some((e) => /\n\s+at /.test(e))) problems.push("the error carries a stack trace");
+  if (run.stderr.trim()) problems.push(`wrote to stderr: ${run.stderr.trim()}`);
+  const registered = run.record.registrations.map((r) => r.type);
+  if (registered.join() !== "pulumi:pulumi:Stack") problems.push(`registered ${registered.join(", ")}`);
+  console.log(
+    `== ${stack} with an unknown config key ==\n` +
+      (problems.length === 0
+        ? "host: one clean error, nothing registered but the stack\n"
+        : `host: FAILED: ${problems.join("; ")}\n`),
+  );
+  return problems.length === 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const project = readProject(PROJECT_ROOT);
   const stacks = argv.length > 0 ? argv : stackFiles(project.root);
@@ -597,12 +632,15 @@ async function main(argv: string[]): Promise<number> {
   // One stack at a time: the stub's answers read the stack name from this process's settings.
   for (const stack of stacks) results.push([stack, await checkStack(project, stack)]);
   const bad = results.filter(([, ok]) => !ok).map(([stack]) => stack);
+  // Every stack: also a bad config's run, once (it ends before any program's code is loaded).
+  const clean = argv.length > 0 || (await checkBadConfig(project, stacks[0]!));
   console.log(
-    bad.length === 0
+    (bad.length === 0
       ? `All ${results.length} stacks ran under the language host and registered what their plans report.`
-      : `${bad.length} of ${results.length} stacks failed or differ from their plans: ${bad.join(", ")}`,
+      : `${bad.length} of ${results.length} stacks failed or differ from their plans: ${bad.join(", ")}`) +
+      (clean ? "" : " A bad config did not end in one clean error (above)."),
   );
-  return bad.length === 0 ? 0 : 1;
+  return bad.length === 0 && clean ? 0 : 1;
 }
 
 void main(process.argv.slice(2)).then(

@@ -76,7 +76,8 @@ describe("main (the Pulumi entry point)", () => {
 
 test("Pulumi's entry (cli/main.cjs) loads the TypeScript program from whatever directory node starts in", async () => {
   const entry = join(__dirname, "..", "..", "cli", "main.cjs");
-  const run = promisify(execFile)(process.execPath, ["-e", `require(${JSON.stringify(entry)})`], {
+  // Pulumi calls the exported function (its cmd/run), as here.
+  const run = promisify(execFile)(process.execPath, ["-e", `require(${JSON.stringify(entry)})()`], {
     cwd: tmpdir(),
     env: { ...process.env, PULUMI_NODEJS_STACK: "edge" },
   });
