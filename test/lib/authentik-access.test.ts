@@ -34,6 +34,14 @@ interface Outcome {
   error?: string;
 }
 
+let interpreter: string | undefined;
+/** The Python 3 interpreter itself, asked once (python3 may be a version manager's shim, which costs dozens of processes a start). */
+function python(): string {
+  interpreter ??=
+    spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim() || "python3";
+  return interpreter;
+}
+
 /** Runs each case's expression as Authentik would, in one Python process; returns what each returned, its messages and API calls. */
 function runAll(cases: readonly Case[]): Outcome[] {
   const functions = cases.map(
@@ -88,7 +96,7 @@ ${functions.join("\n")}
 ${calls.join("\n")}
 print(json.dumps(outcomes))
 `;
-  const out = spawnSync("python3", ["-c", program], { encoding: "utf8" });
+  const out = spawnSync(python(), ["-c", program], { encoding: "utf8" });
   if (out.status !== 0) throw new Error(out.stderr);
   return JSON.parse(out.stdout) as Outcome[];
 }
