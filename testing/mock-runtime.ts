@@ -1,5 +1,7 @@
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { lazyOutputProperties } from "./lazy-outputs";
+import { answerRegistrations, type MockMonitor } from "./mock-monitor";
 import { mockInvoke, mockResource } from "./placeholders";
 
 /**
@@ -335,12 +337,9 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
 
   const resources: RecordedResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) =>
-    register(request, (error, response) => {
-      if (!error && response) resources.push(recordResource(request, response.getUrn()));
-      callback(error, response);
-    });
+  answerRegistrations(monitor as unknown as MockMonitor, (request, inputs, urn) =>
+    resources.push(recordResource(request as unknown as RegisterRequest, inputs, urn)),
+  );
   const read = monitor.readResource.bind(monitor);
   monitor.readResource = (request, callback) =>
     read(request, (error, response) => {
@@ -357,6 +356,8 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
   const invokes: Promise<RecordedInvoke>[] = [];
   const restore = recordInvokes(invokes);
   const restorePromises = leanDebuggablePromises();
+  const restoreProperties = lazyOutputProperties();
+  const restoreTraces = options.keepStackFrames ? () => undefined : noResourceStackTraces();
   // As Pulumi's language host does, a rejection nobody handles (a program's check throwing inside
   // an Output) fails the run with its message; the process's other handlers wait until we are done.
   let fail: (error: Error) => void = () => undefined;
@@ -424,6 +425,8 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
     if (failed) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 100))]);
     else await drained;
     restore();
+    restoreProperties();
+    restoreTraces();
     restorePromises();
     // A failed Output rejects several promises (value, known, secret); Node reports the unhandled
     // ones after a turn of the event loop: let them reach this run's handler, not the next one's.
@@ -487,6 +490,26 @@ function leanDebuggablePromises(): () => void {
   };
 }
 
+/** Pulumi's Resource class, whose static `stackTrace` {@link noResourceStackTraces} replaces. */
+interface ResourceClass {
+  stackTrace: (skip: number) => unknown[];
+}
+
+/**
+ * Pulumi's Resource constructor records where in the program each resource was created: it
+ * captures the whole stack (lifting `Error.stackTraceLimit` to Infinity for it), parses every frame
+ * and sends them with the registration (the engine shows the position in its diagnostics). A mock
+ * run records neither, and keeps no stack frames unless asked (`keepStackFrames`), so for the run
+ * this answers no frames, as Pulumi does when none are available. Returns what puts Pulumi's back.
+ */
+function noResourceStackTraces(): () => void {
+  const resource = pulumi.Resource as unknown as ResourceClass;
+  const original = Object.getOwnPropertyDescriptor(resource, "stackTrace");
+  if (original === undefined || typeof original.value !== "function") return () => undefined;
+  Object.defineProperty(resource, "stackTrace", { ...original, value: () => [] });
+  return () => Object.defineProperty(resource, "stackTrace", original);
+}
+
 /**
  * What a program threw or rejected with, as an Error: its own Error unchanged (the message a test
  * asserts), anything else (`throw "no nodes"`, `Promise.reject(42)`) named as what the program did.
@@ -540,7 +563,8 @@ function recordInvokes(into: Promise<RecordedInvoke>[]): () => void {
   };
 }
 
-function recordResource(request: RegisterRequest, urn: string): RecordedResource {
+/** A registration as the engine received it; `inputs` are its properties as the Struct holds them. */
+function recordResource(request: RegisterRequest, inputs: Record<string, unknown>, urn: string): RecordedResource {
   return {
     urn,
     type: request.getType(),
@@ -549,7 +573,7 @@ function recordResource(request: RegisterRequest, urn: string): RecordedResource
     custom: request.getCustom(),
     read: false,
     provider: request.getProvider() || undefined,
-    inputs: decode(request.getObject()),
+    inputs: decodeValue(inputs) as Record<string, unknown>,
     dependencies: request.getDependenciesList(),
     propertyDependencies: propertyDependencies(request),
     protect: request.getProtect(),
