@@ -69,7 +69,8 @@ interface Cell {
   value: unknown;
   isKnown: boolean;
   isSecret: boolean;
-  deps: unknown[];
+  /** The answer's dependencies; unset for none (an empty list made when the Output is). */
+  deps: unknown[] | undefined;
   error: Error | undefined;
   /** Once made while pending: the resolver of its promises. */
   settle: Resolver | undefined;
@@ -99,7 +100,7 @@ function make(cell: Cell): unknown {
     value = Promise.resolve(cell.value);
     isKnown = Promise.resolve(cell.isKnown);
     isSecret = Promise.resolve(cell.isSecret);
-    deps = Promise.resolve(cell.deps);
+    deps = Promise.resolve(cell.deps ?? []);
   } else if (cell.state === REJECTED) {
     const error = cell.error as Error;
     value = Promise.reject(error);
@@ -206,11 +207,11 @@ function transferLazily(onto: object, label: string, props: Record<string, unkno
       value: undefined,
       isKnown: false,
       isSecret: false,
-      deps: [],
+      deps: undefined,
       error: undefined,
       settle: undefined,
     };
-    resolvers[key] = (value, isKnown, isSecret, deps = [], error) => {
+    resolvers[key] = (value, isKnown, isSecret, deps, error) => {
       if (error) {
         if (errors.isGrpcError(error)) {
           if (debuggable.debugPromiseLeaks) console.error("info: skipped rejection in transferProperties");
