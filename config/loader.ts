@@ -150,12 +150,16 @@ export interface CheckContext<S extends Sections> {
 }
 
 /** A program's config: one zod schema per top-level key, cross-field checks, and resolution. */
-export interface ConfigSpec<S extends Sections, Resolved> {
+export interface ConfigSpec<S extends Sections, Resolved, Checked = void> {
   readonly sections: S;
-  /** Cross-field checks, run even when other parts are invalid so every problem is reported. */
-  check(context: CheckContext<S>): void;
+  /**
+   * Cross-field checks, run even when other parts are invalid so every problem is reported. What
+   * it returns (what checking read, e.g. the files the config names) is handed to `resolve`, so
+   * nothing is read twice.
+   */
+  check(context: CheckContext<S>): Checked;
   /** Turns the valid, checked config into what the program runs on (defaults merged, etc.). */
-  resolve(parsed: Parsed<S>): Resolved;
+  resolve(parsed: Parsed<S>, checked: Checked): Resolved;
 }
 
 /** What loading gives back. */
@@ -176,9 +180,9 @@ export interface LoadOptions {
  * cross-field checks) is collected and thrown together as one {@link ConfigError}; nothing is
  * resolved unless there is none.
  */
-export function loadConfig<S extends Sections, Resolved>(
+export function loadConfig<S extends Sections, Resolved, Checked = void>(
   stack: string,
-  spec: ConfigSpec<S, Resolved>,
+  spec: ConfigSpec<S, Resolved, Checked>,
   raw: RawConfig,
   options: LoadOptions = {},
 ): Loaded<Resolved> {
@@ -208,7 +212,7 @@ export function loadConfig<S extends Sections, Resolved>(
     }
   }
 
-  spec.check({
+  const checked = spec.check({
     valid: valid as CheckContext<S>["valid"],
     given: (path) => lookup(raw.values, path) !== undefined,
     invalid: (path) =>
@@ -226,7 +230,7 @@ export function loadConfig<S extends Sections, Resolved>(
     throw new ConfigError(stack, [...inReadingOrder(found, Object.keys(spec.sections)), ...inFiles]);
   }
   return {
-    config: spec.resolve(parsed as Parsed<S>),
+    config: spec.resolve(parsed as Parsed<S>, checked),
     warnings: [...secretWarnings(raw, parsed, namespace), ...warnings],
   };
 }

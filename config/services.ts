@@ -414,9 +414,11 @@ export interface ServicesConfig {
   readonly authentik: Parsed["authentik"];
   /** Service records adopted from the zone: `<hostname>/<type>` → `<zone id>/<record id>`. */
   readonly import: Parsed["import"];
+  /** The enabled services of the catalog, read and checked with the config (in file name order). */
+  readonly catalog: readonly CatalogService[];
 }
 
-export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
+export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig, readonly CatalogService[]> = {
   sections: servicesSections,
   check(ctx: CheckContext<Sections>) {
     const { services: s, edge: e, authentik: a } = ctx.valid;
@@ -433,38 +435,42 @@ export const servicesConfigSpec: ConfigSpec<Sections, ServicesConfig> = {
     const ssoProblem =
       a?.stack === undefined ? undefined : stackProgramProblem(a.stack, "authentik", "authentikUrl and servicesToken outputs");
     if (ssoProblem) ctx.report(["authentik", "stack"], ssoProblem);
-    checkCatalogOf(ctx);
+    return checkCatalogOf(ctx);
   },
-  resolve: (parsed) => parsed,
+  resolve: (parsed, catalog) => ({ ...parsed, catalog }),
 };
 
 /**
  * The catalog `services.catalog` names, read and checked with the config, so one run reports
  * the config's problems, every file's and the `homelab:import` entries' together: the checks
- * that need the zone or the lab domain skip while that one is invalid, the others run.
+ * that need the zone or the lab domain skip while that one is invalid, the others run. Returns
+ * the enabled services (what the program runs on, once nothing was reported).
  */
-function checkCatalogOf(ctx: CheckContext<Sections>): void {
+function checkCatalogOf(ctx: CheckContext<Sections>): readonly CatalogService[] {
   const s = ctx.valid.services;
-  if (s?.catalog === undefined) return;
+  if (s?.catalog === undefined) return [];
   const dir = catalogDir(s.catalog);
   const listed = catalogFiles(dir, s.catalog);
   if ("problem" in listed) {
     ctx.report(["services", "catalog"], listed.problem);
-    return;
+    return [];
   }
   const context = {
     ...(s.zone !== undefined && { zone: s.zone }),
     ...(s.labDomain !== undefined && { labDomain: s.labDomain }),
   };
-  const { published } = checkCatalog(dir, listed.files, context, ctx.reportIn, s.catalog);
+  const { services, published } = checkCatalog(dir, listed.files, context, ctx.reportIn, s.catalog);
+  const enabled = services.filter((service) => service.enabled);
   const imports = ctx.valid.import ?? {};
   // Entries are checked against every file's records: not while a file's host name is unknown.
-  if (Object.keys(imports).length === 0 || published.includes(undefined) || s.ipv4 === undefined || s.ipv6 === undefined) return;
+  if (Object.keys(imports).length === 0 || published.includes(undefined) || s.ipv4 === undefined || s.ipv6 === undefined)
+    return enabled;
   const types = (["A", "AAAA"] as const).filter((type) => (type === "A" ? s.ipv4 : s.ipv6));
   const hosts = published.flatMap((p) => (p?.enabled ? [{ hostname: p.hostname }] : []));
   for (const problem of importProblems(imports as Record<string, string>, hosts, types)) {
     ctx.report(["import", problem.entry], problem.message);
   }
+  return enabled;
 }
 
 /**

@@ -27,7 +27,7 @@ export interface Program<Config> {
   /** One line for `--help` and error messages. */
   readonly description: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly config: ConfigSpec<any, Config>;
+  readonly config: ConfigSpec<any, Config, any>;
   /** The program's `run`, its module (and the provider SDKs that imports) loaded on the first call. */
   load(): Promise<ProgramRun<Config>>;
 }

@@ -5,7 +5,7 @@ import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
-import { catalogDir, loadCatalog, type CatalogService, type ServicesConfig } from "../config/services";
+import { type CatalogService, type ServicesConfig } from "../config/services";
 import { importKey, recordComment, requireAddress, ZONE_RECORDS_READ, zoneWithoutClashes, type WantedRecord } from "../lib/dns";
 import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
 import type { EdgeTraefik } from "../lib/services";
@@ -22,13 +22,8 @@ import type { ProgramResult, RunContext } from "./program";
  * checked completely before anything is created.
  */
 export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
-  // Checked with the config already (config/services.ts), with the homelab:import entries.
-  const catalog = loadCatalog(
-    catalogDir(cfg.services.catalog),
-    { zone: cfg.services.zone, labDomain: cfg.services.labDomain },
-    context.stack,
-    cfg.services.catalog,
-  );
+  // Read and checked with the config (config/services.ts), with the homelab:import entries.
+  const catalog = cfg.catalog;
 
   const hetzner = new pulumi.StackReference("hetzner", { name: cfg.edge.stack ?? siblingStack(context.stack, "hetzner") });
   const sso = new pulumi.StackReference("authentik", { name: cfg.authentik.stack ?? siblingStack(context.stack, "authentik") });

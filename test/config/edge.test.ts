@@ -34,7 +34,7 @@ const SECRETS = {
 };
 
 function load<C>(
-  spec: ConfigSpec<any, C>,
+  spec: ConfigSpec<any, C, any>,
   base: () => Record<string, any>,
   secrets: string[],
   edit: (c: Record<string, any>) => void,
@@ -46,7 +46,7 @@ function load<C>(
 }
 
 function problems<C>(
-  spec: ConfigSpec<any, C>,
+  spec: ConfigSpec<any, C, any>,
   base: () => Record<string, any>,
   edit: (c: Record<string, any>) => void,
 ): string[] {

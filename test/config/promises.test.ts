@@ -396,3 +396,19 @@ describe("Proxmox CPU types", () => {
     (type) => expect(proxmoxCpuType.safeParse(type).success).toBe(true),
   );
 });
+
+describe("services: the catalog is read once", () => {
+  test("the config resolves to the enabled services its check read (the program runs on those, not on a second reading)", () => {
+    const dir = join(work, "catalog-once");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "b.yaml"), "name: b\nhostname: b.example.net\nupstream:\n  url: http://10.0.0.2\nauth: forward\n");
+    writeFileSync(
+      join(dir, "a.yaml"),
+      "name: a\nhostname: a.example.net\nupstream:\n  url: http://10.0.0.1\nauth: forward\nenabled: false\n",
+    );
+    const raw = rawConfig({ services: { zone: "example.net", labDomain: "lab.example.net", catalog: dir } });
+    const { config } = loadConfig("services", servicesConfigSpec, raw);
+    expect(config.catalog).toEqual(loadCatalog(dir, { zone: "example.net", labDomain: "lab.example.net" }, "services", dir));
+    expect(config.catalog.map((s) => [s.name, s.file, s.enabled])).toEqual([["b", `${dir}/b.yaml`, true]]);
+  });
+});

@@ -65,7 +65,7 @@ export const CONFIG_TEST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyF
 
 /** The problems of `base` changed by `edit`, as `key: message` lines; [] when it loads. */
 export function configProblems(
-  spec: ConfigSpec<any, unknown>,
+  spec: ConfigSpec<any, unknown, any>,
   base: () => Record<string, any>,
   edit: (c: Record<string, any>) => void,
 ): string[] {
