@@ -24,23 +24,21 @@ export function serviceFileSchema(): object {
 }
 
 /** Each schema file and its text: every program's stack file, and the catalog's service file. */
-export function schemaFiles(): Record<string, string> {
+export async function schemaFiles(): Promise<Record<string, string>> {
   const text = (schema: object) => `${JSON.stringify(schema, null, 2)}\n`;
-  return {
-    ...Object.fromEntries(
-      Object.values(programs).map((p) => [
-        join("config", "schemas", `${p.name}.schema.json`),
-        text(stackFileSchema(p.name, p.config.sections as Record<string, z.ZodType>)),
-      ]),
-    ),
-    [join("services", "schema.json")]: text(serviceFileSchema()),
-  };
+  const stackFiles = await Promise.all(
+    Object.values(programs).map(async (p): Promise<[string, string]> => [
+      join("config", "schemas", `${p.name}.schema.json`),
+      text(stackFileSchema(p.name, (await p.config()).sections as Record<string, z.ZodType>)),
+    ]),
+  );
+  return { ...Object.fromEntries(stackFiles), [join("services", "schema.json")]: text(serviceFileSchema()) };
 }
 
-if (require.main === module) {
-  const check = process.argv.includes("--check");
+/** Writes the schema files, or with `--check` counts the stale ones; the exit status. */
+async function main(check: boolean): Promise<number> {
   let stale = 0;
-  for (const [file, text] of Object.entries(schemaFiles())) {
+  for (const [file, text] of Object.entries(await schemaFiles())) {
     const path = join(PROJECT_ROOT, file);
     let current: string | undefined;
     try {
@@ -58,5 +56,7 @@ if (require.main === module) {
       process.stderr.write(`wrote ${file}\n`);
     }
   }
-  process.exitCode = stale > 0 ? 1 : 0;
+  return stale > 0 ? 1 : 0;
 }
+
+if (require.main === module) void main(process.argv.includes("--check")).then((code) => (process.exitCode = code));

@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, readPulumiConfig, type Loaded, type RawConfig } from "../config/loader";
-import { authentikConfigSpec, type AuthentikConfig } from "../config/authentik";
-import { cloudflareConfigSpec, type CloudflareConfig } from "../config/cloudflare";
-import { hetznerConfigSpec, type HetznerConfig } from "../config/hetzner";
-import { platformConfigSpec, type PlatformConfig } from "../config/platform";
-import { servicesConfigSpec, type ServicesConfig } from "../config/services";
-import { talosConfigSpec, type TalosConfig } from "../config/talos";
 import { parseStackName } from "../lib/stacks";
 import type { Program, ProgramResult } from "./program";
-// Types only: each program's module is loaded when a stack runs it (`load`).
+// Types only: a program's config module is loaded when a stack's config is read (`config`), its
+// program module when the stack runs (`load`).
+import type * as authentikConfig from "../config/authentik";
+import type * as cloudflareConfig from "../config/cloudflare";
+import type * as hetznerConfig from "../config/hetzner";
+import type * as platformConfig from "../config/platform";
+import type * as servicesConfig from "../config/services";
+import type * as talosConfig from "../config/talos";
 import type * as authentik from "./authentik";
 import type * as cloudflare from "./cloudflare";
 import type * as hetzner from "./hetzner";
@@ -19,14 +20,14 @@ import type * as talos from "./talos";
 export type { Program, ProgramResult, RunContext } from "./program";
 
 /**
- * The `run` of the program module `stacks/<name>.ts`, loaded now. The specifier is not a literal, so
- * TypeScript does not take it for an ECMAScript import (which would need a `.js` file) and Vite does
- * not try to list the files it could name; the offline plan and Pulumi's entry run it as a require
- * through the project's .ts hook (cli/compile-ts.cjs), the tests through vitest's own import. The
- * caller names the module's type (`typeof talos`), and a test checks each name loads its module.
+ * The module `specifier` (a `.ts` file beside this one, or under it), loaded now. The specifier is
+ * not a literal, so TypeScript does not take it for an ECMAScript import (which would need a `.js`
+ * file) and Vite does not try to list the files it could name; the offline plan and Pulumi's entry
+ * load it as a require through the project's .ts hook (cli/compile-ts.cjs), the tests through
+ * vitest's own import. The caller names the module's type, and a test checks each name loads it.
  */
-async function load<Module extends { run: unknown }>(name: string): Promise<Module["run"]> {
-  return ((await import(/* @vite-ignore */ `./${name}.ts`)) as Module).run;
+async function loadModule<Module>(specifier: string): Promise<Module> {
+  return (await import(/* @vite-ignore */ specifier)) as Module;
 }
 
 // Programs are typed by their own config; the registry only needs "some config".
@@ -34,47 +35,47 @@ async function load<Module extends { run: unknown }>(name: string): Promise<Modu
 type AnyProgram = Program<any>;
 
 /**
- * Every program, by the stack-name prefix that selects it. A program's code (and the provider SDKs
- * it imports) is loaded when a stack runs it, after its config passed: one stack's run does not
- * load the other programs (docs/performance.md).
+ * Every program, by the stack-name prefix that selects it. A program's config spec is loaded when a
+ * stack's config is read, its code (and the provider SDKs it imports) when the stack runs, after its
+ * config passed: one stack's run loads nothing of the other programs (docs/performance.md).
  */
 export const programs: Readonly<Record<string, AnyProgram>> = {
   talos: {
     name: "talos",
     description: "Proxmox VMs running Talos, bootstrapped into a Kubernetes cluster",
-    config: talosConfigSpec,
-    load: () => load<typeof talos>("talos"),
-  } satisfies Program<TalosConfig>,
+    config: async () => (await loadModule<typeof talosConfig>("../config/talos.ts")).talosConfigSpec,
+    load: async () => (await loadModule<typeof talos>("./talos.ts")).run,
+  } satisfies Program<talosConfig.TalosConfig>,
   platform: {
     name: "platform",
     description: "Cilium, cert-manager, the shared Gateway and Argo CD on the talos stack's cluster",
-    config: platformConfigSpec,
-    load: () => load<typeof platform>("platform"),
-  } satisfies Program<PlatformConfig>,
+    config: async () => (await loadModule<typeof platformConfig>("../config/platform.ts")).platformConfigSpec,
+    load: async () => (await loadModule<typeof platform>("./platform.ts")).run,
+  } satisfies Program<platformConfig.PlatformConfig>,
   hetzner: {
     name: "hetzner",
     description: "The edge VPS on Hetzner Cloud: firewall, server, and Traefik, NetBird and Authentik in compose",
-    config: hetznerConfigSpec,
-    load: () => load<typeof hetzner>("hetzner"),
-  } satisfies Program<HetznerConfig>,
+    config: async () => (await loadModule<typeof hetznerConfig>("../config/hetzner.ts")).hetznerConfigSpec,
+    load: async () => (await loadModule<typeof hetzner>("./hetzner.ts")).run,
+  } satisfies Program<hetznerConfig.HetznerConfig>,
   authentik: {
     name: "authentik",
     description: "Single sign-on on the edge's Authentik: GitHub login, forward auth for Traefik, OIDC apps, a service account",
-    config: authentikConfigSpec,
-    load: () => load<typeof authentik>("authentik"),
-  } satisfies Program<AuthentikConfig>,
+    config: async () => (await loadModule<typeof authentikConfig>("../config/authentik.ts")).authentikConfigSpec,
+    load: async () => (await loadModule<typeof authentik>("./authentik.ts")).run,
+  } satisfies Program<authentikConfig.AuthentikConfig>,
   cloudflare: {
     name: "cloudflare",
     description: "Cloudflare DNS: the lab's wildcard to the shared Gateway, the edge's names to the VPS",
-    config: cloudflareConfigSpec,
-    load: () => load<typeof cloudflare>("cloudflare"),
-  } satisfies Program<CloudflareConfig>,
+    config: async () => (await loadModule<typeof cloudflareConfig>("../config/cloudflare.ts")).cloudflareConfigSpec,
+    load: async () => (await loadModule<typeof cloudflare>("./cloudflare.ts")).run,
+  } satisfies Program<cloudflareConfig.CloudflareConfig>,
   services: {
     name: "services",
     description: "The public services of services/: DNS, the edge's Traefik route and Authentik SSO for each",
-    config: servicesConfigSpec,
-    load: () => load<typeof services>("services"),
-  } satisfies Program<ServicesConfig>,
+    config: async () => (await loadModule<typeof servicesConfig>("../config/services.ts")).servicesConfigSpec,
+    load: async () => (await loadModule<typeof services>("./services.ts")).run,
+  } satisfies Program<servicesConfig.ServicesConfig>,
 };
 
 /** Thrown for a stack name no program answers to. */
@@ -107,7 +108,7 @@ export interface StackRun extends ProgramResult {
  */
 export async function runStack(stackName: string, raw: RawConfig = readPulumiConfig()): Promise<StackRun> {
   const { program } = programFor(stackName);
-  const loaded: Loaded<unknown> = loadConfig(stackName, program.config, raw);
+  const loaded: Loaded<unknown> = loadConfig(stackName, await program.config(), raw);
   const run = await program.load();
   return { program: program.name, warnings: loaded.warnings, ...run(loaded.config, { stack: stackName }) };
 }

@@ -26,8 +26,9 @@ export interface Program<Config> {
   readonly name: string;
   /** One line for `--help` and error messages. */
   readonly description: string;
+  /** The program's config spec, its module loaded on the first call. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly config: ConfigSpec<any, Config, any>;
+  config(): Promise<ConfigSpec<any, Config, any>>;
   /** The program's `run`, its module (and the provider SDKs that imports) loaded on the first call. */
   load(): Promise<ProgramRun<Config>>;
 }

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { schemaFiles } from "../../cli/schemas";
+import { programs } from "../../stacks";
 import { z } from "zod";
 import { cloudflareSections } from "../../config/cloudflare";
 import { parseImageReference } from "../../config/fields";
@@ -11,7 +12,10 @@ import { hetznerSections } from "../../config/hetzner";
 import { platformSections } from "../../config/platform";
 
 const ROOT = join(__dirname, "..", "..");
-const files = schemaFiles();
+let files: Record<string, string>;
+beforeAll(async () => {
+  files = await schemaFiles();
+});
 
 function validator(program: string) {
   const schema = JSON.parse(files[join("config", "schemas", `${program}.schema.json`)]!) as object;
@@ -22,7 +26,19 @@ const example = (program: string) =>
   parse(readFileSync(join(ROOT, `Pulumi.${program}.yaml`), "utf8")) as { config: Record<string, any> };
 
 describe("stack file schemas (config/schemas/)", () => {
-  test.each(Object.keys(files))("%s is up to date (npm run schemas)", (file) => {
+  test("the files are one per program and the service file's", () => {
+    expect(Object.keys(files).sort()).toEqual(
+      [
+        ...Object.keys(programs).map((p) => join("config", "schemas", `${p}.schema.json`)),
+        join("services", "schema.json"),
+      ].sort(),
+    );
+  });
+
+  test.each([
+    ...Object.keys(programs).map((p) => join("config", "schemas", `${p}.schema.json`)),
+    join("services", "schema.json"),
+  ])("%s is up to date (npm run schemas)", (file) => {
     expect(readFileSync(join(ROOT, file), "utf8")).toBe(files[file]);
   });
 

@@ -26,11 +26,17 @@ describe("programFor", () => {
     );
   });
 
-  test.each(Object.keys(programs))("the %s program's code is its own module's run, loaded when asked", async (name) => {
-    expect(await programs[name]!.load()).toBe(
-      ((await import(/* @vite-ignore */ `../../stacks/${name}.ts`)) as { run: unknown }).run,
-    );
-  });
+  test.each(Object.keys(programs))(
+    "the %s program's config spec and code are its own modules', loaded when asked",
+    async (name) => {
+      expect(await programs[name]!.load()).toBe(
+        ((await import(/* @vite-ignore */ `../../stacks/${name}.ts`)) as { run: unknown }).run,
+      );
+      expect(await programs[name]!.config()).toBe(
+        ((await import(/* @vite-ignore */ `../../config/${name}.ts`)) as Record<string, unknown>)[`${name}ConfigSpec`],
+      );
+    },
+  );
 
   test("the registry lists each program under its own name", () => {
     expect(Object.entries(programs).map(([key, p]) => [key, p.name])).toEqual([

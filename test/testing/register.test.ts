@@ -145,7 +145,7 @@ describe("stackConfig()", () => {
         if (!secretKeys.includes(key)) expect(raw.values[key.replace(/^homelab:/, "")]).toEqual(value);
       }
       // ... and the program's own schema takes them (secrets included, as placeholders).
-      const loaded = loadConfig(stack, programFor(stack).program.config, raw);
+      const loaded = loadConfig(stack, await programFor(stack).program.config(), raw);
       expect(loaded.config).toBeTypeOf("object");
     },
   );
