@@ -11,7 +11,8 @@ import { exampleStacks, PROJECT_ROOT } from "./plan";
  * (`--all`), then the services stack with synthetic catalogs of 10, 100 and 1,000 services (a third
  * each forward auth, OIDC and public). Each plan runs in a fresh process the way `npm run plan` runs
  * it; a figure is the median of `--runs` (default 5) wall times, with the process's peak memory
- * (its maximum resident set). Each ratio to the floor, and the milliseconds per resource above the
+ * (its maximum resident set). The runs go in rounds (the floor, then every plan once), so that a
+ * slower spell of the machine weighs on every figure alike. Each ratio to the floor, and the milliseconds per resource above the
  * floor of the largest catalog, is printed beside its goal.
  *
  *   --runs N          runs per figure (default 5)
@@ -96,12 +97,11 @@ class Runner {
     const rss = Number(readFileSync(this.rssFile, "utf8").trim().split("\n").at(-1));
     return { seconds, maxRss: this.gnuTime ? rss * 1024 : rss };
   }
+}
 
-  /** The median wall time and the largest peak memory of `runs` runs. */
-  measure(args: readonly string[], runs: number): Sample {
-    const samples = Array.from({ length: runs }, () => this.run(args));
-    return { seconds: median(samples.map((s) => s.seconds)), maxRss: Math.max(...samples.map((s) => s.maxRss)) };
-  }
+/** The median wall time and the largest peak memory of `samples`. */
+export function summary(samples: readonly Sample[]): Sample {
+  return { seconds: median(samples.map((s) => s.seconds)), maxRss: Math.max(...samples.map((s) => s.maxRss)) };
 }
 
 /** A measured plan: an example stack, all of them, or a synthetic catalog. */
@@ -145,6 +145,12 @@ function resourceCount(args: readonly string[]): number {
   return (Array.isArray(parsed) ? parsed : [parsed]).reduce((n, plan) => n + plan.resources.length, 0);
 }
 
+/** What one figure measures: node's arguments, and the row it becomes. */
+interface Target {
+  readonly args: readonly string[];
+  readonly row: Omit<Row, "seconds" | "maxRss">;
+}
+
 function measureAll(
   options: { runs: number; stacks: string[]; all: boolean; sizes: number[] },
   log: (line: string) => void,
@@ -152,21 +158,11 @@ function measureAll(
   const work = mkdtempSync(join(tmpdir(), "homelab-bench-"));
   try {
     const runner = new Runner(work);
-    const floor = runner.measure(["-e", "require('@pulumi/pulumi')"], options.runs);
-    log(`floor (node + @pulumi/pulumi): ${floor.seconds.toFixed(2)} s, ${mb(floor.maxRss)}, median of ${options.runs}\n`);
-    const rows: Row[] = [];
-    const add = (row: Row) => {
-      rows.push(row);
-      log(`${line(row, floor.seconds)}\n`);
-    };
-    for (const stack of options.stacks) {
-      const resources = resourceCount([stack]);
-      add({ kind: "stack", label: stack, resources, ...runner.measure([...PLAN, stack], options.runs) });
-    }
-    if (options.all) {
-      const resources = resourceCount(["--all"]);
-      add({ kind: "all", label: "--all", resources, ...runner.measure([...PLAN, "--all"], options.runs) });
-    }
+    const targets: Target[] = [];
+    for (const stack of options.stacks)
+      targets.push({ args: [...PLAN, stack], row: { kind: "stack", label: stack, resources: resourceCount([stack]) } });
+    if (options.all)
+      targets.push({ args: [...PLAN, "--all"], row: { kind: "all", label: "--all", resources: resourceCount(["--all"]) } });
     const stackFile = readFileSync(join(PROJECT_ROOT, "Pulumi.services.yaml"), "utf8");
     for (const size of options.sizes) {
       const dir = join(work, `catalog-${size}`);
@@ -178,9 +174,21 @@ function measureAll(
         throw new Error("Pulumi.services.yaml has no `labDomain: lab.example.net` to add the catalog after");
       writeFileSync(config, withCatalog);
       const args = ["services", "--config", config];
-      const resources = resourceCount(args);
-      add({ kind: "catalog", label: String(size), resources, ...runner.measure([...PLAN, ...args], options.runs) });
+      targets.push({ args: [...PLAN, ...args], row: { kind: "catalog", label: String(size), resources: resourceCount(args) } });
     }
+    // In rounds: each round measures the floor and then every plan once, so a slower spell of a
+    // shared machine falls on all of them alike instead of on whichever plan it meets.
+    const floorSamples: Sample[] = [];
+    const samples: Sample[][] = targets.map(() => []);
+    for (let round = 1; round <= options.runs; round++) {
+      floorSamples.push(runner.run(["-e", "require('@pulumi/pulumi')"]));
+      targets.forEach((target, i) => samples[i]!.push(runner.run(target.args)));
+      log(`round ${round} of ${options.runs}\n`);
+    }
+    const floor = summary(floorSamples);
+    log(`floor (node + @pulumi/pulumi): ${floor.seconds.toFixed(2)} s, ${mb(floor.maxRss)}, median of ${options.runs}\n`);
+    const rows = targets.map((target, i): Row => ({ ...target.row, ...summary(samples[i]!) }));
+    for (const row of rows) log(`${line(row, floor.seconds)}\n`);
     return { runs: options.runs, floor, rows };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import {
   benchMarkdown,
   planCommand,
   replaceBenchTable,
+  summary,
   verdict,
   type Results,
   type Row,
@@ -23,6 +24,28 @@ const row = (kind: Row["kind"], label: string, seconds: number, resources = 35):
 });
 
 describe("npm run bench", () => {
+  test("a figure is the median wall time of its runs (the middle two's mean for an even count) and the largest peak memory", () => {
+    const mb = (n: number) => n * 2 ** 20;
+    expect(
+      summary([
+        { seconds: 1.4, maxRss: mb(150) },
+        { seconds: 1.2, maxRss: mb(170) },
+        { seconds: 1.9, maxRss: mb(160) },
+      ]),
+    ).toEqual({ seconds: 1.4, maxRss: mb(170) });
+    expect(
+      summary([
+        { seconds: 1.0, maxRss: 1 },
+        { seconds: 2.0, maxRss: 3 },
+        { seconds: 1.5, maxRss: 2 },
+        { seconds: 9, maxRss: 2 },
+      ]),
+    ).toEqual({
+      seconds: 1.75,
+      maxRss: 3,
+    });
+  });
+
   test("starts plans the way package.json's plan script does", () => {
     expect(planCommand()).toEqual(["--require", "./cli/register.cjs", "cli/plan.ts"]);
   });
