@@ -19,8 +19,17 @@ export function fingerprint(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
+/** Whether `document` holds an Output or a promise anywhere (in its lists and plain maps). */
+function holdsOutputs(document: unknown): boolean {
+  if (pulumi.Output.isInstance(document) || document instanceof Promise) return true;
+  if (Array.isArray(document)) return document.some(holdsOutputs);
+  return isPlainMap(document) && Object.values(document).some(holdsOutputs);
+}
+
 /** `document` with every secret Output replaced by {@link SECRET_MASK}; the result is not secret. */
 export function masked(document: unknown): pulumi.Output<unknown> {
+  // Plain data (most of a chart's values, a Kubernetes object's spec): one Output, not one a leaf.
+  if (!holdsOutputs(document)) return pulumi.output(document);
   if (pulumi.Output.isInstance(document)) {
     const output = document;
     return pulumi

@@ -22,6 +22,13 @@ describe("masked artifacts", () => {
     expect(text.secret).toBe(false);
   });
 
+  test("plain data (no Output or promise anywhere) comes back whole, unchanged and not secret; a promise inside is awaited", async () => {
+    const plain = { kind: "ConfigMap", data: { a: "1", empty: "" }, list: [1, { b: [true, null] }] };
+    expect(await valueOf(masked(plain))).toEqual({ value: plain, secret: false, known: true });
+    const withPromise = { data: { late: Promise.resolve("x"), token: pulumi.secret("canary-9") } };
+    expect((await valueOf(masked(withPromise))).value).toEqual({ data: { late: "x", token: SECRET_MASK } });
+  });
+
   test("an Output that lifted a secret is secret as a whole, so it is masked whole (keep secrets at the leaves)", async () => {
     const lifted = pulumi.output({ values: { clientSecret: pulumi.secret("s"), plain: 1 } });
     expect((await valueOf(masked({ release: lifted }))).value).toEqual({ release: SECRET_MASK });
