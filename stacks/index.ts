@@ -20,7 +20,7 @@ import type * as talos from "./talos";
 export type { Program, ProgramResult, RunContext } from "./program";
 
 /**
- * The module `specifier` (a `.ts` file beside this one, or under it), loaded now. The specifier is
+ * The module `specifier` (a `.ts` file, relative to this one), loaded now. The specifier is
  * not a literal, so TypeScript does not take it for an ECMAScript import (which would need a `.js`
  * file) and Vite does not try to list the files it could name; the offline plan and Pulumi's entry
  * load it as a require through the project's .ts hook (cli/compile-ts.cjs), the tests through
