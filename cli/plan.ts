@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/loader";
+import { PROJECT_ROOT } from "../config/root";
 import { programFor, programs, runStack, UnknownStackError, type StackRun } from "../stacks";
 import { runUnderMocks, settle, type Settled } from "../testing/mock-runtime";
 import { engineDiff, MASK, UNKNOWN, type EngineDiff, type PlannedStack } from "../testing/engine";
@@ -33,8 +34,7 @@ const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
 Exit status: 0 planned, 2 bad usage or config (nothing planned), 1 the program failed or
 a mandatory policy was violated.`;
 
-/** The project root: where Pulumi.yaml and the example stack files live (the catalog's root too, config/services.ts). */
-export const PROJECT_ROOT = join(__dirname, "..");
+export { PROJECT_ROOT };
 
 const FORMATS = ["text", "json", "markdown"] as const;
 type Format = (typeof FORMATS)[number];

@@ -7,6 +7,7 @@ import { importKey, inZone } from "../lib/dns";
 import { FORWARD_AUTH_SLUG, REDIRECT_RULES, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
 import { upstreamUrlProblem, type Upstream } from "../lib/services";
 import { labDomainAtApex } from "./cloudflare";
+import { PROJECT_ROOT } from "./root";
 import { dnsImports, dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference, validity } from "./fields";
 import {
   ConfigError,
@@ -137,8 +138,7 @@ export interface CatalogContext {
   readonly labDomain: string;
 }
 
-/** The project root: a relative `services.catalog` is relative to it. */
-export const PROJECT_ROOT = join(__dirname, "..");
+export { PROJECT_ROOT };
 
 /** The catalog directory `catalog` (as `services.catalog` writes it) names. */
 export function catalogDir(catalog: string): string {
