@@ -51,7 +51,10 @@ describe("programFor", () => {
 });
 
 describe("main (the Pulumi entry point)", () => {
-  afterEach(() => pulumi.runtime.setAllConfig({}));
+  afterEach(() => {
+    pulumi.runtime.setAllConfig({});
+    vi.restoreAllMocks(); // the spy on a program's load, even when its test failed
+  });
 
   test("an unknown stack ends the run cleanly, naming the programs", async () => {
     await expect(main("edge")).rejects.toThrow(pulumi.RunError);
@@ -63,7 +66,6 @@ describe("main (the Pulumi entry point)", () => {
     const load = vi.spyOn(programs.talos!, "load");
     const error: unknown = await main("talos").catch((e: unknown) => e);
     expect(load).not.toHaveBeenCalled();
-    load.mockRestore();
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
       [

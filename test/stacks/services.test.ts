@@ -6,10 +6,10 @@ import { afterAll, describe, expect, test } from "vitest";
 import { main, planStack } from "../../cli/plan";
 import { planText, resourcesJson } from "../../cli/render";
 import { readStackFile } from "../../cli/stack-file";
-import { ConfigError } from "../../config/loader";
+import { ConfigError, loadConfig, readPulumiConfig } from "../../config/loader";
 import { DEFAULT_FLOWS, MANAGED_SCOPES, SELF_SIGNED_KEY_PAIR } from "../../lib/authentik";
 import { EMBEDDED_OUTPOST_NAME } from "../../lib/edge";
-import { runStack } from "../../stacks";
+import { programs, runStack } from "../../stacks";
 import { accessProblem, slugClashProblem } from "../../stacks/services";
 import { mockInvoke, mockResource, register, reveal, STACK_OUTPUTS, valueOf, type Registered } from "../helpers/pulumi";
 
@@ -78,6 +78,26 @@ function expectAllowBinding(r: Registered<unknown>, name: string, app: string, g
 }
 
 describe("the services stack on the example catalog", () => {
+  test("the program runs on the catalog its config check read: with the files gone after the check, it plans the same services", async () => {
+    const dir = catalog();
+    const { values, secretKeys } = readStackFile(join(ROOT, "Pulumi.services.yaml"));
+    values["homelab:services"] = JSON.stringify({ ...JSON.parse(values["homelab:services"]!), catalog: dir });
+    const spec = await programs.services!.config();
+    const run = await register(
+      async () => {
+        const loaded = loadConfig("services", spec, readPulumiConfig());
+        rmSync(dir, { recursive: true }); // a second reading would find no catalog
+        return (await programs.services!.load())(loaded.config, { stack: "services" });
+      },
+      { stack: "services", config: values, secretKeys },
+    );
+    expect(existsSync(dir)).toBe(false);
+    const names = (r: Registered<unknown>) =>
+      r.run.resources.filter((x) => x.type === "homelab:edge:PublicService").map((x) => x.name);
+    expect(names(run)).toEqual(names(await shipped()));
+    expect(names(run).length).toBeGreaterThan(0);
+  });
+
   test("one PublicService per file; exact children per auth mode", async () => {
     const r = await shipped();
     expect(r.ofType("homelab:edge:PublicService").map((x) => x.name)).toEqual(["jellyfin", "status", "wiki"]);
