@@ -19,31 +19,30 @@ export function fingerprint(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
-/** Whether `document` holds an Output or a promise anywhere (in its lists and plain maps). */
-function holdsOutputs(document: unknown): boolean {
-  if (pulumi.Output.isInstance(document) || document instanceof Promise) return true;
-  if (Array.isArray(document)) return document.some(holdsOutputs);
-  return isPlainMap(document) && Object.values(document).some(holdsOutputs);
-}
-
 /** `document` with every secret Output replaced by {@link SECRET_MASK}; the result is not secret. */
 export function masked(document: unknown): pulumi.Output<unknown> {
-  // Plain data (most of a chart's values, a Kubernetes object's spec): one Output, not one a leaf.
-  if (!holdsOutputs(document)) return pulumi.output(document);
+  return pulumi.output(maskedPart(document));
+}
+
+/**
+ * `document` masked, in one pass: an Output where it holds an Output or a promise, else the plain
+ * data itself (most of a chart's values or a Kubernetes object's spec), so a plain subtree costs
+ * no Output at all, not one a leaf.
+ */
+function maskedPart(document: unknown): unknown {
   if (pulumi.Output.isInstance(document)) {
     const output = document;
     return pulumi
       .output(pulumi.isSecret(output))
       .apply((secret) => (secret ? pulumi.output(SECRET_MASK) : pulumi.unsecret(output).apply((v) => masked(v))));
   }
-  if (Array.isArray(document)) return pulumi.all(document.map(masked));
-  if (isPlainMap(document)) {
-    const entries = Object.entries(document);
-    return pulumi
-      .all(entries.map(([, v]) => masked(v)))
-      .apply((values) => Object.fromEntries(entries.map(([k], i) => [k, values[i]])));
-  }
-  return pulumi.output(document);
+  if (document instanceof Promise) return pulumi.output(document);
+  const entries = Array.isArray(document) ? [...document.entries()] : isPlainMap(document) ? Object.entries(document) : [];
+  const parts = entries.map(([, v]) => maskedPart(v));
+  if (!parts.some((part) => pulumi.Output.isInstance(part))) return document;
+  return pulumi
+    .all(parts)
+    .apply((values) => (Array.isArray(document) ? values : Object.fromEntries(entries.map(([k], i) => [k, values[i]]))));
 }
 
 /** Renders `document` with its secrets masked. */
