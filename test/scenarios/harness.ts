@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { readStackFile } from "../../cli/stack-file";
+import { readStackFile, type StackConfig } from "../../cli/stack-file";
 import { runStack, type StackRun } from "../../stacks";
 import { engineDiff, type EngineDiff, type PlannedStack } from "../../testing/engine";
 import { runUnderMocks, settle, type MockRun, type MockRunOptions, type RecordedResource } from "../../testing/mock-runtime";
@@ -47,6 +47,9 @@ const plans = new Map<string, Promise<Plan>>();
 const ids = new WeakMap<Plan, number>();
 let lastId = 0;
 
+/** The example stack files, each read once per worker (a test never writes one). */
+const stackFiles = new Map<string, StackConfig>();
+
 /**
  * Plans `stack` with its example file (`Pulumi.<stack>.yaml`), after `edit` changed the config.
  * With `after`, the stack reads that run's outputs as its own last outputs (a second `pulumi up`).
@@ -56,7 +59,9 @@ export async function plan(
   edit: (config: Config) => void = () => undefined,
   options: { after?: Plan; answer?: MockRunOptions["answer"]; answerInvoke?: MockRunOptions["answerInvoke"] } = {},
 ): Promise<Plan> {
-  const file = readStackFile(join(ROOT, `Pulumi.${stack.split("-")[0]}.yaml`));
+  const path = join(ROOT, `Pulumi.${stack.split("-")[0]}.yaml`);
+  let file = stackFiles.get(path);
+  if (!file) stackFiles.set(path, (file = readStackFile(path)));
   const config: Config = Object.fromEntries(Object.entries(file.values).map(([k, v]) => [k, parse(v)]));
   edit(config);
   const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
