@@ -1,17 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
-import { getDnsRecordsOutput } from "@pulumi/cloudflare/getDnsRecords";
-import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import type { CloudflareConfig } from "../config/cloudflare";
-import {
-  importKey,
-  recordComment,
-  recordName,
-  requireAddress,
-  ZONE_RECORDS_READ,
-  zoneWithoutClashes,
-  type WantedRecord,
-} from "../lib/dns";
+import { checkedZone } from "../lib/cloudflare-zone";
+import { importKey, recordComment, recordName, requireAddress, type WantedRecord } from "../lib/dns";
 import { siblingStack } from "../lib/stacks";
 import type { ProgramResult, RunContext } from "./program";
 
@@ -25,7 +16,6 @@ import type { ProgramResult, RunContext } from "./program";
  * Zone:Zone:Read on the zone).
  */
 export function run(cfg: CloudflareConfig, context: RunContext): ProgramResult {
-  const foundZone = getZoneOutput({ filter: { name: cfg.zone } }).zoneId;
   const comment = recordComment(context.stack);
   const edgeNames = cfg.edge.names.map((name) => recordName(name, cfg.zone));
   const families = (
@@ -44,13 +34,7 @@ export function run(cfg: CloudflareConfig, context: RunContext): ProgramResult {
   ];
   // Records of these names that exist already (made by hand, by another stack) end the run here,
   // each named with the way to adopt it; every record takes its zone from this check.
-  const zoneId = zoneWithoutClashes(
-    foundZone,
-    getDnsRecordsOutput({ zoneId: foundZone, maxItems: ZONE_RECORDS_READ }).results,
-    wanted,
-    comment,
-    context.stack,
-  );
+  const zoneId = checkedZone(cfg.zone, wanted, comment, context.stack);
   // Pulumi's `import` option: the record is read into the state, then updated to these inputs.
   const importing = (name: string, type: string) => {
     const id = adopted(name, type);

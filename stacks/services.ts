@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getGroupOutput, getOutpostOutput, Provider } from "@pulumi/authentik";
-import { getDnsRecordsOutput } from "@pulumi/cloudflare/getDnsRecords";
-import { getZoneOutput } from "@pulumi/cloudflare/getZone";
 import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
 import { type CatalogService, type ServicesConfig } from "../config/services";
-import { importKey, recordComment, requireAddress, ZONE_RECORDS_READ, zoneWithoutClashes, type WantedRecord } from "../lib/dns";
+import { checkedZone } from "../lib/cloudflare-zone";
+import { importKey, recordComment, requireAddress, type WantedRecord } from "../lib/dns";
 import { EMBEDDED_OUTPOST_NAME } from "../lib/edge";
 import type { EdgeTraefik } from "../lib/services";
 import { siblingStack } from "../lib/stacks";
@@ -122,14 +121,7 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
     types.map((type) => ({ name: s.hostname, type, source: `${s.file}: hostname`, importId: adopted(s.hostname, type) })),
   );
   const comment = recordComment(context.stack);
-  const foundZone = getZoneOutput({ filter: { name: cfg.services.zone } }).zoneId;
-  const zoneId = zoneWithoutClashes(
-    foundZone,
-    getDnsRecordsOutput({ zoneId: foundZone, maxItems: ZONE_RECORDS_READ }).results,
-    wanted,
-    comment,
-    context.stack,
-  );
+  const zoneId = checkedZone(cfg.services.zone, wanted, comment, context.stack);
   const published = catalog.map(
     (s) =>
       new PublicService(
