@@ -85,9 +85,16 @@ const IMAGE_NAME = `(?:${REGISTRY}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
 const IMAGE_TAG = "[\\w][\\w.-]{0,127}";
 const IMAGE_DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
 
-/** An image reference that names a version: a tag, a digest or both (`traefik:v3.7.20`, `x@sha256:...`). */
-export const IMAGE_REFERENCE = new RegExp(`^${IMAGE_NAME}(?::${IMAGE_TAG}(?:@${IMAGE_DIGEST})?|@${IMAGE_DIGEST})$`);
+/**
+ * An image reference that names a version: a tag, a digest or both (`traefik:v3.7.20`,
+ * `x@sha256:...`). The tag `latest` alone names none (it moves with every release); with a digest
+ * the digest pins it.
+ */
+export const IMAGE_REFERENCE = new RegExp(
+  `^${IMAGE_NAME}(?::(?:(?!latest$)${IMAGE_TAG}|${IMAGE_TAG}@${IMAGE_DIGEST})|@${IMAGE_DIGEST})$`,
+);
 const UNPINNED_IMAGE = new RegExp(`^${IMAGE_NAME}$`);
+const LATEST_IMAGE = new RegExp(`^${IMAGE_NAME}:latest$`);
 
 /** The parts of an image reference (one {@link IMAGE_REFERENCE} accepts), as Docker reads it. */
 export interface ImageReference {
@@ -123,6 +130,9 @@ function imageReferenceProblem(input: unknown, pinned: string): string {
   const text = JSON.stringify(input);
   if (typeof input === "string" && UNPINNED_IMAGE.test(input)) {
     return `${text} names no tag or digest, so Docker would pull whatever "latest" is at the time; pin a release like ${short}`;
+  }
+  if (typeof input === "string" && LATEST_IMAGE.test(input)) {
+    return `${text}: the tag "latest" moves with every release, so Docker would pull whatever it is at the time; pin a release like ${short} (or add a digest: ${input}@sha256:...)`;
   }
   if (
     typeof input === "string" &&

@@ -183,6 +183,20 @@ describe("image references in Docker's grammar", () => {
       `homelab:images.authentik: ${grammar("authentik/server:.2026", "authentik/server:2026.5.9", "docker.io/authentik/server:2026.5.9")}`,
       `homelab:images.postgresql: ${grammar("postgres@sha256:abc", "postgres:16.15-alpine", "docker.io/library/postgres:16.15-alpine")}`,
     ]);
+    // The tag latest alone moves with every release; a digest pins it, and latest.1 is another tag.
+    const digest = `sha256:${"0123456789abcdef".repeat(4)}`;
+    expect(
+      edge(
+        (c) =>
+          (c.images = {
+            traefik: "traefik:latest",
+            netbird: `netbirdio/netbird:latest@${digest}`,
+            authentik: "authentik/server:latest.1",
+          }),
+      ),
+    ).toEqual([
+      `homelab:images.traefik: "traefik:latest": the tag "latest" moves with every release, so Docker would pull whatever it is at the time; pin a release like traefik:v3.7.20 (or add a digest: traefik:latest@sha256:...)`,
+    ]);
     expect(edge((c) => (c.images = { traefik: `traefik:${"v".repeat(129)}` }))).toEqual([
       `homelab:images.traefik: ${grammar(`traefik:${"v".repeat(129)}`)}`,
     ]);
