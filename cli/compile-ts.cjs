@@ -3,11 +3,13 @@
 // Each .ts file is compiled by esbuild (type-stripping, no type-checking: the tests run tsc) with
 // tsx's settings, and the output is kept in node_modules/.cache/homelab-ts, keyed by the source
 // text, its path and the compiler's version and settings: a run after the first compiles nothing
-// and does not load esbuild at all. Nothing here has a side effect until `compiled` is called.
+// and does not load esbuild at all. Each source path has a directory of its own there, which keeps
+// only the copy compiled last (the cache does not grow with every edit). Nothing here has a side
+// effect until `compiled` is called.
 "use strict";
 const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
-const { dirname, join } = require("node:path");
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { basename, dirname, join } = require("node:path");
 
 const ROOT = join(__dirname, "..");
 const CACHE = join(ROOT, "node_modules", ".cache", "homelab-ts");
@@ -47,10 +49,11 @@ function cacheKey() {
   return key;
 }
 
-/** Where the compiled copy of `source` (the text of `filename`) is kept. */
+const sha256 = (...parts) => createHash("sha256").update(parts.join("\0")).digest("hex");
+
+/** Where the compiled copy of `source` (the text of `filename`) is kept: the directory of `filename`'s copies. */
 function cachePath(source, filename) {
-  const hash = createHash("sha256").update(cacheKey()).update("\0").update(filename).update("\0").update(source);
-  return join(CACHE, `${hash.digest("hex")}.js`);
+  return join(CACHE, sha256(filename), `${sha256(cacheKey(), source)}.js`);
 }
 
 /** `source` (the text of `filename`) as CommonJS: the cached copy, else compiled now and kept. */
@@ -63,10 +66,15 @@ function compiled(source, filename) {
   }
   const { code } = require(ESBUILD).transformSync(source, { ...compileOptions(), sourcefile: filename });
   try {
-    mkdirSync(CACHE, { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}`;
     writeFileSync(temporary, code);
     renameSync(temporary, file); // whole or not at all, with several runs at once
+    // The copies of the file's earlier texts (another run's copy being written may go too: it
+    // fails to rename and compiles again next time).
+    for (const name of readdirSync(dirname(file))) {
+      if (name !== basename(file)) rmSync(join(dirname(file), name), { force: true });
+    }
   } catch {
     // a read-only tree: compile again next time
   }

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { afterAll, expect, test } from "vitest";
 import { CACHE, cachePath, compiled } from "../../cli/compile-ts.cjs";
@@ -12,13 +12,11 @@ import { CACHE, cachePath, compiled } from "../../cli/compile-ts.cjs";
 const work = mkdtempSync(join(tmpdir(), "homelab-register-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The cache's compiled copies of this test's program (other runs may add theirs meanwhile). */
-const cached = () =>
-  existsSync(CACHE)
-    ? readdirSync(CACHE)
-        .filter((f) => f.endsWith(".js") && readFileSync(join(CACHE, f), "utf8").includes(work))
-        .sort()
-    : [];
+/** The cache's compiled copies of `file` (each source path has a directory of its own). */
+const cached = (file: string) => {
+  const dir = dirname(cachePath("", file));
+  return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
+};
 /** Runs compiled CommonJS text as a module and returns what it logged. */
 function run(code: string): string[] {
   const logged: string[] = [];
@@ -28,26 +26,31 @@ function run(code: string): string[] {
   return logged;
 }
 
-test("cli/register.cjs's compiler: TypeScript compiled once into the cache, and again when the source changes (never a stale copy)", () => {
+test("cli/register.cjs's compiler: TypeScript compiled once into the cache, and again when the source changes (never a stale copy, and only the last one kept)", () => {
   const file = join(work, "program.ts");
-  // The program names this test's directory, so its compiled copies are found by their text.
-  const program = (word: string) =>
-    `const here = ${JSON.stringify(work)};\nconst greeting: string = "${word}";\nconsole.log(greeting, here.length > 0);\n`;
-  expect(cached()).toEqual([]);
+  const other = join(work, "other.ts");
+  const program = (word: string) => `const greeting: string = "${word}";\nconsole.log(greeting);\n`;
+  expect(cached(file)).toEqual([]);
   const one = compiled(program("one"), file);
-  expect(run(one)).toEqual(["one true"]);
+  expect(run(one)).toEqual(["one"]);
   expect(one).not.toContain(": string");
-  expect(cached()).toEqual([cachePath(program("one"), file).slice(CACHE.length + 1)]);
+  const kept = cachePath(program("one"), file);
+  expect(kept.startsWith(`${CACHE}/`)).toBe(true);
+  expect(cached(file)).toEqual([kept]);
 
   // The second time, the kept copy is what is returned (a copy marked here shows it was read, not compiled again).
-  const kept = cachePath(program("one"), file);
   writeFileSync(kept, `${one}console.log("from the cache");\n`);
-  expect(run(compiled(program("one"), file))).toEqual(["one true", "from the cache"]);
+  expect(run(compiled(program("one"), file))).toEqual(["one", "from the cache"]);
 
-  // A changed source is a new entry, compiled from the new text; the same text at another path too.
-  expect(run(compiled(program("two"), file))).toEqual(["two true"]);
-  expect(run(compiled(program("one"), join(work, "other.ts")))).toEqual(["one true"]);
-  expect(cached()).toHaveLength(3);
+  // A changed source is a new entry, compiled from the new text, and the copy of the old text goes;
+  // the same text at another path is an entry of that path.
+  expect(run(compiled(program("two"), file))).toEqual(["two"]);
+  expect(cached(file)).toEqual([cachePath(program("two"), file)]);
+  expect(run(compiled(program("one"), other))).toEqual(["one"]);
+  expect(cached(other)).toEqual([cachePath(program("one"), other)]);
+  expect(cached(file)).toEqual([cachePath(program("two"), file)]);
+  rmSync(dirname(cachePath("", file)), { recursive: true });
+  rmSync(dirname(cachePath("", other)), { recursive: true });
 });
 
 test("`await import()` of a .ts module becomes a require through the hook (Node's own import() cannot load .ts)", () => {
