@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getGroupOutput, getOutpostOutput, Provider } from "@pulumi/authentik";
+import { getGroup, getOutpostOutput, Provider } from "@pulumi/authentik";
 import { defaultProviderFlows, managedScopeIds, selfSignedKeyPair, type Allow } from "../components/authentik-parts";
 import { PublicService } from "../components/public-service";
 import type { SshConnection } from "../components/remote-parts";
@@ -90,10 +90,13 @@ export function run(cfg: ServicesConfig, context: RunContext): ProgramResult {
   const allowed = (names: readonly string[] | undefined): Allow => {
     const list = (names ?? [undefined]).map((name) => {
       const key = name ?? "";
-      if (!groupIds.has(key)) {
-        const groupName = access.apply((a) => name ?? a.defaultGroup);
-        groupIds.set(key, getGroupOutput({ name: groupName }, opts).id);
-      }
+      // Looked up in an apply of the check: a failed check runs no lookup (an invoke whose
+      // arguments fail logs the error again for each, wrapped in its serialization).
+      if (!groupIds.has(key))
+        groupIds.set(
+          key,
+          access.apply(async (a) => (await getGroup({ name: name ?? a.defaultGroup }, opts)).id),
+        );
       return { name: name ?? "default", id: groupIds.get(key)! };
     });
     return [list[0]!, ...list.slice(1)];
