@@ -5,12 +5,15 @@ import { expect } from "vitest";
 import { composeUpScript, fileSlug } from "../../components/edge-server";
 import { fingerprint } from "../../lib/artifacts";
 import { filesHash } from "../../lib/edge";
-import { engineDiff } from "../../testing/engine";
+import { engineDiff, type EngineDiff } from "../../testing/engine";
 import { plannedResource } from "../../testing/planned";
-import { plan, resource, type Config, type Plan } from "./harness";
+import { diff, plan, resource, type Config, type Plan } from "./harness";
 import { carryOut, EdgeHost, plain, type Ran } from "./hosts";
 
-/** What the edge scenarios share (test/scenarios/hetzner*.test.ts): the example edge on stand-ins, keys, checks. */
+/**
+ * What the edge scenarios share (test/scenarios/hetzner*.test.ts; services and upgrade take its key
+ * and steps): the example edge on stand-ins, keys, checks.
+ */
 
 export const KEY_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop";
 export const KEY_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPSecondAdminKeyForTheScenarioTestsxxxxxxxxx second@desk";
@@ -41,6 +44,20 @@ export const REDEPLOY_STEPS = [
   "update edge-traefik-traefik-yaml runs update",
   "update edge-compose-up runs update",
 ];
+
+/**
+ * {@link REDEPLOY_STEPS} on an edge built by a version without the files whose commands are
+ * `created`: those are created, every other file's command updates, then compose up (as upgrading
+ * from a version before host key pinning does, every connection changed).
+ */
+export function redeployCreating(...created: string[]): string[] {
+  const unknown = created.filter((name) => !REDEPLOY_STEPS.includes(`update ${name} runs update`));
+  if (unknown.length > 0) throw new Error(`not a command of REDEPLOY_STEPS: ${unknown.join(", ")}`);
+  return REDEPLOY_STEPS.map((step) => {
+    const name = step.split(" ")[1]!;
+    return created.includes(name) ? `create ${name} runs create` : step;
+  });
+}
 
 export let example: Promise<Plan> | undefined;
 export const base = () => (example ??= plan("hetzner"));
@@ -157,6 +174,32 @@ export async function deployed(operatorKeys = [KEY_A], from?: Plan) {
   const host = remembering(deployment.host.clone(operatorKeys));
   hosts.push(host);
   return { b, host, state: new Map(deployment.state) };
+}
+
+/**
+ * The edge deployed as {@link deployed} makes it (from `from`, the example by default, for an
+ * operator holding `operatorKeys`), then `change` planned after it as the next `pulumi up` would
+ * plan it (with `answer` or `answerInvoke` where given): the deployment's plan `b`, its `host` and
+ * `state`, the new plan `head`, and `d`, what that run would do.
+ */
+export async function deployedThen(
+  change?: (config: Config) => void,
+  options: { from?: Plan; operatorKeys?: string[] } & Omit<NonNullable<Parameters<typeof plan>[2]>, "after"> = {},
+) {
+  const { from, operatorKeys, ...answers } = options;
+  const { b, host, state } = await deployed(operatorKeys, from);
+  const head = await plan("hetzner", change, { ...answers, after: b });
+  return { b, host, state, head, d: diff(b, head) };
+}
+
+/**
+ * `pulumi up` of `d` (from the plan `from` to `to`) carried out on a deployed edge's `host` and
+ * `state`, every step keeping the {@link invariants} (the admin logging in as `user`): the scripts
+ * that ran. A failed script throws, naming its step.
+ */
+export function upOnEdge(d: EngineDiff, from: Plan, to: Plan, host: EdgeHost, state: Map<string, string>, user = "ops"): Ran[] {
+  const keep = invariants(host, () => user);
+  return carryOut(d, from, to, host, state, keep);
 }
 
 /**

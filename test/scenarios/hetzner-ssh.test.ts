@@ -14,11 +14,12 @@ import {
   keyObject,
   PROJECT_FILES,
   REDEPLOY_STEPS,
+  redeployCreating,
   base,
   hosts,
   edit,
-  deployed,
-  invariants,
+  deployedThen,
+  upOnEdge,
   complete,
   resetEdges,
 } from "./edge-harness";
@@ -34,22 +35,9 @@ afterAll(resetEdges);
 
 describe("day 2 on the edge: SSH", () => {
   test("an admin key added: a new key object and authorized_keys rewritten in one rename; the server untouched", async () => {
-    const { b, host, state } = await deployed();
-    const head = await plan(
-      "hetzner",
-      edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B])),
-      { after: b },
-    );
-    const d = diff(b, head);
+    const { b, host, state, head, d } = await deployedThen(edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B])));
     expect(operations(d)).toEqual({ "edge-ssh": "update", [keyObject(KEY_B)]: "create" });
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(host.file("/home/ops/.ssh/authorized_keys")).toBe(`${KEY_A}\n${KEY_B}\n`);
   });
 
@@ -58,52 +46,32 @@ describe("day 2 on the edge: SSH", () => {
       "hetzner",
       edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B])),
     );
-    const { host, state } = await deployed([KEY_B], two);
-    const head = await plan(
-      "hetzner",
+    const { host, state, head, d } = await deployedThen(
       edit("ssh", (s) => (s.publicKeys = [KEY_B])),
-      { after: two },
+      { from: two, operatorKeys: [KEY_B] },
     );
-    const d = diff(two, head);
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-ssh": "update", [keyObject(KEY_A)]: "delete" });
-    carryOut(
-      d,
-      two,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, two, head, host, state);
     expect(host.file("/home/ops/.ssh/authorized_keys")).toBe(`${KEY_B}\n`);
     expect(host.refused).toEqual([]);
   });
 
   test("a key already in the Hetzner project added ({existing: desk}): looked up, no key object made, the server untouched; the SSH step adds its public key", async () => {
-    const { b, host, state } = await deployed();
     const desk = (token: string, args: Record<string, unknown>) =>
       token === "hcloud:index/getSshKey:getSshKey" && args.name === "desk"
         ? { ...args, id: 4711, name: "desk", publicKey: KEY_B, labels: {} }
         : undefined;
-    const head = await plan(
-      "hetzner",
+    const { b, host, state, head, d } = await deployedThen(
       edit("ssh", (s) => (s.publicKeys = [KEY_A, { existing: "desk" }])),
-      { after: b, answerInvoke: desk },
+      { answerInvoke: desk },
     );
-    const d = diff(b, head);
     expect(d.failures).toEqual([]);
     // The server's new key list (by id) is read at creation only: no replacement.
     expect(operations(d)).toEqual({ "edge-ssh": "update" });
     const server = head.run.resources.find((r) => r.type === "hcloud:index/server:Server")!;
     expect(server.inputs.sshKeys).toEqual([keyObject(KEY_A), "4711"]);
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(host.file("/home/ops/.ssh/authorized_keys")).toBe(`${KEY_A}\n${KEY_B}\n`);
     // Removed again: the SSH step only; the key stays in the Hetzner project (this stack never made it).
     const back = await plan("hetzner", undefined, { after: head });
@@ -111,24 +79,15 @@ describe("day 2 on the edge: SSH", () => {
   });
 
   test("the SSH port changed: sshd listens on both ports before the connection moves; the next run closes the old one", async () => {
-    const { b, host, state } = await deployed();
     const moved = edit("ssh", (s) => (s.port = 2222));
-    const first = await plan("hetzner", moved, { after: b });
-    const d1 = diff(b, first);
+    const { b, host, state, head: first, d: d1 } = await deployedThen(moved);
     expect(d1.failures).toEqual([]);
     // The firewall opens 2222 beside 22; the SSH step (still on 22) moves sshd; then every
     // command connects on 2222.
     expect(steps(d1).slice(0, 2)).toEqual(["update edge", "update edge-ssh runs create"]);
     expect(d1.steps.find((s) => s.name === "edge-cloud-init")).toBeUndefined();
     expect(d1.sequence[0]!.type).toBe("hcloud:index/firewall:Firewall");
-    carryOut(
-      d1,
-      b,
-      first,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d1, b, first, host, state);
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("Port 22\nPort 2222\n");
     expect([...host.firewallPorts].sort()).toEqual([22, 2222]);
     expect(host.refused).toEqual([]);
@@ -137,14 +96,7 @@ describe("day 2 on the edge: SSH", () => {
     const d2 = diff(first, second);
     // The host key step connects as sshd answers, so it moves to the new port too (its key is in place: no reload).
     expect(operations(d2)).toEqual({ edge: "update", "edge-ssh": "update", "edge-sshd-host-key": "update" });
-    carryOut(
-      d2,
-      first,
-      second,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d2, first, second, host, state);
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("\nPort 2222\nPermitRootLogin");
     expect([...host.firewallPorts]).toEqual([2222]);
     expect(host.refused).toEqual([]);
@@ -155,19 +107,10 @@ describe("day 2 on the edge: SSH", () => {
   });
 
   test("the admin user renamed: the SSH step (as ops) creates admin with the keys; every later step logs in as admin", async () => {
-    const { b, host, state } = await deployed();
     const renamed = edit("ssh", (s) => (s.adminUser = "admin"));
-    const first = await plan("hetzner", renamed, { after: b });
-    const d1 = diff(b, first);
+    const { b, host, state, head: first, d: d1 } = await deployedThen(renamed);
     expect(d1.failures).toEqual([]);
-    carryOut(
-      d1,
-      b,
-      first,
-      host,
-      state,
-      invariants(host, () => "admin"),
-    );
+    upOnEdge(d1, b, first, host, state, "admin");
     expect(host.file("/etc/passwd")).toBe("ops\nadmin\n");
     expect(host.file("/home/admin/.ssh/authorized_keys")).toBe(`${KEY_A}\n`);
     expect(host.file("/etc/ssh/sshd_config.d/90-homelab.conf")).toContain("AllowUsers ops admin\n");
@@ -213,9 +156,7 @@ describe("day 2 on the edge: the server itself", () => {
       "deleteProtection",
       "rebuildProtection",
     ]);
-    const { host, state } = await deployed([KEY_A], free);
-    const head = await plan("hetzner", (c) => (unprotected(c), elsewhere(c)), { after: free, answer: newServer });
-    const d = diff(free, head);
+    const { host, state, head, d } = await deployedThen((c) => (unprotected(c), elsewhere(c)), { from: free, answer: newServer });
     expect(d.failures).toEqual([]);
     expect(steps(d)).toEqual([
       "delete-replaced edge-cloud-init",
@@ -226,14 +167,7 @@ describe("day 2 on the edge: the server itself", () => {
       "update edge-ssh runs create",
       ...REDEPLOY_STEPS,
     ]);
-    carryOut(
-      d,
-      free,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, free, head, host, state);
     // A new server (a new root): cloud-init, the SSH step, every file and compose up ran on it.
     expect(host.serverId).toBe(2);
     complete(host);
@@ -268,17 +202,13 @@ const pinned = (p: Plan) =>
 
 describe("day 2 on the edge: the SSH host key", () => {
   test("a change of the user data (an admin key) with an unrelated one (an image tag): the host key and the server stay, every step pins the same key", async () => {
-    const { b, host, state } = await deployed();
-    expect(host.hostKey()).toBe(HOST_KEY);
-    const head = await plan(
-      "hetzner",
+    const { b, host, state, head, d } = await deployedThen(
       (c) => (
         edit("ssh", (s) => (s.publicKeys = [KEY_A, KEY_B]))(c),
         edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21"))(c)
       ),
-      { after: b },
     );
-    const d = diff(b, head);
+    expect(host.hostKey()).toBe(HOST_KEY);
     expect(d.failures).toEqual([]);
     // The user data changed (it holds the admin keys), but the server reads it at creation only.
     const userData = (p: Plan) =>
@@ -293,20 +223,12 @@ describe("day 2 on the edge: the SSH host key", () => {
     expect(head.outputs.sshHostKey).toBe(HOST_KEY);
     expect(pinned(head)).toEqual(pinned(b));
     expect(Object.values(pinned(head))).toEqual(Array(13).fill(HOST_KEY));
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(host.refused).toEqual([]);
     expect(host.unpinned).toEqual([]);
   });
 
   test("a new host key (the key resource replaced, as `pulumi up --replace` does): the host key step connects with the old one and installs it; every later step pins the new one", async () => {
-    const { b, host, state } = await deployed();
     const NEW = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIReplacedHostKeyOfTheScenarioxxxxxxxxxxxxxxx";
     // The engine diff models inputs, not `--replace`: the key's new value stands in for its replacement.
     const replaced = (type: string, name: string, inputs: Record<string, unknown>) => {
@@ -314,19 +236,11 @@ describe("day 2 on the edge: the SSH host key", () => {
       const made = mockResource(type, name, inputs);
       return { ...made, state: { ...made.state, privateKeyOpenssh: "new private key\n", publicKeyOpenssh: `${NEW}\n` } };
     };
-    const head = await plan("hetzner", undefined, { after: b, answer: replaced });
-    const d = diff(b, head);
+    const { b, host, state, head, d } = await deployedThen(undefined, { answer: replaced });
     expect(d.failures).toEqual([]);
     expect(steps(d)).toEqual(["update edge-sshd-host-key runs create", "update edge-ssh runs create", ...REDEPLOY_STEPS]);
     expect(pinned(head)).toMatchObject({ "edge-cloud-init": HOST_KEY, "edge-sshd-host-key": HOST_KEY, "edge-ssh": NEW });
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(host.refused).toEqual([]);
     expect(host.hostKey()).toBe(NEW);
     expect(host.file("/etc/ssh/ssh_host_ed25519_key")).toBe("new private key\n");
@@ -336,11 +250,8 @@ describe("day 2 on the edge: the SSH host key", () => {
   });
 
   test("a server answering with another key (a machine in its place): the first step's connection is refused and the run fails", async () => {
-    const { b, host, state } = await deployed();
-    const head = await plan(
-      "hetzner",
+    const { b, host, state, head, d } = await deployedThen(
       edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21")),
-      { after: b },
     );
     const other = host.clone();
     hosts.push(other);
@@ -349,7 +260,7 @@ describe("day 2 on the edge: the SSH host key", () => {
       join(other.root, "run/sshd-host-key.pub"),
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAnotherMachinexxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
     );
-    expect(() => carryOut(diff(b, head), b, head, other, state)).toThrow(
+    expect(() => carryOut(d, b, head, other, state)).toThrow(
       "update edge-compose-yaml (update) failed with 255: ssh ops@:22: ssh: handshake failed: ssh: host key mismatch",
     );
     expect(other.file("/opt/edge/compose.yaml")).not.toContain("traefik:v3.7.21");
@@ -403,16 +314,7 @@ describe("upgrading the edge to host key pinning", () => {
       "create edge-host-key",
       "create edge-sshd-host-key runs create",
       "update edge-ssh runs create",
-      "create edge-backup-postgresql-backup-sh runs create",
-      "create edge-backup-settings-env runs create",
-      "update edge-compose-yaml runs update",
-      "update edge-secrets-authentik-env runs update",
-      "update edge-secrets-netbird-env runs update",
-      "update edge-secrets-postgresql-env runs update",
-      "create edge-secrets-traefik-env runs create",
-      "update edge-traefik-dynamic-authentik-yaml runs update",
-      "update edge-traefik-traefik-yaml runs update",
-      "update edge-compose-up runs update",
+      ...redeployCreating("edge-backup-postgresql-backup-sh", "edge-backup-settings-env", "edge-secrets-traefik-env"),
     ]);
     // Each update is the connection alone (the SSH step's script also gains sshd's HostKey line;
     // the compose file and Traefik's static file are this release's, Traefik in the host's network
@@ -464,14 +366,7 @@ describe("upgrading the edge to host key pinning", () => {
     const ups = host.log().filter((l) => l.startsWith("docker compose up")).length;
 
     const unpinned = host.unpinned.length; // every step of that main's
-    const ran = carryOut(
-      engineDiff(before.planned, head.planned),
-      before,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    const ran = upOnEdge(diff(before, head), before, head, host, state);
     expect(ran.map((r) => r.step.name)[0]).toBe("edge-sshd-host-key");
     expect(host.unpinned.slice(unpinned)).toEqual(["edge-sshd-host-key"]);
     expect(host.refused).toEqual([]);

@@ -12,7 +12,8 @@ import {
   edit,
   deployed,
   hosts,
-  invariants,
+  deployedThen,
+  upOnEdge,
   builtBy9e2ccf9,
   complete,
   memo,
@@ -32,25 +33,14 @@ afterAll(resetEdges);
 
 describe("day 2 on the edge: files and images", () => {
   test("an image tag bumped: the compose file and compose up are updates; no compose down, no file missing", async () => {
-    const { b, host, state } = await deployed();
-    expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(1);
-    const head = await plan(
-      "hetzner",
+    const { b, host, state, head, d } = await deployedThen(
       edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21")),
-      { after: b },
     );
-    const d = diff(b, head);
+    expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(1);
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
     expect(steps(d)).toEqual(["update edge-compose-yaml runs update", "update edge-compose-up runs update"]);
-    const ran = carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    const ran = upOnEdge(d, b, head, host, state);
     expect(names(ran)).toEqual(["edge-compose-yaml update", "edge-compose-up update"]);
     expect(host.file("/opt/edge/compose.yaml")).toContain("traefik:v3.7.21");
     complete(host);
@@ -58,26 +48,15 @@ describe("day 2 on the edge: files and images", () => {
   });
 
   test("the Authentik tag bumped: the compose file (server and worker) and compose up are updates; nothing replaced or deleted, no compose down, every volume stays", async () => {
-    const { b, host, state } = await deployed();
-    const volumes = host.volumes();
-    const head = await plan(
-      "hetzner",
+    const { b, host, state, head, d } = await deployedThen(
       edit("images", (i) => (i.authentik = "docker.io/authentik/server:2026.5.10")),
-      { after: b },
     );
-    const d = diff(b, head);
+    const volumes = host.volumes();
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
     expect(d.counts).toMatchObject({ create: 0, replace: 0, delete: 0 });
     expect(steps(d)).toEqual(["update edge-compose-yaml runs update", "update edge-compose-up runs update"]);
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     const compose = host.file("/opt/edge/compose.yaml")!;
     expect(compose.split("\n").filter((l) => l.includes("authentik/server:"))).toEqual([
       "    image: docker.io/authentik/server:2026.5.10",
@@ -88,36 +67,19 @@ describe("day 2 on the edge: files and images", () => {
   });
 
   test("Authentik's shm_size and volumes reach an edge built before them (9e2ccf9): the compose file and compose up update; its volumes stay, data and certs are added, nothing is deleted", async () => {
-    const b = await base();
-    const before = builtBy9e2ccf9(b);
-    const { host, state } = await deployed([KEY_A], before);
-    expect(host.volumes()).toEqual(["edge_database", "edge_letsencrypt", "edge_media", "edge_netbird", "edge_templates"]);
-    const head = await plan("hetzner", undefined, { after: before });
-    const d = diff(before, head);
+    const before = builtBy9e2ccf9(await base());
+    const { host, state, head, d } = await deployedThen(undefined, { from: before });
+    const volumes = ["edge_database", "edge_letsencrypt", "edge_media", "edge_netbird", "edge_templates"];
+    expect(host.volumes()).toEqual(volumes);
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
     expect(d.counts).toMatchObject({ create: 0, replace: 0, delete: 0 });
     expect(d.steps.find((s) => s.name === "edge-compose-yaml")!.changes.map((c) => c.path)).toEqual(["stdin"]);
     expect(steps(d)).toEqual(["update edge-compose-yaml runs update", "update edge-compose-up runs update"]);
-    carryOut(
-      d,
-      before,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, before, head, host, state);
     const compose = host.file("/opt/edge/compose.yaml")!;
     expect(compose.split("\n").filter((l) => l.includes("shm_size"))).toEqual(["    shm_size: 512mb", "    shm_size: 512mb"]);
-    expect(host.volumes()).toEqual([
-      "edge_certs",
-      "edge_data",
-      "edge_database",
-      "edge_letsencrypt",
-      "edge_media",
-      "edge_netbird",
-      "edge_templates",
-    ]);
+    expect(host.volumes()).toEqual(["edge_certs", "edge_data", ...volumes]);
     expect(host.log().filter((l) => l.startsWith("docker compose up"))).toHaveLength(2);
     // The stack now exports its volumes; the next run compares against them.
     expect(head.outputs.composeVolumes).toEqual(host.volumes());
@@ -147,64 +109,34 @@ describe("day 2 on the edge: files and images", () => {
   });
 
   test("a secret rotated: only its env file and compose up run; the secret never shows", async () => {
-    const { b, host, state } = await deployed();
-    const head = await plan(
-      "hetzner",
-      edit("netbird", (n) => (n.setupKey = "rotated-setup-key")),
-      { after: b },
-    );
-    const d = diff(b, head);
+    const { b, host, state, head, d } = await deployedThen(edit("netbird", (n) => (n.setupKey = "rotated-setup-key")));
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-secrets-netbird-env": "update" });
     expect(d.steps.flatMap((s) => s.changes).map((c) => [c.path, c.kind])).toEqual([
       ["stdin", "secret"],
       ["stdin", "secret"],
     ]);
     expect(JSON.stringify(d)).not.toContain("rotated-setup-key");
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(host.file("/opt/edge/secrets/netbird.env")).toBe("NB_SETUP_KEY=rotated-setup-key\n");
   });
 
   test("the ACME email changed: Traefik's static file, the compose file (its hash label) and compose up", async () => {
-    const { b, host, state } = await deployed();
-    const head = await plan(
-      "hetzner",
-      edit("traefik", (t) => (t.acmeEmail = "ops@example.net")),
-      { after: b },
-    );
-    const d = diff(b, head);
+    const { b, host, state, head, d } = await deployedThen(edit("traefik", (t) => (t.acmeEmail = "ops@example.net")));
     expect(operations(d)).toEqual({
       "edge-compose-up": "update",
       "edge-compose-yaml": "update",
       "edge-traefik-traefik-yaml": "update",
     });
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(host.file("/opt/edge/traefik/traefik.yaml")).toContain("email: ops@example.net");
   });
 });
 
 describe("the scenarios' stand-in edge", () => {
   test("a script run answered from an earlier run of this process (the same script on the same tree) leaves the tree, output and log running it leaves", async () => {
-    const { b, host, state } = await deployed();
-    const head = await plan(
-      "hetzner",
+    const { b, host, state, head, d } = await deployedThen(
       edit("images", (i) => (i.traefik = "docker.io/library/traefik:v3.7.21")),
-      { after: b },
     );
-    const d = diff(b, head);
     const real = host.clone(); // not remembering: every script runs
     hosts.push(real);
     const { host: again } = await deployed();
@@ -230,11 +162,9 @@ describe("day 2 on the edge: certificates by DNS-01 (Cloudflare)", () => {
 
   test("switching the edge to DNS-01 (a Cloudflare token added): Traefik's static file, the new env file, the compose file and compose up; nothing replaced; the token never shows", async () => {
     const tlsAlpn = await plan("hetzner", withoutToken);
-    const { host, state } = await deployed([KEY_A], tlsAlpn);
+    const { host, state, head, d } = await deployedThen(withToken(TOKEN), { from: tlsAlpn });
     expect(host.file("/opt/edge/traefik/traefik.yaml")).toContain("tlsChallenge: {}");
     expect(host.file("/opt/edge/secrets/traefik.env")).toBeUndefined();
-    const head = await plan("hetzner", withToken(TOKEN), { after: tlsAlpn });
-    const d = diff(tlsAlpn, head);
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({
       "edge-compose-up": "update",
@@ -251,14 +181,7 @@ describe("day 2 on the edge: certificates by DNS-01 (Cloudflare)", () => {
     ]);
     expect(JSON.stringify(d)).not.toContain(TOKEN);
     const ups = host.log().filter((l) => l.startsWith("docker compose up")).length;
-    carryOut(
-      d,
-      tlsAlpn,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, tlsAlpn, head, host, state);
     // (The docker stand-in refuses `compose up` when an env file the compose file names is missing.)
     expect(host.file("/opt/edge/secrets/traefik.env")).toBe(`CF_DNS_API_TOKEN=${TOKEN}\n`);
     expect(host.file("/opt/edge/traefik/traefik.yaml")).toContain("dnsChallenge:\n        provider: cloudflare\n");
@@ -269,9 +192,7 @@ describe("day 2 on the edge: certificates by DNS-01 (Cloudflare)", () => {
 
   test("a rotated Cloudflare token: only Traefik's env file and compose up run; the token never shows", async () => {
     const before = await plan("hetzner", withToken(TOKEN));
-    const { host, state } = await deployed([KEY_A], before);
-    const head = await plan("hetzner", withToken("cf-dns-token-rotated"), { after: before });
-    const d = diff(before, head);
+    const { host, state, head, d } = await deployedThen(withToken("cf-dns-token-rotated"), { from: before });
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-secrets-traefik-env": "update" });
     expect(steps(d)).toEqual(["update edge-secrets-traefik-env runs update", "update edge-compose-up runs update"]);
@@ -281,14 +202,7 @@ describe("day 2 on the edge: certificates by DNS-01 (Cloudflare)", () => {
     ]);
     expect(JSON.stringify(d)).not.toContain("cf-dns-token-rotated");
     expect(JSON.stringify(d)).not.toContain(TOKEN);
-    carryOut(
-      d,
-      before,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, before, head, host, state);
     expect(host.file("/opt/edge/secrets/traefik.env")).toBe("CF_DNS_API_TOKEN=cf-dns-token-rotated\n");
   });
 });
@@ -301,9 +215,7 @@ describe("day 2 on the edge: backups and logs", () => {
 
   test("backups turned on for an existing edge: the script and its settings are created, then the compose file and compose up update; no compose down, no file missing, no read-only mount found empty", async () => {
     const off = await plan("hetzner", backupOff);
-    const { host, state } = await deployed([KEY_A], off);
-    const head = await plan("hetzner", undefined, { after: off });
-    const d = diff(off, head);
+    const { host, state, head, d } = await deployedThen(undefined, { from: off });
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({
       "edge-backup-postgresql-backup-sh": "create",
@@ -318,14 +230,7 @@ describe("day 2 on the edge: backups and logs", () => {
       "update edge-compose-up runs update",
     ]);
     const before = ups(host);
-    carryOut(
-      d,
-      off,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, off, head, host, state);
     expect(host.file("/opt/edge/backup/postgresql-backup.sh")).toBe(postgresqlBackupScript());
     expect(host.file("/opt/edge/backup/settings.env")).toBe("BACKUP_SCHEDULE=03:30\nBACKUP_KEEP=7\n");
     // The backup service is added; no other service changes.
@@ -341,28 +246,15 @@ describe("day 2 on the edge: backups and logs", () => {
   });
 
   test("the retention changed (backup.keep), or the time (backup.schedule): only the settings file is rewritten in place; compose up does not run (the service reads it every minute)", async () => {
-    const { b, host, state } = await deployed();
+    const { b, host, state, head, d } = await deployedThen(edit("backup", (x) => (x.keep = 14)));
     // The example's first deploy wrote the script and settings before compose up mounted them.
     expect(emptyMounts(host)).toEqual([]);
     expect(host.file("/opt/edge/backup/settings.env")).toBe("BACKUP_SCHEDULE=03:30\nBACKUP_KEEP=7\n");
-    const head = await plan(
-      "hetzner",
-      edit("backup", (x) => (x.keep = 14)),
-      { after: b },
-    );
-    const d = diff(b, head);
     expect(d.failures).toEqual([]);
     expect(operations(d)).toEqual({ "edge-backup-settings-env": "update" });
     expect(steps(d)).toEqual(["update edge-backup-settings-env runs update"]);
     const before = ups(host);
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(host.file("/opt/edge/backup/settings.env")).toBe("BACKUP_SCHEDULE=03:30\nBACKUP_KEEP=14\n");
     expect(ups(host)).toBe(before);
     const later = await plan(
@@ -374,11 +266,9 @@ describe("day 2 on the edge: backups and logs", () => {
   });
 
   test("backups turned off: compose up removes the service (--remove-orphans), then the script and settings go; the dumps stay", async () => {
-    const { b, host, state } = await deployed();
+    const { b, host, state, head, d } = await deployedThen(backupOff);
     mkdirSync(join(host.root, "opt/edge/backups"), { recursive: true });
     writeFileSync(join(host.root, "opt/edge/backups/authentik-20261101T033000Z.dump"), "PGDMP\n");
-    const head = await plan("hetzner", backupOff, { after: b });
-    const d = diff(b, head);
     expect(d.failures).toEqual([]);
     expect(steps(d)).toEqual([
       "update edge-compose-yaml runs update",
@@ -386,14 +276,7 @@ describe("day 2 on the edge: backups and logs", () => {
       "delete edge-backup-settings-env runs delete",
       "delete edge-backup-postgresql-backup-sh runs delete",
     ]);
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     expect(Object.keys(parse(host.file("/opt/edge/compose.yaml")!).services)).not.toContain("postgresql-backup");
     expect(
       host
@@ -409,22 +292,11 @@ describe("day 2 on the edge: backups and logs", () => {
   });
 
   test("the log rotation changed (logs): the compose file, every service's logging in it, and compose up; nothing else", async () => {
-    const { b, host, state } = await deployed();
-    const head = await plan(
-      "hetzner",
+    const { b, host, state, head, d } = await deployedThen(
       edit("logs", (l) => Object.assign(l, { maxSize: "50m", maxFiles: 5 })),
-      { after: b },
     );
-    const d = diff(b, head);
     expect(operations(d)).toEqual({ "edge-compose-up": "update", "edge-compose-yaml": "update" });
-    carryOut(
-      d,
-      b,
-      head,
-      host,
-      state,
-      invariants(host, () => "ops"),
-    );
+    upOnEdge(d, b, head, host, state);
     const services = Object.values(parse(host.file("/opt/edge/compose.yaml")!).services as Record<string, { logging: unknown }>);
     expect(services.map((s) => s.logging)).toEqual(
       Array(services.length).fill({ driver: "json-file", options: { "max-size": "50m", "max-file": "5" } }),

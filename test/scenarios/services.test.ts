@@ -6,13 +6,13 @@ import { engineDiff, type PlannedStack } from "../../testing/engine";
 import { mockInvoke, mockResource } from "../../testing/placeholders";
 import { diff, operations, plan, resource, steps, type Plan } from "./harness";
 import { carryOut, EdgeHost, plain } from "./hosts";
+import { KEY_A } from "./edge-harness";
 
 /**
  * Day 2 of the public services (Pulumi.services.yaml over the catalog in services/), carried out on
  * a stand-in edge that the example hetzner stack deployed.
  */
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop";
 const ROOT = join(__dirname, "..", "..");
 const dirs: string[] = [];
 const hosts: EdgeHost[] = [];
@@ -34,13 +34,27 @@ const planWith = (dir: string) => plan("services", (c) => (c["homelab:services"]
 let shipped: Promise<Plan> | undefined;
 const base = () => (shipped ??= planWith(catalog()));
 
+/** The shipped catalog's plan `b`, the plan `head` of a copy of it changed by `change`, and `d`, the run from one to the other. */
+async function changed(change: (dir: string) => void) {
+  const b = await base();
+  const head = await planWith(catalog(change));
+  return { b, head, d: diff(b, head) };
+}
+
+/** A change of the catalog: jellyfin served on another hostname, from another upstream. */
+const jellyfinMoved = (dir: string) =>
+  writeFileSync(
+    join(dir, "jellyfin.yaml"),
+    "name: jellyfin\nhostname: tv.example.net\nupstream:\n  url: http://10.20.0.51:8096\nauth: forward\n",
+  );
+
 let deployed: Promise<{ host: EdgeHost; state: Map<string, string> }> | undefined;
 
 /** The example edge on a stand-in, with the shipped catalog's routes written (a copy of one deployment). */
 async function edge() {
   deployed ??= (async () => {
     const hetzner = await plan("hetzner");
-    const host = new EdgeHost([KEY]);
+    const host = new EdgeHost([KEY_A]);
     hosts.push(host);
     carryOut(engineDiff(undefined, hetzner.planned), undefined, hetzner, host, new Map());
     const b = await base();
@@ -56,26 +70,24 @@ async function edge() {
 
 const route = (host: EdgeHost, name: string) => host.file(`/opt/edge/traefik/dynamic/service-${name}.yaml`);
 
+/** The routes of the services these tests leave alone (status, wiki), seen in place on `host`. */
+function otherRoutes(host: EdgeHost) {
+  const others = { status: route(host, "status"), wiki: route(host, "wiki") };
+  expect(others).toEqual({
+    status: expect.stringContaining("status.example.net"),
+    wiki: expect.stringContaining("wiki.example.net"),
+  });
+  return others;
+}
+
 describe("day 2 of the public services", () => {
   test("one service edited: that service's route only, an update that rewrites the file and never deletes it", async () => {
-    const b = await base();
-    const edited = catalog((dir) =>
-      writeFileSync(
-        join(dir, "jellyfin.yaml"),
-        "name: jellyfin\nhostname: tv.example.net\nupstream:\n  url: http://10.20.0.51:8096\nauth: forward\n",
-      ),
-    );
-    const head = await planWith(edited);
-    const d = diff(b, head);
+    const { b, head, d } = await changed(jellyfinMoved);
     expect(operations(d)).toEqual({ "jellyfin-route": "update" });
     expect(steps(d)).toEqual(["update jellyfin-route runs update"]);
     const { host, state } = await edge();
     const before = route(host, "jellyfin");
-    const others = { status: route(host, "status"), wiki: route(host, "wiki") };
-    expect(others).toEqual({
-      status: expect.stringContaining("status.example.net"),
-      wiki: expect.stringContaining("wiki.example.net"),
-    });
+    const others = otherRoutes(host);
     carryOut(d, b, head, host, state, () => expect(route(host, "jellyfin")).toBeDefined());
     expect(route(host, "jellyfin")).not.toBe(before);
     expect(route(host, "jellyfin")).toContain("http://10.20.0.51:8096");
@@ -83,15 +95,12 @@ describe("day 2 of the public services", () => {
   });
 
   test("one service added needs one services run: its records, route and Authentik objects (its provider attached to the outpost, its group binding) are created; nothing else changes, and the authentik stack does not read this stack", async () => {
-    const b = await base();
-    const added = catalog((dir) =>
+    const { b, head, d } = await changed((dir) =>
       writeFileSync(
         join(dir, "photos.yaml"),
         "name: photos\nhostname: photos.example.net\nupstream:\n  url: http://10.20.0.52:2342\nauth: forward\n",
       ),
     );
-    const head = await planWith(added);
-    const d = diff(b, head);
     expect(operations(d)).toEqual({
       "photos-a": "create",
       "photos-aaaa": "create",
@@ -128,9 +137,7 @@ describe("day 2 of the public services", () => {
   });
 
   test("one service removed: its records, route (the file removed) and Authentik objects are deleted; the others stay", async () => {
-    const b = await base();
-    const head = await planWith(catalog((dir) => rmSync(join(dir, "jellyfin.yaml"))));
-    const d = diff(b, head);
+    const { b, head, d } = await changed((dir) => rmSync(join(dir, "jellyfin.yaml")));
     expect(operations(d)).toEqual({
       "jellyfin Application": "delete",
       "jellyfin OutpostProviderAttachment": "delete",
@@ -152,11 +159,7 @@ describe("day 2 of the public services", () => {
       "delete jellyfin ProviderProxy",
     ]);
     const { host, state } = await edge();
-    const others = { status: route(host, "status"), wiki: route(host, "wiki") };
-    expect(others).toEqual({
-      status: expect.stringContaining("status.example.net"),
-      wiki: expect.stringContaining("wiki.example.net"),
-    });
+    const others = otherRoutes(host);
     carryOut(d, b, head, host, state);
     expect(route(host, "jellyfin")).toBeUndefined();
     expect({ status: route(host, "status"), wiki: route(host, "wiki") }).toEqual(others);
@@ -183,21 +186,14 @@ describe("the edge's SSH host key in the services stack", () => {
   });
 
   test("an edge answering with another host key: the run fails at the first route it writes, and that route stays as it was", async () => {
-    const b = await base();
-    const edited = catalog((dir) =>
-      writeFileSync(
-        join(dir, "jellyfin.yaml"),
-        "name: jellyfin\nhostname: tv.example.net\nupstream:\n  url: http://10.20.0.51:8096\nauth: forward\n",
-      ),
-    );
-    const head = await planWith(edited);
+    const { b, head, d } = await changed(jellyfinMoved);
     const { host, state } = await edge();
     const before = route(host, "jellyfin");
     writeFileSync(
       join(host.root, "run/sshd-host-key.pub"),
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAnotherMachinexxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
     );
-    expect(() => carryOut(diff(b, head), b, head, host, state)).toThrow(
+    expect(() => carryOut(d, b, head, host, state)).toThrow(
       "update jellyfin-route (update) failed with 255: ssh ops@:22: ssh: handshake failed: ssh: host key mismatch",
     );
     expect(route(host, "jellyfin")).toBe(before);

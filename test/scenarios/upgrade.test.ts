@@ -8,6 +8,7 @@ import { PROVIDER_RULES } from "../../testing/provider-rules";
 import { operations, plan, resource, steps, type Config, type Plan } from "./harness";
 import { ArgoCdCluster } from "./argocd";
 import { carryOut, EdgeHost, plain, TalosHost } from "./hosts";
+import { KEY_A, redeployCreating } from "./edge-harness";
 
 /**
  * Upgrading homelab itself: a lab deployed by the previous main (5e2d9a6, the last whose commands
@@ -228,23 +229,14 @@ describe("upgrading homelab from the previous main", () => {
       // It connects without checking the host key (that main pinned none) and installs this one's.
       "create edge-sshd-host-key runs create",
       "update edge-ssh runs create",
-      "create edge-backup-postgresql-backup-sh runs create",
-      "create edge-backup-settings-env runs create",
-      "update edge-compose-yaml runs update",
-      "update edge-secrets-authentik-env runs update",
-      "update edge-secrets-netbird-env runs update",
-      "update edge-secrets-postgresql-env runs update",
-      "create edge-secrets-traefik-env runs create",
-      "update edge-traefik-dynamic-authentik-yaml runs update",
-      "update edge-traefik-traefik-yaml runs update",
-      "update edge-compose-up runs update",
+      ...redeployCreating("edge-backup-postgresql-backup-sh", "edge-backup-settings-env", "edge-secrets-traefik-env"),
     ]);
   });
 
   test("hetzner, carried out on the edge the previous main built: no file goes missing, compose never goes down, SSH keeps answering", async () => {
     const { d, head } = await upgrade("hetzner", { after: HETZNER_OUTPUTS as unknown as Plan });
     const before = previousAsPlan("hetzner", head);
-    const host = new EdgeHost(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomelabExampleKeyReplaceWithYoursxxxxxxxxxx admin@laptop"]);
+    const host = new EdgeHost([KEY_A]);
     hosts.push(host);
     const state = new Map<string, string>();
     carryOut(engineDiff(undefined, before.planned), undefined, before, host, state);
