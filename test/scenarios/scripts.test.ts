@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
+import { PROJECT_ROOT } from "../../config/root";
 import { plan } from "./harness";
 import { plain } from "./hosts";
 
@@ -13,21 +15,39 @@ import { plain } from "./hosts";
  * written ones under sh. Skipped where shellcheck is not installed.
  */
 
-const shellcheck = !spawnSync("shellcheck", ["--version"]).error;
+const version = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
+const shellcheck = !version.error;
 const work = mkdtempSync(join(tmpdir(), "scripts-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/**
+ * The texts shellcheck found clean, by a digest of its version, the shell and the text: a run after
+ * the first checks only what changed (shellcheck takes most of a second to start). Findings are
+ * never kept, so a script with one is checked, and shown, every time.
+ */
+const CLEAN = join(PROJECT_ROOT, "node_modules", ".cache", "homelab-shellcheck");
+const cleanMark = (shell: string, path: string) =>
+  join(
+    CLEAN,
+    createHash("sha256")
+      .update(`${version.stdout}\0${shell}\0${readFileSync(path, "utf8")}`)
+      .digest("hex"),
+  );
+
 /** shellcheck's findings on each file (one run per shell: it starts slowly), by the name given. */
 function check(files: readonly (readonly [string, string])[], shell: "sh" | "bash"): Record<string, string> {
-  if (files.length === 0) return {};
-  const r = spawnSync("shellcheck", ["-s", shell, "-f", "gcc", ...files.map(([, path]) => path)], { encoding: "utf8" });
+  const unchecked = files.filter(([, path]) => !existsSync(cleanMark(shell, path)));
+  if (unchecked.length === 0) return {};
+  const r = spawnSync("shellcheck", ["-s", shell, "-f", "gcc", ...unchecked.map(([, path]) => path)], { encoding: "utf8" });
   // 0: clean, 1: findings (below); anything else is shellcheck failing, not a clean result.
   if (r.status !== 0 && r.status !== 1) throw new Error(`shellcheck failed (${r.status}): ${r.stderr}`);
   const findings: Record<string, string> = {};
   for (const line of r.stdout.split("\n").filter(Boolean)) {
-    const name = files.find(([, path]) => line.startsWith(`${path}:`))?.[0] ?? "?";
+    const name = unchecked.find(([, path]) => line.startsWith(`${path}:`))?.[0] ?? "?";
     findings[name] = `${findings[name] ?? ""}${line}\n`;
   }
+  mkdirSync(CLEAN, { recursive: true });
+  for (const [name, path] of unchecked) if (findings[name] === undefined) writeFileSync(cleanMark(shell, path), "");
   return findings;
 }
 
