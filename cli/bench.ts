@@ -12,8 +12,8 @@ import { exampleStacks, PROJECT_ROOT } from "./plan";
  * each forward auth, OIDC and public). Each plan runs in a fresh process the way `npm run plan` runs
  * it; a figure is the median of `--runs` (default 5) wall times, with the process's peak memory
  * (its maximum resident set). The runs go in rounds (the floor, then every plan once), so that a
- * slower spell of the machine weighs on every figure alike. Each ratio to the floor, and the milliseconds per resource above the
- * floor of the largest catalog, is printed beside its goal.
+ * slower spell of the machine weighs on every figure alike. Each ratio to the floor, and the
+ * milliseconds per resource above the floor of the largest catalog, is printed beside its goal.
  *
  *   --runs N          runs per figure (default 5)
  *   --sizes 10,100    catalog sizes (default 10,100,1000; `--sizes ''` for none)

@@ -26,30 +26,79 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  * never kept, so a script with one is checked, and shown, every time.
  */
 const CLEAN = join(PROJECT_ROOT, "node_modules", ".cache", "homelab-shellcheck");
-const cleanMark = (shell: string, path: string) =>
-  join(
-    CLEAN,
-    createHash("sha256")
-      .update(`${version.stdout}\0${shell}\0${readFileSync(path, "utf8")}`)
-      .digest("hex"),
-  );
 
-/** shellcheck's findings on each file (one run per shell: it starts slowly), by the name given. */
-function check(files: readonly (readonly [string, string])[], shell: "sh" | "bash"): Record<string, string> {
-  const unchecked = files.filter(([, path]) => !existsSync(cleanMark(shell, path)));
+/** shellcheck on `paths` under `shell`, in gcc format. */
+type Shellcheck = (shell: string, paths: readonly string[]) => { status: number | null; stdout: string; stderr: string };
+const shellcheckRun: Shellcheck = (shell, paths) =>
+  spawnSync("shellcheck", ["-s", shell, "-f", "gcc", ...paths], { encoding: "utf8" });
+
+/**
+ * shellcheck's findings on each file (one run per shell: it starts slowly), by the name given; a
+ * file whose text it found clean before (a mark in `clean`) is not checked again.
+ */
+function check(
+  files: readonly (readonly [string, string])[],
+  shell: "sh" | "bash",
+  run: Shellcheck = shellcheckRun,
+  clean: string = CLEAN,
+): Record<string, string> {
+  const marked = files.map(([name, path]) => {
+    const digest = createHash("sha256").update(`${version.stdout}\0${shell}\0${readFileSync(path, "utf8")}`);
+    return { name, path, mark: join(clean, digest.digest("hex")) };
+  });
+  const unchecked = marked.filter((f) => !existsSync(f.mark));
   if (unchecked.length === 0) return {};
-  const r = spawnSync("shellcheck", ["-s", shell, "-f", "gcc", ...unchecked.map(([, path]) => path)], { encoding: "utf8" });
+  const r = run(
+    shell,
+    unchecked.map((f) => f.path),
+  );
   // 0: clean, 1: findings (below); anything else is shellcheck failing, not a clean result.
   if (r.status !== 0 && r.status !== 1) throw new Error(`shellcheck failed (${r.status}): ${r.stderr}`);
   const findings: Record<string, string> = {};
   for (const line of r.stdout.split("\n").filter(Boolean)) {
-    const name = unchecked.find(([, path]) => line.startsWith(`${path}:`))?.[0] ?? "?";
+    const name = unchecked.find((f) => line.startsWith(`${f.path}:`))?.name ?? "?";
     findings[name] = `${findings[name] ?? ""}${line}\n`;
   }
-  mkdirSync(CLEAN, { recursive: true });
-  for (const [name, path] of unchecked) if (findings[name] === undefined) writeFileSync(cleanMark(shell, path), "");
+  // A line of no file's (findings["?"]) leaves every file unmarked.
+  if (findings["?"] === undefined) {
+    mkdirSync(clean, { recursive: true });
+    for (const f of unchecked) if (findings[f.name] === undefined) writeFileSync(f.mark, "");
+  }
   return findings;
 }
+
+test("shellcheck's clean results are kept, its findings never: a clean text is not checked again, one with a finding is, every time, and a changed text is", () => {
+  const clean = mkdtempSync(join(work, "clean-"));
+  const good = join(work, "good.sh");
+  const bad = join(work, "bad.sh");
+  // Texts of this run only, so no mark of an earlier run answers for them.
+  writeFileSync(good, `echo ${clean}\n`);
+  writeFileSync(bad, `echo $${clean}\n`);
+  const asked: string[][] = [];
+  const finding = `${bad}:1:6: note: Double quote to prevent globbing and word splitting. [SC2086]\n`;
+  const run: Shellcheck = (_shell, paths) => {
+    asked.push(paths.map((p) => p.slice(work.length + 1)));
+    return { status: paths.includes(bad) ? 1 : 0, stdout: paths.includes(bad) ? finding : "", stderr: "" };
+  };
+  const files = [
+    ["good", good],
+    ["bad", bad],
+  ] as const;
+  expect(check(files, "sh", run, clean)).toEqual({ bad: finding });
+  expect(check(files, "sh", run, clean)).toEqual({ bad: finding });
+  expect(check([files[0]], "sh", run, clean)).toEqual({});
+  // Another shell is another check; a changed text too.
+  expect(check([files[0]], "bash", run, clean)).toEqual({});
+  writeFileSync(good, `echo ${clean} again\n`);
+  expect(check([files[0]], "sh", run, clean)).toEqual({});
+  expect(asked).toEqual([["good.sh", "bad.sh"], ["bad.sh"], ["good.sh"], ["good.sh"]]);
+  // A finding shellcheck prints for no file given keeps every file unmarked.
+  const stray: Shellcheck = () => ({ status: 1, stdout: "-:1:1: error: stray [SC1000]\n", stderr: "" });
+  writeFileSync(good, `echo ${clean} once more\n`);
+  expect(check([files[0]], "sh", stray, clean)).toEqual({ "?": "-:1:1: error: stray [SC1000]\n" });
+  expect(check([files[0]], "sh", run, clean)).toEqual({});
+  expect(asked.at(-1)).toEqual(["good.sh"]);
+});
 
 /** Writes each script to a file of its own. */
 function written(scripts: readonly (readonly [string, string])[]): [string, string][] {
