@@ -4,6 +4,7 @@ import { runStack, type StackRun } from "../../stacks";
 import { engineDiff, type EngineDiff, type PlannedStack } from "../../testing/engine";
 import { runUnderMocks, settle, type MockRun, type MockRunOptions, type RecordedResource } from "../../testing/mock-runtime";
 import { plannedResource } from "../../testing/planned";
+import { deepFreeze } from "../helpers/frozen";
 
 /**
  * Day-2 scenarios: an example stack file, one operator change, and what `pulumi up` would do
@@ -106,15 +107,10 @@ async function planned(
 
 /** `plan` with what tests read of it frozen: the recorded resources, the planned stack and the outputs. */
 function frozen(plan: Plan): Plan {
-  const freeze = (value: unknown): void => {
-    if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
-    Object.freeze(value);
-    for (const v of Object.values(value)) freeze(v);
-  };
-  freeze(plan.run.resources);
-  freeze(plan.planned);
-  freeze(plan.outputs);
-  freeze(plan.secretOutputs);
+  deepFreeze(plan.run.resources);
+  deepFreeze(plan.planned);
+  deepFreeze(plan.outputs);
+  deepFreeze(plan.secretOutputs);
   return Object.freeze(plan);
 }
 

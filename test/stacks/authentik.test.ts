@@ -11,6 +11,7 @@ import { EMBEDDED_OUTPOST_NAME, forwardAuthAddress } from "../../lib/edge";
 import { runStack } from "../../stacks";
 import { edgeOutputs } from "../../stacks/authentik";
 import { mockInvoke, mockResource, register, reveal, STACK_OUTPUTS, valueOf, type Registered } from "../helpers/pulumi";
+import { frozenRun } from "../helpers/frozen";
 
 const ROOT = join(__dirname, "..", "..");
 const CANARY = "gh-canary-client-secret-c0ffee";
@@ -29,7 +30,7 @@ async function example(edit: (values: Values) => void = () => undefined, stack =
 
 /** The example as shipped, run once for the tests that only read it (a run is a pure function of its config). */
 let shippedRun: ReturnType<typeof example> | undefined;
-const shipped = () => (shippedRun ??= example());
+const shipped = () => (shippedRun ??= example().then(frozenRun));
 
 /** Changes one config section (parsed JSON) of the example. */
 const section = (key: string, change: (value: any) => unknown) => (values: Values) => {

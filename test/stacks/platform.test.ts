@@ -9,6 +9,7 @@ import { readStackFile } from "../../cli/stack-file";
 import { runStack } from "../../stacks";
 import { servingCertificateAddons, servingCertificatesProblem, talosKubeconfig } from "../../stacks/platform";
 import { register, reveal, valueOf, type Registered } from "../helpers/pulumi";
+import { frozenRun } from "../helpers/frozen";
 
 const ROOT = join(__dirname, "..", "..");
 const CANARY = "cf-canary-token-7f3a9c";
@@ -23,7 +24,7 @@ async function example(stack = "platform", edit: (values: Record<string, string>
 
 /** The example as shipped, run once for the tests that only read it (a run is a pure function of its config). */
 let shippedRun: ReturnType<typeof example> | undefined;
-const shipped = () => (shippedRun ??= example());
+const shipped = () => (shippedRun ??= example().then(frozenRun));
 
 /** Names of what `name` waits for (its dependencies), sorted. */
 function waitsFor(r: Registered<unknown>, name: string, type?: string): string[] {

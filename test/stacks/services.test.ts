@@ -12,6 +12,7 @@ import { EMBEDDED_OUTPOST_NAME } from "../../lib/edge";
 import { programs, runStack } from "../../stacks";
 import { accessProblem, slugClashProblem } from "../../stacks/services";
 import { mockInvoke, mockResource, register, reveal, STACK_OUTPUTS, valueOf, type Registered } from "../helpers/pulumi";
+import { frozenRun } from "../helpers/frozen";
 
 const ROOT = join(__dirname, "..", "..");
 const work = mkdtempSync(join(tmpdir(), "services-"));
@@ -40,7 +41,7 @@ async function example(dir = catalog(), stack = "services") {
 
 /** The example as shipped, run once for the tests that only read it (a run is a pure function of its config). */
 let shippedRun: ReturnType<typeof example> | undefined;
-const shipped = () => (shippedRun ??= example());
+const shipped = () => (shippedRun ??= example().then(frozenRun));
 
 const children = (r: Registered<unknown>, name: string) => r.childrenOf(r.get(name, "homelab:edge:PublicService"));
 const hetzner = STACK_OUTPUTS.hetzner!.outputs("hetzner");
