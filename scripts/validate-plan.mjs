@@ -14,7 +14,8 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const VALIDATE = join(ROOT, "..", "shared", "tools", "validate-artifacts", "validate");
+// HOMELAB_VALIDATE_ARTIFACTS: another validator in its place (test/cli/validate-plan.test.ts gives a stand-in).
+const VALIDATE = process.env.HOMELAB_VALIDATE_ARTIFACTS ?? join(ROOT, "..", "shared", "tools", "validate-artifacts", "validate");
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: node scripts/validate-plan.mjs DIR");
