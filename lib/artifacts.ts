@@ -36,7 +36,8 @@ function maskedPart(document: unknown): unknown {
       .output(pulumi.isSecret(output))
       .apply((secret) => (secret ? pulumi.output(SECRET_MASK) : pulumi.unsecret(output).apply((v) => masked(v))));
   }
-  if (document instanceof Promise) return pulumi.output(document);
+  // A promise is masked once it settles: what it holds may be (or hold) a secret Output.
+  if (document instanceof Promise) return pulumi.output(document.then(masked));
   const entries = Array.isArray(document) ? [...document.entries()] : isPlainMap(document) ? Object.entries(document) : [];
   const parts = entries.map(([, v]) => maskedPart(v));
   if (!parts.some((part) => pulumi.Output.isInstance(part))) return document;

@@ -29,6 +29,23 @@ describe("masked artifacts", () => {
     expect((await valueOf(masked(withPromise))).value).toEqual({ data: { late: "x", token: SECRET_MASK } });
   });
 
+  test("a promise of a secret, or of data holding one, is masked once it settles; the result is not secret", async () => {
+    const document = {
+      late: Promise.resolve(pulumi.secret("canary-late")),
+      later: Promise.resolve({ token: pulumi.secret("canary-later"), plain: "p" }),
+    };
+    expect(await valueOf(masked(document))).toEqual({
+      value: { late: SECRET_MASK, later: { token: SECRET_MASK, plain: "p" } },
+      secret: false,
+      known: true,
+    });
+    expect(await valueOf(masked(Promise.resolve(pulumi.secret("canary-top"))))).toEqual({
+      value: SECRET_MASK,
+      secret: false,
+      known: true,
+    });
+  });
+
   test("an Output that lifted a secret is secret as a whole, so it is masked whole (keep secrets at the leaves)", async () => {
     const lifted = pulumi.output({ values: { clientSecret: pulumi.secret("s"), plain: 1 } });
     expect((await valueOf(masked({ release: lifted }))).value).toEqual({ release: SECRET_MASK });
