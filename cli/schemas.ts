@@ -4,7 +4,7 @@ import { z } from "zod";
 import { stackFileSchema } from "../config/schema";
 import { serviceFile } from "../config/services";
 import { programs } from "../stacks";
-import { PROJECT_ROOT } from "./plan";
+import { PROJECT_ROOT } from "../config/root";
 
 /**
  * `npm run schemas`: writes config/schemas/<program>.schema.json, the JSON Schema of each

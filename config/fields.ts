@@ -90,9 +90,7 @@ const IMAGE_DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-
  * `x@sha256:...`). The tag `latest` alone names none (it moves with every release); with a digest
  * the digest pins it.
  */
-export const IMAGE_REFERENCE = new RegExp(
-  `^${IMAGE_NAME}(?::(?:(?!latest$)${IMAGE_TAG}|${IMAGE_TAG}@${IMAGE_DIGEST})|@${IMAGE_DIGEST})$`,
-);
+export const IMAGE_REFERENCE = new RegExp(`^${IMAGE_NAME}(?::(?!latest$)${IMAGE_TAG}(?:@${IMAGE_DIGEST})?|@${IMAGE_DIGEST})$`);
 const UNPINNED_IMAGE = new RegExp(`^${IMAGE_NAME}$`);
 const LATEST_IMAGE = new RegExp(`^${IMAGE_NAME}:latest$`);
 

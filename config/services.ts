@@ -138,8 +138,6 @@ export interface CatalogContext {
   readonly labDomain: string;
 }
 
-export { PROJECT_ROOT };
-
 /** The catalog directory `catalog` (as `services.catalog` writes it) names. */
 export function catalogDir(catalog: string): string {
   return isAbsolute(catalog) ? catalog : join(PROJECT_ROOT, catalog);

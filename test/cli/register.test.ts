@@ -10,7 +10,12 @@ import { CACHE, cachePath, compiled } from "../../cli/compile-ts.cjs";
 // test starts the real command once (test/cli/plan.test.ts, "the real command exits 2").
 
 const work = mkdtempSync(join(tmpdir(), "homelab-register-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The cache's directories of the files compiled here go too, whether or not the tests passed.
+afterAll(() => {
+  for (const file of ["program.ts", "other.ts", "lazy.ts"])
+    rmSync(dirname(cachePath("", join(work, file))), { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** The cache's compiled copies of `file` (each source path has a directory of its own). */
 const cached = (file: string) => {
@@ -49,8 +54,6 @@ test("cli/register.cjs's compiler: TypeScript compiled once into the cache, and 
   expect(run(compiled(program("one"), other))).toEqual(["one"]);
   expect(cached(other)).toEqual([cachePath(program("one"), other)]);
   expect(cached(file)).toEqual([cachePath(program("two"), file)]);
-  rmSync(dirname(cachePath("", file)), { recursive: true });
-  rmSync(dirname(cachePath("", other)), { recursive: true });
 });
 
 test("`await import()` of a .ts module becomes a require through the hook (Node's own import() cannot load .ts)", () => {

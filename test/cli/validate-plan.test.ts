@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 
 /**
  * scripts/validate-plan.mjs (CI's schema check of the offline plan) against a stand-in for the
@@ -18,9 +18,13 @@ const unlisted = (pointer: string, token: string) => ({
   message: `resource type '${token}' is not in authentik/terraform-provider-authentik-attributes.json`,
 });
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** Runs the script on a plan whose resources.json holds `inputs` for one PolicyBinding, the validator reporting `errors`. */
 function validate(inputs: Record<string, unknown>, errors = [unlisted("/resources/0/type", BINDING)]) {
   const dir = mkdtempSync(join(tmpdir(), "homelab-validate-plan-"));
+  dirs.push(dir);
   const resources = join(dir, "resources.json");
   writeFileSync(resources, JSON.stringify({ resources: [{ type: BINDING, name: "wiki-allow", inputs }] }));
   const report = {

@@ -12,6 +12,11 @@ import { hetznerSections } from "../../config/hetzner";
 import { platformSections } from "../../config/platform";
 
 const ROOT = join(__dirname, "..", "..");
+/** The schema files: one per program, and the service file's. */
+const SCHEMA_FILES = [
+  ...Object.keys(programs).map((p) => join("config", "schemas", `${p}.schema.json`)),
+  join("services", "schema.json"),
+];
 let files: Record<string, string>;
 beforeAll(async () => {
   files = await schemaFiles();
@@ -27,18 +32,10 @@ const example = (program: string) =>
 
 describe("stack file schemas (config/schemas/)", () => {
   test("the files are one per program and the service file's", () => {
-    expect(Object.keys(files).sort()).toEqual(
-      [
-        ...Object.keys(programs).map((p) => join("config", "schemas", `${p}.schema.json`)),
-        join("services", "schema.json"),
-      ].sort(),
-    );
+    expect(Object.keys(files).sort()).toEqual([...SCHEMA_FILES].sort());
   });
 
-  test.each([
-    ...Object.keys(programs).map((p) => join("config", "schemas", `${p}.schema.json`)),
-    join("services", "schema.json"),
-  ])("%s is up to date (npm run schemas)", (file) => {
+  test.each(SCHEMA_FILES)("%s is up to date (npm run schemas)", (file) => {
     expect(readFileSync(join(ROOT, file), "utf8")).toBe(files[file]);
   });
 
