@@ -21,16 +21,23 @@ const work = mkdtempSync(join(tmpdir(), "scripts-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
- * The texts shellcheck found clean, by a digest of its version, the shell and the text: a run after
- * the first checks only what changed (shellcheck takes most of a second to start). Findings are
- * never kept, so a script with one is checked, and shown, every time.
+ * The texts shellcheck found clean, by a digest of its version, its arguments, the shell and the
+ * text: a run after the first checks only what changed (shellcheck takes most of a second to start).
+ * Findings are never kept, so a script with one is checked, and shown, every time.
  */
 const CLEAN = join(PROJECT_ROOT, "node_modules", ".cache", "homelab-shellcheck");
+
+/**
+ * What shellcheck runs with, all of it in the cache's key: no rc file and no SHELLCHECK_OPTS from
+ * the environment, so nothing outside the key changes what it reports.
+ */
+const ARGS = ["--norc", "-f", "gcc"];
+const { SHELLCHECK_OPTS: _ignored, ...ENV } = process.env;
 
 /** shellcheck on `paths` under `shell`, in gcc format. */
 type Shellcheck = (shell: string, paths: readonly string[]) => { status: number | null; stdout: string; stderr: string };
 const shellcheckRun: Shellcheck = (shell, paths) =>
-  spawnSync("shellcheck", ["-s", shell, "-f", "gcc", ...paths], { encoding: "utf8" });
+  spawnSync("shellcheck", [...ARGS, "-s", shell, ...paths], { encoding: "utf8", env: ENV });
 
 /**
  * shellcheck's findings on each file (one run per shell: it starts slowly), by the name given; a
@@ -43,7 +50,7 @@ function check(
   clean: string = CLEAN,
 ): Record<string, string> {
   const marked = files.map(([name, path]) => {
-    const digest = createHash("sha256").update(`${version.stdout}\0${shell}\0${readFileSync(path, "utf8")}`);
+    const digest = createHash("sha256").update(`${version.stdout}\0${ARGS.join(" ")}\0${shell}\0${readFileSync(path, "utf8")}`);
     return { name, path, mark: join(clean, digest.digest("hex")) };
   });
   const unchecked = marked.filter((f) => !existsSync(f.mark));
@@ -52,8 +59,8 @@ function check(
     shell,
     unchecked.map((f) => f.path),
   );
-  // 0: clean, 1: findings (below); anything else is shellcheck failing, not a clean result.
-  if (r.status !== 0 && r.status !== 1) throw new Error(`shellcheck failed (${r.status}): ${r.stderr}`);
+  // 0: clean, 1: findings (below); anything else, or 1 without a finding, is shellcheck failing.
+  if (r.status !== 0 && !(r.status === 1 && r.stdout.trim())) throw new Error(`shellcheck failed (${r.status}): ${r.stderr}`);
   const findings: Record<string, string> = {};
   for (const line of r.stdout.split("\n").filter(Boolean)) {
     const name = unchecked.find((f) => line.startsWith(`${f.path}:`))?.name ?? "?";
@@ -96,6 +103,12 @@ test("shellcheck's clean results are kept, its findings never: a clean text is n
   const stray: Shellcheck = () => ({ status: 1, stdout: "-:1:1: error: stray [SC1000]\n", stderr: "" });
   writeFileSync(good, `echo ${clean} once more\n`);
   expect(check([files[0]], "sh", stray, clean)).toEqual({ "?": "-:1:1: error: stray [SC1000]\n" });
+  expect(check([files[0]], "sh", run, clean)).toEqual({});
+  expect(asked.at(-1)).toEqual(["good.sh"]);
+  // Exit 1 with no finding printed is a failure, not a clean result: nothing is marked.
+  const silent: Shellcheck = () => ({ status: 1, stdout: "", stderr: "shellcheck: out of memory" });
+  writeFileSync(good, `echo ${clean} and again\n`);
+  expect(() => check([files[0]], "sh", silent, clean)).toThrow("shellcheck failed (1): shellcheck: out of memory");
   expect(check([files[0]], "sh", run, clean)).toEqual({});
   expect(asked.at(-1)).toEqual(["good.sh"]);
 });
