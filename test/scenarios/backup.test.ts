@@ -406,16 +406,30 @@ describe.skipIf(PG === undefined || AS_SERVER === undefined)("the README's resto
     const digest = createHash("sha256")
       .update(JSON.stringify([PG, programs, AS_SERVER, password, initdb.map((a) => a.replace(server, ""))]))
       .digest("hex");
-    const template = join(PROJECT_ROOT, "node_modules", ".cache", "homelab-pgdata", digest);
+    const cache = join(PROJECT_ROOT, "node_modules", ".cache", "homelab-pgdata");
+    const template = join(cache, digest);
     if (!existsSync(template)) {
-      const making = `${template}.${process.pid}`;
-      mkdirSync(making, { recursive: true });
-      if (owner) chownSync(making, ...owner);
-      asServer("initdb", ["-D", join(making, "data"), ...initdb]);
+      mkdirSync(cache, { recursive: true });
+      const making = mkdtempSync(`${template}.`);
       try {
+        if (owner) chownSync(making, ...owner);
+        asServer("initdb", ["-D", join(making, "data"), ...initdb]);
+        // initdb ran with --no-sync: the copy that is kept reaches the disk once, before it is put in place.
+        spawnSync("sync", ["-f", making]);
         renameSync(making, template);
-      } catch {
-        rmSync(making, { recursive: true, force: true }); // another run's is there
+      } catch (error) {
+        // Only another run's copy, put in place first, is no failure.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!((code === "ENOTEMPTY" || code === "EEXIST") && existsSync(template))) throw error;
+      } finally {
+        rmSync(making, { recursive: true, force: true });
+      }
+      // One copy is kept: those of other keys (another PostgreSQL, other arguments) go, and so does
+      // the scratch of a run that died (an hour old; a run's own takes seconds).
+      for (const entry of readdirSync(cache)) {
+        const path = join(cache, entry);
+        if (entry === digest || (entry.includes(".") && Date.now() - statSync(path).mtimeMs < 3600e3)) continue;
+        rmSync(path, { recursive: true, force: true });
       }
     }
     const [cp, ...copy] = [...AS_SERVER!, "cp", "-a", join(template, "data"), join(server, "data")];
