@@ -12,11 +12,30 @@
  * answered, and pending until it answers otherwise; it is then a plain data property, as Pulumi's
  * is. What the engine answers is kept in the meantime, as the Output's promises would keep it.
  *
- * What differs, unseen by a program: before its first read the property is an accessor (its value
- * is the same Output once read), and no promise exists for a property nobody read (so no leak
- * candidate: {@link lazyOutputProperties}'s restore makes the Outputs of every property still
- * unanswered, which puts their promises among the leak candidates as Pulumi's would be).
+ * What differs:
+ * - Until its first read a property is an accessor: `Object.getOwnPropertyDescriptor` shows a getter,
+ *   and so do `util.inspect` and `console.log` of the resource. Read, it is the Output Pulumi makes.
+ * - The accessors are shared by every resource and find the resource through the receiver (the
+ *   resource, or an object whose prototype chain holds it): a read through a `Proxy` of a resource,
+ *   or `Reflect.get` with an unrelated receiver, gives `undefined` until the property was read directly.
+ * - A resource frozen or sealed before a property is read keeps the accessor, which answers the one
+ *   Output made at the first read (setting the property throws a TypeError, as it does on Pulumi's).
+ * - No promise exists for a property nobody read, so there is no leak candidate for it;
+ *   {@link lazyOutputProperties}'s restore makes the Outputs of every property still unanswered,
+ *   which puts their promises among the leak candidates, as Pulumi's are.
+ *
+ * The stand-in is a copy of Pulumi's own code, so it replaces only the `transferProperties` whose
+ * source it was checked against ({@link TRANSFER_PROPERTIES_SOURCE}); with another Pulumi release the
+ * run keeps Pulumi's, slower and the same.
  */
+import * as pulumi from "@pulumi/pulumi";
+import { sourceDigest } from "./source-digest";
+
+/**
+ * The sha256 of `transferProperties`'s source in @pulumi/pulumi 3.248.0 (runtime/rpc.js), the code
+ * {@link transferLazily} copies.
+ */
+export const TRANSFER_PROPERTIES_SOURCE = "b3b1e2c206b5fca7334f628e29a693659092c7e9ae5dc357c89720d87d213937";
 
 /** The internals of @pulumi/pulumi this replaces or calls (not in its type declarations). */
 interface Rpc {
@@ -31,9 +50,6 @@ interface OutputModule {
     allResources: Promise<unknown[]>,
   ) => unknown;
   OutputToStringError: { isInstance(value: unknown): boolean };
-}
-interface OutputClass {
-  isInstance(value: unknown): boolean;
 }
 interface Debuggable {
   debuggablePromise: <T>(promise: Promise<T>, context: unknown) => Promise<T>;
@@ -74,6 +90,8 @@ interface Cell {
   error: Error | undefined;
   /** Once made while pending: the resolver of its promises. */
   settle: Resolver | undefined;
+  /** Once made: the Output (kept while the resource holds the accessor: frozen or sealed since). */
+  output: unknown;
 }
 
 /** The cells of each resource whose properties are not all made yet, by key. */
@@ -163,6 +181,19 @@ function forget(cell: Cell): void {
   if (own?.size === 0) cells.delete(cell.onto);
 }
 
+/**
+ * The cell's Output, made once, and put on the resource as the data property Pulumi's assignment
+ * made; a resource frozen or sealed since keeps the accessor, which answers the same Output.
+ */
+function materialize(cell: Cell): unknown {
+  cell.output ??= make(cell);
+  if (Object.getOwnPropertyDescriptor(cell.onto, cell.key)?.configurable) {
+    forget(cell);
+    dataProperty(cell.onto, cell.key, cell.output);
+  }
+  return cell.output;
+}
+
 /** One accessor pair per property name, shared by every resource (the resource is `this`). */
 const accessors = new Map<string, PropertyDescriptor>();
 function accessorFor(key: string): PropertyDescriptor {
@@ -171,11 +202,7 @@ function accessorFor(key: string): PropertyDescriptor {
     descriptor = {
       get(this: object) {
         const cell = cellOf(this, key);
-        if (cell === undefined) return undefined;
-        const output = make(cell);
-        forget(cell);
-        dataProperty(cell.onto, key, output);
-        return output;
+        return cell === undefined ? undefined : materialize(cell);
       },
       set(this: object, value: unknown) {
         // Pulumi's Output was replaced before anyone saw it; it would still settle, unseen.
@@ -202,7 +229,7 @@ function transferLazily(onto: object, label: string, props: Record<string, unkno
       onto,
       key,
       label,
-      propString: (outputs.Output as unknown as OutputClass).isInstance(input) ? "Output<T>" : safeToString(input),
+      propString: pulumi.Output.isInstance(input) ? "Output<T>" : safeToString(input),
       state: PENDING,
       value: undefined,
       isKnown: false,
@@ -210,6 +237,7 @@ function transferLazily(onto: object, label: string, props: Record<string, unkno
       deps: undefined,
       error: undefined,
       settle: undefined,
+      output: undefined,
     };
     resolvers[key] = (value, isKnown, isSecret, deps, error) => {
       if (error) {
@@ -246,11 +274,13 @@ function transferLazily(onto: object, label: string, props: Record<string, unkno
 /**
  * Replaces Pulumi's `transferProperties` with {@link transferLazily} until the returned function is
  * called, which puts Pulumi's back and makes the Output of every property still unanswered (see the
- * module's comment). Properties made lazily stay lazy after it: their accessors work without it.
+ * module's comment). A property nobody read stays an accessor after it, which works without the
+ * stand-in. Nothing is replaced when the installed `transferProperties` is not the code `checked`
+ * names (its source's digest).
  */
-export function lazyOutputProperties(): () => void {
+export function lazyOutputProperties(checked: string = TRANSFER_PROPERTIES_SOURCE): () => void {
   const original = rpc.transferProperties;
-  if (typeof original !== "function") return () => undefined;
+  if (typeof original !== "function" || sourceDigest(original) !== checked) return () => undefined;
   const pending = new Set<Cell>();
   unanswered = pending;
   rpc.transferProperties = transferLazily;
@@ -258,11 +288,12 @@ export function lazyOutputProperties(): () => void {
     rpc.transferProperties = original;
     if (unanswered === pending) unanswered = undefined;
     for (const cell of [...pending]) {
-      const descriptor = Object.getOwnPropertyDescriptor(cell.onto, cell.key);
-      const output = make(cell);
-      forget(cell);
-      // Set since (and never read): Pulumi's Output would exist all the same, replaced.
-      if (descriptor?.get === accessors.get(cell.key)?.get) dataProperty(cell.onto, cell.key, output);
+      if (Object.getOwnPropertyDescriptor(cell.onto, cell.key)?.get === accessors.get(cell.key)?.get) materialize(cell);
+      else {
+        // Set since (and never read): Pulumi's Output would exist all the same, replaced.
+        make(cell);
+        forget(cell);
+      }
     }
   };
 }

@@ -11,10 +11,19 @@
  * with the same values: the state the runtime reads is {@link structCopy} of it, what the protobuf
  * round trip gives (keys in sorted order, as a protobuf map lists them; a value a Struct cannot hold
  * fails the registration with the same error, at the same point).
+ *
+ * It replaces Pulumi's answer only when the installed `MockMonitor.registerResource` is the code it
+ * was checked against ({@link REGISTER_RESOURCE_SOURCE}); with another release Pulumi's own answers,
+ * and the record reads the request's inputs from its Struct.
  */
+import * as pulumi from "@pulumi/pulumi";
+import { sourceDigest } from "./source-digest";
+
+/** The sha256 of `MockMonitor.registerResource`'s source in @pulumi/pulumi 3.248.0 (runtime/mocks.js). */
+export const REGISTER_RESOURCE_SOURCE = "8f7dad51cedba58faffcb2405fa5891ee129bf166fe371ea94c895cdc45a953c";
 
 /** Pulumi's mock monitor, the members this uses (not in its type declarations). */
-export interface MockMonitor {
+export interface MockMonitor<R extends RegisterRequestLike = RegisterRequestLike> {
   mocks: {
     newResource(args: {
       type: string;
@@ -27,11 +36,11 @@ export interface MockMonitor {
   };
   resources: Map<string, { urn: string; id: string | null; state: Record<string, unknown> }>;
   newUrn(parent: string, type: string, name: string): string;
-  registerResource(request: RegisterRequestLike, callback: RegisterCallback): void | Promise<void>;
+  registerResource(request: R, callback: RegisterCallback): void | Promise<void>;
 }
 
 /** The request getters this reads (a RegisterResourceRequest). */
-export interface RegisterRequestLike {
+interface RegisterRequestLike {
   getType(): string;
   getName(): string;
   getParent(): string;
@@ -42,7 +51,7 @@ export interface RegisterRequestLike {
 }
 
 /** What the runtime reads of a RegisterResourceResponse. */
-export interface RegisterResponseLike {
+interface RegisterResponseLike {
   getUrn(): string;
   getId(): string;
   getObject(): { toJavaScript(): Record<string, unknown> };
@@ -52,12 +61,8 @@ export interface RegisterResponseLike {
 
 type RegisterCallback = (error: Error | null, response: RegisterResponseLike | undefined) => void;
 
-interface Rpc {
-  deserializeProperties(struct: { toJavaScript(): Record<string, unknown> }, keepUnknowns?: boolean): Record<string, unknown>;
-  serializeProperties(label: string, props: unknown): Promise<Record<string, unknown>>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const rpc = require("@pulumi/pulumi/runtime/rpc") as Rpc;
+/** A protobuf Struct, as Pulumi's deserializer reads one (its `toJavaScript` only). */
+type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 
 /** `Result.SUCCESS` of Pulumi's RegisterResourceResponse (a response's default). */
 const SUCCESS = 0;
@@ -96,12 +101,23 @@ export function structCopy(value: unknown): unknown {
  * Makes `monitor` (Pulumi's mock monitor of this run) answer registrations as described above, and
  * calls `record(request, inputs, urn)` for each it answers, before the runtime hears of it, with
  * the request's inputs decoded from their Struct once (the same object Pulumi's deserializer read:
- * neither changes it).
+ * neither changes it). `checked`: the digest of the `registerResource` source this copies.
  */
-export function answerRegistrations(
-  monitor: MockMonitor,
-  record: (request: RegisterRequestLike, inputs: Record<string, unknown>, urn: string) => void,
+export function answerRegistrations<R extends RegisterRequestLike>(
+  monitor: MockMonitor<R>,
+  record: (request: R, inputs: Record<string, unknown>, urn: string) => void,
+  checked: string = REGISTER_RESOURCE_SOURCE,
 ): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- its source is read, it is not called
+  if (sourceDigest(monitor.registerResource) !== checked) {
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) =>
+      register(request, (error, response) => {
+        if (!error && response) record(request, request.getObject().toJavaScript(), response.getUrn());
+        callback(error, response);
+      });
+    return;
+  }
   monitor.registerResource = async (request, callback) => {
     // The steps and awaits of MockMonitor.registerResource, in its order.
     try {
@@ -109,27 +125,22 @@ export function answerRegistrations(
       const result = (await monitor.mocks.newResource({
         type: request.getType(),
         name: request.getName(),
-        inputs: rpc.deserializeProperties({ toJavaScript: () => inputs }),
+        inputs: pulumi.runtime.deserializeProperties({ toJavaScript: () => inputs } as unknown as Struct),
         provider: request.getProvider(),
         custom: request.getCustom(),
         id: request.getImportid(),
       })) as { id?: string | null; state: unknown };
       const urn = monitor.newUrn(request.getParent(), request.getType(), request.getName());
-      const serializedState = await rpc.serializeProperties("", result.state);
+      const serializedState = await pulumi.runtime.serializeProperties("", result.state as pulumi.Inputs);
       monitor.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
       const id = result.id || "";
-      let state: Record<string, unknown> | undefined = structCopy(serializedState) as Record<string, unknown>;
+      // Copied here, where Pulumi's encodes the Struct (a value it cannot hold fails here too); the
+      // runtime reads the response's object once.
+      const state = structCopy(serializedState) as Record<string, unknown>;
       const response: RegisterResponseLike = {
         getUrn: () => urn,
         getId: () => id,
-        getObject: () => ({
-          // A fresh copy each time, as a Struct's toJavaScript makes.
-          toJavaScript: () => {
-            const fresh = state ?? (structCopy(serializedState) as Record<string, unknown>);
-            state = undefined;
-            return fresh;
-          },
-        }),
+        getObject: () => ({ toJavaScript: () => state }),
         getPropertydependenciesMap: () => undefined,
         getResult: () => SUCCESS,
       };

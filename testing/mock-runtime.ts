@@ -166,7 +166,6 @@ export interface MockRunOptions {
 type Callback = (error: Error | null, response: { getUrn(): string } | undefined) => void;
 type PackageCallback = (error: Error | null, response: { getRef(): string } | undefined) => void;
 interface Monitor {
-  registerResource(request: RegisterRequest, callback: Callback): void;
   readResource(request: ReadRequest, callback: Callback): void;
   registerPackage(request: PackageRequest, callback: PackageCallback): void;
 }
@@ -337,8 +336,8 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
 
   const resources: RecordedResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
-  answerRegistrations(monitor as unknown as MockMonitor, (request, inputs, urn) =>
-    resources.push(recordResource(request as unknown as RegisterRequest, inputs, urn)),
+  answerRegistrations(monitor as unknown as MockMonitor<RegisterRequest>, (request, inputs, urn) =>
+    resources.push(recordResource(request, inputs, urn)),
   );
   const read = monitor.readResource.bind(monitor);
   monitor.readResource = (request, callback) =>
@@ -421,13 +420,17 @@ async function runProgram<T>(options: MockRunOptions, program: () => T | Promise
     // Drain every outstanding RPC (late registerOutputs, invokes) so none reaches the next run's mocks.
     // After a failure some never settle (an invoke through a provider whose registration failed
     // waits for its URN forever; the language host exits instead): they can reach no mocks either.
-    const drained = pulumi.runtime.disconnect();
-    if (failed) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 100))]);
-    else await drained;
-    restore();
-    restoreProperties();
-    restoreTraces();
-    restorePromises();
+    try {
+      const drained = pulumi.runtime.disconnect();
+      if (failed) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 100))]);
+      else await drained;
+    } finally {
+      // Pulumi's own code back whatever happened: a stand-in left in place would outlive the run.
+      restore();
+      restoreProperties();
+      restoreTraces();
+      restorePromises();
+    }
     // A failed Output rejects several promises (value, known, secret); Node reports the unhandled
     // ones after a turn of the event loop: let them reach this run's handler, not the next one's.
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -504,10 +507,12 @@ interface ResourceClass {
  */
 function noResourceStackTraces(): () => void {
   const resource = pulumi.Resource as unknown as ResourceClass;
-  const original = Object.getOwnPropertyDescriptor(resource, "stackTrace");
-  if (original === undefined || typeof original.value !== "function") return () => undefined;
-  Object.defineProperty(resource, "stackTrace", { ...original, value: () => [] });
-  return () => Object.defineProperty(resource, "stackTrace", original);
+  const original = resource.stackTrace;
+  if (typeof original !== "function") return () => undefined;
+  resource.stackTrace = () => [];
+  return () => {
+    resource.stackTrace = original;
+  };
 }
 
 /**

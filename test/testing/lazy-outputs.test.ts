@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { register, valueOf } from "../../testing";
-import { lazyOutputProperties } from "../../testing/lazy-outputs";
+import { lazyOutputProperties, TRANSFER_PROPERTIES_SOURCE } from "../../testing/lazy-outputs";
+import { sourceDigest } from "../../testing/source-digest";
 
 /** A custom resource of a type no provider has: the mocks answer it. */
 class Thing extends pulumi.CustomResource {}
@@ -141,7 +142,7 @@ describe("lazy output properties during a mock run", () => {
       () => "resolved",
       (e: Error) => e.message,
     );
-    expect(reason).toMatch(/no such thing/);
+    expect(reason).toBe("failed to register new resource bad [test:index:Thing]: no such thing");
   });
 
   test("restored, unanswered properties become Pulumi's Outputs, their promises leak candidates until answered", async () => {
@@ -166,5 +167,122 @@ describe("lazy output properties during a mock run", () => {
     expect(await valueOf(onto.a as pulumi.Output<string>)).toEqual({ value: "va", secret: false, known: true });
     expect(await valueOf(onto.b as pulumi.Output<string>)).toEqual({ value: "vb", secret: true, known: true });
     expect(state.getStore().leakCandidates.size).toBe(candidates - 8);
+  });
+  test("a resource frozen or sealed before a property is read answers one Output, the one Pulumi's would hold; setting it throws", async () => {
+    const r = await register(
+      () => {
+        const frozen = Object.freeze(thing("frozen"));
+        const sealed = Object.seal(thing("sealed"));
+        return { frozen, sealed, first: frozen.answered, second: frozen.answered };
+      },
+      { answer },
+    );
+    const { frozen, sealed, first, second } = r.result;
+    expect(pulumi.Output.isInstance(first)).toBe(true);
+    expect(second).toBe(first);
+    expect(sealed.plain).toBe(sealed.plain);
+    const expected = { value: { a: [1, { c: 3, d: 4 }], b: 2 }, secret: false, known: true };
+    expect(await valueOf(first!)).toEqual(expected);
+    expect(await valueOf(sealed.answered!)).toEqual(expected);
+    expect(await valueOf(frozen.secretOut!)).toEqual({ value: "s", secret: true, known: true });
+    expect(() => {
+      (frozen as Record<string, unknown>).plain = 1;
+    }).toThrow(TypeError);
+  });
+
+  test("a read through an object whose prototype is the resource makes the resource's own Output", async () => {
+    const r = await register(() => {
+      const t = thing("t");
+      const derived = Object.create(t) as Record<string, unknown>;
+      return { t, viaDerived: derived.plain };
+    });
+    const { t, viaDerived } = r.result;
+    expect(pulumi.Output.isInstance(viaDerived)).toBe(true);
+    expect(t.plain).toBe(viaDerived);
+    expect(Object.getOwnPropertyDescriptor(t, "plain")?.value).toBe(viaDerived);
+  });
+
+  describe("the stand-in's resolvers, called as the runtime calls them", () => {
+    /** `transferProperties` onto a fresh object, lazily, and what puts Pulumi's back. */
+    const transferred = (props: Record<string, unknown>) => {
+      const restore = lazyOutputProperties();
+      const onto = {} as Record<string, unknown>;
+      const resolvers = rpc.transferProperties(onto, "resource:x[test:index:Thing]", props);
+      return { onto, resolvers, restore };
+    };
+
+    test("the first answer is kept, before and after the Output is made, as a promise keeps its first", async () => {
+      const { onto, resolvers, restore } = transferred({ early: undefined, late: undefined });
+      try {
+        resolvers.early!("first", true, false);
+        resolvers.early!("second", true, true);
+        const late = onto.late as pulumi.Output<string>;
+        resolvers.late!("first", true, false);
+        resolvers.late!("second", true, true);
+        expect(await valueOf(onto.early as pulumi.Output<string>)).toEqual({ value: "first", secret: false, known: true });
+        expect(await valueOf(late)).toEqual({ value: "first", secret: false, known: true });
+      } finally {
+        restore();
+      }
+    });
+
+    test("an answer's dependencies reach the Output's resources, as with Pulumi's own transferProperties", async () => {
+      // A stand-in for a resource the answer names (a real one would register outside a run).
+      const dependency = { urn: "urn:pulumi:test::homelab::test:index:Dep::dep" };
+      const eagerOnto = {} as Record<string, unknown>;
+      original(eagerOnto, "resource:x[test:index:Thing]", { a: undefined }).a!("va", true, false, [dependency]);
+      // Answered before the Output is made (a), and after (b).
+      const { onto, resolvers, restore } = transferred({ a: undefined, b: undefined });
+      try {
+        resolvers.a!("va", true, false, [dependency]);
+        void onto.b;
+        resolvers.b!("vb", true, false, [dependency]);
+      } finally {
+        restore();
+      }
+      const resourcesOf = (o: unknown) => (o as { allResources(): Promise<Set<unknown>> }).allResources();
+      expect([...(await resourcesOf(eagerOnto.a))]).toEqual([dependency, eagerOnto]);
+      for (const key of ["a", "b"]) {
+        const lazy = [...(await resourcesOf(onto[key]))];
+        expect(lazy).toHaveLength(2);
+        expect(lazy[0]).toBe(dependency);
+        expect(lazy[1]).toBe(onto);
+      }
+    });
+
+    test("a gRPC error of the engine going away (UNAVAILABLE, CANCELLED) is skipped: the property stays unanswered, as Pulumi's", async () => {
+      const { onto, resolvers, restore } = transferred({ a: undefined, b: undefined });
+      const b = onto.b as pulumi.Output<string>;
+      try {
+        resolvers.a!(undefined, false, false, [], Object.assign(new Error("unavailable"), { code: 14 }));
+        resolvers.b!(undefined, false, false, [], Object.assign(new Error("cancelled"), { code: 1 }));
+        resolvers.a!("va", true, false);
+        resolvers.b!("vb", true, false);
+        expect(await valueOf(onto.a as pulumi.Output<string>)).toEqual({ value: "va", secret: false, known: true });
+        expect(await valueOf(b)).toEqual({ value: "vb", secret: false, known: true });
+      } finally {
+        restore();
+      }
+    });
+
+    test("a property set while unanswered keeps the value set when the run ends", () => {
+      const { onto, resolvers, restore } = transferred({ a: undefined });
+      onto.a = 5;
+      restore();
+      expect(onto.a).toBe(5);
+      resolvers.a!("va", true, false);
+      expect(onto.a).toBe(5);
+    });
+  });
+
+  test("the stand-in replaces only the transferProperties it was checked against: this Pulumi's, and no other", () => {
+    expect(sourceDigest(original)).toBe(TRANSFER_PROPERTIES_SOURCE);
+    const restore = lazyOutputProperties("the digest of another release");
+    try {
+      expect(rpc.transferProperties).toBe(original);
+    } finally {
+      restore();
+    }
+    expect(rpc.transferProperties).toBe(original);
   });
 });
