@@ -176,15 +176,12 @@ function measureAll(
       const args = ["services", "--config", config];
       targets.push({ args: [...PLAN, ...args], row: { kind: "catalog", label: String(size), resources: resourceCount(args) } });
     }
-    // In rounds: each round measures the floor and then every plan once, so a slower spell of a
-    // shared machine falls on all of them alike instead of on whichever plan it meets.
-    const floorSamples: Sample[] = [];
-    const samples: Sample[][] = targets.map(() => []);
-    for (let round = 1; round <= options.runs; round++) {
-      floorSamples.push(runner.run(["-e", "require('@pulumi/pulumi')"]));
-      targets.forEach((target, i) => samples[i]!.push(runner.run(target.args)));
-      log(`round ${round} of ${options.runs}\n`);
-    }
+    const { floorSamples, samples } = inRounds(
+      options.runs,
+      () => runner.run(["-e", "require('@pulumi/pulumi')"]),
+      targets.map((target) => () => runner.run(target.args)),
+      (round) => log(`round ${round} of ${options.runs}\n`),
+    );
     const floor = summary(floorSamples);
     log(`floor (node + @pulumi/pulumi): ${floor.seconds.toFixed(2)} s, ${mb(floor.maxRss)}, median of ${options.runs}\n`);
     const rows = targets.map((target, i): Row => ({ ...target.row, ...summary(samples[i]!) }));
@@ -193,6 +190,26 @@ function measureAll(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * `runs` rounds, each measuring the floor and then every target once, so a slower spell of a shared
+ * machine falls on all of them alike instead of on whichever plan it meets; each one's samples.
+ */
+export function inRounds(
+  runs: number,
+  floor: () => Sample,
+  targets: readonly (() => Sample)[],
+  roundDone: (round: number) => void = () => undefined,
+): { floorSamples: Sample[]; samples: Sample[][] } {
+  const floorSamples: Sample[] = [];
+  const samples: Sample[][] = targets.map(() => []);
+  for (let round = 1; round <= runs; round++) {
+    floorSamples.push(floor());
+    targets.forEach((measure, i) => samples[i]!.push(measure()));
+    roundDone(round);
+  }
+  return { floorSamples, samples };
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;

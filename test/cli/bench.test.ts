@@ -6,6 +6,7 @@ import {
   BENCH_END,
   BENCH_START,
   benchMarkdown,
+  inRounds,
   planCommand,
   replaceBenchTable,
   summary,
@@ -24,6 +25,23 @@ const row = (kind: Row["kind"], label: string, seconds: number, resources = 35):
 });
 
 describe("npm run bench", () => {
+  test("it measures in rounds: the floor, then every plan once, round after round; each figure gets its own samples", () => {
+    const order: string[] = [];
+    const sample = (label: string) => () => {
+      order.push(label);
+      return { seconds: order.length, maxRss: 1 };
+    };
+    const rounds: number[] = [];
+    const { floorSamples, samples } = inRounds(2, sample("floor"), [sample("talos"), sample("--all")], (r) => rounds.push(r));
+    expect(order).toEqual(["floor", "talos", "--all", "floor", "talos", "--all"]);
+    expect(rounds).toEqual([1, 2]);
+    expect(floorSamples.map((s) => s.seconds)).toEqual([1, 4]);
+    expect(samples.map((list) => list.map((s) => s.seconds))).toEqual([
+      [2, 5],
+      [3, 6],
+    ]);
+  });
+
   test("a figure is the median wall time of its runs (the middle two's mean for an even count) and the largest peak memory", () => {
     const mb = (n: number) => n * 2 ** 20;
     expect(
