@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { importKey, inZone, isPrivateAddress, recordName } from "../lib/dns";
+import { importKey, inZone, isPrivateAddress, labDomainAtApex, recordName } from "../lib/dns";
 import { dnsImports, dnsName, ipv4, stackFileShapes, stackReference, stackProgramProblem } from "./fields";
 import { cidrContains, parseCidr, parseIpv4 } from "../lib/net";
 import type { CheckContext, ConfigSpec } from "./loader";
@@ -153,11 +153,6 @@ function checkEdge(ctx: Ctx): void {
   const stack = edge?.stack;
   const problem = stack === undefined ? undefined : stackProgramProblem(stack, "hetzner", "ipv4 and ipv6 outputs");
   if (problem) ctx.report(["edge", "stack"], problem);
-}
-
-/** Why a lab domain that is the zone's apex cannot be: what its wildcard would take over. */
-export function labDomainAtApex(zone: string): string {
-  return `${zone} is the zone's apex: its wildcard *.${zone} would answer every name of the zone that has no record of its own (a typo, a removed service) with the lab's LAN address; use a name under it like lab.${zone}`;
 }
 
 /** Loopback and "this network" (0.0.0.0/8) addresses: a wildcard to one answers with the asker. */

@@ -3,10 +3,9 @@ import { basename, dirname, isAbsolute, join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { importKey, inZone } from "../lib/dns";
+import { importKey, inZone, labDomainAtApex } from "../lib/dns";
 import { FORWARD_AUTH_SLUG, REDIRECT_RULES, redirectUriProblem, reservedSlugProblem } from "../lib/authentik";
 import { upstreamUrlProblem, type Upstream } from "../lib/services";
-import { labDomainAtApex } from "./cloudflare";
 import { PROJECT_ROOT } from "./root";
 import { dnsImports, dnsLabel, dnsName, ipCidr, secretString, stackProgramProblem, stackReference, validity } from "./fields";
 import {

@@ -171,3 +171,8 @@ export function zoneWithoutClashes(
     return id;
   });
 }
+
+/** Why a lab domain that is the zone's apex cannot be: what its wildcard would take over. */
+export function labDomainAtApex(zone: string): string {
+  return `${zone} is the zone's apex: its wildcard *.${zone} would answer every name of the zone that has no record of its own (a typo, a removed service) with the lab's LAN address; use a name under it like lab.${zone}`;
+}

@@ -1,10 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { compiled } from "../../cli/compile-ts.cjs";
 import { main, programFor, programs, UnknownStackError } from "../../stacks";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** The project's files `file` loads when it runs (its requires once compiled: type-only imports go), and theirs. */
+function loads(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file) || !file.endsWith(".ts")) return seen;
+  seen.add(file);
+  for (const [, specifier] of compiled(readFileSync(file, "utf8"), file).matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+    const base = join(dirname(file), specifier!);
+    const found = [base, `${base}.ts`, join(base, "index.ts")].find((f) => f.endsWith(".ts") && existsSync(f));
+    if (found !== undefined) loads(found, seen);
+  }
+  return seen;
+}
 
 describe("programFor", () => {
   test.each([
@@ -37,6 +53,24 @@ describe("programFor", () => {
       );
     },
   );
+
+  test("no program's code or config spec loads another program's, so one stack's run loads nothing of the other five", () => {
+    // What is followed: the files a program's own files load, and theirs.
+    expect([...loads(join(ROOT, "stacks", "talos.ts"))].map((f) => relative(ROOT, f))).toEqual(
+      expect.arrayContaining(["components/proxmox-cluster.ts", "components/talos-bootstrap.ts", "components/command-parts.ts"]),
+    );
+    const own = (name: string) => [`stacks/${name}.ts`, `config/${name}.ts`];
+    for (const name of Object.keys(programs)) {
+      const loaded = new Set<string>();
+      for (const file of own(name)) loads(join(ROOT, file), loaded);
+      const files = [...loaded].map((f) => relative(ROOT, f));
+      expect(files).toEqual(expect.arrayContaining(own(name)));
+      const others = Object.keys(programs)
+        .filter((p) => p !== name)
+        .flatMap(own);
+      expect(files.filter((f) => others.includes(f) || f === "stacks/index.ts")).toEqual([]);
+    }
+  });
 
   test("the registry lists each program under its own name", () => {
     expect(Object.entries(programs).map(([key, p]) => [key, p.name])).toEqual([
