@@ -59,7 +59,7 @@ export function redeployCreating(...created: string[]): string[] {
   });
 }
 
-export let example: Promise<Plan> | undefined;
+let example: Promise<Plan> | undefined;
 export const base = () => (example ??= plan("hetzner"));
 export const hosts: EdgeHost[] = [];
 /** Removes every stand-in host and forgets the deployments (each test file calls it once it is done). */
@@ -158,7 +158,7 @@ export function remembering(host: EdgeHost): EdgeHost {
   return host;
 }
 
-export const deployments = new Map<Plan, { host: EdgeHost; state: Map<string, string> }>();
+const deployments = new Map<Plan, { host: EdgeHost; state: Map<string, string> }>();
 
 /** The example edge deployed on a stand-in VPS whose operator holds `operatorKeys` (a copy of one deployment per plan). */
 export async function deployed(operatorKeys = [KEY_A], from?: Plan) {
@@ -198,15 +198,14 @@ export async function deployedThen(
  * that ran. A failed script throws, naming its step.
  */
 export function upOnEdge(d: EngineDiff, from: Plan, to: Plan, host: EdgeHost, state: Map<string, string>, user = "ops"): Ran[] {
-  const keep = invariants(host, () => user);
-  return carryOut(d, from, to, host, state, keep);
+  return carryOut(d, from, to, host, state, invariants(host, user));
 }
 
 /**
  * The invariants every edge step keeps: a project file once written on a server is never absent
  * there again; the admin's authorized_keys always holds a key; `docker compose down` never runs.
  */
-export function invariants(host: EdgeHost, user: () => string) {
+function invariants(host: EdgeHost, user: string) {
   const written = new Map<number, Set<string>>();
   return () => {
     if (host.serverId === undefined) return; // between a delete-first replacement's two halves
@@ -216,7 +215,7 @@ export function invariants(host: EdgeHost, user: () => string) {
       if (host.file(`/opt/edge/${file}`) !== undefined) seen.add(file);
       else expect(seen.has(file), `${file} was written, then removed`).toBe(false);
     }
-    const keys = host.file(`/home/${user()}/.ssh/authorized_keys`) ?? "";
+    const keys = host.file(`/home/${user}/.ssh/authorized_keys`) ?? "";
     expect(keys.split("\n").filter((k) => k.startsWith("ssh-")).length).toBeGreaterThan(0);
     expect(host.log().filter((l) => l.includes("compose down"))).toEqual([]);
   };
